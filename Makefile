@@ -1,0 +1,49 @@
+# zero-gig: `make run` serves the Tongchuan demo, `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PORT ?= 8000
+HOST ?= 127.0.0.1
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_ENV := DEBUG=1
+
+.PHONY: run setup test lint bench messages clean
+
+$(BIN)/python:
+	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11)" 2>/dev/null || { echo "Python 3.11 is needed: make PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "  zero-gig is serving on http://$(HOST):$(PORT)/"
+	@echo "    health:    http://$(HOST):$(PORT)/healthz"
+	@echo "    admin:     http://$(HOST):$(PORT)/admin/"
+	@echo "    API docs:  http://$(HOST):$(PORT)/api/docs/"
+	@echo "  Ctrl-C stops it."
+	@echo ""
+	@$(DEV_ENV) exec $(BIN)/python -m zero_gig.serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP)
+	$(DEV_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	$(DEV_ENV) $(BIN)/python -m bench $(BENCH_ARGS)
+
+messages: $(STAMP)
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=bench
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .test-db.sqlite3 staticfiles .pytest_cache

@@ -1,0 +1,91 @@
+"""Gig service centers (零工服务中心): a city center and district/county centers sharing one system."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zero_gig.geo import LocatedModel
+
+
+class CenterLevel(models.TextChoices):
+    CITY = "city", _("City center")
+    DISTRICT = "district", _("District center")
+    COUNTY = "county", _("County center")
+    STATION = "station", _("Gig station (驿站)")
+
+
+class CenterService(models.TextChoices):
+    """What a center offers, after the Tongchuan centers and 人社部发〔2022〕38号."""
+
+    ONSITE_HIRING = "onsite_hiring", _("On-site hiring")
+    TRAINING = "training", _("Skills training")
+    RIGHTS = "rights", _("Rights protection")
+    INFORMATION = "information", _("Information posting")
+    NEGOTIATION = "negotiation", _("Job negotiation")
+    WAGE_GUIDANCE = "wage_guidance", _("Wage guidance")
+    POLICY = "policy", _("Policy consultation")
+    MATCHING = "matching", _("Labour matching")
+    SHELTER = "shelter", _("Waiting and rest area")
+
+
+class ServiceCenter(LocatedModel):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    level = models.CharField(_("level"), max_length=10, choices=CenterLevel.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent center"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    region_code = models.CharField(
+        _("administrative division code"), max_length=6, db_index=True,
+        help_text=_("The 6-digit code of the district or county the center serves, e.g. 610202."),
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=100, blank=True)
+    services = models.JSONField(_("services offered"), default=list, blank=True)
+    amenities = models.JSONField(_("amenities"), default=list, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    is_demo = models.BooleanField(
+        _("demo data"), default=False,
+        help_text=_("Illustrative demo center: its address and location are approximate, not real."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("service center")
+        verbose_name_plural = _("service centers")
+        ordering = ("level", "name")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        unknown = set(self.services or []) - set(CenterService.values)
+        if unknown:
+            raise ValidationError({"services": _("Unknown services: %(s)s.") % {"s": ", ".join(sorted(unknown))}})
+        if self.level == CenterLevel.CITY and self.parent_id:
+            raise ValidationError({"parent": _("A city center has no parent center.")})
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("A center cannot be its own parent.")})
+
+
+class CenterStaff(models.Model):
+    class StaffRole(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        MANAGER = "manager", _("Manager")
+
+    center = models.ForeignKey(ServiceCenter, on_delete=models.CASCADE, related_name="staff")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="center_memberships")
+    role = models.CharField(_("role"), max_length=10, choices=StaffRole.choices, default=StaffRole.STAFF)
+    since = models.DateField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("center staff member")
+        verbose_name_plural = _("center staff")
+        constraints = [models.UniqueConstraint(fields=["center", "user"], name="unique_center_membership")]
+
+    def __str__(self):
+        return f"{self.user} @ {self.center}"

@@ -1,0 +1,294 @@
+"""The Tongchuan demo: four real-named centers at approximate places, and invented people and gigs.
+
+Everything is drawn from one seeded random stream, so the demo is the same on every machine,
+and every row has a natural key (phone number, gig code), so loading it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role
+from centers.models import CenterLevel, CenterService, CenterStaff, ServiceCenter
+from jobs.models import Assignment, AssignmentStatus, Category, Employer, Gig, GigStatus, HiringMode
+from jobs.services import create_gig, load_wage_floors, register_employer, sync_taxonomy
+from jobs.taxonomy import TAXONOMY
+from workers.id_numbers import check_char
+from workers.models import Availability, RealNameStatus, WorkerProfile
+from workers.services import register_worker
+
+SEED = 20241124
+DEMO_PASSWORD = "zerogig-demo"
+N_EMPLOYERS, N_WORKERS, N_GIGS = 50, 500, 300
+
+# (key, name, level, region code, lat, lng); the city center sits in 王益区 beside the district one.
+PLACES = [
+    ("city", "铜川市零工服务中心（示例）", CenterLevel.CITY, "610202", 35.0765, 109.0830),
+    ("wangyi", "王益区零工服务中心（示例）", CenterLevel.DISTRICT, "610202", 35.0690, 109.0756),
+    ("yintai", "印台区零工服务中心（示例）", CenterLevel.DISTRICT, "610203", 35.1145, 109.1000),
+    ("yaozhou", "耀州区零工服务中心（示例）", CenterLevel.DISTRICT, "610204", 34.9089, 108.9805),
+    ("yijun", "宜君县零工服务中心（示例）", CenterLevel.COUNTY, "610222", 35.3986, 109.1169),
+]
+# Where work and workers are, with weights: most of the city lives in 王益/印台/耀州 and the new district.
+HOTSPOTS = [
+    (35.0690, 109.0756, 3.0, 30), (35.1145, 109.1000, 3.0, 20), (34.9089, 108.9805, 3.5, 20),
+    (34.8930, 108.9790, 3.0, 20), (35.3986, 109.1169, 3.0, 10),
+]
+
+LOGINS = {
+    "city_admin": "13700000000",
+    "center_staff": "13700000001",
+    "employer": "13900000001",
+    "worker": "13800000001",
+}
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英建华志强红梅文博海燕国庆建国小龙春生晓东"
+SHOP_KINDS = ["建筑工程有限公司", "装饰工程部", "家政服务中心", "物流有限公司", "餐饮店", "果业合作社",
+              "保安服务有限公司", "食品厂", "农业园区", "搬家服务部"]
+GIG_TITLES = {
+    "construction": "工地{trade}，{n}人",
+    "renovation": "{trade}上门服务",
+    "housekeeping": "{trade}，家庭服务",
+    "logistics": "{trade}，急招{n}人",
+    "catering": "饭店招{trade}",
+    "security_events": "{trade}，活动现场",
+    "agriculture": "果园{trade}，{n}人",
+    "factory": "工厂{trade}，短期",
+}
+
+
+def _rng(key: str) -> random.Random:
+    """A random stream per demo row, so a row looks the same however much of the demo exists already."""
+    return random.Random(f"{SEED}-{key}")
+
+
+def _jitter(rng: random.Random, lat: float, lng: float, sigma_km: float) -> tuple[float, float]:
+    dlat = rng.gauss(0, sigma_km) / 111.0
+    dlng = rng.gauss(0, sigma_km) / (111.0 * math.cos(math.radians(lat)))
+    return round(lat + dlat, 6), round(lng + dlng, 6)
+
+
+def _place(rng: random.Random) -> tuple[float, float]:
+    lat, lng, sigma, _weight = rng.choices(HOTSPOTS, weights=[h[3] for h in HOTSPOTS])[0]
+    return _jitter(rng, lat, lng, sigma)
+
+
+def _name(rng: random.Random) -> str:
+    given = "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+    return rng.choice(SURNAMES) + given
+
+
+def _id_number(rng: random.Random, region: str, index: int) -> str:
+    birth = dt.date(1958, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 45))
+    first17 = f"{region}{birth:%Y%m%d}{index % 1000:03d}"
+    return first17 + check_char(first17)
+
+
+def _pay(rng: random.Random, unit: str, low: float, high: float) -> Decimal:
+    value = Decimal(str(rng.uniform(low, high)))
+    if unit == "piece":
+        return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    step = Decimal("10") if unit in ("day", "job") else Decimal("1")
+    return ((value / step).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * step).quantize(Decimal("0.01"))
+
+
+def _trade_table() -> list[tuple[str, Category, dict]]:
+    by_code = {c.code: c for c in Category.objects.filter(parent__isnull=False)}
+    return [(group_code, by_code[code], ranges)
+            for group_code, _n, _e, trades in TAXONOMY for code, _nm, _en, _u, _p, ranges in trades]
+
+
+def _user(phone: str, name: str, role: str, password_hash: str, **extra):
+    User = get_user_model()
+    user, created = User.objects.get_or_create(phone=phone, defaults={"name": name, "role": role, **extra})
+    if created:
+        user.password = password_hash
+        user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def load_demo(today: dt.date | None = None) -> dict[str, int]:
+    """Load (or top up) the demo; returns row counts. Existing rows are left as they are."""
+    today = today or timezone.localdate()
+    password_hash = make_password(DEMO_PASSWORD)
+    sync_taxonomy()
+    load_wage_floors()
+    trades = _trade_table()
+
+    centers = _load_centers(password_hash)
+    _user(LOGINS["city_admin"], "市人社局管理员（示例）", Role.CITY_ADMIN, password_hash, is_staff=True,
+          is_superuser=True)
+
+    employers = _load_employers(password_hash)
+    _load_workers(password_hash, trades, centers)
+    _load_gigs(today, employers, trades)
+
+    return {
+        "centers": ServiceCenter.objects.filter(is_demo=True).count(),
+        "employers": Employer.objects.count(),
+        "workers": WorkerProfile.objects.count(),
+        "gigs": Gig.objects.count(),
+        "assignments": Assignment.objects.count(),
+    }
+
+
+def _load_centers(password_hash: str) -> dict[str, ServiceCenter]:
+    centers: dict[str, ServiceCenter] = {}
+    for index, (key, name, level, region, lat, lng) in enumerate(PLACES):
+        center = ServiceCenter.objects.filter(name=name).first()
+        if center is None:
+            center = ServiceCenter(
+                name=name, level=level, region_code=region, latitude=lat, longitude=lng,
+                parent=centers.get("city"), is_demo=True,
+                address="示例地址：位置为区县中心的近似坐标，不是真实门牌",
+                opening_hours="周一至周日 6:30–18:00", contact_phone="12333",
+                services=list(CenterService.values) if level != CenterLevel.STATION else ["matching", "shelter"],
+                amenities=["热水", "座椅", "充电", "避雨"],
+            )
+            center.full_clean()
+            center.save()
+        centers[key] = center
+        staff_phone = f"137000000{index + 1:02d}"
+        staff = _user(staff_phone, f"{name[:3]}工作人员", Role.CENTER_STAFF, password_hash, is_staff=True)
+        CenterStaff.objects.get_or_create(center=center, user=staff)
+    return centers
+
+
+def _load_employers(password_hash: str) -> list[Employer]:
+    User = get_user_model()
+    employers = []
+    for index in range(1, N_EMPLOYERS + 1):
+        rng = _rng(f"employer-{index}")
+        phone = f"139{index:08d}"
+        contact = _name(rng)
+        is_org = rng.random() < 0.6
+        shop = rng.choice(SHOP_KINDS)
+        name = f"铜川{_name(rng)[0]}氏{shop}（示例）" if is_org else f"{contact}（个人，示例）"
+        verified = rng.random() < 0.8
+        existing = Employer.objects.filter(owner__phone=phone).first()
+        if existing:
+            employers.append(existing)
+            continue
+        employer = register_employer(
+            phone=phone, name=name, contact_name=contact,
+            kind=Employer.Kind.ORGANISATION if is_org else Employer.Kind.INDIVIDUAL,
+            credit_code=_credit_code(rng) if is_org else None,
+            verification_status="verified" if verified else "unverified",
+        )
+        User.objects.filter(pk=employer.owner_id).update(password=password_hash)
+        employers.append(employer)
+    return employers
+
+
+def _credit_code(rng: random.Random) -> str:
+    from jobs.credit_codes import ALPHABET
+    from jobs.credit_codes import check_char as credit_check
+
+    body = "91610200" + "".join(rng.choice(ALPHABET) for _ in range(9))
+    return body + credit_check(body)
+
+
+def _load_workers(password_hash: str, trades, centers) -> list[WorkerProfile]:
+    User = get_user_model()
+    workers = []
+    region_by_hotspot = ["610202", "610203", "610204", "610204", "610222"]
+    center_list = list(centers.values())
+    for index in range(1, N_WORKERS + 1):
+        rng = _rng(f"worker-{index}")
+        phone = f"138{index:08d}"
+        name = _name(rng)
+        lat, lng = _place(rng)
+        region = rng.choice(region_by_hotspot)
+        id_number = _id_number(rng, region, index)
+        chosen = rng.sample(trades, k=rng.choice((1, 1, 2, 3)))
+        years = [rng.randint(0, 25) for _ in chosen]
+        walk_in = rng.random() < 0.2
+        availability = rng.choice(Availability.values)
+        center = rng.choice(center_list)
+        existing = WorkerProfile.objects.filter(user__phone=phone).first()
+        if existing:
+            workers.append(existing)
+            continue
+        profile = register_worker(
+            phone=phone, display_name=name, latitude=lat, longitude=lng,
+            trades={trade: y for (_g, trade, _r), y in zip(chosen, years, strict=True)},
+            id_number=id_number, availability=availability,
+            real_name_status=RealNameStatus.VERIFIED if rng.random() < 0.7 else RealNameStatus.UNVERIFIED,
+            has_smartphone=not walk_in, center=center if walk_in else None,
+        )
+        User.objects.filter(pk=profile.user_id).update(password=password_hash)
+        workers.append(profile)
+    return workers
+
+
+def _load_gigs(today: dt.date, employers, trades) -> None:
+    tz = timezone.get_current_timezone()
+    workers_by_trade: dict[int, list[WorkerProfile]] = {}
+    for worker in WorkerProfile.objects.prefetch_related("worker_trades"):
+        for trade in worker.worker_trades.all():
+            workers_by_trade.setdefault(trade.category_id, []).append(worker)
+    for index in range(1, N_GIGS + 1):
+        code = f"DEMO{index:04d}"
+        rng = _rng(code)
+        group_code, trade, ranges = rng.choice(trades)
+        unit = rng.choice(sorted(ranges))
+        low, high = ranges[unit]
+        pay = _pay(rng, unit, low, high)
+        headcount = rng.choice((1, 1, 1, 2, 2, 3, 5, 8, 10))
+        lat, lng = _place(rng)
+        day_offset = rng.choice((-6, -3, -1, 0, 0, 1, 1, 2, 2, 3, 4, 5, 7, 10))
+        start_hour = rng.choice((6, 7, 8, 8, 9, 13, 18))
+        hours = rng.choice((2, 3, 4, 8, 8, 9, 10)) if unit != "day" else rng.choice((8, 9, 10))
+        starts = dt.datetime.combine(today + dt.timedelta(days=day_offset), dt.time(start_hour), tzinfo=tz)
+        ends = starts + dt.timedelta(hours=hours)
+        employer = rng.choice(employers)
+        roll = rng.random()
+        if day_offset < 0:
+            status = GigStatus.COMPLETED if roll < 0.85 else GigStatus.CANCELLED
+        elif day_offset == 0:
+            status = GigStatus.IN_PROGRESS if roll < 0.3 else GigStatus.OPEN
+        else:
+            status = GigStatus.FILLED if roll < 0.12 else GigStatus.OPEN
+        if status == GigStatus.OPEN and employer.verification_status != "verified":
+            status = GigStatus.PENDING_REVIEW
+        mode = HiringMode.INSTANT if rng.random() < 0.7 else HiringMode.APPLICATION
+        candidates = list(workers_by_trade.get(trade.id, []))
+        rng.shuffle(candidates)
+        if Gig.objects.filter(code=code).exists():
+            continue
+        gig = create_gig(
+            employer=employer, code=code, status=status, category=trade, hiring_mode=mode,
+            title=GIG_TITLES[group_code].format(trade=trade.name, n=headcount),
+            description=f"示例岗位：{trade.name}，工作地点为近似位置。",
+            headcount=headcount, pay_amount=pay, pay_unit=unit, address=f"铜川市（示例地点 {index}）",
+            latitude=lat, longitude=lng, starts_at=starts, ends_at=ends,
+        )
+        _staff_gig(gig, status, candidates, rng)
+
+
+def _staff_gig(gig: Gig, status: str, candidates: list[WorkerProfile], rng: random.Random) -> None:
+    """Put workers on a demo gig as its status implies."""
+    filled = {GigStatus.FILLED: gig.headcount, GigStatus.COMPLETED: gig.headcount,
+              GigStatus.IN_PROGRESS: gig.headcount}.get(status, rng.randint(0, max(0, gig.headcount - 1)))
+    assignment_status = {GigStatus.COMPLETED: AssignmentStatus.COMPLETED,
+                         GigStatus.IN_PROGRESS: AssignmentStatus.CHECKED_IN}.get(status, AssignmentStatus.ACCEPTED)
+    if status in (GigStatus.CANCELLED, GigStatus.PENDING_REVIEW):
+        filled = 0
+    accepted_at = gig.starts_at - dt.timedelta(hours=rng.randint(2, 48))
+    for worker in candidates[:filled]:
+        Assignment.objects.create(
+            gig=gig, worker=worker, status=assignment_status, offered_at=accepted_at, accepted_at=accepted_at,
+            checked_in_at=gig.starts_at if assignment_status != AssignmentStatus.ACCEPTED else None,
+            checked_out_at=gig.ends_at if assignment_status == AssignmentStatus.COMPLETED else None,
+            completed_at=gig.ends_at if assignment_status == AssignmentStatus.COMPLETED else None,
+        )

@@ -1,0 +1,70 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Assignment, Category, Employer, Gig, WageFloor
+
+
+class TradeInline(admin.TabularInline):
+    model = Category
+    fk_name = "parent"
+    fields = ("code", "name", "name_en", "pay_units", "piece_label", "sort_order")
+    extra = 0
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "name_en", "parent", "pay_units", "sort_order")
+    list_filter = ("parent",)
+    search_fields = ("name", "name_en", "code")
+    inlines = [TradeInline]
+
+
+@admin.register(Employer)
+class EmployerAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "contact_name", "verification_status", "created_at")
+    list_filter = ("kind", "verification_status")
+    search_fields = ("name", "contact_name", "credit_code", "owner__phone")
+    autocomplete_fields = ("owner",)
+    actions = ["mark_verified"]
+
+    @admin.action(description=_("Mark selected employers as verified"))
+    def mark_verified(self, request, queryset):
+        queryset.update(verification_status="verified")
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    fields = ("worker", "status", "accepted_at", "checked_in_at", "checked_out_at")
+    readonly_fields = ("accepted_at", "checked_in_at", "checked_out_at")
+    autocomplete_fields = ("worker",)
+
+
+@admin.register(Gig)
+class GigAdmin(admin.ModelAdmin):
+    list_display = ("code", "title", "category", "employer", "center", "headcount", "pay_amount", "pay_unit",
+                    "starts_at", "status")
+    list_filter = ("status", "hiring_mode", "pay_unit", "center", "category__parent")
+    search_fields = ("code", "title", "address", "employer__name")
+    date_hierarchy = "starts_at"
+    readonly_fields = ("h3_r5", "h3_r7", "h3_r9", "created_at", "updated_at")
+    autocomplete_fields = ("employer", "category", "center")
+    list_select_related = ("category", "employer", "center")
+    inlines = [AssignmentInline]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ("gig", "worker", "status", "accepted_at", "checked_in_at", "checked_out_at")
+    list_filter = ("status",)
+    search_fields = ("gig__code", "gig__title", "worker__display_name")
+    autocomplete_fields = ("gig", "worker")
+    list_select_related = ("gig", "worker")
+
+
+@admin.register(WageFloor)
+class WageFloorAdmin(admin.ModelAdmin):
+    list_display = ("region_code", "area_class", "hourly_minimum", "monthly_minimum", "effective_from",
+                    "needs_verification", "source")
+    list_filter = ("area_class", "needs_verification")
+    search_fields = ("region_code", "source")

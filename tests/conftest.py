@@ -1,0 +1,22 @@
+import pytest
+from django.utils import translation
+
+from tests.factories import ServiceCenterFactory, TradeFactory
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Tests read messages in English; the Chinese default has tests of its own."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def center(db):
+    return ServiceCenterFactory()
+
+
+@pytest.fixture
+def trade(db):
+    return TradeFactory()

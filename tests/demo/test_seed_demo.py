@@ -1,0 +1,64 @@
+"""The Tongchuan demo: centers, taxonomy, people and gigs, the same every time, and loading it twice changes nothing."""
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Role, User
+from centers.models import ServiceCenter
+from jobs.models import Assignment, Category, Employer, Gig, GigStatus, WageFloor
+from jobs.taxonomy import TAXONOMY
+from workers.models import WorkerProfile
+
+pytestmark = pytest.mark.django_db
+
+MODELS = (User, ServiceCenter, Category, Employer, WorkerProfile, Gig, Assignment, WageFloor)
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_seed_demo_twice_leaves_the_same_rows():
+    call_command("seed_demo", verbosity=0)
+    first = counts()
+    codes = list(Gig.objects.order_by("code").values_list("code", "pay_amount", "latitude"))
+    call_command("seed_demo", verbosity=0)
+    assert counts() == first
+    assert list(Gig.objects.order_by("code").values_list("code", "pay_amount", "latitude")) == codes
+
+
+def test_the_demo_has_the_tongchuan_centers_people_and_gigs():
+    call_command("seed_demo", verbosity=0)
+    centers = ServiceCenter.objects.filter(is_demo=True)
+    assert {c.region_code for c in centers} >= {"610202", "610203", "610222"}
+    assert centers.filter(level="city").count() == 1
+    assert all(c.parent.level == "city" for c in centers.exclude(level="city"))
+    assert Category.objects.filter(parent__isnull=False).count() == sum(len(t[3]) for t in TAXONOMY)
+    assert Employer.objects.count() == 50
+    assert WorkerProfile.objects.count() == 500
+    assert Gig.objects.count() == 300
+    assert Gig.objects.filter(status=GigStatus.OPEN).count() > 100
+    for role in Role.values:
+        assert User.objects.filter(role=role).exists()
+
+
+def test_demo_gigs_are_in_tongchuan_with_allowed_units_and_never_overfilled():
+    call_command("seed_demo", verbosity=0)
+    for gig in Gig.objects.select_related("category"):
+        assert 34.6 < gig.latitude < 35.7 and 108.7 < gig.longitude < 109.4
+        assert gig.pay_unit in gig.category.pay_units
+        assert gig.assignments.count() <= gig.headcount
+        gig.full_clean()
+
+
+def test_the_demo_is_the_same_in_two_fresh_loads():
+    call_command("seed_demo", verbosity=0)
+    snapshot = list(WorkerProfile.objects.order_by("user__phone").values_list("user__phone", "display_name",
+                                                                              "latitude", "id_number_masked"))
+    Assignment.objects.all().delete()
+    Gig.objects.all().delete()
+    User.objects.filter(role=Role.WORKER).delete()
+    call_command("seed_demo", verbosity=0)
+    again = list(WorkerProfile.objects.order_by("user__phone").values_list("user__phone", "display_name",
+                                                                           "latitude", "id_number_masked"))
+    assert again == snapshot

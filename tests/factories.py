@@ -1,0 +1,130 @@
+"""Factories for the domain; defaults put everything in 王益区, Tongchuan."""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from accounts.models import Role, User
+from centers.models import CenterLevel, CenterStaff, ServiceCenter
+from jobs.models import Assignment, Category, Employer, Gig, GigStatus, WageFloor
+from workers.id_numbers import check_char
+from workers.models import WorkerProfile
+
+WANGYI = (35.0690, 109.0756)
+
+
+def id_number_for(birth: dt.date, region: str = "610202", sequence: int = 123) -> str:
+    first17 = f"{region}{birth:%Y%m%d}{sequence:03d}"
+    return first17 + check_char(first17)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("phone",)
+
+    phone = factory.Sequence(lambda n: f"136{n:08d}")
+    name = factory.Faker("name", locale="zh_CN")
+    role = Role.WORKER
+    password = factory.django.Password("correct-horse-9")
+
+
+class ServiceCenterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceCenter
+
+    name = factory.Sequence(lambda n: f"测试零工服务中心{n}")
+    level = CenterLevel.DISTRICT
+    region_code = "610202"
+    latitude, longitude = WANGYI
+    opening_hours = "6:30–18:00"
+
+
+class CenterStaffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CenterStaff
+
+    center = factory.SubFactory(ServiceCenterFactory)
+    user = factory.SubFactory(UserFactory, role=Role.CENTER_STAFF)
+
+
+class TradeGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("code",)
+
+    code = "construction"
+    name = "建筑工程"
+
+
+class TradeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("code",)
+
+    parent = factory.SubFactory(TradeGroupFactory)
+    code = "labourer"
+    name = "小工/力工"
+    pay_units = ["day", "hour"]
+
+
+class EmployerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Employer
+
+    owner = factory.SubFactory(UserFactory, role=Role.EMPLOYER)
+    name = factory.Sequence(lambda n: f"测试雇主{n}")
+    contact_name = "王经理"
+    contact_phone = factory.SelfAttribute("owner.phone")
+    verification_status = "verified"
+
+
+class WorkerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkerProfile
+
+    user = factory.SubFactory(UserFactory, role=Role.WORKER)
+    display_name = factory.SelfAttribute("user.name")
+    latitude, longitude = WANGYI
+
+
+class GigFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Gig
+
+    code = factory.Sequence(lambda n: f"T{n:07d}")
+    employer = factory.SubFactory(EmployerFactory)
+    category = factory.SubFactory(TradeFactory)
+    center = factory.SubFactory(ServiceCenterFactory)
+    title = "工地小工"
+    headcount = 2
+    pay_amount = Decimal("180.00")
+    pay_unit = "day"
+    address = "王益区（测试地点）"
+    latitude, longitude = WANGYI
+    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=1))
+    ends_at = factory.LazyAttribute(lambda gig: gig.starts_at + dt.timedelta(hours=8))
+    status = GigStatus.OPEN
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    gig = factory.SubFactory(GigFactory)
+    worker = factory.SubFactory(WorkerFactory)
+
+
+class WageFloorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WageFloor
+        django_get_or_create = ("region_code", "effective_from")
+
+    region_code = "610202"
+    area_class = "二类"
+    hourly_minimum = Decimal("20.00")
+    monthly_minimum = Decimal("2050.00")
+    effective_from = dt.date(2023, 5, 1)
+    source = "test"

@@ -1,0 +1,71 @@
+"""Locations: validation of WGS-84 points, H3 cells on save, and covering cells for search."""
+
+import random
+
+import h3
+import pytest
+from django.core.exceptions import ValidationError
+
+from tests.factories import WANGYI, GigFactory, ServiceCenterFactory
+from zero_gig.geo import H3_RESOLUTIONS, Point, covering_cells, distance_km, validate_point
+
+
+@pytest.mark.parametrize(
+    ("lat", "lng", "field", "words"),
+    [
+        (91, 109.0, "latitude", "between -90 and 90"),
+        (-91, 109.0, "latitude", "between -90 and 90"),
+        (35.0, 181, "longitude", "between -180 and 180"),
+        (51.5, -0.12, "longitude", "outside mainland China"),  # London
+        (10.0, 109.0, "latitude", "outside mainland China"),  # South China Sea, far south
+        ("abc", 109.0, "latitude", "must be a number"),
+        (float("nan"), 109.0, "latitude", "must be a number"),
+    ],
+)
+def test_points_outside_range_or_china_are_refused_by_field(lat, lng, field, words):
+    with pytest.raises(ValidationError) as error:
+        validate_point(lat, lng)
+    assert words in " ".join(error.value.message_dict[field])
+
+
+def test_a_tongchuan_point_is_valid():
+    validate_point(*WANGYI)
+
+
+@pytest.mark.django_db
+def test_saving_a_located_thing_stores_its_h3_cells_at_every_resolution():
+    center = ServiceCenterFactory(latitude=35.1145, longitude=109.1000)
+    for res in H3_RESOLUTIONS:
+        stored = getattr(center, f"h3_r{res}")
+        assert stored == h3.latlng_to_cell(35.1145, 109.1000, res)
+        assert h3.get_resolution(stored) == res
+
+
+@pytest.mark.django_db
+def test_moving_a_gig_moves_its_cells_even_with_update_fields():
+    gig = GigFactory()
+    old_cell = gig.h3_r9
+    gig.latitude, gig.longitude = 34.9089, 108.9805  # 耀州区
+    gig.save(update_fields=["latitude", "longitude"])
+    gig.refresh_from_db()
+    assert gig.h3_r9 != old_cell
+    assert gig.h3_r9 == h3.latlng_to_cell(34.9089, 108.9805, 9)
+
+
+def test_distance_between_wangyi_and_yijun_is_about_37_km():
+    assert 36 < distance_km(Point(*WANGYI), Point(35.3986, 109.1169)) < 38
+
+
+@pytest.mark.parametrize("radius_km", [0.5, 3, 5, 12, 30, 50])
+def test_covering_cells_contain_every_point_within_the_radius(radius_km):
+    """No point inside the radius may fall outside the shortlist of cells (no missed gigs)."""
+    rng = random.Random(radius_km)
+    center = Point(*WANGYI)
+    res, cells = covering_cells(center, radius_km)
+    cells = set(cells)
+    assert len(cells) <= 400
+    for _ in range(2000):
+        lat = center.lat + rng.uniform(-1, 1) * radius_km / 111
+        lng = center.lng + rng.uniform(-1, 1) * radius_km / 91
+        if distance_km(center, Point(lat, lng)) <= radius_km:
+            assert h3.latlng_to_cell(lat, lng, res) in cells

@@ -1,0 +1,31 @@
+"""Writes about workers: registration online or at a center's desk."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from accounts.models import Role
+
+from .models import WorkerProfile, WorkerTrade
+
+
+@transaction.atomic
+def register_worker(*, phone: str, display_name: str, latitude: float, longitude: float,
+                    trades: dict | None = None, id_number: str | None = None, password: str | None = None,
+                    center=None, **profile_fields) -> WorkerProfile:
+    """Create the user and profile of a worker; `trades` maps Category → years of experience.
+
+    Walk-in workers registered by staff pass `center` and may have no password: they are
+    matched by hand at the center and can set a password later by SMS code.
+    """
+    user = get_user_model().objects.create_user(phone=phone, password=password, name=display_name, role=Role.WORKER)
+    profile = WorkerProfile(user=user, display_name=display_name, latitude=latitude, longitude=longitude,
+                            registered_at_center=center, **profile_fields)
+    if id_number:
+        profile.set_id_number(id_number)
+    profile.full_clean()
+    profile.save()
+    for category, years in (trades or {}).items():
+        trade = WorkerTrade(worker=profile, category=category, years_experience=years)
+        trade.full_clean()
+        trade.save()
+    return profile

@@ -1,0 +1,137 @@
+"""Locations: WGS-84 latitude/longitude plus H3 cells, owned in one place.
+
+Every located thing (a gig site, a worker's home, a service center) stores its
+WGS-84 point and the H3 cells that contain it at a few resolutions, in indexed
+columns. Proximity search shortlists by cell (an index lookup) and geopy gives
+the exact distance of what is left.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import h3
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from geopy.distance import geodesic
+
+# Coarse cells for wide searches, fine cells for a neighbourhood.
+H3_RESOLUTIONS = (5, 7, 9)
+
+# Mainland China's bounding box (WGS-84), generous by a few tenths of a degree.
+CHINA_LAT_RANGE = (18.0, 53.6)
+CHINA_LNG_RANGE = (73.4, 135.1)
+
+
+@dataclass(frozen=True)
+class Point:
+    lat: float
+    lng: float
+
+
+def validate_point(lat, lng, lat_field: str = "latitude", lng_field: str = "longitude") -> None:
+    """Raise a field-named ValidationError unless (lat, lng) is a WGS-84 point in mainland China."""
+    errors: dict[str, list[str]] = {}
+    try:
+        lat = float(lat)
+        if not math.isfinite(lat):
+            raise ValueError
+    except (TypeError, ValueError):
+        errors[lat_field] = [_("Latitude must be a number.")]
+    try:
+        lng = float(lng)
+        if not math.isfinite(lng):
+            raise ValueError
+    except (TypeError, ValueError):
+        errors[lng_field] = [_("Longitude must be a number.")]
+    if errors:
+        raise ValidationError(errors)
+    if not -90 <= lat <= 90:
+        errors[lat_field] = [_("Latitude must be between -90 and 90.")]
+    elif not CHINA_LAT_RANGE[0] <= lat <= CHINA_LAT_RANGE[1]:
+        errors[lat_field] = [_("Latitude %(lat)s is outside mainland China (%(lo)s to %(hi)s).")
+                             % {"lat": lat, "lo": CHINA_LAT_RANGE[0], "hi": CHINA_LAT_RANGE[1]}]
+    if not -180 <= lng <= 180:
+        errors[lng_field] = [_("Longitude must be between -180 and 180.")]
+    elif not CHINA_LNG_RANGE[0] <= lng <= CHINA_LNG_RANGE[1]:
+        errors[lng_field] = [_("Longitude %(lng)s is outside mainland China (%(lo)s to %(hi)s).")
+                             % {"lng": lng, "lo": CHINA_LNG_RANGE[0], "hi": CHINA_LNG_RANGE[1]}]
+    if errors:
+        raise ValidationError(errors)
+
+
+def cells_for(lat: float, lng: float) -> dict[int, str]:
+    """The H3 cell containing the point at each stored resolution."""
+    return {res: h3.latlng_to_cell(lat, lng, res) for res in H3_RESOLUTIONS}
+
+
+def distance_km(a: Point, b: Point) -> float:
+    """Exact (ellipsoidal) distance in kilometres."""
+    return geodesic((a.lat, a.lng), (b.lat, b.lng)).kilometers
+
+
+def covering_cells(center: Point, radius_km: float) -> tuple[int, list[str]]:
+    """Cells at one stored resolution that together cover the disc of `radius_km` around `center`.
+
+    Picks the finest resolution that needs a modest number of cells, so that the
+    shortlist is small and the IN (...) list stays short.
+    """
+    for res in reversed(H3_RESOLUTIONS):
+        edge = h3.average_hexagon_edge_length(res, unit="km")
+        # A ring k reaches at least k * sqrt(3) * edge / 1.15 from the centre (hexagons are
+        # distorted up to ~15% across a resolution); one more ring covers the centre cell itself.
+        k = math.ceil(radius_km / (math.sqrt(3) * edge / 1.15)) + 1
+        if 3 * k * (k + 1) + 1 <= 400 or res == H3_RESOLUTIONS[0]:
+            origin = h3.latlng_to_cell(center.lat, center.lng, res)
+            return res, list(h3.grid_disk(origin, k))
+    raise AssertionError("unreachable")
+
+
+def h3_field(res: int) -> str:
+    return f"h3_r{res}"
+
+
+class LocatedModel(models.Model):
+    """A thing with a WGS-84 location and its H3 cells, refreshed on every save."""
+
+    latitude = models.FloatField(_("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField(_("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    h3_r5 = models.CharField(max_length=16, editable=False, db_index=True)
+    h3_r7 = models.CharField(max_length=16, editable=False, db_index=True)
+    h3_r9 = models.CharField(max_length=16, editable=False, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.refresh_cells()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and ({"latitude", "longitude"} & set(update_fields)):
+            kwargs["update_fields"] = set(update_fields) | {h3_field(r) for r in H3_RESOLUTIONS}
+        super().save(*args, **kwargs)
+
+    @property
+    def point(self) -> Point:
+        return Point(self.latitude, self.longitude)
+
+    def clean_fields(self, exclude=None):
+        errors: dict = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "latitude" not in errors and "longitude" not in errors:
+            try:
+                validate_point(self.latitude, self.longitude)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def refresh_cells(self) -> None:
+        """Recompute the H3 columns; bulk_create callers must call this themselves."""
+        for res, cell in cells_for(self.latitude, self.longitude).items():
+            setattr(self, h3_field(res), cell)
