@@ -36,7 +36,7 @@ test: $(STAMP)
 	$(DEV_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check .
+	$(BIN)/ruff check --output-format concise .
 
 bench: $(STAMP)
 	$(DEV_ENV) $(BIN)/python -m bench $(BENCH_ARGS)
