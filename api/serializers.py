@@ -1,7 +1,16 @@
+"""Shapes of the API. Lists never carry phone or ID numbers; contact details appear only where a job is agreed."""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.models import Role
 from centers.models import ServiceCenter
-from jobs.models import Category
+from jobs.models import Assignment, Category, Gig, HiringMode, PayUnit, Rating
+from jobs.selectors import SORTS, contact_is_shared, employer_standing, nearby_radius_limits, worker_reliability
+from zero_gig.geo import CHINA_LAT_RANGE, CHINA_LNG_RANGE
 
 
 class ServiceCenterSerializer(serializers.ModelSerializer):
@@ -25,3 +34,259 @@ class TradeGroupSerializer(serializers.ModelSerializer):
     class Meta:
         model = Category
         fields = ("id", "code", "name", "name_en", "trades")
+
+
+# --- Gigs -----------------------------------------------------------------------------------
+
+class TradeBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ("id", "code", "name", "name_en")
+
+
+class CenterBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceCenter
+        fields = ("id", "name", "level", "is_demo")
+
+
+class EmployerBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    verified = serializers.BooleanField()
+    rating = serializers.FloatField(allow_null=True)
+    ratings = serializers.IntegerField()
+
+
+class GigSerializer(serializers.ModelSerializer):
+    """A gig as workers browse it: no contact details."""
+
+    trade = TradeBriefSerializer(source="category", read_only=True)
+    center = CenterBriefSerializer(read_only=True)
+    employer = serializers.SerializerMethodField()
+    slots_left = serializers.IntegerField(read_only=True)
+    distance_km = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Gig
+        fields = ("id", "code", "title", "trade", "pay_amount", "pay_unit", "headcount", "slots_left",
+                  "hiring_mode", "address", "latitude", "longitude", "starts_at", "ends_at", "status", "center",
+                  "employer", "distance_km")
+
+    @extend_schema_field(EmployerBriefSerializer)
+    def get_employer(self, gig):
+        rating, count = self.context.get("employer_ratings", {}).get(gig.employer_id, (None, 0))
+        return {"id": gig.employer_id, "name": gig.employer.name,
+                "verified": gig.employer.verification_status == "verified", "rating": rating, "ratings": count}
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_distance_km(self, gig):
+        distance = self.context.get("distances", {}).get(gig.pk)
+        return round(distance, 3) if distance is not None else None
+
+
+class EmployerStandingSerializer(serializers.Serializer):
+    rating = serializers.FloatField(allow_null=True)
+    ratings = serializers.IntegerField()
+    gigs_completed = serializers.IntegerField()
+    cancellations = serializers.IntegerField()
+    late_cancellations = serializers.IntegerField()
+    open_wage_disputes = serializers.IntegerField()
+    unpaid_assignments = serializers.IntegerField()
+
+
+class GigDetailSerializer(GigSerializer):
+    employer_standing = serializers.SerializerMethodField()
+
+    class Meta(GigSerializer.Meta):
+        fields = (*GigSerializer.Meta.fields, "description", "employer_standing", "review_note", "created_at")
+
+    @extend_schema_field(EmployerStandingSerializer)
+    def get_employer_standing(self, gig):
+        return EmployerStandingSerializer(employer_standing(gig.employer)).data
+
+
+class GigWriteSerializer(serializers.Serializer):
+    """What an employer sends to post or edit a gig; the rules themselves live in jobs.services."""
+
+    trade = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.filter(parent__isnull=False),
+                                         source="category", help_text=_("Trade code, e.g. labourer."))
+    title = serializers.CharField(max_length=80)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    headcount = serializers.IntegerField(min_value=1, max_value=500)
+    pay_amount = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
+    pay_unit = serializers.ChoiceField(choices=PayUnit.choices)
+    hiring_mode = serializers.ChoiceField(choices=HiringMode.choices, required=False)
+    address = serializers.CharField(max_length=200)
+    latitude = serializers.FloatField(min_value=CHINA_LAT_RANGE[0], max_value=CHINA_LAT_RANGE[1])
+    longitude = serializers.FloatField(min_value=CHINA_LNG_RANGE[0], max_value=CHINA_LNG_RANGE[1])
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    center = serializers.PrimaryKeyRelatedField(queryset=ServiceCenter.objects.filter(is_active=True), required=False,
+                                                help_text=_("Defaults to the nearest service center."))
+    draft = serializers.BooleanField(required=False, default=False, write_only=True,
+                                     help_text=_("Keep as a draft instead of publishing."))
+
+
+class NearbyQuerySerializer(serializers.Serializer):
+    latitude = serializers.FloatField(min_value=CHINA_LAT_RANGE[0], max_value=CHINA_LAT_RANGE[1])
+    longitude = serializers.FloatField(min_value=CHINA_LNG_RANGE[0], max_value=CHINA_LNG_RANGE[1])
+    radius_km = serializers.FloatField(required=False, min_value=0.1)
+    trades = serializers.CharField(required=False, max_length=500, help_text=_("Comma-separated trade codes."))
+    pay_unit = serializers.ChoiceField(choices=PayUnit.choices, required=False)
+    min_pay = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"), required=False)
+    starts_after = serializers.DateTimeField(required=False)
+    starts_before = serializers.DateTimeField(required=False)
+    sort = serializers.ChoiceField(choices=SORTS, required=False, default="distance")
+    limit = serializers.IntegerField(min_value=1, max_value=50, required=False, default=20)
+    cursor = serializers.CharField(required=False, max_length=200)
+
+    def validate_radius_km(self, value):
+        _default, max_radius = nearby_radius_limits()
+        if value > max_radius:
+            raise serializers.ValidationError(_("The radius is at most %(km)s km.") % {"km": max_radius})
+        return value
+
+    def validate_trades(self, value):
+        codes = [code.strip() for code in value.split(",") if code.strip()]
+        found = dict(Category.objects.filter(code__in=codes, parent__isnull=False).values_list("code", "id"))
+        unknown = [code for code in codes if code not in found]
+        if unknown:
+            raise serializers.ValidationError(_("Unknown trade: %(codes)s.") % {"codes": ", ".join(unknown)})
+        return [found[code] for code in codes]
+
+    def validate(self, attrs):
+        if "min_pay" in attrs and "pay_unit" not in attrs:
+            raise serializers.ValidationError({"pay_unit": _("Say which pay unit min_pay is in.")})
+        after, before = attrs.get("starts_after"), attrs.get("starts_before")
+        if after and before and before <= after:
+            raise serializers.ValidationError({"starts_before": _("starts_before must be after starts_after.")})
+        return attrs
+
+
+class NearbyPageSerializer(serializers.Serializer):
+    results = GigSerializer(many=True)
+    next_cursor = serializers.CharField(allow_null=True)
+
+
+class ReviewDecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class CheckInCodeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    valid_until = serializers.DateTimeField()
+    qr_payload = serializers.CharField()
+
+
+# --- Assignments ----------------------------------------------------------------------------
+
+class WorkerReliabilitySerializer(serializers.Serializer):
+    completed = serializers.IntegerField()
+    no_shows = serializers.IntegerField()
+    late_cancellations = serializers.IntegerField()
+    active_strikes = serializers.IntegerField()
+    attendance_rate = serializers.FloatField(allow_null=True)
+    rating = serializers.FloatField(allow_null=True)
+    ratings = serializers.IntegerField()
+    suspended_until = serializers.DateTimeField(allow_null=True)
+
+
+class WorkerBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+    real_name_verified = serializers.BooleanField()
+    reliability = WorkerReliabilitySerializer()
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    gig = GigSerializer(read_only=True)
+    worker = serializers.SerializerMethodField()
+    worker_phone = serializers.SerializerMethodField(help_text=_("Only for the employer, once the worker is hired."))
+    employer_contact = serializers.SerializerMethodField(help_text=_("Only for the hired worker."))
+    compensation_owed = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assignment
+        fields = ("id", "gig", "worker", "status", "offered_at", "accepted_at", "checked_in_at", "checked_out_at",
+                  "completed_at", "cancelled_at", "cancelled_by", "cancel_reason", "check_in_method",
+                  "minutes_worked", "pay_quantity", "amount_due", "pay_status", "pay_confirmed_at",
+                  "compensation_owed", "worker_phone", "employer_contact")
+
+    def _viewer(self):
+        request = self.context.get("request")
+        return request.user if request else None
+
+    @extend_schema_field(WorkerBriefSerializer)
+    def get_worker(self, assignment):
+        worker = assignment.worker
+        return {"id": worker.pk, "display_name": worker.display_name,
+                "real_name_verified": worker.real_name_status == "verified",
+                "reliability": WorkerReliabilitySerializer(worker_reliability(worker)).data}
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_worker_phone(self, assignment):
+        viewer = self._viewer()
+        if viewer and viewer.role == Role.EMPLOYER and contact_is_shared(assignment):
+            return assignment.worker.user.phone
+        return None
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_employer_contact(self, assignment):
+        viewer = self._viewer()
+        if viewer and viewer.role == Role.WORKER and contact_is_shared(assignment):
+            employer = assignment.gig.employer
+            return {"name": employer.contact_name, "phone": employer.contact_phone}
+        return None
+
+    @extend_schema_field(serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True))
+    def get_compensation_owed(self, assignment):
+        compensation = getattr(assignment, "compensation", None)
+        return str(compensation.amount) if compensation else None
+
+
+class CheckInSerializer(serializers.Serializer):
+    latitude = serializers.FloatField(required=False, min_value=-90, max_value=90)
+    longitude = serializers.FloatField(required=False, min_value=-180, max_value=180)
+    code = serializers.RegexField(r"^\d{6}$", required=False, max_length=6,
+                                  error_messages={"invalid": _("The code is 6 digits.")})
+
+    def validate(self, attrs):
+        if "code" not in attrs and ("latitude" not in attrs or "longitude" not in attrs):
+            raise serializers.ValidationError(
+                {"latitude": _("Send latitude and longitude, or the 6-digit code shown at the site.")})
+        return attrs
+
+
+class PaySerializer(serializers.Serializer):
+    quantity = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"),
+                                        help_text=_("Hours, days, pieces or 1 job, in the gig's pay unit."))
+
+
+class DisputeSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+    amount_claimed = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"),
+                                              required=False)
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Rating
+        fields = ("id", "direction", "score", "comment", "created_at")
+        read_only_fields = ("id", "direction", "created_at")
+        extra_kwargs = {"score": {"min_value": 1, "max_value": 5}}
+
+
+class WorkerPublicSerializer(serializers.Serializer):
+    """A worker as an employer or staff sees them before hiring: no phone, no ID number."""
+
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+    real_name_verified = serializers.BooleanField()
+    trades = serializers.ListField(child=serializers.DictField())
+    reliability = WorkerReliabilitySerializer()

@@ -1,11 +1,20 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
 
 from . import views
+
+router = SimpleRouter()
+router.register("gigs", views.GigViewSet, basename="gig")
+router.register("assignments", views.AssignmentViewSet, basename="assignment")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("centers/", views.CenterList.as_view(), name="center-list"),
     path("trades/", views.TradeList.as_view(), name="trade-list"),
+    path("gigs/nearby/", views.NearbyGigs.as_view(), name="gig-nearby"),
+    path("reviews/", views.ReviewQueue.as_view(), name="review-queue"),
+    path("workers/<int:pk>/", views.WorkerDetail.as_view(), name="worker-detail"),
+    path("", include(router.urls)),
 ]

@@ -285,7 +285,11 @@ def _staff_gig(gig: Gig, status: str, candidates: list[WorkerProfile], rng: rand
     if status in (GigStatus.CANCELLED, GigStatus.PENDING_REVIEW):
         filled = 0
     accepted_at = gig.starts_at - dt.timedelta(hours=rng.randint(2, 48))
-    for worker in candidates[:filled]:
+    staffed = candidates[:filled]
+    if status == GigStatus.FILLED and len(staffed) < gig.headcount:
+        status = GigStatus.OPEN  # not enough workers of that trade in the demo to fill it
+    Gig.objects.filter(pk=gig.pk).update(accepted_count=len(staffed), status=status)
+    for worker in staffed:
         Assignment.objects.create(
             gig=gig, worker=worker, status=assignment_status, offered_at=accepted_at, accepted_at=accepted_at,
             checked_in_at=gig.starts_at if assignment_status != AssignmentStatus.ACCEPTED else None,

@@ -180,7 +180,19 @@ class Gig(LocatedModel):
     status = models.CharField(
         _("status"), max_length=16, choices=GigStatus.choices, default=GigStatus.DRAFT, db_index=True,
     )
+    accepted_count = models.PositiveSmallIntegerField(
+        _("slots taken"), default=0, editable=False,
+        help_text=_("Workers holding a slot; changed only by a conditional UPDATE so it never passes headcount."),
+    )
+    check_in_secret = models.CharField(max_length=32, editable=False, default="")
     review_note = models.CharField(_("review note"), max_length=200, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("cancellation reason"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -201,9 +213,20 @@ class Gig(LocatedModel):
     def can_become(self, status: str) -> bool:
         return status in self.TRANSITIONS[GigStatus(self.status)]
 
+    @property
+    def slots_left(self) -> int:
+        return max(0, self.headcount - self.accepted_count)
+
+    @property
+    def duration_hours(self) -> float:
+        return (self.ends_at - self.starts_at).total_seconds() / 3600
+
     def clean(self):
         super().clean()
         errors = {}
+        if self.headcount is not None and self.accepted_count and self.headcount < self.accepted_count:
+            errors["headcount"] = [_("%(n)s workers have already accepted; headcount cannot be lower.")
+                                   % {"n": self.accepted_count}]
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = [_("The end must be after the start.")]
         if self.category_id and self.pay_unit:
@@ -231,6 +254,19 @@ class AssignmentStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
     CANCELLED = "cancelled", _("Cancelled")
     NO_SHOW = "no_show", _("No-show")
+
+
+class CheckInMethod(models.TextChoices):
+    GPS = "gps", _("Location")
+    CODE = "code", _("Site code")
+    STAFF = "staff", _("By center staff")
+
+
+class PayStatus(models.TextChoices):
+    NOT_DUE = "not_due", _("Not due yet")
+    RECORDED = "recorded", _("Recorded by employer")
+    CONFIRMED = "confirmed", _("Received")
+    DISPUTED = "disputed", _("Disputed")
 
 
 # Assignments in these states hold one of the gig's slots.
@@ -264,7 +300,23 @@ class Assignment(models.Model):
     checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.CharField(_("cancelled by"), max_length=10, blank=True,
+                                    choices=[("worker", _("Worker")), ("employer", _("Employer")),
+                                             ("system", _("System"))])
     cancel_reason = models.CharField(_("cancellation reason"), max_length=200, blank=True)
+    check_in_method = models.CharField(_("check-in method"), max_length=10, blank=True,
+                                       choices=CheckInMethod.choices)
+    check_in_distance_m = models.PositiveIntegerField(_("check-in distance (m)"), null=True, blank=True)
+    minutes_worked = models.PositiveIntegerField(_("minutes worked"), null=True, blank=True)
+    pay_quantity = models.DecimalField(
+        _("quantity paid for"), max_digits=10, decimal_places=2, null=True, blank=True,
+        help_text=_("Hours, days, pieces or 1 job, in the gig's pay unit."),
+    )
+    amount_due = models.DecimalField(_("amount due (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    pay_status = models.CharField(_("pay"), max_length=10, choices=PayStatus.choices, default=PayStatus.NOT_DUE,
+                                  db_index=True)
+    pay_recorded_at = models.DateTimeField(_("pay recorded at"), null=True, blank=True)
+    pay_confirmed_at = models.DateTimeField(_("pay confirmed at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -309,3 +361,107 @@ class WageFloor(models.Model):
 
     def __str__(self):
         return f"{self.region_code} {self.hourly_minimum}/h from {self.effective_from}"
+
+
+class Strike(models.Model):
+    """A mark against a worker's reliability: a late cancellation or a no-show."""
+
+    class Reason(models.TextChoices):
+        LATE_CANCEL = "late_cancel", _("Late cancellation")
+        NO_SHOW = "no_show", _("No-show")
+
+    worker = models.ForeignKey("workers.WorkerProfile", on_delete=models.CASCADE, related_name="strikes")
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="strike")
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    created_at = models.DateTimeField(_("given at"), db_index=True)
+    cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("strike")
+        verbose_name_plural = _("strikes")
+        ordering = ("-created_at",)
+
+    def __str__(self):
+        return f"{self.worker}: {self.get_reason_display()}"
+
+
+class Compensation(models.Model):
+    """Money an employer owes a worker for a late cancellation (show-up pay). The platform holds no money."""
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="compensation")
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2)
+    reason = models.CharField(_("reason"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("money owed")
+        verbose_name_plural = _("money owed")
+
+    def __str__(self):
+        return f"{self.amount} → {self.assignment.worker}"
+
+
+class WageDispute(models.Model):
+    """A worker says the money did not arrive (欠薪). Centers mediate; see a later issue."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        MEDIATING = "mediating", _("Being mediated")
+        RESOLVED = "resolved", _("Resolved")
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="wage_dispute")
+    reason = models.TextField(_("what happened"), max_length=1000)
+    amount_claimed = models.DecimalField(_("amount claimed (yuan)"), max_digits=10, decimal_places=2)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN,
+                              db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("wage dispute")
+        verbose_name_plural = _("wage disputes")
+        ordering = ("-created_at",)
+
+    def __str__(self):
+        return f"{self.assignment}: {self.amount_claimed}"
+
+
+class Rating(models.Model):
+    """One rating per side per completed assignment."""
+
+    class Direction(models.TextChoices):
+        OF_WORKER = "of_worker", _("Employer rates worker")
+        OF_EMPLOYER = "of_employer", _("Worker rates employer")
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="ratings")
+    direction = models.CharField(_("direction"), max_length=12, choices=Direction.choices)
+    score = models.PositiveSmallIntegerField(
+        _("score"), validators=[MinValueValidator(1, _("A score is 1 to 5.")),
+                                MaxValueValidator(5, _("A score is 1 to 5."))],
+    )
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [models.UniqueConstraint(fields=["assignment", "direction"], name="one_rating_per_side")]
+
+    def __str__(self):
+        return f"{self.get_direction_display()}: {self.score}"
+
+
+class ScheduledDuty(models.Model):
+    """When each background duty last ran; kept in the database so a restart resumes on time."""
+
+    name = models.CharField(max_length=50, unique=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_result = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled duty")
+        verbose_name_plural = _("scheduled duties")
+
+    def __str__(self):
+        return self.name

@@ -1,8 +1,35 @@
-"""Reads about trades and gigs."""
+"""Reads about trades, gigs, reliability and who may see what."""
 
-from django.db.models import Prefetch, QuerySet
+from __future__ import annotations
 
-from .models import Category, Gig, GigStatus
+import base64
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from zero_gig.geo import Point, covering_cells, distance_km, fast_distance_km, h3_field
+
+from . import rules
+from .models import (
+    SLOT_HOLDING,
+    Assignment,
+    AssignmentStatus,
+    Category,
+    Gig,
+    GigStatus,
+    PayStatus,
+    Rating,
+    WageDispute,
+    WageFloor,
+)
 
 
 def trade_groups() -> QuerySet[Category]:
@@ -14,3 +41,253 @@ def trade_groups() -> QuerySet[Category]:
 
 def open_gig_count() -> int:
     return Gig.objects.filter(status=GigStatus.OPEN).count()
+
+
+def wage_floor_for(region_code: str, day: dt.date) -> WageFloor | None:
+    """The minimum wage in force on `day` for a district, falling back to the province-wide row."""
+    for code in (region_code, region_code[:2] + "0000"):
+        floor = (WageFloor.objects.filter(region_code=code, effective_from__lte=day)
+                 .order_by("-effective_from").first())
+        if floor:
+            return floor
+    return None
+
+
+# --- Nearby search ---------------------------------------------------------------------------
+
+SORTS = ("distance", "pay", "start")
+
+
+@dataclass
+class NearbyQuery:
+    latitude: float
+    longitude: float
+    radius_km: float = 5.0
+    trade_ids: list[int] | None = None
+    pay_unit: str | None = None
+    min_pay: Decimal | None = None
+    starts_after: dt.datetime | None = None
+    starts_before: dt.datetime | None = None
+    sort: str = "distance"
+    limit: int = 20
+    cursor: str | None = None
+
+
+@dataclass
+class NearbyPage:
+    results: list[tuple[Gig, float]] = field(default_factory=list)  # (gig, exact distance km)
+    next_cursor: str | None = None
+
+
+def _sort_key(sort: str, distance_m: int, pay: Decimal, starts_at: dt.datetime, gig_id: int) -> list:
+    if sort == "pay":
+        return [-float(pay), distance_m, gig_id]
+    if sort == "start":
+        return [starts_at.timestamp(), distance_m, gig_id]
+    return [distance_m, gig_id]
+
+
+def encode_cursor(key: list) -> str:
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> list:
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        expected = 2 if sort == "distance" else 3
+        if not (isinstance(key, list) and len(key) == expected and all(isinstance(v, int | float) for v in key)):
+            raise ValueError
+        return key
+    except (ValueError, TypeError, UnicodeDecodeError):
+        raise ValidationError({"cursor": _("The cursor is not valid; start again without it.")}) from None
+
+
+def nearby_gigs(query: NearbyQuery, now: dt.datetime | None = None) -> NearbyPage:
+    """Open gigs within the radius, nearest first (or best paid, or soonest), one page at a time.
+
+    The stored H3 cells shortlist candidates through an index; a fast ellipsoidal
+    distance ranks them, and geopy gives the exact distance of the gigs on the page.
+    """
+    now = now or timezone.now()
+    center = Point(query.latitude, query.longitude)
+    res, cells = covering_cells(center, query.radius_km)
+    candidates = Gig.objects.filter(status=GigStatus.OPEN, starts_at__gt=now, **{f"{h3_field(res)}__in": cells})
+    if query.trade_ids:
+        candidates = candidates.filter(category_id__in=query.trade_ids)
+    if query.pay_unit:
+        candidates = candidates.filter(pay_unit=query.pay_unit)
+    if query.min_pay is not None:
+        candidates = candidates.filter(pay_amount__gte=query.min_pay)
+    if query.starts_after:
+        candidates = candidates.filter(starts_at__gte=query.starts_after)
+    if query.starts_before:
+        candidates = candidates.filter(starts_at__lt=query.starts_before)
+    after = decode_cursor(query.cursor, query.sort) if query.cursor else None
+
+    ranked = []
+    for gig_id, lat, lng, pay, starts_at in candidates.values_list("id", "latitude", "longitude", "pay_amount",
+                                                                   "starts_at"):
+        km = fast_distance_km(center, Point(lat, lng))
+        if km > query.radius_km:
+            continue
+        key = _sort_key(query.sort, round(km * 1000), pay, starts_at, gig_id)
+        if after is None or key > after:
+            ranked.append((key, gig_id))
+    ranked.sort()
+    page_keys = ranked[: query.limit]
+    gigs = Gig.objects.select_related("category", "employer", "center").in_bulk([gig_id for _k, gig_id in page_keys])
+    page = NearbyPage(results=[(gigs[gig_id], distance_km(center, gigs[gig_id].point)) for _k, gig_id in page_keys])
+    if len(ranked) > query.limit:
+        page.next_cursor = encode_cursor(page_keys[-1][0])
+    return page
+
+
+def full_scan_nearby_ids(query: NearbyQuery, now: dt.datetime | None = None) -> list[int]:
+    """The naive reference: every open gig's haversine distance, no index. Used by tests and the benchmark."""
+    now = now or timezone.now()
+    center = Point(query.latitude, query.longitude)
+    rows = Gig.objects.filter(status=GigStatus.OPEN, starts_at__gt=now)
+    if query.trade_ids:
+        rows = rows.filter(category_id__in=query.trade_ids)
+    found = []
+    for gig_id, lat, lng in rows.values_list("id", "latitude", "longitude"):
+        km = haversine_km(center, Point(lat, lng))
+        if km <= query.radius_km:
+            found.append((km, gig_id))
+    return [gig_id for _km, gig_id in sorted(found)[: query.limit]]
+
+
+def haversine_km(a: Point, b: Point) -> float:
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lng - a.lng)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+
+
+# --- Reliability and standing: computed here and nowhere else --------------------------------
+
+@dataclass(frozen=True)
+class WorkerReliability:
+    completed: int
+    no_shows: int
+    late_cancellations: int
+    active_strikes: int
+    attendance_rate: float | None  # completed / (completed + no-shows); None before the first gig
+    rating: float | None
+    ratings: int
+    suspended_until: dt.datetime | None
+
+
+def worker_reliability(worker) -> WorkerReliability:
+    counts = worker.assignments.aggregate(
+        completed=Count("id", filter=Q(status=AssignmentStatus.COMPLETED)),
+        no_shows=Count("id", filter=Q(status=AssignmentStatus.NO_SHOW)),
+    )
+    strikes = worker.strikes.aggregate(
+        late=Count("id", filter=Q(reason="late_cancel")),
+        active=Count("id", filter=Q(cleared_at__isnull=True)),
+    )
+    ratings = Rating.objects.filter(assignment__worker=worker, direction=Rating.Direction.OF_WORKER).aggregate(
+        avg=Avg("score"), n=Count("id"))
+    attended = counts["completed"] + counts["no_shows"]
+    now = timezone.now()
+    return WorkerReliability(
+        completed=counts["completed"], no_shows=counts["no_shows"], late_cancellations=strikes["late"],
+        active_strikes=strikes["active"],
+        attendance_rate=round(counts["completed"] / attended, 3) if attended else None,
+        rating=round(ratings["avg"], 2) if ratings["avg"] is not None else None, ratings=ratings["n"],
+        suspended_until=worker.suspended_until if worker.suspended_until and worker.suspended_until > now else None,
+    )
+
+
+@dataclass(frozen=True)
+class EmployerStanding:
+    rating: float | None
+    ratings: int
+    gigs_completed: int
+    cancellations: int
+    late_cancellations: int  # cancellations that owed workers show-up pay
+    open_wage_disputes: int
+    unpaid_assignments: int  # work done, pay not recorded after a day
+
+
+def employer_standing(employer) -> EmployerStanding:
+    ratings = Rating.objects.filter(assignment__gig__employer=employer,
+                                    direction=Rating.Direction.OF_EMPLOYER).aggregate(avg=Avg("score"), n=Count("id"))
+    gigs = employer.gigs.aggregate(
+        completed=Count("id", filter=Q(status=GigStatus.COMPLETED)),
+        cancelled=Count("id", filter=Q(status=GigStatus.CANCELLED)),
+    )
+    assignments = Assignment.objects.filter(gig__employer=employer)
+    return EmployerStanding(
+        rating=round(ratings["avg"], 2) if ratings["avg"] is not None else None, ratings=ratings["n"],
+        gigs_completed=gigs["completed"], cancellations=gigs["cancelled"],
+        late_cancellations=assignments.filter(compensation__isnull=False).count(),
+        open_wage_disputes=WageDispute.objects.filter(
+            assignment__gig__employer=employer,
+            status__in=(WageDispute.Status.OPEN, WageDispute.Status.MEDIATING)).count(),
+        unpaid_assignments=assignments.filter(
+            status=AssignmentStatus.CHECKED_OUT, pay_status=PayStatus.NOT_DUE,
+            checked_out_at__lt=timezone.now() - dt.timedelta(days=1)).count(),
+    )
+
+
+def employer_ratings(employer_ids: list[int]) -> dict[int, tuple[float | None, int]]:
+    """Average rating and count per employer, for lists (one query)."""
+    rows = (Rating.objects.filter(assignment__gig__employer_id__in=employer_ids,
+                                  direction=Rating.Direction.OF_EMPLOYER)
+            .values("assignment__gig__employer_id").annotate(avg=Avg("score"), n=Count("id")))
+    return {r["assignment__gig__employer_id"]: (round(r["avg"], 2), r["n"]) for r in rows}
+
+
+# --- Who may see what -------------------------------------------------------------------------
+
+def staff_center_ids(user) -> list[int]:
+    return list(user.center_memberships.values_list("center_id", flat=True))
+
+
+def gigs_visible_to(user) -> QuerySet[Gig]:
+    """Open gigs are public; others only to their employer, the workers on them, their center's staff, the city."""
+    gigs = Gig.objects.select_related("category", "employer", "center")
+    if not user.is_authenticated:
+        return gigs.filter(status=GigStatus.OPEN)
+    if user.role == Role.CITY_ADMIN:
+        return gigs
+    visible = Q(status=GigStatus.OPEN)
+    if user.role == Role.EMPLOYER and hasattr(user, "employer"):
+        visible |= Q(employer=user.employer)
+    elif user.role == Role.WORKER and hasattr(user, "worker_profile"):
+        visible |= Q(assignments__worker=user.worker_profile)
+    elif user.role == Role.CENTER_STAFF:
+        visible |= Q(center_id__in=staff_center_ids(user))
+    return gigs.filter(visible).distinct()
+
+
+def assignments_visible_to(user) -> QuerySet[Assignment]:
+    """A worker sees their own; an employer those on their gigs; staff those at their centers; the city all."""
+    assignments = Assignment.objects.select_related("gig__category", "gig__employer", "gig__center", "worker__user")
+    if not user.is_authenticated:
+        return assignments.none()
+    if user.role == Role.CITY_ADMIN:
+        return assignments
+    if user.role == Role.WORKER and hasattr(user, "worker_profile"):
+        return assignments.filter(worker=user.worker_profile)
+    if user.role == Role.EMPLOYER and hasattr(user, "employer"):
+        return assignments.filter(gig__employer=user.employer)
+    if user.role == Role.CENTER_STAFF:
+        return assignments.filter(gig__center_id__in=staff_center_ids(user))
+    return assignments.none()
+
+
+def contact_is_shared(assignment: Assignment) -> bool:
+    """Phones are shown to the other side only once the worker holds a slot (a job is agreed)."""
+    return assignment.status in SLOT_HOLDING
+
+
+def pending_reviews(user) -> QuerySet[Gig]:
+    return Gig.objects.filter(status=GigStatus.PENDING_REVIEW, center_id__in=staff_center_ids(user)).select_related(
+        "category", "employer", "center")
+
+
+def nearby_radius_limits() -> tuple[float, float]:
+    return rules.rule("NEARBY_DEFAULT_RADIUS_KM"), rules.rule("NEARBY_MAX_RADIUS_KM")

@@ -1,25 +1,66 @@
-"""Writes about trades, employers and gigs. Every rule about a gig is enforced here or on the model."""
+"""Writes about trades, employers, gigs and assignments. Every rule of the market is enforced here.
 
+Concurrency: a gig's slots are taken by one conditional UPDATE
+(`accepted_count < headcount`), which PostgreSQL re-checks after waiting for the row
+lock and SQLite runs inside an IMMEDIATE transaction, so no more workers are ever
+accepted than the headcount, however many accept at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
 import secrets
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from centers.selectors import nearest_center
-from zero_gig.geo import Point, validate_point
+from workers.models import WorkerProfile
+from zero_gig.geo import Point, distance_km, validate_point
 
-from .models import Category, Employer, Gig, GigStatus, WageFloor
+from . import rules
+from .exceptions import Conflict
+from .models import (
+    SLOT_HOLDING,
+    Assignment,
+    AssignmentStatus,
+    Category,
+    CheckInMethod,
+    Compensation,
+    Employer,
+    Gig,
+    GigStatus,
+    HiringMode,
+    PayStatus,
+    PayUnit,
+    Rating,
+    Strike,
+    VerificationStatus,
+    WageDispute,
+    WageFloor,
+)
+from .selectors import wage_floor_for
 from .taxonomy import TAXONOMY
 from .wage_floors import AREA_CLASSES, EFFECTIVE_FROM, SOURCE, TONGCHUAN_REGIONS
 
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I: codes are read out over the phone
+HOURS_PER_DAY = 8
+CENT = Decimal("0.01")
 
 
 def new_gig_code() -> str:
     return "G" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(7))
 
+
+# --- Reference data -------------------------------------------------------------------------
 
 @transaction.atomic
 def sync_taxonomy() -> int:
@@ -67,15 +108,577 @@ def register_employer(*, phone: str, name: str, contact_name: str, kind: str = E
     return employer
 
 
-def create_gig(*, employer: Employer, status: str = GigStatus.DRAFT, code: str | None = None, **fields) -> Gig:
-    """Create a gig after every model rule; the nearest center takes it unless one is chosen."""
-    gig = Gig(employer=employer, status=status, code=code or new_gig_code(), **fields)
+# --- Posting gigs ---------------------------------------------------------------------------
+
+GIG_EDITABLE_FIELDS = ("category", "title", "description", "headcount", "pay_amount", "pay_unit", "hiring_mode",
+                       "address", "latitude", "longitude", "starts_at", "ends_at", "center")
+
+
+def _set_status(gig: Gig, status: str) -> None:
+    if gig.status != status and not gig.can_become(status):
+        raise Conflict(_("A gig that is %(old)s cannot become %(new)s.")
+                       % {"old": gig.get_status_display(), "new": GigStatus(status).label}, code="bad_transition")
+    gig.status = status
+
+
+def _check_gig_rules(gig: Gig, now: dt.datetime) -> None:
+    """Every rule a gig must meet when it is posted or edited, as one set of field errors."""
     if gig.center_id is None:
         try:
             validate_point(gig.latitude, gig.longitude)
             gig.center = nearest_center(Point(float(gig.latitude), float(gig.longitude)))
         except ValidationError:
             pass  # full_clean below names the bad coordinates with every other error
-    gig.full_clean()
+    errors: dict[str, list] = {}
+    try:
+        gig.full_clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if "starts_at" not in errors and gig.starts_at and gig.starts_at <= now:
+        errors.setdefault("starts_at", []).append(_("The start must be in the future."))
+    if "pay_amount" not in errors and "pay_unit" not in errors and gig.center_id and gig.starts_at:
+        message = _below_wage_floor(gig)
+        if message:
+            errors.setdefault("pay_amount", []).append(message)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _below_wage_floor(gig: Gig) -> str | None:
+    """The refusal message if an hourly or daily gig pays under its area's legal minimum."""
+    if gig.pay_unit not in (PayUnit.HOUR, PayUnit.DAY):
+        return None
+    floor = wage_floor_for(gig.center.region_code, timezone.localdate(gig.starts_at))
+    if floor is None:
+        return None
+    minimum = floor.hourly_minimum * (HOURS_PER_DAY if gig.pay_unit == PayUnit.DAY else 1)
+    if Decimal(gig.pay_amount) >= minimum:
+        return None
+    return _("Pay is below the legal minimum wage here: %(minimum)s yuan %(unit)s "
+             "(%(hourly)s yuan per hour, %(area)s, effective %(date)s; %(source)s).") % {
+        "minimum": minimum.quantize(CENT), "unit": PayUnit(gig.pay_unit).label, "hourly": floor.hourly_minimum,
+        "area": floor.area_class or floor.region_code, "date": floor.effective_from, "source": floor.source,
+    }
+
+
+def _published_status(employer: Employer) -> str:
+    """Unverified employers' posts wait for a center's review: the defence against fake jobs."""
+    if employer.verification_status == VerificationStatus.VERIFIED:
+        return GigStatus.OPEN
+    return GigStatus.PENDING_REVIEW
+
+
+@transaction.atomic
+def create_gig(*, employer: Employer, publish: bool = True, status: str | None = None, code: str | None = None,
+               now: dt.datetime | None = None, **fields) -> Gig:
+    """Post a gig. The nearest center takes it unless one is chosen.
+
+    `status` is for loading history (the demo); a real post is published or kept as a draft.
+    """
+    now = now or timezone.now()
+    unknown = set(fields) - set(GIG_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
+    gig = Gig(employer=employer, code=code or new_gig_code(), check_in_secret=secrets.token_hex(16), **fields)
+    gig.status = status or (_published_status(employer) if publish else GigStatus.DRAFT)
+    if status is None:
+        _check_gig_rules(gig, now)
+    else:
+        if gig.center_id is None:
+            gig.center = nearest_center(Point(float(gig.latitude), float(gig.longitude)))
+        gig.full_clean()
     gig.save()
     return gig
+
+
+@transaction.atomic
+def update_gig(gig: Gig, *, now: dt.datetime | None = None, **fields) -> Gig:
+    """Edit a gig while nobody holds a slot or has been hired: workers took it as it was."""
+    now = now or timezone.now()
+    gig = Gig.objects.select_for_update().get(pk=gig.pk)
+    if gig.status not in (GigStatus.DRAFT, GigStatus.PENDING_REVIEW, GigStatus.OPEN):
+        raise Conflict(_("Only a draft, waiting or open gig can be edited."), code="not_editable")
+    if gig.assignments.filter(status__in=SLOT_HOLDING).exists():
+        raise Conflict(_("Workers have already accepted this gig; cancel it and post a new one instead."),
+                       code="not_editable")
+    unknown = set(fields) - set(GIG_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
+    for name, value in fields.items():
+        setattr(gig, name, value)
+    if {"latitude", "longitude"} & set(fields) and "center" not in fields:
+        gig.center = None  # the nearest center to the new site takes it
+    _check_gig_rules(gig, now)
+    if gig.status == GigStatus.OPEN:
+        gig.status = _published_status(gig.employer)  # an unverified employer's edit is reviewed again
+    gig.save()
+    return gig
+
+
+@transaction.atomic
+def publish_gig(gig: Gig, *, now: dt.datetime | None = None) -> Gig:
+    now = now or timezone.now()
+    gig = Gig.objects.select_for_update().get(pk=gig.pk)
+    _set_status(gig, _published_status(gig.employer))
+    _check_gig_rules(gig, now)
+    gig.save()
+    return gig
+
+
+@transaction.atomic
+def review_gig(gig: Gig, *, reviewer, approve: bool, reason: str = "", now: dt.datetime | None = None) -> Gig:
+    """Staff of the gig's center approve a waiting post, or send it back with a reason."""
+    now = now or timezone.now()
+    gig = Gig.objects.select_for_update().get(pk=gig.pk)
+    if not reviewer.center_memberships.filter(center_id=gig.center_id).exists():
+        raise PermissionDenied(_("Only staff of the gig's service center can review it."))
+    if gig.status != GigStatus.PENDING_REVIEW:
+        raise Conflict(_("This gig is not waiting for review."), code="not_pending")
+    if not approve and not reason.strip():
+        raise ValidationError({"reason": _("Say why the gig is rejected, so the employer can fix it.")})
+    _set_status(gig, GigStatus.OPEN if approve else GigStatus.DRAFT)
+    gig.review_note = reason.strip()
+    gig.reviewed_by = reviewer
+    gig.reviewed_at = now
+    gig.save()
+    return gig
+
+
+@transaction.atomic
+def cancel_gig(gig: Gig, *, reason: str = "", now: dt.datetime | None = None) -> Gig:
+    """The employer calls a gig off. Under 24 h before the start, each accepted worker is owed show-up pay."""
+    now = now or timezone.now()
+    gig = Gig.objects.select_for_update().get(pk=gig.pk)
+    _set_status(gig, GigStatus.CANCELLED)
+    for assignment in gig.assignments.filter(status__in=(*SLOT_HOLDING, AssignmentStatus.OFFERED,
+                                                         AssignmentStatus.APPLIED)):
+        if assignment.status in (AssignmentStatus.CHECKED_OUT, AssignmentStatus.COMPLETED):
+            continue  # work already done stays done and is paid as recorded
+        _employer_cancels(assignment, gig, reason or _("The employer cancelled the gig."), now)
+    gig.cancelled_at = now
+    gig.cancel_reason = reason
+    gig.accepted_count = gig.assignments.filter(status__in=SLOT_HOLDING).count()
+    gig.save()
+    return gig
+
+
+def _employer_cancels(assignment: Assignment, gig: Gig, reason: str, now: dt.datetime) -> None:
+    held_slot = assignment.status in SLOT_HOLDING
+    assignment.status = AssignmentStatus.CANCELLED
+    assignment.cancelled_at = now
+    assignment.cancelled_by = "employer"
+    assignment.cancel_reason = reason
+    assignment.save()
+    if held_slot and gig.starts_at - now < rules.hours("EMPLOYER_LATE_CANCEL_HOURS"):
+        Compensation.objects.create(
+            assignment=assignment, amount=show_up_pay(gig),
+            reason=_("Cancelled by the employer less than %(h)s hours before the start.")
+            % {"h": rules.rule("EMPLOYER_LATE_CANCEL_HOURS")},
+        )
+
+
+def show_up_pay(gig: Gig) -> Decimal:
+    """SHOW_UP_PAY_HOURS of the gig's pay (at most the whole gig), at the area's minimum for piece work."""
+    hours = Decimal(str(min(rules.rule("SHOW_UP_PAY_HOURS"), gig.duration_hours)))
+    if gig.pay_unit == PayUnit.HOUR:
+        hourly = gig.pay_amount
+    elif gig.pay_unit == PayUnit.DAY:
+        hourly = gig.pay_amount / HOURS_PER_DAY
+    elif gig.pay_unit == PayUnit.JOB:
+        hourly = gig.pay_amount / Decimal(str(max(gig.duration_hours, 1)))
+    else:
+        floor = wage_floor_for(gig.center.region_code, timezone.localdate(gig.starts_at))
+        hourly = floor.hourly_minimum if floor else Decimal("0")
+    return (hourly * hours).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@transaction.atomic
+def reopen_gig(gig: Gig, *, now: dt.datetime | None = None) -> Gig:
+    now = now or timezone.now()
+    gig = Gig.objects.select_for_update().get(pk=gig.pk)
+    if gig.status not in (GigStatus.CANCELLED, GigStatus.EXPIRED, GigStatus.FILLED):
+        raise Conflict(_("Only a cancelled, expired or filled gig can be reopened."), code="bad_transition")
+    if gig.starts_at <= now:
+        raise ValidationError({"starts_at": _("The start has passed: change the time before reopening.")})
+    if gig.status == GigStatus.FILLED and gig.slots_left == 0:
+        raise Conflict(_("Every slot is taken: raise the headcount to take more workers."), code="filled")
+    _set_status(gig, _published_status(gig.employer))
+    gig.cancelled_at = None
+    gig.save()
+    return gig
+
+
+# --- Taking gigs ----------------------------------------------------------------------------
+
+def _lock_worker(worker: WorkerProfile) -> WorkerProfile:
+    """Lock the worker's row so that two accepts by the same worker are decided one after the other."""
+    return WorkerProfile.objects.select_for_update().get(pk=worker.pk)
+
+
+def _check_worker_may_take(worker: WorkerProfile, gig: Gig, now: dt.datetime) -> None:
+    if worker.suspended_until and worker.suspended_until > now:
+        raise Conflict(_("You cannot take new gigs until %(until)s after repeated no-shows or late cancellations.")
+                       % {"until": timezone.localtime(worker.suspended_until).strftime("%Y-%m-%d %H:%M")},
+                       code="suspended")
+    if gig.starts_at <= now:
+        raise Conflict(_("This gig has already started."), code="started")
+    if rules.rule("REQUIRE_TRADE_MATCH") and not worker.worker_trades.filter(category_id=gig.category_id).exists():
+        raise Conflict(_("This gig needs a %(trade)s; add the trade to your profile first.")
+                       % {"trade": gig.category.name}, code="not_qualified")
+    overlapping = (Assignment.objects.filter(worker=worker, status__in=SLOT_HOLDING,
+                                             gig__starts_at__lt=gig.ends_at, gig__ends_at__gt=gig.starts_at)
+                   .exclude(gig=gig).select_related("gig").first())
+    if overlapping:
+        raise Conflict(_("You already have gig %(code)s at that time.") % {"code": overlapping.gig.code},
+                       code="overlap")
+
+
+def _take_slot(gig: Gig) -> None:
+    """Take one of the gig's slots, or raise Conflict: the one place slots are counted up."""
+    taken = Gig.objects.filter(pk=gig.pk, status=GigStatus.OPEN, accepted_count__lt=F("headcount")).update(
+        accepted_count=F("accepted_count") + 1)
+    if not taken:
+        gig.refresh_from_db(fields=["status", "accepted_count"])
+        if gig.status in (GigStatus.OPEN, GigStatus.FILLED):
+            raise Conflict(_("No slots left on this gig."), code="no_slots_left")
+        raise Conflict(_("This gig is not open."), code="not_open")
+    Gig.objects.filter(pk=gig.pk, status=GigStatus.OPEN, accepted_count__gte=F("headcount")).update(
+        status=GigStatus.FILLED)
+
+
+def _free_slot(gig: Gig, now: dt.datetime) -> None:
+    """Give a slot back; a filled gig that has not started opens again."""
+    Gig.objects.filter(pk=gig.pk, accepted_count__gt=0).update(accepted_count=F("accepted_count") - 1)
+    Gig.objects.filter(pk=gig.pk, status=GigStatus.FILLED, starts_at__gt=now).update(status=GigStatus.OPEN)
+
+
+@transaction.atomic
+def accept_gig(worker: WorkerProfile, gig: Gig, *, now: dt.datetime | None = None) -> Assignment:
+    """即时快招: the first `headcount` qualified workers to accept get the slots. Accepting twice is harmless."""
+    now = now or timezone.now()
+    worker = _lock_worker(worker)
+    gig = Gig.objects.select_related("category").get(pk=gig.pk)
+    existing = Assignment.objects.filter(gig=gig, worker=worker).first()
+    if existing and existing.status in SLOT_HOLDING:
+        return existing
+    if gig.hiring_mode != HiringMode.INSTANT and not (existing and existing.status == AssignmentStatus.OFFERED):
+        raise Conflict(_("This gig hires by application: apply and the employer will choose."),
+                       code="needs_application")
+    if existing and existing.status not in (AssignmentStatus.OFFERED,):
+        raise Conflict(_("You have already %(state)s this gig.") % {"state": existing.get_status_display()},
+                       code="already_responded")
+    _check_worker_may_take(worker, gig, now)
+    _take_slot(gig)
+    assignment = existing or Assignment(gig=gig, worker=worker)
+    assignment.status = AssignmentStatus.ACCEPTED
+    assignment.accepted_at = now
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def apply_to_gig(worker: WorkerProfile, gig: Gig, *, now: dt.datetime | None = None) -> Assignment:
+    """Apply to a gig that hires by application; applying twice is harmless."""
+    now = now or timezone.now()
+    worker = _lock_worker(worker)
+    gig = Gig.objects.select_related("category").get(pk=gig.pk)
+    existing = Assignment.objects.filter(gig=gig, worker=worker).first()
+    if existing and existing.status in (AssignmentStatus.APPLIED, *SLOT_HOLDING):
+        return existing
+    if existing:
+        raise Conflict(_("You have already %(state)s this gig.") % {"state": existing.get_status_display()},
+                       code="already_responded")
+    if gig.status != GigStatus.OPEN:
+        raise Conflict(_("This gig is not open."), code="not_open")
+    if gig.hiring_mode != HiringMode.APPLICATION:
+        raise Conflict(_("This gig is instant hiring: accept it directly."), code="instant_gig")
+    _check_worker_may_take(worker, gig, now)
+    return Assignment.objects.create(gig=gig, worker=worker, status=AssignmentStatus.APPLIED)
+
+
+@transaction.atomic
+def hire_applicant(assignment: Assignment, *, now: dt.datetime | None = None) -> Assignment:
+    """The employer picks an applicant: the applicant takes a slot, by the same rule as instant hiring."""
+    now = now or timezone.now()
+    worker = _lock_worker(assignment.worker)
+    assignment = Assignment.objects.select_for_update().select_related("gig__category").get(pk=assignment.pk)
+    if assignment.status in SLOT_HOLDING:
+        return assignment
+    if assignment.status != AssignmentStatus.APPLIED:
+        raise Conflict(_("Only an applicant can be hired."), code="not_applicant")
+    _check_worker_may_take(worker, assignment.gig, now)
+    _take_slot(assignment.gig)
+    assignment.status = AssignmentStatus.ACCEPTED
+    assignment.accepted_at = now
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def decline_applicant(assignment: Assignment, *, reason: str = "") -> Assignment:
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.status != AssignmentStatus.APPLIED:
+        raise Conflict(_("Only an applicant can be declined."), code="not_applicant")
+    assignment.status = AssignmentStatus.DECLINED
+    assignment.cancel_reason = reason
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def cancel_assignment(assignment: Assignment, *, by: str, reason: str = "",
+                      now: dt.datetime | None = None) -> Assignment:
+    """A worker withdraws, or an employer lets one worker go, before the work starts.
+
+    A worker may withdraw free just after accepting; withdrawing close to the start is a strike.
+    An employer letting a worker go close to the start owes show-up pay.
+    """
+    now = now or timezone.now()
+    assignment = Assignment.objects.select_for_update().select_related("gig", "worker").get(pk=assignment.pk)
+    gig = assignment.gig
+    if assignment.status in (AssignmentStatus.OFFERED, AssignmentStatus.APPLIED):
+        assignment.status = AssignmentStatus.DECLINED if by == "worker" else AssignmentStatus.CANCELLED
+        assignment.cancelled_at, assignment.cancelled_by, assignment.cancel_reason = now, by, reason
+        assignment.save()
+        return assignment
+    if assignment.status != AssignmentStatus.ACCEPTED:
+        raise Conflict(_("Only an accepted gig that has not started can be cancelled."), code="bad_transition")
+    if by == "employer":
+        _employer_cancels(assignment, gig, reason, now)
+    else:
+        assignment.status = AssignmentStatus.CANCELLED
+        assignment.cancelled_at, assignment.cancelled_by, assignment.cancel_reason = now, by, reason
+        assignment.save()
+        free = assignment.accepted_at and now - assignment.accepted_at <= rules.minutes("FREE_CANCEL_MINUTES")
+        if not free and gig.starts_at - now < rules.hours("LATE_CANCEL_HOURS"):
+            give_strike(assignment, Strike.Reason.LATE_CANCEL, now)
+    _free_slot(gig, now)
+    return assignment
+
+
+# --- Strikes and suspension ------------------------------------------------------------------
+
+def give_strike(assignment: Assignment, reason: str, now: dt.datetime) -> Strike:
+    """Record a strike; enough strikes within the window suspend the worker from taking gigs."""
+    worker = assignment.worker
+    strike, _created = Strike.objects.get_or_create(
+        assignment=assignment, defaults={"worker": worker, "reason": reason, "created_at": now})
+    recent = Strike.objects.filter(worker=worker, cleared_at__isnull=True,
+                                   created_at__gt=now - rules.days("STRIKE_WINDOW_DAYS")).count()
+    if recent >= rules.rule("STRIKES_TO_SUSPEND"):
+        WorkerProfile.objects.filter(pk=worker.pk).update(suspended_until=now + rules.days("SUSPENSION_DAYS"))
+    return strike
+
+
+def clear_earned_strikes(worker: WorkerProfile, now: dt.datetime) -> int:
+    """The oldest strike clears once CLEAN_GIGS_TO_CLEAR_STRIKE gigs are completed after it (and after the
+    last strike cleared), so each strike takes its own run of clean gigs."""
+    oldest = Strike.objects.filter(worker=worker, cleared_at__isnull=True).order_by("created_at").first()
+    if oldest is None:
+        return 0
+    last_cleared = Strike.objects.filter(worker=worker, cleared_at__isnull=False).aggregate(
+        last=Max("cleared_at"))["last"]
+    since = max(oldest.created_at, last_cleared) if last_cleared else oldest.created_at
+    clean = Assignment.objects.filter(worker=worker, status=AssignmentStatus.COMPLETED, completed_at__gt=since)
+    if clean.count() < rules.rule("CLEAN_GIGS_TO_CLEAR_STRIKE"):
+        return 0
+    oldest.cleared_at = now
+    oldest.save(update_fields=["cleared_at"])
+    return 1
+
+
+# --- On the day: check-in, check-out ----------------------------------------------------------
+
+def check_in_code(gig: Gig, now: dt.datetime, step: int = 0) -> tuple[str, dt.datetime]:
+    """The 6-digit code the employer's phone shows at the site (as a QR too); it changes every minute."""
+    period = rules.rule("CHECK_IN_CODE_SECONDS")
+    window = int(now.timestamp()) // period + step
+    digest = hmac.new(gig.check_in_secret.encode(), str(window).encode(), hashlib.sha256).digest()
+    code = f"{int.from_bytes(digest[:4], 'big') % 1_000_000:06d}"
+    valid_until = dt.datetime.fromtimestamp((window + 1) * period, tz=dt.UTC)
+    return code, valid_until
+
+
+@transaction.atomic
+def check_in(assignment: Assignment, *, now: dt.datetime | None = None, latitude=None, longitude=None,
+             code: str | None = None) -> Assignment:
+    """Check in at the site: by location inside the geofence, or by the code shown at the site."""
+    now = now or timezone.now()
+    assignment = Assignment.objects.select_for_update().select_related("gig").get(pk=assignment.pk)
+    gig = assignment.gig
+    if assignment.status == AssignmentStatus.CHECKED_IN:
+        return assignment
+    if assignment.status != AssignmentStatus.ACCEPTED:
+        raise Conflict(_("Only an accepted gig can be checked in to."), code="bad_transition")
+    opens = gig.starts_at - rules.minutes("CHECK_IN_OPENS_MINUTES")
+    if now < opens:
+        raise Conflict(_("Check-in opens %(m)s minutes before the start.")
+                       % {"m": rules.rule("CHECK_IN_OPENS_MINUTES")}, code="too_early")
+    if now > gig.ends_at:
+        raise Conflict(_("The gig has ended."), code="ended")
+    if code is not None:
+        valid = {check_in_code(gig, now)[0], check_in_code(gig, now, step=-1)[0]}
+        if str(code).strip() not in valid:
+            raise ValidationError({"code": _("The code is wrong or has expired; read the current code at the site.")})
+        assignment.check_in_method = CheckInMethod.CODE
+    else:
+        if latitude is None or longitude is None:
+            raise ValidationError({"latitude": _("Send your location, or the code shown at the site.")})
+        validate_point(latitude, longitude)
+        metres = distance_km(Point(float(latitude), float(longitude)), gig.point) * 1000
+        limit = rules.rule("GEOFENCE_METERS")
+        if metres > limit:
+            raise ValidationError({"latitude": _("You are %(d)s m from the site; check in within %(limit)s m, "
+                                                 "or use the code shown at the site.")
+                                   % {"d": round(metres), "limit": limit}})
+        assignment.check_in_method = CheckInMethod.GPS
+        assignment.check_in_distance_m = round(metres)
+    assignment.status = AssignmentStatus.CHECKED_IN
+    assignment.checked_in_at = now
+    assignment.save()
+    Gig.objects.filter(pk=gig.pk, status__in=(GigStatus.OPEN, GigStatus.FILLED)).update(
+        status=GigStatus.IN_PROGRESS)
+    return assignment
+
+
+@transaction.atomic
+def check_out(assignment: Assignment, *, now: dt.datetime | None = None) -> Assignment:
+    now = now or timezone.now()
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.status == AssignmentStatus.CHECKED_OUT:
+        return assignment
+    if assignment.status != AssignmentStatus.CHECKED_IN:
+        raise Conflict(_("Check in before checking out."), code="bad_transition")
+    assignment.status = AssignmentStatus.CHECKED_OUT
+    assignment.checked_out_at = now
+    assignment.minutes_worked = max(0, int((now - assignment.checked_in_at).total_seconds() // 60))
+    assignment.save()
+    return assignment
+
+
+# --- Pay and ratings -------------------------------------------------------------------------
+
+@transaction.atomic
+def record_pay(assignment: Assignment, *, quantity: Decimal, now: dt.datetime | None = None) -> Assignment:
+    """The employer confirms the work and records what is due: quantity (hours, days, pieces, 1 job) × rate."""
+    now = now or timezone.now()
+    assignment = Assignment.objects.select_for_update().select_related("gig", "worker").get(pk=assignment.pk)
+    if assignment.status not in (AssignmentStatus.CHECKED_OUT, AssignmentStatus.CHECKED_IN):
+        raise Conflict(_("Pay is recorded after the worker has checked in and worked."), code="bad_transition")
+    if assignment.pay_status in (PayStatus.CONFIRMED, PayStatus.DISPUTED):
+        raise Conflict(_("Pay is already settled or disputed."), code="pay_settled")
+    quantity = Decimal(quantity)
+    if quantity <= 0:
+        raise ValidationError({"quantity": _("The quantity must be more than zero.")})
+    if assignment.gig.pay_unit == PayUnit.JOB and quantity != 1:
+        raise ValidationError({"quantity": _("A gig paid per job is paid for 1 job.")})
+    if assignment.status == AssignmentStatus.CHECKED_IN:
+        assignment = check_out(assignment, now=now)
+    assignment.pay_quantity = quantity
+    assignment.amount_due = (quantity * assignment.gig.pay_amount).quantize(CENT, rounding=ROUND_HALF_UP)
+    assignment.pay_status = PayStatus.RECORDED
+    assignment.pay_recorded_at = now
+    assignment.status = AssignmentStatus.COMPLETED
+    assignment.completed_at = now
+    assignment.save()
+    clear_earned_strikes(assignment.worker, now)
+    _complete_gig_if_done(assignment.gig)
+    return assignment
+
+
+def _complete_gig_if_done(gig: Gig) -> None:
+    unfinished = gig.assignments.filter(status__in=(AssignmentStatus.ACCEPTED, AssignmentStatus.CHECKED_IN,
+                                                    AssignmentStatus.CHECKED_OUT)).exists()
+    if not unfinished:
+        Gig.objects.filter(pk=gig.pk, status=GigStatus.IN_PROGRESS).update(status=GigStatus.COMPLETED)
+
+
+@transaction.atomic
+def confirm_paid(assignment: Assignment, *, now: dt.datetime | None = None) -> Assignment:
+    """The worker says the money arrived. Money never passes through the platform."""
+    now = now or timezone.now()
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.pay_status == PayStatus.CONFIRMED:
+        return assignment
+    if assignment.pay_status not in (PayStatus.RECORDED, PayStatus.DISPUTED):
+        raise Conflict(_("The employer has not recorded the pay yet."), code="pay_not_recorded")
+    assignment.pay_status = PayStatus.CONFIRMED
+    assignment.pay_confirmed_at = now
+    assignment.save()
+    WageDispute.objects.filter(assignment=assignment, status__in=(WageDispute.Status.OPEN,
+                                                                   WageDispute.Status.MEDIATING)).update(
+        status=WageDispute.Status.RESOLVED, resolved_at=now)
+    return assignment
+
+
+@transaction.atomic
+def dispute_pay(assignment: Assignment, *, reason: str, amount_claimed: Decimal | None = None,
+                now: dt.datetime | None = None) -> WageDispute:
+    """The worker says the money did not arrive, or not all of it (欠薪): recorded for the center to mediate."""
+    assignment = Assignment.objects.select_for_update().select_related("gig").get(pk=assignment.pk)
+    if assignment.status not in (AssignmentStatus.CHECKED_OUT, AssignmentStatus.COMPLETED):
+        raise Conflict(_("A wage dispute is raised after the work is done."), code="bad_transition")
+    if assignment.pay_status == PayStatus.CONFIRMED:
+        raise Conflict(_("You confirmed this pay arrived."), code="pay_settled")
+    if hasattr(assignment, "wage_dispute"):
+        return assignment.wage_dispute
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": _("Say what happened.")})
+    claimed = amount_claimed if amount_claimed is not None else assignment.amount_due
+    if claimed is None:
+        raise ValidationError({"amount_claimed": _("Say how much you are owed.")})
+    dispute = WageDispute(assignment=assignment, reason=reason.strip(), amount_claimed=claimed)
+    dispute.full_clean()
+    dispute.save()
+    assignment.pay_status = PayStatus.DISPUTED
+    assignment.save(update_fields=["pay_status", "updated_at"])
+    return dispute
+
+
+@transaction.atomic
+def rate(assignment: Assignment, *, direction: str, score: int, comment: str = "") -> Rating:
+    """Each side rates the other once, after the work is complete."""
+    if assignment.status != AssignmentStatus.COMPLETED:
+        raise Conflict(_("Ratings are given after the work is complete."), code="not_completed")
+    if Rating.objects.filter(assignment=assignment, direction=direction).exists():
+        raise Conflict(_("You have already rated this gig."), code="already_rated")
+    rating = Rating(assignment=assignment, direction=direction, score=score, comment=comment)
+    rating.full_clean(validate_constraints=False)
+    rating.save()
+    return rating
+
+
+# --- Background duties (run by the scheduler; each is idempotent) -----------------------------
+
+def expire_past_gigs(now: dt.datetime) -> int:
+    """Gigs whose start has passed: with nobody on them they expire, otherwise they are under way."""
+    started = Gig.objects.filter(starts_at__lte=now)
+    expired = started.filter(status__in=(GigStatus.OPEN, GigStatus.PENDING_REVIEW, GigStatus.DRAFT),
+                             accepted_count=0).update(status=GigStatus.EXPIRED)
+    under_way = started.filter(status__in=(GigStatus.OPEN, GigStatus.FILLED)).update(status=GigStatus.IN_PROGRESS)
+    return expired + under_way
+
+
+def mark_no_shows(now: dt.datetime) -> int:
+    """Accepted workers not checked in NO_SHOW_AFTER_MINUTES after the start: no-show, a strike, slot freed."""
+    late = Assignment.objects.filter(status=AssignmentStatus.ACCEPTED,
+                                     gig__starts_at__lt=now - rules.minutes("NO_SHOW_AFTER_MINUTES"))
+    count = 0
+    for assignment_id in late.values_list("id", flat=True):
+        with transaction.atomic():
+            assignment = (Assignment.objects.select_for_update().select_related("gig", "worker")
+                          .filter(pk=assignment_id, status=AssignmentStatus.ACCEPTED).first())
+            if assignment is None:
+                continue
+            assignment.status = AssignmentStatus.NO_SHOW
+            assignment.save(update_fields=["status", "updated_at"])
+            give_strike(assignment, Strike.Reason.NO_SHOW, now)
+            _free_slot(assignment.gig, now)
+            _complete_gig_if_done(assignment.gig)
+            count += 1
+    return count
+
+
+def clear_strikes(now: dt.datetime) -> int:
+    workers = WorkerProfile.objects.filter(strikes__cleared_at__isnull=True).distinct()
+    return sum(clear_earned_strikes(worker, now) for worker in workers)

@@ -46,6 +46,10 @@ class WorkerProfile(LocatedModel):
         help_text=_("Set when staff registered a walk-in worker at a center."),
     )
     has_smartphone = models.BooleanField(_("has a smartphone"), default=True)
+    suspended_until = models.DateTimeField(
+        _("suspended until"), null=True, blank=True,
+        help_text=_("Set after too many strikes: cannot take new gigs until then."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

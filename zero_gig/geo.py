@@ -135,3 +135,23 @@ class LocatedModel(models.Model):
         """Recompute the H3 columns; bulk_create callers must call this themselves."""
         for res, cell in cells_for(self.latitude, self.longitude).items():
             setattr(self, h3_field(res), cell)
+
+
+# WGS-84 ellipsoid
+_A = 6378137.0
+_E2 = 6.69437999014e-3
+
+
+def fast_distance_km(a: Point, b: Point) -> float:
+    """Ellipsoidal distance on a local tangent plane: within a metre of geodesic up to ~50 km, ~100× faster.
+
+    Used to rank many candidates; what is shown to people comes from `distance_km`.
+    """
+    phi = math.radians((a.lat + b.lat) / 2)
+    s = math.sin(phi)
+    w = 1 - _E2 * s * s
+    meridional = _A * (1 - _E2) / (w * math.sqrt(w))
+    normal = _A / math.sqrt(w)
+    dy = math.radians(b.lat - a.lat) * meridional
+    dx = math.radians(b.lng - a.lng) * normal * math.cos(phi)
+    return math.hypot(dx, dy) / 1000

@@ -185,6 +185,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "GigStatusEnum": "jobs.models.GigStatus",
+        "AssignmentStatusEnum": "jobs.models.AssignmentStatus",
+        "PayStatusEnum": "jobs.models.PayStatus",
+    },
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 LOGGING = {
@@ -193,3 +199,26 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- Gig market rules (defaults; override any key with a JSON object in GIG_RULES) ----------
+GIG_RULES = {
+    "FREE_CANCEL_MINUTES": 5,  # a worker may cancel free this soon after accepting
+    "LATE_CANCEL_HOURS": 12,  # a worker cancelling closer than this to the start gets a strike
+    "NO_SHOW_AFTER_MINUTES": 60,  # not checked in this long after the start: no-show and a strike
+    "STRIKES_TO_SUSPEND": 3,
+    "STRIKE_WINDOW_DAYS": 30,
+    "SUSPENSION_DAYS": 7,
+    "CLEAN_GIGS_TO_CLEAR_STRIKE": 10,
+    "EMPLOYER_LATE_CANCEL_HOURS": 24,  # an employer cancelling closer than this owes show-up pay
+    "SHOW_UP_PAY_HOURS": 4,
+    "GEOFENCE_METERS": 300,
+    "CHECK_IN_OPENS_MINUTES": 60,
+    "CHECK_IN_CODE_SECONDS": 60,
+    "REQUIRE_TRADE_MATCH": True,  # instant hiring: only workers with the gig's trade may take it
+    "NEARBY_DEFAULT_RADIUS_KM": 5,
+    "NEARBY_MAX_RADIUS_KM": 50,
+}
+if os.environ.get("GIG_RULES"):
+    import json
+
+    GIG_RULES.update(json.loads(os.environ["GIG_RULES"]))

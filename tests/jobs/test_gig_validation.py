@@ -36,8 +36,9 @@ def test_a_good_gig_is_created_and_taken_by_the_nearest_center():
     wangyi = ServiceCenterFactory(name="王益", latitude=35.0690, longitude=109.0756)
     gig = create_gig(**gig_fields())
     assert gig.center == wangyi
-    assert gig.status == GigStatus.DRAFT
+    assert gig.status == GigStatus.OPEN  # a verified employer's post is open at once
     assert len(gig.code) == 8
+    assert create_gig(**gig_fields(), publish=False).status == GigStatus.DRAFT
 
 
 @pytest.mark.parametrize(
