@@ -46,4 +46,4 @@ messages: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .test-db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 .test-db*.sqlite3* staticfiles .pytest_cache

@@ -1,5 +1,6 @@
 """Gigs and the people on them: trades, employers, gigs, assignments and the legal wage floor."""
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -17,6 +18,11 @@ from .credit_codes import normalize_credit_code
 def validate_pay_positive(value: Decimal) -> None:
     if value is not None and value <= 0:
         raise ValidationError(_("Pay must be more than zero."), code="pay_not_positive")
+
+
+def new_check_in_secret() -> str:
+    """Each gig's own key for its rotating check-in code."""
+    return secrets.token_hex(16)
 
 
 class PayUnit(models.TextChoices):
@@ -184,7 +190,7 @@ class Gig(LocatedModel):
         _("slots taken"), default=0, editable=False,
         help_text=_("Workers holding a slot; changed only by a conditional UPDATE so it never passes headcount."),
     )
-    check_in_secret = models.CharField(max_length=32, editable=False, default="")
+    check_in_secret = models.CharField(max_length=32, editable=False, default=new_check_in_secret)
     review_note = models.CharField(_("review note"), max_length=200, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,

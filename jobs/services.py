@@ -179,7 +179,7 @@ def create_gig(*, employer: Employer, publish: bool = True, status: str | None =
     unknown = set(fields) - set(GIG_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
-    gig = Gig(employer=employer, code=code or new_gig_code(), check_in_secret=secrets.token_hex(16), **fields)
+    gig = Gig(employer=employer, code=code or new_gig_code(), **fields)
     gig.status = status or (_published_status(employer) if publish else GigStatus.DRAFT)
     if status is None:
         _check_gig_rules(gig, now)
@@ -638,6 +638,7 @@ def dispute_pay(assignment: Assignment, *, reason: str, amount_claimed: Decimal 
 @transaction.atomic
 def rate(assignment: Assignment, *, direction: str, score: int, comment: str = "") -> Rating:
     """Each side rates the other once, after the work is complete."""
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.status != AssignmentStatus.COMPLETED:
         raise Conflict(_("Ratings are given after the work is complete."), code="not_completed")
     if Rating.objects.filter(assignment=assignment, direction=direction).exists():

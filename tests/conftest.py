@@ -6,8 +6,9 @@ from tests.factories import ServiceCenterFactory, TradeFactory
 
 @pytest.fixture(autouse=True)
 def english(settings):
-    """Tests read messages in English; the Chinese default has tests of its own."""
+    """Tests read messages in English; the Chinese default has tests of its own. Passwords hash fast."""
     settings.LANGUAGE_CODE = "en"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with translation.override("en"):
         yield
 

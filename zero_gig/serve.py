@@ -1,6 +1,12 @@
-"""`python -m zero_gig.serve`: serve HTTP and WebSockets with uvicorn, as `make run` does."""
+"""`python -m zero_gig.serve`: serve HTTP and WebSockets with uvicorn, as `make run` does.
+
+Also starts the scheduler (background duties) as a child process unless --no-scheduler;
+in production run it as one separate process (`manage.py run_scheduler`).
+"""
 
 import argparse
+import subprocess
+import sys
 
 import uvicorn
 
@@ -9,10 +15,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--workers", type=int, default=1, help="ASGI processes (use REDIS_URL when more than 1)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="ASGI processes (use REDIS_URL when more than 1)")
+    parser.add_argument("--no-scheduler", action="store_true", help="do not start the background duties")
     args = parser.parse_args()
-    uvicorn.run("zero_gig.asgi:application", host=args.host, port=args.port, workers=args.workers,
-                lifespan="off", ws_max_size=64 * 1024, log_level="info")
+    scheduler = None
+    if not args.no_scheduler:
+        scheduler = subprocess.Popen([sys.executable, "manage.py", "run_scheduler"])
+    try:
+        uvicorn.run("zero_gig.asgi:application", host=args.host, port=args.port, workers=args.workers,
+                    lifespan="off", ws_max_size=64 * 1024, log_level="info")
+    finally:
+        if scheduler is not None:
+            scheduler.terminate()
+            scheduler.wait(timeout=10)
 
 
 if __name__ == "__main__":

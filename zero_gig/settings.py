@@ -106,8 +106,8 @@ else:
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             # Wait for a writer instead of failing at once; writes are short transactions.
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
-            # Tests that use threads need a file, not the shared in-memory database.
-            "TEST": {"NAME": str(BASE_DIR / ".test-db.sqlite3")},
+            # Tests that use threads need a file, not the shared in-memory database; one per test run.
+            "TEST": {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -134,6 +134,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+
+# --- Accounts -------------------------------------------------------------------------------
+# SMS gateway (dotted path to a class with send(phone, text)); the console backend only logs.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "accounts.sms.ConsoleBackend")
+SMS_CODE_TTL_SECONDS = 300  # a code works for 5 minutes,
+SMS_CODE_MIN_INTERVAL_SECONDS = 60  # one code per phone per minute,
+SMS_CODE_DAILY_LIMIT = 10  # at most 10 per phone in 24 hours,
+SMS_CODE_MAX_ATTEMPTS = 5  # and allows 5 wrong tries.
+LOGIN_MAX_FAILURES = 5  # this many failed logins for a phone
+LOGIN_FAILURE_WINDOW_SECONDS = 900  # within 15 minutes
+LOGIN_LOCKOUT_SECONDS = 900  # lock it for 15 minutes.
+API_TOKEN_TTL_DAYS = 30
 
 # --- Internationalisation: Chinese first, English second -------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -172,6 +184,7 @@ if not DEBUG:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -1,0 +1,56 @@
+"""Background duties of the market, run by one scheduler process (`manage.py run_scheduler`).
+
+Each duty is an idempotent function of the database and the time, and when it last ran is
+stored in ScheduledDuty, so a restarted scheduler simply carries on; two schedulers by
+mistake would only repeat harmless work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import services
+from .models import ScheduledDuty
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Duty:
+    name: str
+    every: dt.timedelta
+    run: Callable[[dt.datetime], int]
+
+
+DUTIES = (
+    Duty("expire_past_gigs", dt.timedelta(minutes=1), services.expire_past_gigs),
+    Duty("mark_no_shows", dt.timedelta(minutes=1), services.mark_no_shows),
+    Duty("clear_strikes", dt.timedelta(hours=1), services.clear_strikes),
+)
+
+
+def run_due_duties(now: dt.datetime | None = None, duties=DUTIES) -> dict[str, int]:
+    """Run every duty whose interval has passed since its last run; returns what each did."""
+    now = now or timezone.now()
+    done = {}
+    for duty in duties:
+        with transaction.atomic():
+            state, _created = ScheduledDuty.objects.select_for_update().get_or_create(name=duty.name)
+            if state.last_run_at and now - state.last_run_at < duty.every:
+                continue
+            try:
+                count = duty.run(now)
+            except Exception:  # a failing duty must not stop the others; it is retried next tick
+                log.exception("duty %s failed", duty.name)
+                continue
+            state.last_run_at = now
+            state.last_result = f"{count} changed"
+            state.save(update_fields=["last_run_at", "last_result"])
+            done[duty.name] = count
+    return done

@@ -1,0 +1,52 @@
+"""The background duties run on schedule, remember when they ran, and survive a restart."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from jobs import services
+from jobs.models import AssignmentStatus, GigStatus, ScheduledDuty
+from jobs.scheduler import DUTIES, Duty, run_due_duties
+from tests.factories import GigFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_past_gigs_expire_or_start_and_no_shows_are_marked(make_worker, now):
+    nobody = GigFactory(starts_at=now + dt.timedelta(hours=1))
+    staffed = GigFactory(starts_at=now + dt.timedelta(hours=1), headcount=2)
+    assignment = services.accept_gig(make_worker(trade=staffed.category), staffed, now=now)
+    done = run_due_duties(now + dt.timedelta(hours=2, minutes=5))
+    assert done == {"expire_past_gigs": 2, "mark_no_shows": 1, "clear_strikes": 0}
+    nobody.refresh_from_db()
+    staffed.refresh_from_db()
+    assignment.refresh_from_db()
+    assert nobody.status == GigStatus.EXPIRED
+    assert assignment.status == AssignmentStatus.NO_SHOW
+    assert staffed.status in (GigStatus.IN_PROGRESS, GigStatus.COMPLETED)
+
+
+def test_a_duty_runs_again_only_after_its_interval_and_its_state_is_in_the_database(now):
+    calls = []
+    duty = Duty("count", dt.timedelta(minutes=10), lambda at: calls.append(at) or 0)
+    assert run_due_duties(now, duties=[duty]) == {"count": 0}
+    assert run_due_duties(now + dt.timedelta(minutes=5), duties=[duty]) == {}
+    # A "restarted" scheduler reads the last run from the database, not from memory.
+    assert ScheduledDuty.objects.get(name="count").last_run_at == now
+    assert run_due_duties(now + dt.timedelta(minutes=11), duties=[duty]) == {"count": 0}
+    assert len(calls) == 2
+
+
+def test_a_failing_duty_does_not_stop_the_others_and_is_retried(now):
+    def broken(at):
+        raise RuntimeError("boom")
+
+    ok = Duty("ok", dt.timedelta(minutes=1), lambda at: 1)
+    assert run_due_duties(now, duties=[Duty("broken", dt.timedelta(minutes=1), broken), ok]) == {"ok": 1}
+    assert ScheduledDuty.objects.get(name="broken").last_run_at is None
+
+
+def test_the_scheduler_command_runs_once(now):
+    call_command("run_scheduler", "--once")
+    assert set(ScheduledDuty.objects.values_list("name", flat=True)) == {duty.name for duty in DUTIES}

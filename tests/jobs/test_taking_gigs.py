@@ -1,0 +1,136 @@
+"""Workers take gigs: first come first served, never more than the headcount, never two gigs at once."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection
+
+from jobs import services
+from jobs.exceptions import Conflict
+from jobs.models import Assignment, AssignmentStatus, Gig, GigStatus, HiringMode
+from tests.factories import GigFactory, TradeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_first_workers_get_the_slots_and_a_late_one_hears_no_slots_left(open_gig, make_worker):
+    first, second, late = make_worker(), make_worker(), make_worker()
+    services.accept_gig(first, open_gig)
+    services.accept_gig(second, open_gig)
+    open_gig.refresh_from_db()
+    assert open_gig.status == GigStatus.FILLED and open_gig.slots_left == 0
+    with pytest.raises(Conflict) as refused:
+        services.accept_gig(late, open_gig)
+    assert refused.value.code == "no_slots_left"
+
+
+def test_accepting_twice_is_harmless(open_gig, make_worker):
+    worker = make_worker()
+    once = services.accept_gig(worker, open_gig)
+    twice = services.accept_gig(worker, open_gig)
+    assert once.pk == twice.pk
+    open_gig.refresh_from_db()
+    assert open_gig.accepted_count == 1
+
+
+def test_a_worker_cannot_hold_two_gigs_at_the_same_time(open_gig, make_worker):
+    worker = make_worker()
+    services.accept_gig(worker, open_gig)
+    clash = GigFactory(category=open_gig.category, starts_at=open_gig.starts_at + dt.timedelta(hours=4))
+    with pytest.raises(Conflict) as refused:
+        services.accept_gig(worker, clash)
+    assert refused.value.code == "overlap" and open_gig.code in refused.value.message
+    later = GigFactory(category=open_gig.category, starts_at=open_gig.ends_at + dt.timedelta(minutes=30))
+    assert services.accept_gig(worker, later).status == AssignmentStatus.ACCEPTED
+
+
+def test_only_workers_of_the_trade_may_take_an_instant_gig(open_gig, make_worker):
+    cleaner = make_worker(trade=TradeFactory(code="cleaner", name="保洁员", pay_units=["hour"]))
+    with pytest.raises(Conflict) as refused:
+        services.accept_gig(cleaner, open_gig)
+    assert refused.value.code == "not_qualified"
+
+
+def test_a_gig_that_has_started_or_is_not_open_cannot_be_taken(open_gig, make_worker, now):
+    worker = make_worker()
+    started = GigFactory(category=open_gig.category, starts_at=now - dt.timedelta(minutes=1))
+    with pytest.raises(Conflict, match="already started"):
+        services.accept_gig(worker, started)
+    draft = GigFactory(category=open_gig.category, status=GigStatus.DRAFT)
+    with pytest.raises(Conflict) as refused:
+        services.accept_gig(worker, draft)
+    assert refused.value.code == "not_open"
+
+
+def test_by_application_the_employer_chooses_and_hiring_uses_the_same_slots(open_gig, make_worker):
+    Gig.objects.filter(pk=open_gig.pk).update(hiring_mode=HiringMode.APPLICATION, headcount=1)
+    open_gig.refresh_from_db()
+    alice, bob = make_worker(), make_worker()
+    with pytest.raises(Conflict) as refused:
+        services.accept_gig(alice, open_gig)
+    assert refused.value.code == "needs_application"
+    application = services.apply_to_gig(alice, open_gig)
+    assert services.apply_to_gig(alice, open_gig).pk == application.pk  # applying twice is harmless
+    other = services.apply_to_gig(bob, open_gig)
+    assert services.hire_applicant(application).status == AssignmentStatus.ACCEPTED
+    with pytest.raises(Conflict) as refused:
+        services.hire_applicant(other)
+    assert refused.value.code == "no_slots_left"
+    assert services.decline_applicant(other).status == AssignmentStatus.DECLINED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_workers_accepting_the_last_slots_at_once_never_overbook(make_worker):
+    """Real threads, real connections: on PostgreSQL row locks decide, on SQLite the write lock does."""
+    gig = GigFactory(headcount=3)
+    workers = [make_worker(trade=gig.category) for _ in range(12)]
+    barrier = threading.Barrier(len(workers))
+    outcomes: list[str] = []
+
+    def take(worker):
+        try:
+            barrier.wait(timeout=10)
+            services.accept_gig(worker, gig)
+            outcomes.append("accepted")
+        except Conflict as refused:
+            outcomes.append(refused.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take, args=(worker,)) for worker in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert outcomes.count("accepted") == 3
+    assert outcomes.count("no_slots_left") == 9
+    gig.refresh_from_db()
+    assert gig.accepted_count == 3 and gig.status == GigStatus.FILLED
+    assert Assignment.objects.filter(gig=gig, status=AssignmentStatus.ACCEPTED).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_worker_accepting_two_overlapping_gigs_at_once_gets_only_one(make_worker):
+    trade = TradeFactory()
+    first, second = GigFactory(category=trade), GigFactory(category=trade)
+    worker = make_worker(trade=trade)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def take(gig):
+        try:
+            barrier.wait(timeout=10)
+            services.accept_gig(worker, gig)
+            outcomes.append("accepted")
+        except Conflict as refused:
+            outcomes.append(refused.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take, args=(gig,)) for gig in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["accepted", "overlap"]
