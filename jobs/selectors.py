@@ -246,14 +246,18 @@ def staff_center_ids(user) -> list[int]:
     return list(user.center_memberships.values_list("center_id", flat=True))
 
 
+PUBLIC_GIG_STATUSES = (GigStatus.OPEN, GigStatus.FILLED)
+
+
 def gigs_visible_to(user) -> QuerySet[Gig]:
-    """Open gigs are public; others only to their employer, the workers on them, their center's staff, the city."""
+    """Open and filled gigs are public; others only to their employer, the workers on them, their center's
+    staff and the city."""
     gigs = Gig.objects.select_related("category", "employer", "center")
     if not user.is_authenticated:
-        return gigs.filter(status=GigStatus.OPEN)
+        return gigs.filter(status__in=PUBLIC_GIG_STATUSES)
     if user.role == Role.CITY_ADMIN:
         return gigs
-    visible = Q(status=GigStatus.OPEN)
+    visible = Q(status__in=PUBLIC_GIG_STATUSES)
     if user.role == Role.EMPLOYER and hasattr(user, "employer"):
         visible |= Q(employer=user.employer)
     elif user.role == Role.WORKER and hasattr(user, "worker_profile"):
