@@ -7,20 +7,25 @@ from accounts.models import Role
 
 class _HasRole(BasePermission):
     role: str = ""
+    profile: str = ""  # the account must have this profile too (a worker's or an employer's)
 
     def has_permission(self, request, view):
         user = request.user
-        return bool(user and user.is_authenticated and user.role == self.role)
+        if not (user and user.is_authenticated and user.role == self.role):
+            return False
+        return not self.profile or hasattr(user, self.profile)
 
 
 class IsWorker(_HasRole):
     role = Role.WORKER
-    message = "Only workers can do this."
+    profile = "worker_profile"
+    message = "Only workers with a worker profile can do this."
 
 
 class IsEmployer(_HasRole):
     role = Role.EMPLOYER
-    message = "Only employers can do this."
+    profile = "employer"
+    message = "Only employers with an employer profile can do this."
 
 
 class IsCenterStaff(_HasRole):

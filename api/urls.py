@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import inbox_views, views
 
 router = SimpleRouter()
 router.register("gigs", views.GigViewSet, basename="gig")
@@ -16,5 +16,9 @@ urlpatterns = [
     path("gigs/nearby/", views.NearbyGigs.as_view(), name="gig-nearby"),
     path("reviews/", views.ReviewQueue.as_view(), name="review-queue"),
     path("workers/<int:pk>/", views.WorkerDetail.as_view(), name="worker-detail"),
+    path("workers/<int:pk>/favourite/", views.Favourite.as_view(), name="worker-favourite"),
+    path("notifications/", inbox_views.Inbox.as_view(), name="notification-list"),
+    path("notifications/read/", inbox_views.MarkRead.as_view(), name="notification-read"),
+    path("", include("api.accounts_urls")),
     path("", include(router.urls)),
 ]

@@ -357,3 +357,19 @@ class WorkerDetail(APIView):
                            for t in worker.worker_trades.all()],
                 "reliability": worker_reliability(worker).__dict__}
         return Response(WorkerPublicSerializer(data).data)
+
+
+class Favourite(APIView):
+    """An employer marks a worker as a favourite: they get the first wave of the employer's new gigs."""
+
+    permission_classes = [IsEmployer]
+
+    @extend_schema(request=None, responses={204: None, **errors(401, 403, 404)})
+    def put(self, request, pk):
+        services.add_favourite(request.user.employer, get_object_or_404(WorkerProfile, pk=pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses={204: None, **errors(401, 403)})
+    def delete(self, request, pk):
+        services.remove_favourite(request.user.employer, pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -301,6 +301,8 @@ class Assignment(models.Model):
         _("status"), max_length=12, choices=AssignmentStatus.choices, default=AssignmentStatus.OFFERED, db_index=True,
     )
     offered_at = models.DateTimeField(_("offered at"), null=True, blank=True)
+    offer_wave = models.PositiveSmallIntegerField(_("offer wave"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
@@ -471,3 +473,37 @@ class ScheduledDuty(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class GigMatching(models.Model):
+    """Where the offer waves of one gig stand; the scheduler drives it, so a restart resumes it."""
+
+    gig = models.OneToOneField(Gig, on_delete=models.CASCADE, related_name="matching")
+    waves_sent = models.PositiveSmallIntegerField(_("waves sent"), default=0)
+    offers_sent = models.PositiveIntegerField(_("offers sent"), default=0)
+    next_wave_at = models.DateTimeField(_("next wave at"), null=True, blank=True, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    finish_reason = models.CharField(_("why it stopped"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("gig matching")
+        verbose_name_plural = _("gig matching")
+
+    def __str__(self):
+        return f"{self.gig} wave {self.waves_sent}"
+
+
+class FavouriteWorker(models.Model):
+    """Workers an employer liked: they get the first wave of the employer's new gigs."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="favourites")
+    worker = models.ForeignKey("workers.WorkerProfile", on_delete=models.CASCADE, related_name="favoured_by")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("favourite worker")
+        verbose_name_plural = _("favourite workers")
+        constraints = [models.UniqueConstraint(fields=["employer", "worker"], name="unique_favourite")]
+
+    def __str__(self):
+        return f"{self.employer} ♥ {self.worker}"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from . import services
+from . import matching, services
 from .models import ScheduledDuty
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,8 @@ DUTIES = (
     Duty("expire_past_gigs", dt.timedelta(minutes=1), services.expire_past_gigs),
     Duty("mark_no_shows", dt.timedelta(minutes=1), services.mark_no_shows),
     Duty("clear_strikes", dt.timedelta(hours=1), services.clear_strikes),
+    Duty("send_reminders", dt.timedelta(minutes=1), services.send_reminders),
+    Duty("advance_matching", dt.timedelta(seconds=10), matching.advance_matching),
 )
 
 

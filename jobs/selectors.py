@@ -295,3 +295,12 @@ def pending_reviews(user) -> QuerySet[Gig]:
 
 def nearby_radius_limits() -> tuple[float, float]:
     return rules.rule("NEARBY_DEFAULT_RADIUS_KM"), rules.rule("NEARBY_MAX_RADIUS_KM")
+
+
+def board_snapshot(center_id: int) -> list[dict]:
+    """What a center's big screen shows when it connects: its open and filling gigs, soonest first."""
+    from .events import gig_brief
+
+    gigs = (Gig.objects.filter(center_id=center_id, status__in=(GigStatus.OPEN, GigStatus.FILLED))
+            .select_related("category").order_by("starts_at")[:200])
+    return [gig_brief(gig) for gig in gigs]

@@ -26,7 +26,7 @@ from centers.selectors import nearest_center
 from workers.models import WorkerProfile
 from zero_gig.geo import Point, distance_km, validate_point
 
-from . import rules
+from . import events, matching, rules
 from .exceptions import Conflict
 from .models import (
     SLOT_HOLDING,
@@ -36,6 +36,7 @@ from .models import (
     CheckInMethod,
     Compensation,
     Employer,
+    FavouriteWorker,
     Gig,
     GigStatus,
     HiringMode,
@@ -181,14 +182,23 @@ def create_gig(*, employer: Employer, publish: bool = True, status: str | None =
         raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
     gig = Gig(employer=employer, code=code or new_gig_code(), **fields)
     gig.status = status or (_published_status(employer) if publish else GigStatus.DRAFT)
-    if status is None:
-        _check_gig_rules(gig, now)
-    else:
+    if status is not None:  # history being loaded: no rules of the present, no announcements
         if gig.center_id is None:
             gig.center = nearest_center(Point(float(gig.latitude), float(gig.longitude)))
         gig.full_clean()
+        gig.save()
+        return gig
+    _check_gig_rules(gig, now)
     gig.save()
+    _announce_if_open(gig, now)
     return gig
+
+
+def _announce_if_open(gig: Gig, now: dt.datetime) -> None:
+    """An open gig goes on its center's board and out to nearby workers in waves."""
+    if gig.status == GigStatus.OPEN:
+        events.gig_opened(gig)
+        matching.start_matching(gig, now)
 
 
 @transaction.atomic
@@ -222,6 +232,7 @@ def publish_gig(gig: Gig, *, now: dt.datetime | None = None) -> Gig:
     _set_status(gig, _published_status(gig.employer))
     _check_gig_rules(gig, now)
     gig.save()
+    _announce_if_open(gig, now)
     return gig
 
 
@@ -241,6 +252,8 @@ def review_gig(gig: Gig, *, reviewer, approve: bool, reason: str = "", now: dt.d
     gig.reviewed_by = reviewer
     gig.reviewed_at = now
     gig.save()
+    events.reviewed(gig)
+    _announce_if_open(gig, now)
     return gig
 
 
@@ -250,15 +263,18 @@ def cancel_gig(gig: Gig, *, reason: str = "", now: dt.datetime | None = None) ->
     now = now or timezone.now()
     gig = Gig.objects.select_for_update().get(pk=gig.pk)
     _set_status(gig, GigStatus.CANCELLED)
-    for assignment in gig.assignments.filter(status__in=(*SLOT_HOLDING, AssignmentStatus.OFFERED,
-                                                         AssignmentStatus.APPLIED)):
-        if assignment.status in (AssignmentStatus.CHECKED_OUT, AssignmentStatus.COMPLETED):
-            continue  # work already done stays done and is paid as recorded
+    affected = []
+    for assignment in gig.assignments.select_related("worker").filter(
+            status__in=(AssignmentStatus.ACCEPTED, AssignmentStatus.CHECKED_IN, AssignmentStatus.OFFERED,
+                        AssignmentStatus.APPLIED)):
         _employer_cancels(assignment, gig, reason or _("The employer cancelled the gig."), now)
+        affected.append(assignment)
     gig.cancelled_at = now
     gig.cancel_reason = reason
     gig.accepted_count = gig.assignments.filter(status__in=SLOT_HOLDING).count()
     gig.save()
+    events.cancelled_by_employer(affected, gig)
+    events.gig_closed(gig)
     return gig
 
 
@@ -305,6 +321,7 @@ def reopen_gig(gig: Gig, *, now: dt.datetime | None = None) -> Gig:
     _set_status(gig, _published_status(gig.employer))
     gig.cancelled_at = None
     gig.save()
+    _announce_if_open(gig, now)
     return gig
 
 
@@ -373,6 +390,7 @@ def accept_gig(worker: WorkerProfile, gig: Gig, *, now: dt.datetime | None = Non
     assignment.status = AssignmentStatus.ACCEPTED
     assignment.accepted_at = now
     assignment.save()
+    events.worker_took_slot(assignment)
     return assignment
 
 
@@ -393,7 +411,9 @@ def apply_to_gig(worker: WorkerProfile, gig: Gig, *, now: dt.datetime | None = N
     if gig.hiring_mode != HiringMode.APPLICATION:
         raise Conflict(_("This gig is instant hiring: accept it directly."), code="instant_gig")
     _check_worker_may_take(worker, gig, now)
-    return Assignment.objects.create(gig=gig, worker=worker, status=AssignmentStatus.APPLIED)
+    assignment = Assignment.objects.create(gig=gig, worker=worker, status=AssignmentStatus.APPLIED)
+    events.applied(assignment)
+    return assignment
 
 
 @transaction.atomic
@@ -411,6 +431,7 @@ def hire_applicant(assignment: Assignment, *, now: dt.datetime | None = None) ->
     assignment.status = AssignmentStatus.ACCEPTED
     assignment.accepted_at = now
     assignment.save()
+    events.worker_took_slot(assignment)
     return assignment
 
 
@@ -445,6 +466,7 @@ def cancel_assignment(assignment: Assignment, *, by: str, reason: str = "",
         raise Conflict(_("Only an accepted gig that has not started can be cancelled."), code="bad_transition")
     if by == "employer":
         _employer_cancels(assignment, gig, reason, now)
+        events.cancelled_by_employer([assignment], gig)
     else:
         assignment.status = AssignmentStatus.CANCELLED
         assignment.cancelled_at, assignment.cancelled_by, assignment.cancel_reason = now, by, reason
@@ -453,6 +475,10 @@ def cancel_assignment(assignment: Assignment, *, by: str, reason: str = "",
         if not free and gig.starts_at - now < rules.hours("LATE_CANCEL_HOURS"):
             give_strike(assignment, Strike.Reason.LATE_CANCEL, now)
     _free_slot(gig, now)
+    events.slot_freed(assignment)
+    gig.refresh_from_db(fields=["status", "accepted_count"])
+    if gig.status == GigStatus.OPEN:
+        matching.start_matching(gig, now)
     return assignment
 
 
@@ -538,6 +564,7 @@ def check_in(assignment: Assignment, *, now: dt.datetime | None = None, latitude
     assignment.save()
     Gig.objects.filter(pk=gig.pk, status__in=(GigStatus.OPEN, GigStatus.FILLED)).update(
         status=GigStatus.IN_PROGRESS)
+    events.checked_in(assignment)
     return assignment
 
 
@@ -583,6 +610,7 @@ def record_pay(assignment: Assignment, *, quantity: Decimal, now: dt.datetime | 
     assignment.save()
     clear_earned_strikes(assignment.worker, now)
     _complete_gig_if_done(assignment.gig)
+    events.pay_recorded(assignment)
     return assignment
 
 
@@ -654,10 +682,13 @@ def rate(assignment: Assignment, *, direction: str, score: int, comment: str = "
 def expire_past_gigs(now: dt.datetime) -> int:
     """Gigs whose start has passed: with nobody on them they expire, otherwise they are under way."""
     started = Gig.objects.filter(starts_at__lte=now)
-    expired = started.filter(status__in=(GigStatus.OPEN, GigStatus.PENDING_REVIEW, GigStatus.DRAFT),
-                             accepted_count=0).update(status=GigStatus.EXPIRED)
+    stale = list(started.filter(status__in=(GigStatus.OPEN, GigStatus.PENDING_REVIEW, GigStatus.DRAFT),
+                                accepted_count=0).select_related("category"))
+    Gig.objects.filter(pk__in=[gig.pk for gig in stale]).update(status=GigStatus.EXPIRED)
+    for gig in stale:
+        events.gig_closed(gig)
     under_way = started.filter(status__in=(GigStatus.OPEN, GigStatus.FILLED)).update(status=GigStatus.IN_PROGRESS)
-    return expired + under_way
+    return len(stale) + under_way
 
 
 def mark_no_shows(now: dt.datetime) -> int:
@@ -676,6 +707,7 @@ def mark_no_shows(now: dt.datetime) -> int:
             give_strike(assignment, Strike.Reason.NO_SHOW, now)
             _free_slot(assignment.gig, now)
             _complete_gig_if_done(assignment.gig)
+            events.no_show(assignment)
             count += 1
     return count
 
@@ -683,3 +715,25 @@ def mark_no_shows(now: dt.datetime) -> int:
 def clear_strikes(now: dt.datetime) -> int:
     workers = WorkerProfile.objects.filter(strikes__cleared_at__isnull=True).distinct()
     return sum(clear_earned_strikes(worker, now) for worker in workers)
+
+
+def send_reminders(now: dt.datetime) -> int:
+    """Remind accepted workers an hour before the start, once."""
+    due = Assignment.objects.filter(status=AssignmentStatus.ACCEPTED, reminded_at__isnull=True,
+                                    gig__starts_at__gt=now,
+                                    gig__starts_at__lte=now + rules.minutes("CHECK_IN_OPENS_MINUTES"))
+    count = 0
+    for assignment in due.select_related("gig__category", "worker"):
+        with transaction.atomic():
+            if Assignment.objects.filter(pk=assignment.pk, reminded_at__isnull=True).update(reminded_at=now):
+                events.reminder(assignment)
+                count += 1
+    return count
+
+
+def add_favourite(employer: Employer, worker: WorkerProfile) -> None:
+    FavouriteWorker.objects.get_or_create(employer=employer, worker=worker)
+
+
+def remove_favourite(employer: Employer, worker_id: int) -> None:
+    FavouriteWorker.objects.filter(employer=employer, worker_id=worker_id).delete()

@@ -46,6 +46,12 @@ class WorkerProfile(LocatedModel):
         help_text=_("Set when staff registered a walk-in worker at a center."),
     )
     has_smartphone = models.BooleanField(_("has a smartphone"), default=True)
+    current_latitude = models.FloatField(_("current latitude"), null=True, blank=True)
+    current_longitude = models.FloatField(_("current longitude"), null=True, blank=True)
+    current_at = models.DateTimeField(
+        _("location reported at"), null=True, blank=True, db_index=True,
+        help_text=_("Where the worker's phone last said it was; offers use it while it is fresh."),
+    )
     suspended_until = models.DateTimeField(
         _("suspended until"), null=True, blank=True,
         help_text=_("Set after too many strikes: cannot take new gigs until then."),

@@ -2,8 +2,10 @@
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Role
+from zero_gig.geo import validate_point
 
 from .models import WorkerProfile, WorkerTrade
 
@@ -29,3 +31,10 @@ def register_worker(*, phone: str, display_name: str, latitude: float, longitude
         trade.full_clean()
         trade.save()
     return profile
+
+
+def report_location(user, latitude, longitude) -> None:
+    """The worker's phone says where it is now; matching prefers it to home while it is fresh."""
+    validate_point(latitude, longitude)
+    WorkerProfile.objects.filter(user=user).update(current_latitude=float(latitude),
+                                                   current_longitude=float(longitude), current_at=timezone.now())

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "jobs",
     "api",
     "frontend",
+    "notifications",
     "demo",
 ]
 
@@ -202,6 +203,8 @@ SPECTACULAR_SETTINGS = {
         "GigStatusEnum": "jobs.models.GigStatus",
         "AssignmentStatusEnum": "jobs.models.AssignmentStatus",
         "PayStatusEnum": "jobs.models.PayStatus",
+        "NotificationKindEnum": "notifications.models.Kind",
+        "EmployerKindEnum": "jobs.models.Employer.Kind",
     },
     "COMPONENT_SPLIT_REQUEST": True,
 }
@@ -235,3 +238,13 @@ if os.environ.get("GIG_RULES"):
     import json
 
     GIG_RULES.update(json.loads(os.environ["GIG_RULES"]))
+
+# --- Matching: offers pushed to nearby workers in waves (即时快招) ----------------------------
+MATCHING = {
+    "WAVE_RADII_KM": [3, 8, 20],  # wave n reaches this far (the last radius repeats)
+    "WAVE_SIZE": 10,  # offers per wave, at least; grows with the slots still open
+    "OFFERS_PER_SLOT": 3,
+    "WAVE_DELAY_SECONDS": 120,  # wait this long for accepts before the next wave
+    "MAX_WAVES": 5,
+    "FRESH_LOCATION_MINUTES": 120,  # a reported current location counts this long
+}

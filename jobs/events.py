@@ -1,0 +1,107 @@
+"""What the market tells people when something happens to a gig: stored in the inbox, then pushed live.
+
+Services call these after they change state, inside their transaction; the push goes out on commit.
+"""
+
+from __future__ import annotations
+
+from notifications.models import Kind
+from notifications.services import notify_board, notify_each, notify_user
+
+from .models import Assignment, Gig
+
+
+def gig_brief(gig: Gig) -> dict:
+    return {"id": gig.pk, "code": gig.code, "title": gig.title, "trade": gig.category.name,
+            "pay_amount": str(gig.pay_amount), "pay_unit": gig.pay_unit, "starts_at": gig.starts_at.isoformat(),
+            "ends_at": gig.ends_at.isoformat(), "address": gig.address, "headcount": gig.headcount,
+            "slots_left": gig.slots_left, "status": gig.status}
+
+
+def _fresh(gig: Gig) -> Gig:
+    gig.refresh_from_db(fields=["status", "accepted_count"])
+    return gig
+
+
+def _owner(gig: Gig) -> int:
+    return gig.employer.owner_id
+
+
+def board(gig: Gig, change: str) -> None:
+    """A line on the center's live board: opened, slots, filled, closed."""
+    notify_board(gig.center_id, Kind.BOARD, {"change": change, "gig": gig_brief(gig)})
+
+
+def offers(gig: Gig, offered: list[tuple[Assignment, float]], wave: int) -> None:
+    brief = gig_brief(gig)
+    notify_each(Kind.OFFER, [(a.worker.user_id, {"assignment": a.pk, "wave": wave, "distance_km": round(km, 2),
+                                                 "gig": brief}) for a, km in offered])
+
+
+def gig_opened(gig: Gig) -> None:
+    board(gig, "opened")
+
+
+def worker_took_slot(assignment: Assignment) -> None:
+    """A worker accepted (instant) or was hired (application): tell the employer, the worker and the board."""
+    gig = _fresh(assignment.gig)
+    payload = {"assignment": assignment.pk, "worker": assignment.worker.display_name, "gig": gig_brief(gig)}
+    notify_user(_owner(gig), Kind.ACCEPTED, payload)
+    notify_user(assignment.worker.user_id, Kind.HIRED, {"assignment": assignment.pk, "gig": gig_brief(gig)})
+    board(gig, "filled" if gig.slots_left == 0 else "slots")
+
+
+def applied(assignment: Assignment) -> None:
+    gig = assignment.gig
+    notify_user(_owner(gig), Kind.APPLICANT, {"assignment": assignment.pk, "worker": assignment.worker.display_name,
+                                              "gig": gig_brief(gig)})
+
+
+def slot_freed(assignment: Assignment) -> None:
+    gig = _fresh(assignment.gig)
+    if assignment.cancelled_by == "worker":
+        notify_user(_owner(gig), Kind.CANCELLED, {"assignment": assignment.pk, "by": "worker",
+                                                  "worker": assignment.worker.display_name, "gig": gig_brief(gig)})
+    notify_user(_owner(gig), Kind.SLOTS, {"gig": gig_brief(gig)})
+    board(gig, "slots")
+
+
+def cancelled_by_employer(assignments: list[Assignment], gig: Gig) -> None:
+    notify_each(Kind.CANCELLED, [
+        (a.worker.user_id, {"assignment": a.pk, "by": "employer", "reason": a.cancel_reason,
+                            "compensation": str(a.compensation.amount) if hasattr(a, "compensation") else None,
+                            "gig": gig_brief(gig)}) for a in assignments])
+
+
+def gig_closed(gig: Gig) -> None:
+    board(_fresh(gig), "closed")
+
+
+def checked_in(assignment: Assignment) -> None:
+    payload = {"assignment": assignment.pk, "worker": assignment.worker.display_name,
+               "method": assignment.check_in_method, "gig": gig_brief(assignment.gig)}
+    notify_user(assignment.worker.user_id, Kind.CHECKED_IN, payload)
+    notify_user(_owner(assignment.gig), Kind.CHECKED_IN, payload)
+
+
+def no_show(assignment: Assignment) -> None:
+    payload = {"assignment": assignment.pk, "worker": assignment.worker.display_name,
+               "gig": gig_brief(_fresh(assignment.gig))}
+    notify_user(_owner(assignment.gig), Kind.NO_SHOW, payload)
+    notify_user(assignment.worker.user_id, Kind.NO_SHOW, payload)
+
+
+def reminder(assignment: Assignment) -> None:
+    notify_user(assignment.worker.user_id, Kind.REMINDER, {"assignment": assignment.pk,
+                                                           "gig": gig_brief(assignment.gig)})
+
+
+def pay_recorded(assignment: Assignment) -> None:
+    notify_user(assignment.worker.user_id, Kind.PAY, {"assignment": assignment.pk,
+                                                      "amount_due": str(assignment.amount_due),
+                                                      "gig": gig_brief(assignment.gig)})
+
+
+def reviewed(gig: Gig) -> None:
+    notify_user(_owner(gig), Kind.REVIEW, {"approved": gig.status == "open", "note": gig.review_note,
+                                           "gig": gig_brief(gig)})

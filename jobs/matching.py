@@ -1,0 +1,194 @@
+"""Matching (即时快招): who is offered an open gig, and in which waves.
+
+Ranking is pure (`available_for`, `score`, `rank`); `candidates_for` reads the database;
+`start_matching`/`send_next_wave`/`advance_matching` keep the wave state in GigMatching,
+so the scheduler resumes after a restart. A worker who has any assignment on the gig
+(offered, declined, ignored, cancelled) is never offered it again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from workers.models import Availability, RealNameStatus, WorkerProfile, WorkerTrade
+from zero_gig.geo import Point, covering_cells, fast_distance_km, h3_field
+
+from . import events
+from .models import (
+    SLOT_HOLDING,
+    Assignment,
+    AssignmentStatus,
+    FavouriteWorker,
+    Gig,
+    GigMatching,
+    GigStatus,
+    HiringMode,
+)
+
+
+def config(name: str):
+    return settings.MATCHING[name]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    worker_id: int
+    distance_km: float
+    years_experience: int
+    verified: bool
+    favourite: bool
+    completed: int
+    no_shows: int
+    late_cancels: int
+
+
+# --- Pure ranking ---------------------------------------------------------------------------
+
+def available_for(availability: str, starts_at: dt.datetime, now: dt.datetime) -> bool:
+    """Does a worker's stated availability cover a gig starting at `starts_at`?"""
+    local = timezone.localtime(starts_at)
+    if availability == Availability.UNAVAILABLE:
+        return False
+    if availability == Availability.AVAILABLE_NOW:
+        return starts_at - now <= dt.timedelta(hours=24)
+    if availability == Availability.WEEKDAYS:
+        return local.weekday() < 5
+    if availability == Availability.WEEKENDS:
+        return local.weekday() >= 5
+    return True
+
+
+def score(candidate: Candidate, radius_km: float) -> float:
+    """Higher is better: near and reliable above all, then experienced and verified. Weights sum to 1.
+
+    Reliability is (completed + 1) / (completed + no-shows + late cancellations + 1): a newcomer starts at 1
+    and each lapse costs, so a worker with a record of no-shows ranks below an untried one."""
+    nearness = 1 - min(candidate.distance_km / max(radius_km, 0.1), 1)
+    attended = candidate.completed + candidate.no_shows
+    reliability = (candidate.completed + 1) / (attended + candidate.late_cancels + 1)
+    experience = min(candidate.years_experience, 10) / 10
+    return 0.4 * nearness + 0.4 * reliability + 0.1 * experience + 0.1 * candidate.verified
+
+
+def rank(candidates: list[Candidate], radius_km: float) -> list[Candidate]:
+    """Favourites first, then by score, then nearest; ties broken by id so the order is stable."""
+    return sorted(candidates, key=lambda c: (not c.favourite, -score(c, radius_km), c.distance_km, c.worker_id))
+
+
+# --- Reading candidates ---------------------------------------------------------------------
+
+def candidates_for(gig: Gig, radius_km: float, now: dt.datetime, include_favourites_within: float = 0
+                   ) -> list[Candidate]:
+    """Workers of the gig's trade within `radius_km` (home, or current location while fresh), free at that time,
+    not suspended, and never offered this gig before. Favourites count up to `include_favourites_within`."""
+    reach = max(radius_km, include_favourites_within)
+    site = gig.point
+    res, cells = covering_cells(site, reach)
+    fresh_since = now - dt.timedelta(minutes=config("FRESH_LOCATION_MINUTES"))
+    lat_pad, lng_pad = reach / 110.0, reach / 85.0
+    near = (Q(**{f"{h3_field(res)}__in": cells})
+            | Q(current_at__gte=fresh_since, current_latitude__range=(site.lat - lat_pad, site.lat + lat_pad),
+                current_longitude__range=(site.lng - lng_pad, site.lng + lng_pad)))
+    busy = Assignment.objects.filter(status__in=SLOT_HOLDING, gig__starts_at__lt=gig.ends_at,
+                                     gig__ends_at__gt=gig.starts_at).values("worker_id")
+    rows = (WorkerProfile.objects.filter(near, worker_trades__category_id=gig.category_id)
+            .exclude(availability=Availability.UNAVAILABLE)
+            .exclude(suspended_until__gt=now)
+            .exclude(assignments__gig=gig)
+            .exclude(pk__in=busy)
+            .annotate(completed=Count("assignments", filter=Q(assignments__status=AssignmentStatus.COMPLETED),
+                                      distinct=True),
+                      no_shows=Count("assignments", filter=Q(assignments__status=AssignmentStatus.NO_SHOW),
+                                     distinct=True),
+                      late_cancels=Count("strikes", filter=Q(strikes__reason="late_cancel"), distinct=True))
+            .values_list("pk", "latitude", "longitude", "current_latitude", "current_longitude", "current_at",
+                         "availability", "real_name_status", "completed", "no_shows", "late_cancels"))
+    favourites = set(FavouriteWorker.objects.filter(employer_id=gig.employer_id).values_list("worker_id", flat=True))
+    years = dict(WorkerTrade.objects.filter(category_id=gig.category_id).values_list("worker_id", "years_experience"))
+    found = []
+    for (pk, lat, lng, cur_lat, cur_lng, cur_at, availability, real_name, completed, no_shows,
+         late_cancels) in rows:
+        if not available_for(availability, gig.starts_at, now):
+            continue
+        km = fast_distance_km(site, Point(lat, lng))
+        if cur_at and cur_at >= fresh_since and cur_lat is not None:
+            km = min(km, fast_distance_km(site, Point(cur_lat, cur_lng)))
+        favourite = pk in favourites
+        if km > radius_km and not (favourite and km <= include_favourites_within):
+            continue
+        found.append(Candidate(pk, km, years.get(pk, 0), real_name == RealNameStatus.VERIFIED, favourite,
+                               completed, no_shows, late_cancels))
+    return found
+
+
+# --- Waves ------------------------------------------------------------------------------------
+
+def start_matching(gig: Gig, now: dt.datetime | None = None) -> GigMatching | None:
+    """A gig opened, reopened or freed a slot: send a wave now (instant-hiring gigs only)."""
+    if gig.hiring_mode != HiringMode.INSTANT:
+        return None
+    now = now or timezone.now()
+    matching, created = GigMatching.objects.get_or_create(gig=gig, defaults={"next_wave_at": now})
+    if not created:
+        if matching.finished_at is not None:
+            matching.waves_sent = 0  # start near again; those offered before are still left out
+        matching.finished_at, matching.finish_reason, matching.next_wave_at = None, "", now
+        matching.save()
+    send_next_wave(matching, now)
+    return matching
+
+
+def _finish(matching: GigMatching, reason: str, now: dt.datetime) -> int:
+    matching.finished_at, matching.finish_reason, matching.next_wave_at = now, reason, None
+    matching.save(update_fields=["finished_at", "finish_reason", "next_wave_at"])
+    return 0
+
+
+@transaction.atomic
+def send_next_wave(matching: GigMatching, now: dt.datetime) -> int:
+    """Offer the gig to the next best workers, a little further out than last time; returns offers sent."""
+    matching = GigMatching.objects.select_for_update().select_related("gig__category", "gig__employer").get(
+        pk=matching.pk)
+    gig = matching.gig
+    if matching.finished_at is not None:
+        return 0
+    if gig.status != GigStatus.OPEN or gig.slots_left == 0:
+        return _finish(matching, "filled" if gig.status == GigStatus.FILLED else f"gig {gig.status}", now)
+    if gig.starts_at <= now:
+        return _finish(matching, "started", now)
+    if matching.waves_sent >= config("MAX_WAVES"):
+        return _finish(matching, "no more waves", now)
+    radii = config("WAVE_RADII_KM")
+    radius = radii[min(matching.waves_sent, len(radii) - 1)]
+    first = matching.waves_sent == 0
+    ranked = rank(candidates_for(gig, radius, now, include_favourites_within=radii[-1] if first else 0), radius)
+    size = max(config("WAVE_SIZE"), gig.slots_left * config("OFFERS_PER_SLOT"))
+    if first:  # the employer's favourites come on top of the first wave
+        chosen = [c for c in ranked if c.favourite] + [c for c in ranked if not c.favourite][:size]
+    else:
+        chosen = ranked[:size]
+    wave = matching.waves_sent + 1
+    created = Assignment.objects.bulk_create([
+        Assignment(gig=gig, worker_id=c.worker_id, status=AssignmentStatus.OFFERED, offered_at=now, offer_wave=wave)
+        for c in chosen])
+    workers = WorkerProfile.objects.in_bulk([c.worker_id for c in chosen])
+    for assignment in created:
+        assignment.worker = workers[assignment.worker_id]
+    events.offers(gig, [(a, c.distance_km) for a, c in zip(created, chosen, strict=True)], wave)
+    matching.waves_sent = wave
+    matching.offers_sent += len(created)
+    matching.next_wave_at = now + dt.timedelta(seconds=config("WAVE_DELAY_SECONDS"))
+    matching.save(update_fields=["waves_sent", "offers_sent", "next_wave_at"])
+    return len(created)
+
+
+def advance_matching(now: dt.datetime) -> int:
+    """Scheduler duty: send every wave that is due."""
+    due = GigMatching.objects.filter(finished_at__isnull=True, next_wave_at__lte=now)
+    return sum(send_next_wave(matching, now) for matching in due)

@@ -1,0 +1,28 @@
+"""Reads of the inbox and of a board's history, in id order, for replay after a reconnect."""
+
+from django.db.models import QuerySet
+
+from .models import Notification
+
+REPLAY_LIMIT = 500
+
+
+def inbox(user, after: int | None = None, unread_only: bool = False) -> QuerySet[Notification]:
+    rows = Notification.objects.filter(user=user)
+    if after is not None:
+        rows = rows.filter(id__gt=after)
+    if unread_only:
+        rows = rows.filter(read_at__isnull=True)
+    return rows.order_by("id")
+
+
+def board_history(center_id: int, after: int | None = None) -> QuerySet[Notification]:
+    rows = Notification.objects.filter(center_id=center_id)
+    if after is not None:
+        rows = rows.filter(id__gt=after)
+    return rows.order_by("id")
+
+
+def missed_frames(rows: QuerySet[Notification]) -> list[dict]:
+    """What a reconnecting socket missed, oldest first, at most REPLAY_LIMIT (the rest via the REST inbox)."""
+    return [row.as_frame() for row in rows[:REPLAY_LIMIT]]

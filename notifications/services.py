@@ -1,0 +1,65 @@
+"""Store an event, then push it after the transaction commits. If the push fails, the inbox still has it."""
+
+from __future__ import annotations
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.utils import timezone
+
+from .groups import board_group, user_group
+from .models import Notification
+
+log = logging.getLogger(__name__)
+
+
+def notify_each(kind: str, messages: list[tuple[int, dict]]) -> list[Notification]:
+    """One stored notification per (user id, payload), each pushed to that user's own group."""
+    rows = Notification.objects.bulk_create(
+        [Notification(user_id=user_id, kind=kind, payload=payload) for user_id, payload in messages])
+    _push_on_commit([(user_group(row.user_id), row) for row in rows])
+    return rows
+
+
+def notify_user(user_id: int, kind: str, payload: dict) -> Notification:
+    return notify_each(kind, [(user_id, payload)])[0]
+
+
+def notify_board(center_id: int, kind: str, payload: dict) -> Notification:
+    row = Notification.objects.create(center_id=center_id, kind=kind, payload=payload)
+    _push_on_commit([(board_group(center_id), row)])
+    return row
+
+
+def _push_on_commit(targets: list[tuple[str, Notification]]) -> None:
+    if targets:
+        transaction.on_commit(lambda: push(targets))
+
+
+def push(targets: list[tuple[str, Notification]]) -> None:
+    """Best effort: a failed push is logged, never raised; the client replays from the inbox."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(_send_all)(layer, targets)
+    except Exception:
+        log.warning("push of %d notifications failed; clients will replay from the inbox", len(targets),
+                    exc_info=True)
+
+
+async def _send_all(layer, targets) -> None:
+    for group, row in targets:
+        await layer.group_send(group, {"type": "deliver", "frame": row.as_frame()})
+
+
+def mark_read(user, ids=None, up_to: int | None = None) -> int:
+    """Mark the user's notifications read: the given ids, or everything up to an id."""
+    rows = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(id__in=ids)
+    if up_to is not None:
+        rows = rows.filter(id__lte=up_to)
+    return rows.update(read_at=timezone.now())

@@ -1,0 +1,151 @@
+"""Offers go out in waves: the best nearby workers first, then further out after a delay, never twice to anyone,
+and they stop when the gig is filled."""
+
+import datetime as dt
+
+import pytest
+
+from jobs import services
+from jobs.matching import Candidate, advance_matching, available_for, rank
+from jobs.models import Assignment, AssignmentStatus, FavouriteWorker, GigMatching
+from notifications.models import Notification
+from tests.factories import EmployerFactory, GigFactory, ServiceCenterFactory, TradeFactory, WageFloorFactory
+from workers.models import WorkerProfile
+
+pytestmark = pytest.mark.django_db
+SITE = (35.0690, 109.0756)
+
+
+@pytest.fixture(autouse=True)
+def small_waves(settings):
+    settings.MATCHING = {**settings.MATCHING, "WAVE_SIZE": 2, "OFFERS_PER_SLOT": 1, "WAVE_RADII_KM": [3, 8, 20],
+                         "WAVE_DELAY_SECONDS": 120, "MAX_WAVES": 3}
+    WageFloorFactory()
+    ServiceCenterFactory()
+
+
+def worker_km_north(make_worker, km, **fields):
+    return make_worker(latitude=SITE[0] + km / 111.0, longitude=SITE[1], **fields)
+
+
+def post_gig(now, headcount=1, employer=None):
+    start = now + dt.timedelta(hours=5)
+    return services.create_gig(employer=employer or EmployerFactory(), category=TradeFactory(), title="急招小工",
+                               headcount=headcount, pay_amount="200", pay_unit="day", address="王益区",
+                               latitude=SITE[0], longitude=SITE[1], starts_at=start,
+                               ends_at=start + dt.timedelta(hours=8), now=now)
+
+
+def offered(gig):
+    return set(Assignment.objects.filter(gig=gig, status=AssignmentStatus.OFFERED).values_list("worker_id",
+                                                                                                flat=True))
+
+
+def test_first_wave_goes_to_the_best_nearby_workers_and_each_gets_an_offer_in_the_inbox(make_worker, now):
+    near = [worker_km_north(make_worker, km) for km in (0.5, 1.0, 2.0)]
+    worker_km_north(make_worker, 5)  # outside the first radius
+    gig = post_gig(now)
+    assert offered(gig) == {near[0].pk, near[1].pk}  # wave size 2, nearest first (all else equal)
+    inbox = Notification.objects.filter(kind="offer", user=near[0].user).get()
+    assert inbox.payload["gig"]["code"] == gig.code and inbox.payload["wave"] == 1
+    assert not Notification.objects.filter(kind="offer", user=near[2].user).exists()
+
+
+def test_the_next_wave_goes_further_out_after_the_delay_and_never_repeats(make_worker, now):
+    workers = [worker_km_north(make_worker, km) for km in (0.5, 1.0, 2.0, 5.0, 15.0)]
+    gig = post_gig(now)
+    first = offered(gig)
+    assert advance_matching(now + dt.timedelta(seconds=60)) == 0  # not yet
+    assert advance_matching(now + dt.timedelta(seconds=121)) == 2
+    second = offered(gig) - first
+    assert second == {workers[2].pk, workers[3].pk}  # the rest within 8 km
+    assert advance_matching(now + dt.timedelta(seconds=242)) == 1
+    assert offered(gig) == {w.pk for w in workers}
+    assert Assignment.objects.filter(gig=gig).count() == 5  # nobody offered twice
+    assert advance_matching(now + dt.timedelta(seconds=363)) == 0
+    matching = GigMatching.objects.get(gig=gig)
+    assert matching.finished_at is not None and matching.finish_reason == "no more waves"
+
+
+def test_waves_stop_when_the_gig_is_filled(make_worker, now):
+    workers = [worker_km_north(make_worker, km) for km in (0.5, 1.0, 5.0)]
+    gig = post_gig(now)
+    services.accept_gig(workers[0], gig, now=now + dt.timedelta(seconds=30))
+    assert advance_matching(now + dt.timedelta(seconds=121)) == 0
+    assert GigMatching.objects.get(gig=gig).finish_reason == "filled"
+    assert workers[2].pk not in offered(gig)
+
+
+def test_a_worker_who_declines_is_not_offered_again_and_a_freed_slot_starts_a_new_wave(make_worker, now):
+    a, b, c = (worker_km_north(make_worker, km) for km in (0.5, 1.0, 1.5))
+    gig = post_gig(now)
+    offer_a = Assignment.objects.get(gig=gig, worker=a)
+    services.cancel_assignment(offer_a, by="worker", now=now)
+    assert Assignment.objects.get(pk=offer_a.pk).status == AssignmentStatus.DECLINED
+    taken = services.accept_gig(b, gig, now=now)
+    services.cancel_assignment(taken, by="worker", now=now + dt.timedelta(minutes=1))  # frees the slot
+    assert offered(gig) == {c.pk}  # a declined, b cancelled: only c is new
+    assert Assignment.objects.filter(gig=gig, worker=a).count() == 1
+
+
+def test_favourites_get_the_first_wave_even_from_further_away(make_worker, now):
+    employer = EmployerFactory()
+    favourite = worker_km_north(make_worker, 12)
+    near = [worker_km_north(make_worker, km) for km in (0.5, 1.0)]
+    FavouriteWorker.objects.create(employer=employer, worker=favourite)
+    gig = post_gig(now, employer=employer)
+    assert offered(gig) == {favourite.pk, near[0].pk, near[1].pk}
+
+
+def test_busy_suspended_unavailable_and_other_trade_workers_are_left_out(make_worker, now):
+    ok = worker_km_north(make_worker, 0.5)
+    worker_km_north(make_worker, 0.6, suspended_until=now + dt.timedelta(days=3))
+    worker_km_north(make_worker, 0.7, availability="unavailable")
+    busy = worker_km_north(make_worker, 0.8)
+    other_trade = worker_km_north(make_worker, 0.9, trade=TradeFactory(code="cook", name="厨师", pay_units=["day"]))
+    clash = GigFactory(category=TradeFactory(), starts_at=now + dt.timedelta(hours=4))
+    services.accept_gig(busy, clash, now=now)
+    gig = post_gig(now)
+    assert offered(gig) == {ok.pk}
+    assert other_trade.pk not in offered(gig)
+
+
+def test_a_fresh_current_location_counts_more_than_home(make_worker, now):
+    far_home = worker_km_north(make_worker, 30)
+    WorkerProfile.objects.filter(pk=far_home.pk).update(current_latitude=SITE[0], current_longitude=SITE[1],
+                                                        current_at=now)
+    stale = worker_km_north(make_worker, 30)
+    WorkerProfile.objects.filter(pk=stale.pk).update(current_latitude=SITE[0], current_longitude=SITE[1],
+                                                     current_at=now - dt.timedelta(days=1))
+    gig = post_gig(now)
+    assert offered(gig) == {far_home.pk}
+
+
+def test_matching_resumes_from_the_database_after_a_restart(make_worker, now):
+    workers = [worker_km_north(make_worker, km) for km in (0.5, 1.0, 5.0)]
+    gig = post_gig(now)
+    matching = GigMatching.objects.get(gig=gig)
+    assert matching.waves_sent == 1 and matching.next_wave_at == now + dt.timedelta(seconds=120)
+    # A new process knows nothing but the database.
+    advance_matching(now + dt.timedelta(minutes=10))
+    assert workers[2].pk in offered(gig)
+
+
+def test_availability_rules(now):
+    saturday = dt.datetime(2026, 11, 28, 9, tzinfo=dt.UTC)
+    assert available_for("weekends", saturday, now=saturday - dt.timedelta(days=1))
+    assert not available_for("weekdays", saturday, now=saturday - dt.timedelta(days=1))
+    assert available_for("now", saturday, now=saturday - dt.timedelta(hours=3))
+    assert not available_for("now", saturday, now=saturday - dt.timedelta(days=3))
+    assert not available_for("unavailable", saturday, now=saturday)
+
+
+def test_ranking_prefers_reliable_experienced_workers_at_the_same_distance():
+    steady = Candidate(1, 1.0, 10, True, False, completed=20, no_shows=0, late_cancels=0)
+    flaky = Candidate(2, 1.0, 10, True, False, completed=5, no_shows=4, late_cancels=3)
+    novice = Candidate(3, 1.0, 0, False, False, completed=0, no_shows=0, late_cancels=0)
+    far_star = Candidate(4, 2.9, 10, True, False, completed=20, no_shows=0, late_cancels=0)
+    order = [c.worker_id for c in rank([flaky, novice, far_star, steady], 3)]
+    assert order[0] == steady.worker_id
+    assert order.index(novice.worker_id) < order.index(flaky.worker_id)  # a record of no-shows costs
+    assert order.index(steady.worker_id) < order.index(far_star.worker_id)  # the same record, nearer wins
