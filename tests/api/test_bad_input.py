@@ -7,7 +7,14 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from jobs.models import Gig
-from tests.factories import EmployerFactory, GigFactory, ServiceCenterFactory, TradeFactory, WageFloorFactory
+from tests.factories import (
+    AssignmentFactory,
+    EmployerFactory,
+    GigFactory,
+    ServiceCenterFactory,
+    TradeFactory,
+    WageFloorFactory,
+)
 
 pytestmark = pytest.mark.django_db
 NEARBY = "/api/gigs/nearby/"
@@ -90,8 +97,6 @@ def test_the_nearby_feed_refuses_bad_queries_by_field(params, field, words):
 def test_a_bad_check_in_body_is_a_400(employer_client):
     gig = GigFactory()
     worker_client = APIClient()
-    from tests.factories import AssignmentFactory
-
     assignment = AssignmentFactory(gig=gig, status="accepted")
     worker_client.force_authenticate(assignment.worker.user)
     response = worker_client.post(f"/api/assignments/{assignment.pk}/check-in/", {"code": "12ab"}, format="json")
