@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from centers.models import CenterLevel, CenterService, CenterStaff, ServiceCenter
-from jobs.models import Assignment, AssignmentStatus, Category, Employer, Gig, GigStatus, HiringMode
+from jobs.models import Assignment, AssignmentStatus, Category, Employer, Gig, GigStatus, HiringMode, PayStatus
 from jobs.services import create_gig, load_wage_floors, register_employer, sync_taxonomy
 from jobs.taxonomy import TAXONOMY
 from workers.id_numbers import check_char
@@ -290,9 +290,24 @@ def _staff_gig(gig: Gig, status: str, candidates: list[WorkerProfile], rng: rand
         status = GigStatus.OPEN  # not enough workers of that trade in the demo to fill it
     Gig.objects.filter(pk=gig.pk).update(accepted_count=len(staffed), status=status)
     for worker in staffed:
+        done = assignment_status == AssignmentStatus.COMPLETED
+        quantity = _demo_quantity(gig, rng) if done else None
         Assignment.objects.create(
             gig=gig, worker=worker, status=assignment_status, offered_at=accepted_at, accepted_at=accepted_at,
             checked_in_at=gig.starts_at if assignment_status != AssignmentStatus.ACCEPTED else None,
-            checked_out_at=gig.ends_at if assignment_status == AssignmentStatus.COMPLETED else None,
-            completed_at=gig.ends_at if assignment_status == AssignmentStatus.COMPLETED else None,
+            checked_out_at=gig.ends_at if done else None, completed_at=gig.ends_at if done else None,
+            minutes_worked=int(gig.duration_hours * 60) if done else None, pay_quantity=quantity,
+            amount_due=(quantity * gig.pay_amount).quantize(Decimal("0.01")) if done else None,
+            pay_status=(PayStatus.CONFIRMED if rng.random() < 0.9 else PayStatus.RECORDED) if done
+            else PayStatus.NOT_DUE,
+            pay_recorded_at=gig.ends_at if done else None,
         )
+
+
+def _demo_quantity(gig: Gig, rng: random.Random) -> Decimal:
+    """How much of the gig's pay unit a demo worker is paid for."""
+    if gig.pay_unit == "hour":
+        return Decimal(str(round(gig.duration_hours, 2)))
+    if gig.pay_unit == "piece":
+        return Decimal(rng.randrange(800, 5000) if gig.pay_amount < 1 else rng.randrange(15, 40))
+    return Decimal("1")
