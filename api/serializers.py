@@ -128,6 +128,19 @@ class GigWriteSerializer(serializers.Serializer):
                                      help_text=_("Keep as a draft instead of publishing."))
 
 
+class HerePointSerializer(serializers.Serializer):
+    """Where the asker is, optional: both coordinates or neither."""
+
+    latitude = serializers.FloatField(min_value=CHINA_LAT_RANGE[0], max_value=CHINA_LAT_RANGE[1], required=False)
+    longitude = serializers.FloatField(min_value=CHINA_LNG_RANGE[0], max_value=CHINA_LNG_RANGE[1], required=False)
+
+    def validate(self, attrs):
+        if len(attrs) == 1:
+            missing = "longitude" if "latitude" in attrs else "latitude"
+            raise serializers.ValidationError({missing: _("Give both latitude and longitude, or neither.")})
+        return attrs
+
+
 class NearbyQuerySerializer(serializers.Serializer):
     latitude = serializers.FloatField(min_value=CHINA_LAT_RANGE[0], max_value=CHINA_LAT_RANGE[1])
     longitude = serializers.FloatField(min_value=CHINA_LNG_RANGE[0], max_value=CHINA_LNG_RANGE[1])

@@ -27,6 +27,7 @@ from jobs.selectors import (
     worker_reliability,
 )
 from workers.models import WorkerProfile
+from zero_gig.geo import Point, distance_km
 
 from .permissions import IsCenterStaff, IsEmployer, IsWorker
 from .serializers import (
@@ -37,6 +38,7 @@ from .serializers import (
     GigDetailSerializer,
     GigSerializer,
     GigWriteSerializer,
+    HerePointSerializer,
     NearbyPageSerializer,
     NearbyQuerySerializer,
     PaySerializer,
@@ -108,7 +110,6 @@ class NearbyGigs(APIView):
 @extend_schema_view(
     list=extend_schema(summary="Gigs I may see: an employer's own, a worker's, a center's", responses={
         200: GigSerializer(many=True), **errors(401)}),
-    retrieve=extend_schema(responses={200: GigDetailSerializer, **errors(404)}),
     create=extend_schema(request=GigWriteSerializer, responses={201: GigDetailSerializer, **errors(400, 401, 403)}),
     partial_update=extend_schema(request=GigWriteSerializer,
                                  responses={200: GigDetailSerializer, **errors(400, 401, 403, 404, 409)}),
@@ -142,9 +143,17 @@ class GigViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         items = list(page if page is not None else gigs[:200])
         return Response(GigSerializer(items, many=True, context=gig_context(items, request=request)).data)
 
+    @extend_schema(parameters=[HerePointSerializer], responses={200: GigDetailSerializer, **errors(400, 404)})
     def retrieve(self, request, *args, **kwargs):
+        """A gig's detail; with `latitude` and `longitude` it also says how far away it is."""
         gig = self.get_object()
-        return Response(GigDetailSerializer(gig, context=gig_context([gig], request=request)).data)
+        here = HerePointSerializer(data=request.query_params)
+        here.is_valid(raise_exception=True)
+        distances = {}
+        if here.validated_data:
+            point = Point(here.validated_data["latitude"], here.validated_data["longitude"])
+            distances[gig.pk] = distance_km(point, gig.point)
+        return Response(GigDetailSerializer(gig, context=gig_context([gig], distances, request)).data)
 
     def _own_gig(self):
         gig = get_object_or_404(gigs_visible_to(self.request.user), pk=self.kwargs["pk"])

@@ -1,7 +1,20 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Assignment, Category, Employer, Gig, WageFloor
+from .models import (
+    Assignment,
+    Category,
+    Compensation,
+    Employer,
+    FavouriteWorker,
+    Gig,
+    GigMatching,
+    Rating,
+    ScheduledDuty,
+    Strike,
+    WageDispute,
+    WageFloor,
+)
 
 
 class TradeInline(admin.TabularInline):
@@ -68,3 +81,52 @@ class WageFloorAdmin(admin.ModelAdmin):
                     "needs_verification", "source")
     list_filter = ("area_class", "needs_verification")
     search_fields = ("region_code", "source")
+
+
+@admin.register(Strike)
+class StrikeAdmin(admin.ModelAdmin):
+    list_display = ("worker", "reason", "created_at", "cleared_at")
+    list_filter = ("reason",)
+    search_fields = ("worker__display_name",)
+    raw_id_fields = ("worker", "assignment")
+
+
+@admin.register(Compensation)
+class CompensationAdmin(admin.ModelAdmin):
+    list_display = ("assignment", "amount", "reason", "created_at", "settled_at")
+    search_fields = ("assignment__gig__code", "assignment__worker__display_name")
+    raw_id_fields = ("assignment",)
+
+
+@admin.register(WageDispute)
+class WageDisputeAdmin(admin.ModelAdmin):
+    list_display = ("assignment", "amount_claimed", "status", "created_at", "resolved_at")
+    list_filter = ("status",)
+    search_fields = ("assignment__gig__code", "assignment__worker__display_name", "assignment__gig__employer__name")
+    raw_id_fields = ("assignment",)
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    list_display = ("assignment", "direction", "score", "comment", "created_at")
+    list_filter = ("direction", "score")
+    raw_id_fields = ("assignment",)
+
+
+@admin.register(GigMatching)
+class GigMatchingAdmin(admin.ModelAdmin):
+    list_display = ("gig", "waves_sent", "offers_sent", "next_wave_at", "finished_at", "finish_reason")
+    list_filter = ("finish_reason",)
+    search_fields = ("gig__code",)
+    raw_id_fields = ("gig",)
+
+
+@admin.register(FavouriteWorker)
+class FavouriteWorkerAdmin(admin.ModelAdmin):
+    list_display = ("employer", "worker", "created_at")
+    raw_id_fields = ("employer", "worker")
+
+
+@admin.register(ScheduledDuty)
+class ScheduledDutyAdmin(admin.ModelAdmin):
+    list_display = ("name", "last_run_at", "last_result")

@@ -6,7 +6,14 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from tests.factories import EmployerFactory, ServiceCenterFactory, TradeFactory, WageFloorFactory, WorkerFactory
+from tests.factories import (
+    EmployerFactory,
+    GigFactory,
+    ServiceCenterFactory,
+    TradeFactory,
+    WageFloorFactory,
+    WorkerFactory,
+)
 from workers.models import WorkerTrade
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +94,15 @@ def test_the_last_slot_goes_to_one_worker_and_the_next_hears_409(market):
     late = client_for(other.user).post(f"/api/gigs/{gig['id']}/accept/")
     assert late.status_code == 409
     assert late.json() == {"detail": "No slots left on this gig.", "code": "no_slots_left"}
+
+
+def test_gig_detail_shows_distance_pay_rating_and_slots_left(market):
+    trade, employer, _worker = market
+    gig = GigFactory(employer=employer, category=trade, latitude=35.0780, longitude=109.0756, headcount=3)
+    body = APIClient().get(f"/api/gigs/{gig.pk}/", {"latitude": 35.0690, "longitude": 109.0756}).json()
+    assert body["distance_km"] == pytest.approx(1.0, abs=0.01)
+    assert body["slots_left"] == 3 and body["pay_amount"] == "180.00"
+    assert body["employer"]["rating"] is None and body["employer_standing"]["gigs_completed"] == 0
+    assert APIClient().get(f"/api/gigs/{gig.pk}/").json()["distance_km"] is None
+    half = APIClient().get(f"/api/gigs/{gig.pk}/", {"latitude": 35.0690})
+    assert half.status_code == 400 and "longitude" in half.json()

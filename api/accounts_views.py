@@ -1,0 +1,283 @@
+"""Account endpoints: SMS codes, sign-up, login/logout, password reset, and one's own profile.
+
+Thin views: the rules are in accounts.services and accounts.selectors.
+"""
+
+from django.conf import settings
+from django.contrib.auth import login, logout
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import selectors, services
+from accounts.authentication import CHALLENGE
+from accounts.exceptions import AccountLocked, SmsDeliveryFailed, SmsRateLimited
+from accounts.models import ApiToken
+
+from .accounts_serializers import (
+    AccountLockedSerializer,
+    AuthResultSerializer,
+    DetailSerializer,
+    EmployerSerializer,
+    LoginSerializer,
+    MeSerializer,
+    PasswordResetSerializer,
+    RateLimitedSerializer,
+    SignupSerializer,
+    SmsCodeRequestSerializer,
+    SmsCodeSentSerializer,
+    WorkerProfileSerializer,
+)
+from .permissions import IsEmployer, IsWorker
+
+TAG = "accounts"
+
+
+# --- Errors -------------------------------------------------------------------------------------
+class TooManyCodes(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "sms_rate_limited"
+
+    def __init__(self, error: SmsRateLimited):
+        super().__init__()
+        self.wait = error.retry_after  # DRF's handler turns it into Retry-After
+        self.detail = {"detail": str(error.message), "code": self.default_code, "retry_after": error.retry_after}
+
+
+class Locked(exceptions.APIException):
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "account_locked"
+
+    def __init__(self, error: AccountLocked):
+        super().__init__()
+        self.wait = error.retry_after
+        self.detail = {"detail": str(error.message), "code": self.default_code, "retry_after": error.retry_after,
+                       "locked_until": error.locked_until.isoformat()}
+
+
+class SmsUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "sms_unavailable"
+    default_detail = SmsDeliveryFailed.message
+
+
+class AccountsView(APIView):
+    """Turns the account services' exceptions into answers, and asks for a Bearer token on 401."""
+
+    def get_authenticate_header(self, request):
+        return CHALLENGE
+
+    def handle_exception(self, exc):
+        if isinstance(exc, SmsRateLimited):
+            exc = TooManyCodes(exc)
+        elif isinstance(exc, AccountLocked):
+            exc = Locked(exc)
+        elif isinstance(exc, SmsDeliveryFailed):
+            exc = SmsUnavailable()
+        return super().handle_exception(exc)
+
+
+class AnonymousAccountsView(AccountsView):
+    """Open endpoints that take credentials in the body; a session cookie is neither needed nor checked."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    # JSON only: a cross-site HTML form cannot send it, so another site cannot log a browser into its account.
+    parser_classes = [JSONParser]
+
+
+# --- Schema helpers -------------------------------------------------------------------------------
+FIELD_ERRORS = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="Field errors: each field names its broken rules; errors not about one field are in "
+                "`non_field_errors`.",
+    examples=[OpenApiExample("field errors", value={"phone": ["Enter a valid mainland China mobile number: "
+                                                              "11 digits starting with 13–19."]})],
+)
+UNAUTHENTICATED = OpenApiResponse(DetailSerializer, description="No credentials, or an invalid, expired or "
+                                                                "revoked token.")
+FORBIDDEN = OpenApiResponse(DetailSerializer, description="Not allowed for this role.")
+NO_PROFILE = OpenApiResponse(DetailSerializer, description="The user has no such profile.")
+RATE_LIMITED = OpenApiResponse(RateLimitedSerializer, description="Too many codes for this phone: one a minute, "
+                                                                  "ten a day. See Retry-After.")
+LOCKED = OpenApiResponse(AccountLockedSerializer, description="Too many failed logins: the account is locked "
+                                                              "until `locked_until`, whatever the password.")
+
+
+def _auth_result(result) -> dict:
+    return AuthResultSerializer(result).data
+
+
+def _start_session(request, user, wanted: bool) -> None:
+    """Log the user into a Django session too, for the web pages, unless the client said not to."""
+    if not wanted:
+        return
+    backend = getattr(user, "backend", None) or settings.AUTHENTICATION_BACKENDS[0]
+    login(request._request, user, backend=backend)
+
+
+# --- Anonymous endpoints ------------------------------------------------------------------------
+class SmsCodeView(AnonymousAccountsView):
+    @extend_schema(
+        tags=[TAG], operation_id="auth_sms_code", request=SmsCodeRequestSerializer,
+        summary="Text a one-time code to a phone",
+        description="Answers 202 whether or not the phone has an account: a login or password-reset code is "
+                    "only sent to registered phones, a sign-up code only to new ones.",
+        responses={202: SmsCodeSentSerializer, 400: FIELD_ERRORS, 429: RATE_LIMITED,
+                   503: OpenApiResponse(DetailSerializer, description="The SMS gateway failed.")},
+    )
+    def post(self, request):
+        serializer = SmsCodeRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        sent = services.request_sms_code(**serializer.validated_data)
+        ttl = services.setting("SMS_CODE_TTL_SECONDS")
+        return Response(
+            {"detail": _("If this number can use it, a code is on its way."), "expires_in": ttl,
+             "resend_after": sent.resend_after},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class SignupView(AnonymousAccountsView):
+    @extend_schema(
+        tags=[TAG], operation_id="auth_signup", request=SignupSerializer,
+        summary="Sign up as a worker or an employer with a sign-up code",
+        description="Workers give their home latitude/longitude; organisations give a credit code and a contact "
+                    "person. Answers with an API token and, unless `session` is false, also starts a web session.",
+        responses={201: AuthResultSerializer, 400: FIELD_ERRORS},
+    )
+    def post(self, request):
+        serializer = SignupSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        session = fields.pop("session")
+        result = services.sign_up(**fields)
+        _start_session(request, result.user, session)
+        return Response(_auth_result(result), status=status.HTTP_201_CREATED)
+
+
+class LoginView(AnonymousAccountsView):
+    @extend_schema(
+        tags=[TAG], operation_id="auth_login", request=LoginSerializer,
+        summary="Log in with a password or a login code",
+        description="Answers with a new API token and, unless `session` is false, also starts a web session. "
+                    "An unknown phone gets the same error as a wrong password; too many failures lock the phone "
+                    "for a while (403).",
+        responses={200: AuthResultSerializer, 400: FIELD_ERRORS, 403: LOCKED},
+    )
+    def post(self, request):
+        serializer = LoginSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        session = fields.pop("session")
+        result = services.log_in(**fields)
+        _start_session(request, result.user, session)
+        return Response(_auth_result(result))
+
+
+class PasswordResetView(AnonymousAccountsView):
+    @extend_schema(
+        tags=[TAG], operation_id="auth_password_reset", request=PasswordResetSerializer,
+        summary="Set a new password with a password-reset code",
+        description="Revokes every API token of the account and lifts a login lockout.",
+        responses={200: DetailSerializer, 400: FIELD_ERRORS},
+    )
+    def post(self, request):
+        serializer = PasswordResetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.reset_password(**serializer.validated_data)
+        return Response({"detail": _("Your password has been changed. Log in with the new one.")})
+
+
+# --- Signed-in endpoints ------------------------------------------------------------------------
+class LogoutView(AccountsView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=[TAG], operation_id="auth_logout", request=None, summary="Log out",
+        description="Revokes the API token of the request, or ends the web session.",
+        responses={204: None, 401: UNAUTHENTICATED, 403: OpenApiResponse(description="CSRF check failed.")},
+    )
+    def post(self, request):
+        if isinstance(request.auth, ApiToken):
+            services.revoke_api_token(request.auth)
+        else:
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(AccountsView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=[TAG], operation_id="me", summary="Who am I",
+                   responses={200: MeSerializer, 401: UNAUTHENTICATED})
+    def get(self, request):
+        return Response(MeSerializer(request.user).data)
+
+
+class WorkerProfileView(AccountsView):
+    permission_classes = [IsWorker]
+
+    def _profile(self):
+        profile = selectors.worker_profile_for(self.request.user)
+        if profile is None:
+            raise exceptions.NotFound(_("You have no worker profile."))
+        return profile
+
+    @extend_schema(tags=[TAG], operation_id="me_worker_profile", summary="My worker profile",
+                   responses={200: WorkerProfileSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NO_PROFILE})
+    def get(self, request):
+        return Response(WorkerProfileSerializer(self._profile()).data)
+
+    @extend_schema(
+        tags=[TAG], operation_id="me_worker_profile_update", summary="Edit my worker profile",
+        description="`trades` replaces the whole list. A new `id_number` is kept only as a hash and a mask and "
+                    "puts the real-name status back to pending.",
+        request=WorkerProfileSerializer,
+        responses={200: WorkerProfileSerializer, 400: FIELD_ERRORS, 401: UNAUTHENTICATED, 403: FORBIDDEN,
+                   404: NO_PROFILE},
+    )
+    def patch(self, request):
+        profile = self._profile()
+        serializer = WorkerProfileSerializer(profile, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        trades = fields.pop("worker_trades", None)
+        if trades is not None:
+            trades = [(trade["category"], trade.get("years_experience", 0)) for trade in trades]
+        services.update_worker_profile(profile, trades=trades, **fields)
+        return Response(WorkerProfileSerializer(self._profile()).data)
+
+
+class EmployerProfileView(AccountsView):
+    permission_classes = [IsEmployer]
+
+    def _employer(self):
+        employer = selectors.employer_for(self.request.user)
+        if employer is None:
+            raise exceptions.NotFound(_("You have no employer profile."))
+        return employer
+
+    @extend_schema(tags=[TAG], operation_id="me_employer", summary="My employer profile",
+                   responses={200: EmployerSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NO_PROFILE})
+    def get(self, request):
+        return Response(EmployerSerializer(self._employer()).data)
+
+    @extend_schema(
+        tags=[TAG], operation_id="me_employer_update", summary="Edit my employer profile",
+        description="Changing the name, kind or credit code of a verified employer sends it back for review.",
+        request=EmployerSerializer,
+        responses={200: EmployerSerializer, 400: FIELD_ERRORS, 401: UNAUTHENTICATED, 403: FORBIDDEN,
+                   404: NO_PROFILE},
+    )
+    def patch(self, request):
+        employer = self._employer()
+        serializer = EmployerSerializer(employer, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        employer = services.update_employer(employer, **serializer.validated_data)
+        return Response(EmployerSerializer(employer).data)
