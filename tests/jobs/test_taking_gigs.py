@@ -80,15 +80,12 @@ def test_by_application_the_employer_chooses_and_hiring_uses_the_same_slots(open
     assert services.decline_applicant(other).status == AssignmentStatus.DECLINED
 
 
-@pytest.mark.django_db(transaction=True)
-def test_many_workers_accepting_the_last_slots_at_once_never_overbook(make_worker):
-    """Real threads, real connections: on PostgreSQL row locks decide, on SQLite the write lock does."""
-    gig = GigFactory(headcount=3)
-    workers = [make_worker(trade=gig.category) for _ in range(12)]
-    barrier = threading.Barrier(len(workers))
+def accept_all_at_once(pairs) -> list[str]:
+    """Each (worker, gig) accepts in its own thread and connection, released together; returns the outcomes."""
+    barrier = threading.Barrier(len(pairs))
     outcomes: list[str] = []
 
-    def take(worker):
+    def take(worker, gig):
         try:
             barrier.wait(timeout=10)
             services.accept_gig(worker, gig)
@@ -98,11 +95,20 @@ def test_many_workers_accepting_the_last_slots_at_once_never_overbook(make_worke
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=take, args=(worker,)) for worker in workers]
+    threads = [threading.Thread(target=take, args=pair) for pair in pairs]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_workers_accepting_the_last_slots_at_once_never_overbook(make_worker):
+    """Real threads, real connections: on PostgreSQL row locks decide, on SQLite the write lock does."""
+    gig = GigFactory(headcount=3)
+    workers = [make_worker(trade=gig.category) for _ in range(12)]
+    outcomes = accept_all_at_once([(worker, gig) for worker in workers])
     assert outcomes.count("accepted") == 3
     assert outcomes.count("no_slots_left") == 9
     gig.refresh_from_db()
@@ -115,22 +121,5 @@ def test_one_worker_accepting_two_overlapping_gigs_at_once_gets_only_one(make_wo
     trade = TradeFactory()
     first, second = GigFactory(category=trade), GigFactory(category=trade)
     worker = make_worker(trade=trade)
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
-
-    def take(gig):
-        try:
-            barrier.wait(timeout=10)
-            services.accept_gig(worker, gig)
-            outcomes.append("accepted")
-        except Conflict as refused:
-            outcomes.append(refused.code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=take, args=(gig,)) for gig in (first, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = accept_all_at_once([(worker, first), (worker, second)])
     assert sorted(outcomes) == ["accepted", "overlap"]
