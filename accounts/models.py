@@ -1,5 +1,9 @@
-"""Users sign in with a mainland mobile number; every user has one role."""
+"""Users sign in with a mainland mobile number (password or SMS code); every user has one role.
 
+Also here: one-time SMS codes, per-phone sign-in throttling and expiring API tokens.
+"""
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -78,3 +82,85 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+
+class SmsCodePurpose(models.TextChoices):
+    SIGNUP = "signup", _("Sign up")
+    LOGIN = "login", _("Log in")
+    RESET_PASSWORD = "reset_password", _("Reset password")
+
+
+class SmsCode(models.Model):
+    """A one-time code texted to a phone. Only a keyed hash of the code is stored.
+
+    Only the newest code of a phone and purpose counts; it works until it expires, is used
+    or has had too many wrong tries. A row is kept even when nothing was texted (a login code
+    asked for a number without an account), so that the limits answer the same either way.
+    """
+
+    phone = models.CharField(_("mobile number"), max_length=11)
+    purpose = models.CharField(_("purpose"), max_length=16, choices=SmsCodePurpose.choices)
+    code_hash = models.CharField(max_length=64, editable=False)
+    sent = models.BooleanField(_("sent"), default=True, help_text=_("False when no text was sent for this request."))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("SMS code")
+        verbose_name_plural = _("SMS codes")
+        ordering = ("-created_at",)
+        indexes = [models.Index(fields=["phone", "created_at"], name="smscode_phone_created")]
+
+    def __str__(self):
+        return f"{mask_phone(self.phone)} {self.purpose} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AuthThrottle(models.Model):
+    """Sign-in security state of one phone number, whether or not it has an account.
+
+    Counts failed logins and holds the lockout. Its row is also the lock that makes
+    the SMS code limits hold when requests for the same phone arrive at once.
+    """
+
+    phone = models.CharField(_("mobile number"), max_length=11, unique=True)
+    failed_logins = models.PositiveSmallIntegerField(_("failed logins"), default=0)
+    failures_since = models.DateTimeField(_("first failure in window"), null=True, blank=True)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("sign-in throttle")
+        verbose_name_plural = _("sign-in throttles")
+
+    def __str__(self):
+        return mask_phone(self.phone)
+
+    def is_locked(self, now) -> bool:
+        return self.locked_until is not None and self.locked_until > now
+
+
+class ApiToken(models.Model):
+    """A bearer token for the mobile app and API clients. Only the SHA-256 of the key is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens",
+    )
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    name = models.CharField(_("device"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ("-created_at",)
+
+    def __str__(self):
+        return f"{self.user} {self.name}".strip()
+
+    def is_active(self, now) -> bool:
+        return self.revoked_at is None and self.expires_at > now

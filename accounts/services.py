@@ -1,0 +1,438 @@
+"""Writes about accounts: SMS codes, sign-up, login and lockout, API tokens and profile edits.
+
+Every limit here is enforced in the database, under a row lock on the phone's AuthThrottle row
+(SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers with BEGIN IMMEDIATE), so
+concurrent requests for one phone cannot slip past them. Messages never tell whether a
+phone number has an account.
+"""
+
+import logging
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+from jobs.models import Employer, VerificationStatus
+from jobs.services import register_employer
+from workers.models import RealNameStatus, WorkerProfile, WorkerTrade
+from workers.services import register_worker
+
+from .exceptions import AccountLocked, SmsDeliveryFailed, SmsRateLimited
+from .models import ApiToken, AuthThrottle, Role, SmsCode, SmsCodePurpose, User
+from .phones import mask_phone
+from .selectors import hash_token_key
+from .sms import send_sms
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "SMS_CODE_TTL_SECONDS": 300,
+    "SMS_CODE_MIN_INTERVAL_SECONDS": 60,
+    "SMS_CODE_DAILY_LIMIT": 10,
+    "SMS_CODE_MAX_ATTEMPTS": 5,
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_FAILURE_WINDOW_SECONDS": 900,
+    "LOGIN_LOCKOUT_SECONDS": 900,
+    "API_TOKEN_TTL_DAYS": 30,
+}
+SIGNUP_ROLES = (Role.WORKER, Role.EMPLOYER)
+CODE_DIGITS = 6
+DAY = timedelta(days=1)
+# Rows older than this no longer count towards any limit and are deleted as new codes are made.
+SMS_CODE_RETENTION = timedelta(days=2)
+# last_used_at is written at most this often per token, not on every request.
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def setting(name: str) -> int:
+    return getattr(settings, name, DEFAULTS[name])
+
+
+# --- Messages ---------------------------------------------------------------------------------
+CODE_ACTIONS = {
+    SmsCodePurpose.SIGNUP: _("sign up"),
+    SmsCodePurpose.LOGIN: _("log in"),
+    SmsCodePurpose.RESET_PASSWORD: _("reset your password"),
+}
+CODE_TEXT = _("[zero-gig] %(code)s is your code to %(action)s. It expires in %(minutes)s minutes. "
+              "Never tell it to anyone, staff included.")
+ALREADY_REGISTERED_TEXT = _("[zero-gig] Someone asked to sign up with this number, but it already has an account. "
+                            "Log in, or reset your password if you have forgotten it.")
+TOO_SOON = _("Only one code a minute can be sent to a number. Try again in %(seconds)s seconds.")
+TOO_MANY_TODAY = _("No more than %(limit)s codes a day can be sent to a number. Try again after %(time)s.")
+CODE_INVALID = _("The code is wrong or no longer valid: a code works once, for %(minutes)s minutes, "
+                 "and allows %(attempts)s tries. Ask for a new code if needed.")
+WRONG_PASSWORD = _("The phone number or password is wrong.")
+WRONG_CODE = _("The phone number or code is wrong.")
+ROLE_NOT_ALLOWED = _("Only workers and employers can sign up; staff accounts are created by a city administrator.")
+ID_NUMBER_TAKEN = _("This ID number is already registered.")
+CREDIT_CODE_TAKEN = _("This unified social credit code is already registered.")
+DUPLICATE_TRADE = _("Each trade can be listed once.")
+NOT_A_TRADE = _("Choose a trade, not a group of trades.")
+
+
+def _code_invalid_message() -> str:
+    return CODE_INVALID % {"minutes": setting("SMS_CODE_TTL_SECONDS") // 60,
+                           "attempts": setting("SMS_CODE_MAX_ATTEMPTS")}
+
+
+# --- SMS codes --------------------------------------------------------------------------------
+def hash_sms_code(phone: str, purpose: str, code: str) -> str:
+    """HMAC-SHA256 keyed with SECRET_KEY: a leaked table does not give the codes back."""
+    return salted_hmac("accounts.SmsCode", f"{phone}:{purpose}:{code}", algorithm="sha256").hexdigest()
+
+
+def _new_code() -> str:
+    return f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
+
+
+def _lock_phone(phone: str) -> AuthThrottle:
+    """Get the phone's throttle row, created if need be, locked until the transaction ends."""
+    throttle, _created = AuthThrottle.objects.select_for_update().get_or_create(phone=phone)
+    return throttle
+
+
+@dataclass(frozen=True)
+class CodeRequest:
+    expires_at: datetime
+    resend_after: int
+
+
+def _text_for(purpose: str, code: str, has_account: bool) -> str | None:
+    """What to text, or None to text nothing; the API answers the same either way."""
+    if purpose == SmsCodePurpose.SIGNUP and has_account:
+        return str(ALREADY_REGISTERED_TEXT)
+    if purpose != SmsCodePurpose.SIGNUP and not has_account:
+        return None
+    return CODE_TEXT % {"code": code, "action": CODE_ACTIONS[purpose],
+                        "minutes": setting("SMS_CODE_TTL_SECONDS") // 60}
+
+
+def request_sms_code(*, phone: str, purpose: str, now: datetime | None = None) -> CodeRequest:
+    """Make a code for `phone` and text it, within the limits; raise SmsRateLimited beyond them.
+
+    The answer is the same whether or not the phone has an account: a login or reset code for
+    an unknown number is recorded (so the limits behave alike) but not sent, and a sign-up
+    code for a registered number is replaced by a text telling its owner so.
+    """
+    if purpose not in SmsCodePurpose.values:
+        raise ValidationError({"purpose": _("Unknown purpose.")})
+    now = now or timezone.now()
+    interval = timedelta(seconds=setting("SMS_CODE_MIN_INTERVAL_SECONDS"))
+    daily_limit = setting("SMS_CODE_DAILY_LIMIT")
+    with transaction.atomic():
+        _lock_phone(phone)
+        recent = list(
+            SmsCode.objects.filter(phone=phone, created_at__gt=now - DAY)
+            .order_by("-created_at", "-pk").values_list("created_at", flat=True)[:daily_limit]
+        )
+        if recent and recent[0] > now - interval:
+            wait = (recent[0] + interval - now).total_seconds()
+            raise SmsRateLimited(TOO_SOON % {"seconds": max(1, math.ceil(wait))}, wait)
+        if len(recent) >= daily_limit:
+            retry_at = recent[daily_limit - 1] + DAY
+            raise SmsRateLimited(
+                TOO_MANY_TODAY % {"limit": daily_limit,
+                                  "time": timezone.localtime(retry_at).strftime("%Y-%m-%d %H:%M")},
+                (retry_at - now).total_seconds(),
+            )
+        code = _new_code()
+        text = _text_for(purpose, code, User.objects.filter(phone=phone).exists())
+        row = SmsCode.objects.create(
+            phone=phone, purpose=purpose, code_hash=hash_sms_code(phone, purpose, code), sent=text is not None,
+            created_at=now, expires_at=now + timedelta(seconds=setting("SMS_CODE_TTL_SECONDS")),
+        )
+        SmsCode.objects.filter(phone=phone, created_at__lt=now - SMS_CODE_RETENTION).delete()
+    if text is not None:
+        try:
+            send_sms(phone, text)
+        except Exception as error:
+            logger.exception("SMS to %s failed", mask_phone(phone))
+            SmsCode.objects.filter(pk=row.pk).delete()
+            raise SmsDeliveryFailed from error
+    return CodeRequest(expires_at=row.expires_at, resend_after=int(interval.total_seconds()))
+
+
+def _check_code(phone: str, purpose: str, code: str, now: datetime) -> SmsCode | None:
+    """The phone's newest code for `purpose` if `code` matches it and it is still live.
+
+    A wrong guess counts against the code. Call inside a transaction that commits even when
+    the guess was wrong, so that the count sticks.
+    """
+    latest = (SmsCode.objects.select_for_update()
+              .filter(phone=phone, purpose=purpose).order_by("-created_at", "-pk").first())
+    if (latest is None or latest.used_at is not None or latest.expires_at <= now
+            or latest.attempts >= setting("SMS_CODE_MAX_ATTEMPTS")):
+        return None
+    if isinstance(code, str) and constant_time_compare(latest.code_hash, hash_sms_code(phone, purpose, code)):
+        return latest
+    SmsCode.objects.filter(pk=latest.pk).update(attempts=F("attempts") + 1)
+    return None
+
+
+def _use_code(row: SmsCode, now: datetime) -> bool:
+    """Mark a code used; False if someone else used it first."""
+    return SmsCode.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now) == 1
+
+
+def verify_sms_code(*, phone: str, purpose: str, code: str, now: datetime | None = None) -> SmsCode:
+    """Check a code without using it up; raise a field error on `code` if it is wrong or dead."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        row = _check_code(phone, purpose, code, now)
+    if row is None:
+        raise ValidationError({"code": _code_invalid_message()}, code="invalid_code")
+    return row
+
+
+# --- API tokens -------------------------------------------------------------------------------
+def issue_api_token(user: User, *, name: str = "", now: datetime | None = None) -> tuple[ApiToken, str]:
+    """A new token for `user`; returns it with its key, which is shown once and never stored."""
+    now = now or timezone.now()
+    key = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, key_hash=hash_token_key(key), name=(name or "")[:100], created_at=now,
+        expires_at=now + timedelta(days=setting("API_TOKEN_TTL_DAYS")),
+    )
+    return token, key
+
+
+def revoke_api_token(token: ApiToken, now: datetime | None = None) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now or timezone.now())
+
+
+def revoke_all_api_tokens(user: User, now: datetime | None = None) -> int:
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now or timezone.now())
+
+
+def touch_api_token(token: ApiToken, now: datetime | None = None) -> None:
+    """Record that the token was used, at most once a minute."""
+    now = now or timezone.now()
+    if token.last_used_at is None or token.last_used_at <= now - TOKEN_TOUCH_INTERVAL:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+
+
+# --- Login and lockout ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LoginResult:
+    user: User
+    token: ApiToken
+    key: str
+
+
+def _record_failure(throttle: AuthThrottle, now: datetime) -> None:
+    window = timedelta(seconds=setting("LOGIN_FAILURE_WINDOW_SECONDS"))
+    if throttle.failures_since is None or throttle.failures_since <= now - window:
+        throttle.failed_logins, throttle.failures_since = 1, now
+    else:
+        throttle.failed_logins += 1
+    if throttle.failed_logins >= setting("LOGIN_MAX_FAILURES"):
+        throttle.locked_until = now + timedelta(seconds=setting("LOGIN_LOCKOUT_SECONDS"))
+        throttle.failed_logins, throttle.failures_since = 0, None
+    throttle.save(update_fields=["failed_logins", "failures_since", "locked_until", "updated_at"])
+
+
+def _clear_failures(throttle: AuthThrottle) -> None:
+    if throttle.failed_logins or throttle.failures_since or throttle.locked_until:
+        throttle.failed_logins, throttle.failures_since, throttle.locked_until = 0, None, None
+        throttle.save(update_fields=["failed_logins", "failures_since", "locked_until", "updated_at"])
+
+
+def _authenticate(phone: str, password: str | None, code: str | None, now: datetime) -> User | None:
+    if password is not None:
+        # Django's backend also hashes for unknown phones, so both take as long.
+        return authenticate(None, phone=phone, password=password)
+    row = _check_code(phone, SmsCodePurpose.LOGIN, code, now)
+    user = User.objects.filter(phone=phone, is_active=True).first()
+    if row is None or user is None or not _use_code(row, now):
+        return None
+    return user
+
+
+def log_in(*, phone: str, password: str | None = None, code: str | None = None, device: str = "",
+           now: datetime | None = None) -> LoginResult:
+    """Check a password or a login code and issue an API token.
+
+    Failures are counted per phone, known or not; too many lock it for a while, and while
+    it is locked nothing is checked, so a right and a wrong password get the same answer.
+    """
+    if (password is None) == (code is None):
+        raise ValidationError(_("Give a password or a code."), code="password_or_code")
+    now = now or timezone.now()
+    user = token = key = locked_until = None
+    with transaction.atomic():
+        throttle = _lock_phone(phone)
+        if throttle.is_locked(now):
+            locked_until = throttle.locked_until
+        else:
+            user = _authenticate(phone, password, code, now)
+            if user is None:
+                _record_failure(throttle, now)
+                if throttle.is_locked(now):
+                    locked_until = throttle.locked_until
+            else:
+                _clear_failures(throttle)
+                token, key = issue_api_token(user, name=device, now=now)
+    if locked_until is not None:
+        raise AccountLocked(locked_until, now)
+    if user is None:
+        raise ValidationError(WRONG_PASSWORD if password is not None else WRONG_CODE, code="invalid_login")
+    return LoginResult(user=user, token=token, key=key)
+
+
+# --- Sign-up and password reset -----------------------------------------------------------------
+def _password_errors(password: str | None, user: User, field: str) -> dict:
+    if not password:
+        return {}
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        return {field: error.messages}
+    return {}
+
+
+def sign_up(*, phone: str, code: str, role: str, name: str, password: str | None = None, device: str = "",
+            latitude: float | None = None, longitude: float | None = None,
+            kind: str = Employer.Kind.INDIVIDUAL, contact_name: str = "", credit_code: str | None = None,
+            now: datetime | None = None) -> LoginResult:
+    """Create a worker or an employer for a phone proven by a sign-up code, and log it in.
+
+    The code is used up only if the account is created, so fixing a field error does not
+    need a new code.
+    """
+    if role not in SIGNUP_ROLES:
+        raise ValidationError({"role": ROLE_NOT_ALLOWED})
+    errors = _password_errors(password, User(phone=phone, name=name), "password")
+    if errors:
+        raise ValidationError(errors)
+    now = now or timezone.now()
+    row = verify_sms_code(phone=phone, purpose=SmsCodePurpose.SIGNUP, code=code, now=now)
+    try:
+        with transaction.atomic():
+            if not _use_code(row, now):
+                raise ValidationError({"code": _code_invalid_message()})
+            if role == Role.WORKER:
+                user = register_worker(phone=phone, display_name=name, latitude=latitude, longitude=longitude,
+                                       password=password or None).user
+            else:
+                user = register_employer(phone=phone, name=name, kind=kind, contact_name=contact_name or name,
+                                         credit_code=credit_code or None, password=password or None).owner
+            token, key = issue_api_token(user, name=device, now=now)
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "display_name" in error.error_dict:
+            error.error_dict.setdefault("name", []).extend(error.error_dict.pop("display_name"))
+        raise
+    except IntegrityError:
+        # Another sign-up for this phone (or credit code) won the race.
+        raise ValidationError({"phone": _("This phone number cannot sign up again.")}) from None
+    return LoginResult(user=user, token=token, key=key)
+
+
+def reset_password(*, phone: str, code: str, new_password: str, now: datetime | None = None) -> User:
+    """Set a new password for the phone proven by a reset code.
+
+    Every API token of the account is revoked (sessions end by themselves, as the password
+    hash changes), and a lockout is lifted: the code proved the phone is in the owner's hand.
+    """
+    errors = _password_errors(new_password, User(phone=phone), "new_password")
+    if errors:
+        raise ValidationError(errors)
+    now = now or timezone.now()
+    row = verify_sms_code(phone=phone, purpose=SmsCodePurpose.RESET_PASSWORD, code=code, now=now)
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(phone=phone).first()
+        if user is None or not _use_code(row, now):
+            raise ValidationError({"code": _code_invalid_message()})
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        revoke_all_api_tokens(user, now)
+        AuthThrottle.objects.filter(phone=phone).update(failed_logins=0, failures_since=None, locked_until=None)
+    return user
+
+
+# --- Profiles -------------------------------------------------------------------------------------
+WORKER_PROFILE_FIELDS = {"display_name", "availability", "latitude", "longitude", "has_smartphone"}
+EMPLOYER_FIELDS = {"name", "kind", "contact_name", "contact_phone", "credit_code"}
+# Changing these on a verified (or rejected) employer sends it back for review.
+EMPLOYER_REVIEWED_FIELDS = ("name", "kind", "credit_code")
+
+
+@transaction.atomic
+def update_worker_profile(profile: WorkerProfile, *, trades: list[tuple] | None = None,
+                          id_number: str | None = None, **fields) -> WorkerProfile:
+    """Edit a worker's own profile. `trades` (Category, years) pairs replace the current set.
+
+    A new ID number is kept only as its hash and mask, and puts the real-name status back to
+    pending until staff check it.
+    """
+    unknown = set(fields) - WORKER_PROFILE_FIELDS
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    if id_number is not None:
+        previous = profile.id_number_hash
+        profile.set_id_number(id_number)
+        if profile.id_number_hash != previous:
+            profile.real_name_status = RealNameStatus.PENDING
+    profile.full_clean()
+    try:
+        with transaction.atomic():
+            profile.save()
+    except IntegrityError:
+        raise ValidationError({"id_number": ID_NUMBER_TAKEN}) from None
+    if "display_name" in fields and profile.user.name != profile.display_name:
+        profile.user.name = profile.display_name
+        profile.user.save(update_fields=["name"])
+    if trades is not None:
+        _replace_trades(profile, trades)
+    return profile
+
+
+def _replace_trades(profile: WorkerProfile, trades: list[tuple]) -> None:
+    categories = [category for category, _years in trades]
+    if len({c.pk for c in categories}) != len(categories):
+        raise ValidationError({"trades": DUPLICATE_TRADE})
+    if any(c.is_group for c in categories):
+        raise ValidationError({"trades": NOT_A_TRADE})
+    new = [WorkerTrade(worker=profile, category=category, years_experience=years) for category, years in trades]
+    for trade in new:
+        try:
+            trade.clean_fields(exclude=["worker"])
+        except ValidationError as error:
+            raise ValidationError({"trades": error.messages}) from None
+    WorkerTrade.objects.filter(worker=profile).delete()
+    WorkerTrade.objects.bulk_create(new)
+
+
+@transaction.atomic
+def update_employer(employer: Employer, **fields) -> Employer:
+    """Edit an employer's own details; a verified or rejected employer that changes its name,
+    kind or credit code goes back to pending review."""
+    unknown = set(fields) - EMPLOYER_FIELDS
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    before = {name: getattr(employer, name) for name in EMPLOYER_REVIEWED_FIELDS}
+    for name, value in fields.items():
+        setattr(employer, name, value)
+    employer.full_clean()  # normalises the credit code, so the comparison below is fair
+    changed = any(getattr(employer, name) != value for name, value in before.items())
+    if changed and employer.verification_status in (VerificationStatus.VERIFIED, VerificationStatus.REJECTED):
+        employer.verification_status = VerificationStatus.PENDING
+    try:
+        with transaction.atomic():
+            employer.save()
+    except IntegrityError:
+        raise ValidationError({"credit_code": CREDIT_CODE_TAKEN}) from None
+    return employer

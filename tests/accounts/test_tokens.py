@@ -1,0 +1,125 @@
+"""The mobile app carries an API token; it expires, can be revoked, and is stored only hashed."""
+
+import datetime as dt
+import hashlib
+
+import pytest
+
+from accounts import services
+from accounts.models import ApiToken
+from accounts.selectors import user_for_token
+from tests.factories import UserFactory, WorkerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def user(db):
+    return WorkerFactory(user=UserFactory(phone="13912345678")).user
+
+
+@pytest.fixture
+def key(user):
+    return services.issue_api_token(user, name="phone")[1]
+
+
+def me(api, authorization):
+    return api.get("/api/me/", HTTP_AUTHORIZATION=authorization)
+
+
+def test_a_token_is_sent_as_bearer_or_token(api, user, key):
+    assert me(api, f"Bearer {key}").json()["id"] == user.pk
+    assert me(api, f"Token {key}").json()["id"] == user.pk
+    assert me(api, f"bearer {key}").status_code == 200
+
+
+def test_only_the_hash_of_a_key_is_stored(user, key):
+    token = ApiToken.objects.get(user=user)
+    assert token.key_hash == hashlib.sha256(key.encode()).hexdigest()
+    assert key not in {str(value) for value in ApiToken.objects.values().get().values()}
+
+
+def test_a_token_expires_after_30_days(api, user, clock):
+    _token, key = services.issue_api_token(user)
+    clock.advance(days=30, seconds=-1)
+    assert me(api, f"Bearer {key}").status_code == 200
+    clock.advance(seconds=1)
+    response = me(api, f"Bearer {key}")
+    assert response.status_code == 401
+    assert response.json()["detail"] == "This token has expired; log in again."
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_the_lifetime_comes_from_settings(user, settings, clock):
+    settings.API_TOKEN_TTL_DAYS = 7
+    token, _key = services.issue_api_token(user)
+    assert token.expires_at == clock.now + dt.timedelta(days=7)
+
+
+def test_logging_out_revokes_the_token(api, user, key):
+    assert api.post("/api/auth/logout/", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 204
+    assert ApiToken.objects.get(user=user).revoked_at is not None
+    response = me(api, f"Bearer {key}")
+    assert response.status_code == 401 and "revoked" in response.json()["detail"]
+
+
+def test_logging_out_one_device_leaves_the_others_logged_in(api, user, key):
+    _other, other_key = services.issue_api_token(user, name="tablet")
+    api.post("/api/auth/logout/", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert me(api, f"Bearer {other_key}").status_code == 200
+
+
+def test_logging_out_of_a_web_session_ends_it(api, user):
+    api.force_login(user)
+    assert api.get("/api/me/").status_code == 200
+    assert api.post("/api/auth/logout/").status_code == 204
+    assert api.get("/api/me/").status_code == 401
+
+
+@pytest.mark.parametrize("authorization", ["Bearer nonsense", "Bearer", "Bearer a b", "Token " + "x" * 500,
+                                           "Bearer caf\u00e9"])
+def test_a_bad_token_is_a_401(api, user, authorization):
+    response = me(api, authorization)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+
+
+def test_no_credentials_is_a_401_on_my_endpoints(api):
+    response = api.get("/api/me/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+    assert api.post("/api/auth/logout/").status_code == 401
+
+
+def test_a_disabled_user_cannot_use_a_token(api, user, key):
+    user.is_active = False
+    user.save()
+    assert me(api, f"Bearer {key}").status_code == 401
+
+
+def test_last_use_is_recorded_at_most_once_a_minute(api, user, key, clock):
+    me(api, f"Bearer {key}")
+    first = ApiToken.objects.get(user=user).last_used_at
+    assert first == clock.now
+    clock.advance(seconds=30)
+    me(api, f"Bearer {key}")
+    assert ApiToken.objects.get(user=user).last_used_at == first
+    clock.advance(seconds=31)
+    me(api, f"Bearer {key}")
+    assert ApiToken.objects.get(user=user).last_used_at == clock.now
+
+
+def test_user_for_token_gives_the_user_of_a_live_token_only(user, key, clock):
+    assert user_for_token(key) == user
+    assert user_for_token("nonsense") is None
+    assert user_for_token("") is None
+    assert user_for_token(None) is None
+    assert user_for_token(key, now=clock.now + dt.timedelta(days=31)) is None
+    services.revoke_api_token(ApiToken.objects.get(user=user))
+    assert user_for_token(key) is None
+
+
+def test_user_for_token_refuses_a_disabled_user(user, key):
+    user.is_active = False
+    user.save()
+    assert user_for_token(key) is None
