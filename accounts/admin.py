@@ -3,7 +3,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import ApiToken, AuthThrottle, SmsCode, User
+from .phones import mask_phone
+from .services import revoke_api_token
 
 
 class UserCreationForm(BaseUserCreationForm):
@@ -37,3 +39,51 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description=_("mobile number"), ordering="phone")
     def masked_phone(self, obj):
         return obj.masked_phone
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Security records are written by the services only; staff read them (and may lift a lock)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    list_display = ("user", "name", "created_at", "expires_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("user__phone", "user__name", "name")
+    list_select_related = ("user",)
+    actions = ["revoke"]
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        for token in queryset.filter(revoked_at__isnull=True):
+            revoke_api_token(token)
+
+
+@admin.register(AuthThrottle)
+class AuthThrottleAdmin(ReadOnlyAdmin):
+    list_display = ("masked", "failed_logins", "locked_until", "updated_at")
+    search_fields = ("phone",)
+
+    def has_delete_permission(self, request, obj=None):
+        return True  # deleting the row lifts a lockout
+
+    @admin.display(description=_("mobile number"), ordering="phone")
+    def masked(self, obj):
+        return mask_phone(obj.phone)
+
+
+@admin.register(SmsCode)
+class SmsCodeAdmin(ReadOnlyAdmin):
+    list_display = ("masked", "purpose", "sent", "created_at", "expires_at", "used_at", "attempts")
+    list_filter = ("purpose", "sent")
+    search_fields = ("phone",)
+
+    @admin.display(description=_("mobile number"), ordering="phone")
+    def masked(self, obj):
+        return mask_phone(obj.phone)

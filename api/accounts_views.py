@@ -15,7 +15,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
-from accounts.authentication import CHALLENGE
 from accounts.exceptions import AccountLocked, SmsDeliveryFailed, SmsRateLimited
 from accounts.models import ApiToken
 
@@ -67,10 +66,7 @@ class SmsUnavailable(exceptions.APIException):
 
 
 class AccountsView(APIView):
-    """Turns the account services' exceptions into answers, and asks for a Bearer token on 401."""
-
-    def get_authenticate_header(self, request):
-        return CHALLENGE
+    """Turns the account services' exceptions into answers."""
 
     def handle_exception(self, exc):
         if isinstance(exc, SmsRateLimited):

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib import admin
+from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.models import Role, User
@@ -26,7 +27,10 @@ def test_every_admin_page_answers(admin_client, model):
     changelist = reverse(f"{prefix}_changelist")
     assert admin_client.get(changelist).status_code == 200
     assert admin_client.get(changelist, {"q": "王"}).status_code == 200
-    assert admin_client.get(reverse(f"{prefix}_add")).status_code == 200
+    request = RequestFactory().get("/")
+    request.user = User.objects.get(phone="13700000000")
+    addable = admin.site._registry[model].has_add_permission(request)
+    assert admin_client.get(reverse(f"{prefix}_add")).status_code == (200 if addable else 403)
     obj = model.objects.first()
     if obj is not None:
         assert admin_client.get(reverse(f"{prefix}_change", args=[obj.pk])).status_code == 200
