@@ -22,9 +22,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from jobs.models import Employer, VerificationStatus
+from jobs.models import Employer
 from jobs.services import register_employer
-from workers.models import RealNameStatus, WorkerProfile, WorkerTrade
 from workers.services import register_worker
 
 from .exceptions import AccountLocked, SmsDeliveryFailed, SmsRateLimited
@@ -75,10 +74,6 @@ CODE_INVALID = _("The code is wrong or no longer valid: a code works once, for %
 WRONG_PASSWORD = _("The phone number or password is wrong.")
 WRONG_CODE = _("The phone number or code is wrong.")
 ROLE_NOT_ALLOWED = _("Only workers and employers can sign up; staff accounts are created by a city administrator.")
-ID_NUMBER_TAKEN = _("This ID number is already registered.")
-CREDIT_CODE_TAKEN = _("This unified social credit code is already registered.")
-DUPLICATE_TRADE = _("Each trade can be listed once.")
-NOT_A_TRADE = _("Choose a trade, not a group of trades.")
 
 
 def _code_invalid_message() -> str:
@@ -359,80 +354,3 @@ def reset_password(*, phone: str, code: str, new_password: str, now: datetime | 
         revoke_all_api_tokens(user, now)
         AuthThrottle.objects.filter(phone=phone).update(failed_logins=0, failures_since=None, locked_until=None)
     return user
-
-
-# --- Profiles -------------------------------------------------------------------------------------
-WORKER_PROFILE_FIELDS = {"display_name", "availability", "latitude", "longitude", "has_smartphone"}
-EMPLOYER_FIELDS = {"name", "kind", "contact_name", "contact_phone", "credit_code"}
-# Changing these on a verified (or rejected) employer sends it back for review.
-EMPLOYER_REVIEWED_FIELDS = ("name", "kind", "credit_code")
-
-
-@transaction.atomic
-def update_worker_profile(profile: WorkerProfile, *, trades: list[tuple] | None = None,
-                          id_number: str | None = None, **fields) -> WorkerProfile:
-    """Edit a worker's own profile. `trades` (Category, years) pairs replace the current set.
-
-    A new ID number is kept only as its hash and mask, and puts the real-name status back to
-    pending until staff check it.
-    """
-    unknown = set(fields) - WORKER_PROFILE_FIELDS
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(profile, name, value)
-    if id_number is not None:
-        previous = profile.id_number_hash
-        profile.set_id_number(id_number)
-        if profile.id_number_hash != previous:
-            profile.real_name_status = RealNameStatus.PENDING
-    profile.full_clean()
-    try:
-        with transaction.atomic():
-            profile.save()
-    except IntegrityError:
-        raise ValidationError({"id_number": ID_NUMBER_TAKEN}) from None
-    if "display_name" in fields and profile.user.name != profile.display_name:
-        profile.user.name = profile.display_name
-        profile.user.save(update_fields=["name"])
-    if trades is not None:
-        _replace_trades(profile, trades)
-    return profile
-
-
-def _replace_trades(profile: WorkerProfile, trades: list[tuple]) -> None:
-    categories = [category for category, _years in trades]
-    if len({c.pk for c in categories}) != len(categories):
-        raise ValidationError({"trades": DUPLICATE_TRADE})
-    if any(c.is_group for c in categories):
-        raise ValidationError({"trades": NOT_A_TRADE})
-    new = [WorkerTrade(worker=profile, category=category, years_experience=years) for category, years in trades]
-    for trade in new:
-        try:
-            trade.clean_fields(exclude=["worker"])
-        except ValidationError as error:
-            raise ValidationError({"trades": error.messages}) from None
-    WorkerTrade.objects.filter(worker=profile).delete()
-    WorkerTrade.objects.bulk_create(new)
-
-
-@transaction.atomic
-def update_employer(employer: Employer, **fields) -> Employer:
-    """Edit an employer's own details; a verified or rejected employer that changes its name,
-    kind or credit code goes back to pending review."""
-    unknown = set(fields) - EMPLOYER_FIELDS
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
-    before = {name: getattr(employer, name) for name in EMPLOYER_REVIEWED_FIELDS}
-    for name, value in fields.items():
-        setattr(employer, name, value)
-    employer.full_clean()  # normalises the credit code, so the comparison below is fair
-    changed = any(getattr(employer, name) != value for name, value in before.items())
-    if changed and employer.verification_status in (VerificationStatus.VERIFIED, VerificationStatus.REJECTED):
-        employer.verification_status = VerificationStatus.PENDING
-    try:
-        with transaction.atomic():
-            employer.save()
-    except IntegrityError:
-        raise ValidationError({"credit_code": CREDIT_CODE_TAKEN}) from None
-    return employer

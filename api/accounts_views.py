@@ -17,6 +17,8 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from accounts.exceptions import AccountLocked, SmsDeliveryFailed, SmsRateLimited
 from accounts.models import ApiToken
+from jobs import services as job_services
+from workers import services as worker_services
 
 from .accounts_serializers import (
     AccountLockedSerializer,
@@ -246,7 +248,7 @@ class WorkerProfileView(AccountsView):
         trades = fields.pop("worker_trades", None)
         if trades is not None:
             trades = [(trade["category"], trade.get("years_experience", 0)) for trade in trades]
-        services.update_worker_profile(profile, trades=trades, **fields)
+        worker_services.update_worker_profile(profile, trades=trades, **fields)
         return Response(WorkerProfileSerializer(self._profile()).data)
 
 
@@ -275,5 +277,5 @@ class EmployerProfileView(AccountsView):
         employer = self._employer()
         serializer = EmployerSerializer(employer, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        employer = services.update_employer(employer, **serializer.validated_data)
+        employer = job_services.update_employer(employer, **serializer.validated_data)
         return Response(EmployerSerializer(employer).data)

@@ -16,10 +16,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from centers.selectors import nearest_center
@@ -737,3 +738,32 @@ def add_favourite(employer: Employer, worker: WorkerProfile) -> None:
 
 def remove_favourite(employer: Employer, worker_id: int) -> None:
     FavouriteWorker.objects.filter(employer=employer, worker_id=worker_id).delete()
+
+
+# --- An employer edits its own details -----------------------------------------------------------
+EMPLOYER_FIELDS = {"name", "kind", "contact_name", "contact_phone", "credit_code"}
+# Changing these on a verified (or rejected) employer sends it back for review.
+EMPLOYER_REVIEWED_FIELDS = ("name", "kind", "credit_code")
+CREDIT_CODE_TAKEN = gettext_lazy("This unified social credit code is already registered.")
+
+
+@transaction.atomic
+def update_employer(employer: Employer, **fields) -> Employer:
+    """Edit an employer's own details; a verified or rejected employer that changes its name,
+    kind or credit code goes back to pending review."""
+    unknown = set(fields) - EMPLOYER_FIELDS
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    before = {name: getattr(employer, name) for name in EMPLOYER_REVIEWED_FIELDS}
+    for name, value in fields.items():
+        setattr(employer, name, value)
+    employer.full_clean()  # normalises the credit code, so the comparison below is fair
+    changed = any(getattr(employer, name) != value for name, value in before.items())
+    if changed and employer.verification_status in (VerificationStatus.VERIFIED, VerificationStatus.REJECTED):
+        employer.verification_status = VerificationStatus.PENDING
+    try:
+        with transaction.atomic():
+            employer.save()
+    except IntegrityError:
+        raise ValidationError({"credit_code": CREDIT_CODE_TAKEN}) from None
+    return employer
