@@ -8,8 +8,9 @@ from rest_framework import serializers
 
 from accounts.models import Role
 from centers.models import ServiceCenter
-from jobs.models import Assignment, Category, Gig, HiringMode, PayUnit, Rating
+from jobs.models import Assignment, Category, Gig, HiringMode, PayUnit, Rating, VerificationStatus
 from jobs.selectors import SORTS, contact_is_shared, employer_standing, nearby_radius_limits, worker_reliability
+from workers.models import RealNameStatus
 from zero_gig.geo import CHINA_LAT_RANGE, CHINA_LNG_RANGE
 
 
@@ -77,7 +78,8 @@ class GigSerializer(serializers.ModelSerializer):
     def get_employer(self, gig):
         rating, count = self.context.get("employer_ratings", {}).get(gig.employer_id, (None, 0))
         return {"id": gig.employer_id, "name": gig.employer.name,
-                "verified": gig.employer.verification_status == "verified", "rating": rating, "ratings": count}
+                "verified": gig.employer.verification_status == VerificationStatus.VERIFIED, "rating": rating,
+                "ratings": count}
 
     @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_distance_km(self, gig):
@@ -239,7 +241,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
     def get_worker(self, assignment):
         worker = assignment.worker
         return {"id": worker.pk, "display_name": worker.display_name,
-                "real_name_verified": worker.real_name_status == "verified",
+                "real_name_verified": worker.real_name_status == RealNameStatus.VERIFIED,
                 "reliability": WorkerReliabilitySerializer(worker_reliability(worker)).data}
 
     @extend_schema_field(serializers.CharField(allow_null=True))

@@ -1,5 +1,7 @@
 """HTTP endpoints. Each one checks who is asking, then calls a service or selector: no rules live here."""
 
+from dataclasses import asdict
+
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +28,7 @@ from jobs.selectors import (
     trade_groups,
     worker_reliability,
 )
-from workers.models import WorkerProfile
+from workers.models import RealNameStatus, WorkerProfile
 from zero_gig.geo import Point, distance_km
 
 from .permissions import IsCenterStaff, IsEmployer, IsWorker
@@ -361,10 +363,10 @@ class WorkerDetail(APIView):
             raise PermissionDenied(_("Workers see only their own card."))
         worker = get_object_or_404(WorkerProfile.objects.prefetch_related("worker_trades__category"), pk=pk)
         data = {"id": worker.pk, "display_name": worker.display_name,
-                "real_name_verified": worker.real_name_status == "verified",
+                "real_name_verified": worker.real_name_status == RealNameStatus.VERIFIED,
                 "trades": [{"code": t.category.code, "name": t.category.name, "years_experience": t.years_experience}
                            for t in worker.worker_trades.all()],
-                "reliability": worker_reliability(worker).__dict__}
+                "reliability": asdict(worker_reliability(worker))}
         return Response(WorkerPublicSerializer(data).data)
 
 

@@ -12,6 +12,7 @@ from .models import (
     Rating,
     ScheduledDuty,
     Strike,
+    VerificationStatus,
     WageDispute,
     WageFloor,
 )
@@ -42,7 +43,7 @@ class EmployerAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Mark selected employers as verified"))
     def mark_verified(self, request, queryset):
-        queryset.update(verification_status="verified")
+        queryset.update(verification_status=VerificationStatus.VERIFIED)
 
 
 class AssignmentInline(admin.TabularInline):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from notifications.models import Kind
 from notifications.services import notify_board, notify_each, notify_user
 
-from .models import Assignment, Gig
+from .models import Assignment, Gig, GigStatus
 
 
 def gig_brief(gig: Gig) -> dict:
@@ -103,5 +103,5 @@ def pay_recorded(assignment: Assignment) -> None:
 
 
 def reviewed(gig: Gig) -> None:
-    notify_user(_owner(gig), Kind.REVIEW, {"approved": gig.status == "open", "note": gig.review_note,
+    notify_user(_owner(gig), Kind.REVIEW, {"approved": gig.status == GigStatus.OPEN, "note": gig.review_note,
                                            "gig": gig_brief(gig)})

@@ -29,6 +29,7 @@ from .models import (
     GigMatching,
     GigStatus,
     HiringMode,
+    Strike,
 )
 
 
@@ -106,7 +107,7 @@ def candidates_for(gig: Gig, radius_km: float, now: dt.datetime, include_favouri
                                       distinct=True),
                       no_shows=Count("assignments", filter=Q(assignments__status=AssignmentStatus.NO_SHOW),
                                      distinct=True),
-                      late_cancels=Count("strikes", filter=Q(strikes__reason="late_cancel"), distinct=True))
+                      late_cancels=Count("strikes", filter=Q(strikes__reason=Strike.Reason.LATE_CANCEL), distinct=True))
             .values_list("pk", "latitude", "longitude", "current_latitude", "current_longitude", "current_at",
                          "availability", "real_name_status", "completed", "no_shows", "late_cancels"))
     favourites = set(FavouriteWorker.objects.filter(employer_id=gig.employer_id).values_list("worker_id", flat=True))

@@ -27,6 +27,7 @@ from .models import (
     GigStatus,
     PayStatus,
     Rating,
+    Strike,
     WageDispute,
     WageFloor,
 )
@@ -184,7 +185,7 @@ def worker_reliability(worker) -> WorkerReliability:
         no_shows=Count("id", filter=Q(status=AssignmentStatus.NO_SHOW)),
     )
     strikes = worker.strikes.aggregate(
-        late=Count("id", filter=Q(reason="late_cancel")),
+        late=Count("id", filter=Q(reason=Strike.Reason.LATE_CANCEL)),
         active=Count("id", filter=Q(cleared_at__isnull=True)),
     )
     ratings = Rating.objects.filter(assignment__worker=worker, direction=Rating.Direction.OF_WORKER).aggregate(
