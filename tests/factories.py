@@ -128,3 +128,50 @@ class WageFloorFactory(factory.django.DjangoModelFactory):
     monthly_minimum = Decimal("2050.00")
     effective_from = dt.date(2023, 5, 1)
     source = "test"
+
+
+# --- Added for the API tests (tests/api) ----------------------------------------------------------
+
+class CityAdminFactory(UserFactory):
+    """A city administrator: sees the whole market, logs into the admin."""
+
+    role = Role.CITY_ADMIN
+    is_staff = True
+    is_superuser = True
+
+
+class WorkerTradeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "workers.WorkerTrade"
+
+    worker = factory.SubFactory(WorkerFactory)
+    category = factory.SubFactory(TradeFactory)
+    years_experience = 3
+
+
+class QualifiedWorkerFactory(WorkerFactory):
+    """A real-name-verified worker with a resident ID number and a trade (the labourer trade unless `trades=[...]`).
+
+    The ID number itself is never stored (only its keyed hash and mask); the raw number is left on the
+    instance as `raw_id_number` so that tests can check it never appears anywhere.
+    """
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    real_name_status = "verified"
+
+    @factory.post_generation
+    def id_number(worker, create, extracted, **kwargs):
+        raw = extracted or id_number_for(dt.date(1980, 1, 1) + dt.timedelta(days=worker.pk or 0),
+                                         sequence=(worker.pk or 0) % 1000)
+        worker.set_id_number(raw)
+        worker.raw_id_number = raw
+        if create:
+            worker.save(update_fields=["id_number_hash", "id_number_masked", "birth_date"])
+
+    @factory.post_generation
+    def trades(worker, create, extracted, **kwargs):
+        if create:
+            for trade in extracted if extracted is not None else [TradeFactory()]:
+                WorkerTradeFactory(worker=worker, category=trade)

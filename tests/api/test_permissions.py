@@ -1,0 +1,385 @@
+"""Who may call what: every API operation × every role, as one table.
+
+Each row of MATRIX is one operation (HTTP method + URL name from api/urls.py) on one target object, and
+what each role gets. Reading a cell:
+
+    ok    the permission check passed and the call succeeded (2xx)
+    400   the permission check passed; the input or a rule said no
+    409   the permission check passed; the state of the gig said no
+    anon  not logged in: refused with 401 (and a WWW-Authenticate challenge)
+    403   logged in, refused for this role or object
+    404   logged in, and the object is not theirs to see
+
+Every route in api/urls.py must have at least one row: `test_every_api_operation_is_in_the_matrix` fails for a
+new route until its row is written. A refused call must also leave the database as it was.
+"""
+
+import dataclasses
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.urls import URLPattern, URLResolver, reverse
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from api import urls as api_urls
+from jobs.models import Assignment, Gig, GigStatus
+from tests.api.conftest import ROLES, World
+from tests.factories import WANGYI, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+OUTCOMES = {
+    "ok": {200, 201, 202, 204},
+    "400": {400},
+    "409": {409},
+    "anon": {401},
+    "403": {403},
+    "404": {404},
+}
+ALLOWED = {"ok", "400", "409"}  # the permission check passed
+
+
+def new_gig_body(world: World) -> dict:
+    starts = world.now + dt.timedelta(days=2)
+    return {"trade": world.trade.code, "title": "搬砖", "headcount": 2, "pay_amount": "200.00", "pay_unit": "day",
+            "address": "王益区（测试地点）", "latitude": WANGYI[0], "longitude": WANGYI[1],
+            "starts_at": starts.isoformat(), "ends_at": (starts + dt.timedelta(hours=8)).isoformat()}
+
+
+SITE = {"latitude": WANGYI[0], "longitude": WANGYI[1]}
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    operation: str  # "METHOD url-name"
+    target: str | None  # what the URL points at, built by World (see build_target)
+    cells: dict[str, str]  # role → outcome code
+    body: dict | Callable[[World], dict] | None = None
+    query: dict | None = None
+
+    @property
+    def method(self) -> str:
+        return self.operation.split()[0]
+
+    @property
+    def url_name(self) -> str:
+        return self.operation.split()[1]
+
+    @property
+    def label(self) -> str:
+        return f"{self.operation} <{self.target}>" if self.target else self.operation
+
+
+def row(operation: str, target: str | None, grid: str, body=None, query=None) -> Row:
+    codes = grid.split()
+    assert len(codes) == len(ROLES), f"{operation}: {len(codes)} cells for {len(ROLES)} roles"
+    assert set(codes) <= set(OUTCOMES), f"{operation}: unknown outcome in {codes}"
+    return Row(operation, target, dict(zip(ROLES, codes, strict=True)), body, query)
+
+
+# Targets: "gig" is the world's open gig with the worker on it; "untaken gig" an open gig nobody holds a slot
+# on; "<state> assignment" the worker on a gig of the employer's in that state (see World.new_assignment).
+MATRIX = [
+    # operation                     target                      anon  worker o.wkr empl  o.emp staff o.stf admin
+    # --- public: the docs, the centers and trades, the nearby feed, a worker's card --------------------------
+    row("GET schema",               None,                      "ok    ok     ok    ok    ok    ok    ok    ok"),
+    row("GET api-docs",             None,                      "ok    ok     ok    ok    ok    ok    ok    ok"),
+    row("GET center-list",          None,                      "ok    ok     ok    ok    ok    ok    ok    ok"),
+    row("GET trade-list",           None,                      "ok    ok     ok    ok    ok    ok    ok    ok"),
+    row("GET gig-nearby",           None,                      "ok    ok     ok    ok    ok    ok    ok    ok",
+        query=SITE),
+    row("GET review-queue",         None,                      "anon  403    403   403   403   ok    ok    403"),
+    row("GET worker-detail",        "worker",                  "anon  ok     403   ok    ok    ok    ok    ok"),
+    row("PUT worker-favourite",     "worker",                  "anon  403    403   ok    ok    403   403   403"),
+    row("DELETE worker-favourite",  "worker",                  "anon  403    403   ok    ok    403   403   403"),
+    # --- everyone's own inbox ----------------------------------------------------------------------------------
+    row("GET notification-list",    None,                      "anon  ok     ok    ok    ok    ok    ok    ok"),
+    row("POST notification-read",   None,                      "anon  ok     ok    ok    ok    ok    ok    ok",
+        body={"up_to": 1}),
+    # --- accounts: the open endpoints take credentials in the body (an empty one is a 400 for everyone) ------
+    row("POST auth-sms-code",       None,                      "400   400    400   400   400   400   400   400",
+        body={}),
+    row("POST auth-signup",         None,                      "400   400    400   400   400   400   400   400",
+        body={}),
+    row("POST auth-login",          None,                      "400   400    400   400   400   400   400   400",
+        body={}),
+    row("POST auth-password-reset", None,                      "400   400    400   400   400   400   400   400",
+        body={}),
+    row("POST auth-logout",         None,                      "anon  ok     ok    ok    ok    ok    ok    ok"),
+    row("GET me",                   None,                      "anon  ok     ok    ok    ok    ok    ok    ok"),
+    row("GET me-worker-profile",    None,                      "anon  ok     ok    403   403   403   403   403"),
+    row("PATCH me-worker-profile",  None,                      "anon  ok     ok    403   403   403   403   403",
+        body={}),
+    row("GET me-employer",          None,                      "anon  403    403   ok    ok    403   403   403"),
+    row("PATCH me-employer",        None,                      "anon  403    403   ok    ok    403   403   403",
+        body={}),
+    # --- gigs -----------------------------------------------------------------------------------------------
+    row("GET gig-list",             None,                      "anon  ok     ok    ok    ok    ok    ok    ok"),
+    row("POST gig-list",            None,                      "anon  403    403   ok    ok    403   403   403",
+        body=new_gig_body),
+    row("GET gig-detail",           "gig",                     "ok    ok     ok    ok    ok    ok    ok    ok"),
+    row("GET gig-detail",           "draft gig",               "404   404    404   ok    404   ok    404   ok"),
+    row("PATCH gig-detail",         "untaken gig",             "anon  403    403   ok    403   403   403   403",
+        body={"title": "搬砖（改）"}),
+    row("PATCH gig-detail",         "draft gig",               "anon  403    403   ok    404   403   403   403",
+        body={"title": "搬砖（改）"}),
+    row("POST gig-cancel",          "untaken gig",             "anon  403    403   ok    403   403   403   403",
+        body={"reason": "天气原因"}),
+    row("POST gig-reopen",          "cancelled gig",           "anon  403    403   ok    404   403   403   403"),
+    row("POST gig-publish",         "draft gig",               "anon  403    403   ok    404   403   403   403"),
+    row("GET gig-check-in-code",    "gig",                     "anon  403    403   ok    403   403   403   403"),
+    row("GET gig-assignments",      "gig",                     "anon  403    403   ok    403   403   403   403"),
+    row("POST gig-accept",          "gig",                     "anon  ok     ok    403   403   403   403   403"),
+    row("POST gig-apply",           "application gig",         "anon  ok     ok    403   403   403   403   403"),
+    # Staff review posts of their own center only: another center's staff do not see a waiting post (404) ...
+    row("POST gig-review",          "pending gig",             "anon  403    403   403   403   ok    404   403",
+        body={"approve": True}),
+    # ... and are refused on an open one they can see (the gig's own staff get 409: it is not waiting).
+    row("POST gig-review",          "gig",                     "anon  403    403   403   403   409   403   403",
+        body={"approve": True}),
+    # --- assignments ----------------------------------------------------------------------------------------
+    row("GET assignment-list",      None,                      "anon  ok     ok    ok    ok    ok    ok    ok"),
+    row("GET assignment-detail",    "accepted assignment",     "anon  ok     404   ok    404   ok    404   ok"),
+    row("POST assignment-hire",     "applied assignment",      "anon  403    404   ok    404   403   404   403"),
+    row("POST assignment-decline",  "applied assignment",      "anon  403    404   ok    404   403   404   403",
+        body={"reason": "人已招满"}),
+    row("POST assignment-cancel",   "accepted assignment",     "anon  ok     404   ok    404   403   404   403",
+        body={"reason": "家里有事"}),
+    row("POST assignment-check-in", "accepted assignment",     "anon  ok     404   403   404   403   404   403",
+        body=SITE),
+    row("POST assignment-check-out", "checked_in assignment",  "anon  ok     404   ok    404   403   403   403"),
+    row("POST assignment-pay",      "checked_out assignment",  "anon  403    404   ok    404   403   404   403",
+        body={"quantity": "1"}),
+    row("POST assignment-confirm-paid", "pay_recorded assignment",
+                                                               "anon  ok     404   403   404   403   404   403"),
+    row("POST assignment-dispute",  "pay_recorded assignment", "anon  ok     404   403   404   403   404   403",
+        body={"reason": "说好180元，只给了130元", "amount_claimed": "50.00"}),
+    row("POST assignment-rate",     "completed assignment",    "anon  ok     404   ok    404   403   404   403",
+        body={"score": 5, "comment": "干活利索"}),
+]
+
+
+def api_operations() -> set[str]:
+    """Every "METHOD url-name" that api/urls.py routes, read from the router and the urlpatterns."""
+
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern):
+                yield pattern
+
+    found = set()
+    for pattern in walk(api_urls.urlpatterns):
+        actions = getattr(pattern.callback, "actions", None)  # a router route: {method: viewset action}
+        if actions:
+            methods = set(actions)
+        else:
+            view = pattern.callback.view_class
+            methods = {m for m in view.http_method_names if hasattr(view, m)}
+        methods -= {"head", "options", "trace"}  # HEAD answers as GET does (DRF adds it to viewsets on first use)
+        assert pattern.name, f"route {pattern.pattern} has no name"
+        found |= {f"{method.upper()} {pattern.name}" for method in methods}
+    return found
+
+
+def build_target(world: World, target: str | None):
+    if target is None:
+        return None
+    if target == "gig":
+        return world.gig
+    if target == "worker":
+        return world.worker
+    if target == "untaken gig":
+        return world.new_gig()
+    if target.endswith(" assignment"):
+        return world.new_assignment(target.removesuffix(" assignment"))
+    return getattr(world, target.replace(" ", "_"))()
+
+
+def snapshot(target) -> dict:
+    """What a refused call must not change: the target's row, and how many rows each of the market's tables has."""
+    state = {model._meta.label: model.objects.count() for label in ("accounts", "centers", "workers", "jobs",
+                                                                     "notifications")
+             for model in apps.get_app_config(label).get_models()}
+    if isinstance(target, models.Model):
+        state["target"] = type(target).objects.filter(pk=target.pk).values().get()
+        state["target"].pop("updated_at", None)
+    return state
+
+
+def call(world: World, role: str, row_: Row, target):
+    url = reverse(row_.url_name, kwargs={"pk": target.pk} if target is not None else None)
+    client = world.client(role)
+    if row_.method == "GET":
+        return client.get(url, row_.query or {})
+    body = row_.body(world) if callable(row_.body) else row_.body
+    return getattr(client, row_.method.lower())(url, body, format="json")
+
+
+def test_every_api_operation_is_in_the_matrix():
+    routed, tabled = api_operations(), {r.operation for r in MATRIX}
+    assert not routed - tabled, f"API operations with no row in MATRIX (add one): {sorted(routed - tabled)}"
+    assert not tabled - routed, f"MATRIX rows for operations that no longer exist: {sorted(tabled - routed)}"
+
+
+@pytest.mark.parametrize(("row_", "role"), [pytest.param(r, role, id=f"{r.label} as {role}")
+                                            for r in MATRIX for role in ROLES])
+def test_permission_matrix(world, row_, role):
+    target = build_target(world, row_.target)
+    before = snapshot(target)
+
+    response = call(world, role, row_, target)
+
+    expected = row_.cells[role]
+    assert response.status_code in OUTCOMES[expected], (
+        f"{row_.label} as {role}: expected {expected}, got {response.status_code}: {response.content[:400]!r}")
+    if expected not in ALLOWED:
+        assert snapshot(target) == before, f"{row_.label} as {role} was refused but changed the database"
+
+
+# --- Every refusal in the matrix is one the OpenAPI schema documents -------------------------------------------
+
+UNDOCUMENTED_REFUSALS = {  # "METHOD url-name" → the bug that leaves a refusal out of the schema
+    "GET review-queue": "BUG 6: api/views.py ReviewQueue documents only 200 (no extend_schema with errors(401, 403)), "
+                        "but answers 401 to anonymous callers and 403 to everyone but center staff",
+}
+
+
+@functools.cache
+def documented_statuses() -> dict[tuple[str, re.Pattern], set[int]]:
+    """(method, path regex) → the status codes the OpenAPI schema documents for that operation."""
+    document = SchemaGenerator().get_schema(request=None, public=True)
+    found = {}
+    for template, item in document["paths"].items():
+        pattern = re.compile("[^/]+".join(re.escape(part) for part in re.split(r"\{[^}]+\}", template)) + "$")
+        for method, operation in item.items():
+            if method in ("get", "post", "put", "patch", "delete"):
+                found[(method.upper(), pattern)] = {int(code) for code in operation["responses"]}
+    return found
+
+
+def documented(method: str, path: str) -> set[int] | None:
+    for (documented_method, pattern), statuses in documented_statuses().items():
+        if documented_method == method and pattern.match(path):
+            return statuses
+    return None
+
+
+@pytest.mark.parametrize("row_", [
+    pytest.param(r, id=r.label, marks=[pytest.mark.xfail(strict=True, reason=UNDOCUMENTED_REFUSALS[r.operation])]
+                 if r.operation in UNDOCUMENTED_REFUSALS else [])
+    for r in MATRIX if set(r.cells.values()) - ALLOWED and r.url_name not in ("schema", "api-docs")])
+def test_every_refusal_is_documented_in_the_schema(world, row_):
+    """A client generated from the schema must know every refusal it can get (refusals change nothing, so one
+    target serves all roles)."""
+    target = build_target(world, row_.target)
+    undocumented = []
+    for role, expected in row_.cells.items():
+        if expected in ALLOWED:
+            continue
+        response = call(world, role, row_, target)
+        statuses = documented(row_.method, response.wsgi_request.path)
+        assert statuses is not None, f"{row_.label}: {response.wsgi_request.path} is not in the schema"
+        if response.status_code not in statuses:
+            undocumented.append(f"{role} got {response.status_code} (documented: {sorted(statuses)})")
+    assert not undocumented, f"{row_.label}: " + "; ".join(undocumented)
+
+
+# --- The same rules as stories --------------------------------------------------------------------------------
+
+def ids(response) -> set[int]:
+    assert response.status_code == 200, response.content
+    return {item["id"] for item in response.json()}
+
+
+def test_an_employer_lists_only_their_own_gigs(world):
+    draft = world.draft_gig()
+    assert ids(world.client("employer").get("/api/gigs/")) == {world.gig.pk, draft.pk}
+    assert ids(world.client("other_employer").get("/api/gigs/")) == {world.other_gig.pk}
+
+
+def test_an_employer_cannot_touch_another_employers_gig(world):
+    gig = world.new_gig()
+    other = world.client("other_employer")
+    assert other.patch(f"/api/gigs/{gig.pk}/", {"headcount": 50}, format="json").status_code == 403
+    assert other.post(f"/api/gigs/{gig.pk}/cancel/", {"reason": "x"}, format="json").status_code == 403
+    assert other.get(f"/api/gigs/{gig.pk}/assignments/").status_code == 403
+    assert other.get(f"/api/gigs/{gig.pk}/check-in-code/").status_code == 403
+    gig.refresh_from_db()
+    assert (gig.status, gig.headcount) == (GigStatus.OPEN, 2)
+
+
+def test_a_worker_lists_only_the_gigs_they_are_on_and_their_own_assignments(world):
+    mine = world.new_assignment("checked_in")
+    theirs = world.new_assignment("applied", worker=world.other_worker)
+    worker, other = world.client("worker"), world.client("other_worker")
+    assert ids(worker.get("/api/gigs/")) == {world.gig.pk, mine.gig_id}
+    assert ids(worker.get("/api/assignments/")) == {world.assignment.pk, mine.pk}
+    assert ids(other.get("/api/assignments/")) == {theirs.pk}
+
+
+def test_a_worker_cannot_see_or_act_on_another_workers_assignment(world):
+    other = world.client("other_worker")
+    assignment = world.assignment
+    assert other.get(f"/api/assignments/{assignment.pk}/").status_code == 404
+    assert other.post(f"/api/assignments/{assignment.pk}/cancel/", {}, format="json").status_code == 404
+    assert other.post(f"/api/assignments/{assignment.pk}/check-in/", SITE, format="json").status_code == 404
+    assignment.refresh_from_db()
+    assert assignment.status == "accepted"
+
+
+def test_staff_work_within_their_own_center(world):
+    waiting = world.pending_gig()
+    draft = world.draft_gig()
+    staff, other_staff = world.client("staff"), world.client("other_staff")
+
+    assert ids(staff.get("/api/reviews/")) == {waiting.pk}
+    assert ids(other_staff.get("/api/reviews/")) == set()
+    # Open gigs are public; a center's other gigs are for its own staff.
+    assert {waiting.pk, draft.pk} <= ids(staff.get("/api/gigs/"))
+    assert not {waiting.pk, draft.pk} & ids(other_staff.get("/api/gigs/"))
+    assert ids(staff.get("/api/assignments/")) == {world.assignment.pk}
+    assert ids(other_staff.get("/api/assignments/")) == set()
+
+    refused = other_staff.post(f"/api/gigs/{waiting.pk}/review/", {"approve": True}, format="json")
+    assert refused.status_code == 404
+    approved = staff.post(f"/api/gigs/{waiting.pk}/review/", {"approve": True}, format="json")
+    assert approved.status_code == 200, approved.content
+    assert approved.json()["status"] == "open"
+
+
+def test_anonymous_visitors_browse_open_gigs_but_cannot_act(world):
+    visitor = world.client("anonymous")
+    draft = world.draft_gig()
+    counts = Gig.objects.count(), Assignment.objects.count()
+    nearby = visitor.get("/api/gigs/nearby/", SITE)
+    assert nearby.status_code == 200
+    assert world.gig.pk in {gig["id"] for gig in nearby.json()["results"]}
+    assert visitor.get(f"/api/gigs/{world.gig.pk}/").status_code == 200
+    assert visitor.get(f"/api/gigs/{draft.pk}/").status_code == 404
+    assert visitor.post(f"/api/gigs/{world.gig.pk}/accept/").status_code == 401
+    assert visitor.post("/api/gigs/", new_gig_body(world), format="json").status_code == 401
+    assert visitor.get("/api/assignments/").status_code == 401
+    assert (Gig.objects.count(), Assignment.objects.count()) == counts
+
+
+@pytest.mark.parametrize(("role", "method", "path"), [
+    ("worker", "post", "/api/gigs/{gig}/accept/"),
+    ("worker", "post", "/api/gigs/{gig}/apply/"),
+    ("employer", "post", "/api/gigs/"),
+    ("employer", "patch", "/api/gigs/{gig}/"),
+    ("employer", "post", "/api/gigs/{gig}/cancel/"),
+    ("employer", "get", "/api/gigs/{gig}/assignments/"),
+])
+def test_an_account_without_its_profile_is_refused_not_crashed(world, role, method, path):
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(UserFactory(role=role))
+    response = getattr(client, method)(path.format(gig=world.gig.pk), {}, format="json")
+    assert response.status_code in (403, 404), response.status_code

@@ -1,0 +1,217 @@
+"""Phones and ID numbers stay private.
+
+Lists and searches never carry a phone or ID number. The only contact details the API ever gives are the two
+fields of an assignment, once a job is agreed (the worker holds a slot): `worker_phone`, for that gig's employer,
+and `employer_contact`, for that worker.
+"""
+
+import json
+import re
+
+import pytest
+
+from accounts.models import Role, User
+from jobs.models import SLOT_HOLDING, Assignment, Employer
+from tests.api.conftest import World
+from tests.factories import QualifiedWorkerFactory
+from workers.models import WorkerProfile
+
+pytestmark = pytest.mark.django_db
+
+CONTACT_FIELDS = ("worker_phone", "employer_contact")
+ANY_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+ANY_ID_NUMBER = re.compile(r"(?<![\dA-Za-z])\d{6}(?:\d{11}|\*{8}\d{3})[\dX](?![\dA-Za-z])")
+
+
+class Market(World):
+    """The world plus one applicant and one offered worker on the employer's gigs, and a worker the other
+    employer has hired; and a post waiting for the staff's review."""
+
+    def __init__(self):
+        super().__init__()
+        self.applicant = QualifiedWorkerFactory(trades=[self.trade])
+        self.application = self.new_assignment("applied", worker=self.applicant)
+        self.offered_worker = QualifiedWorkerFactory(trades=[self.trade])
+        self.offer = self.new_assignment("offered", gig=self.gig, worker=self.offered_worker)
+        self.other_hire = self.new_assignment("accepted", gig=self.other_gig, worker=self.other_worker)
+        self.checked_in = self.new_assignment("checked_in")
+        self.pending = self.pending_gig()
+
+    @property
+    def users(self) -> dict:
+        return {**super().users, "applicant": self.applicant.user, "offered_worker": self.offered_worker.user}
+
+    def workers(self) -> list:
+        return [self.worker, self.other_worker, self.applicant, self.offered_worker]
+
+    def secrets(self) -> set[str]:
+        """Every phone and ID number in the market: users' phones, employers' contact phones, and each
+        worker's ID number, in full and masked."""
+        secrets = set(User.objects.values_list("phone", flat=True))
+        secrets |= set(Employer.objects.values_list("contact_phone", flat=True))
+        secrets |= set(WorkerProfile.objects.exclude(id_number_masked="").values_list("id_number_masked", flat=True))
+        secrets |= {worker.raw_id_number for worker in self.workers()}
+        assert len([s for s in secrets if len(s) == 11]) >= 8 and all(secrets)
+        return secrets
+
+
+@pytest.fixture
+def market(db):
+    return Market()
+
+
+def without_contact_fields(data):
+    """The response with the two contact fields of assignments taken out."""
+    if isinstance(data, dict):
+        return {key: without_contact_fields(value) for key, value in data.items() if key not in CONTACT_FIELDS}
+    if isinstance(data, list):
+        return [without_contact_fields(item) for item in data]
+    return data
+
+
+def assert_no_secrets(response, secrets: set[str], what: str) -> None:
+    assert response.status_code == 200, f"{what}: {response.status_code} {response.content[:300]!r}"
+    text = json.dumps(without_contact_fields(response.json()), ensure_ascii=False)
+    leaked = sorted(secret for secret in secrets if secret in text)
+    assert not leaked, f"{what} shows {leaked}"
+    assert not ANY_MOBILE.search(text), f"{what} shows a mobile number: {ANY_MOBILE.search(text).group()}"
+    assert not ANY_ID_NUMBER.search(text), f"{what} shows an ID number: {ANY_ID_NUMBER.search(text).group()}"
+
+
+def list_and_search_calls(market: Market) -> list[tuple[str, str]]:
+    """(role, URL) of every list and search, as everyone who may call it."""
+    site = f"latitude={market.gig.latitude}&longitude={market.gig.longitude}&radius_km=50"
+    everyone = ("anonymous", "worker", "other_worker", "employer", "other_employer", "staff", "other_staff",
+                "city_admin")
+    logged_in = everyone[1:]
+    calls = [(role, f"/api/gigs/nearby/?{site}") for role in everyone]
+    calls += [(role, "/api/gigs/") for role in logged_in]
+    calls += [(role, "/api/assignments/") for role in logged_in]
+    calls += [("employer", f"/api/gigs/{market.gig.pk}/assignments/"),
+              ("other_employer", f"/api/gigs/{market.other_gig.pk}/assignments/")]
+    calls += [("staff", "/api/reviews/"), ("other_staff", "/api/reviews/")]
+    calls += [(role, f"/api/workers/{worker.pk}/") for worker in market.workers()
+              for role in ("employer", "other_employer", "staff", "city_admin")]
+    calls += [("worker", f"/api/workers/{market.worker.pk}/")]
+    calls += [(role, f"/api/gigs/{gig.pk}/") for gig in (market.gig, market.other_gig) for role in everyone]
+    return calls
+
+
+def test_lists_searches_and_cards_never_show_a_phone_or_id_number(market):
+    secrets = market.secrets()
+    calls = list_and_search_calls(market)
+    for role, url in calls:
+        assert_no_secrets(market.client(role).get(url), secrets, f"GET {url} as {role}")
+    assert len(calls) > 50
+
+
+def test_the_review_queue_and_the_feed_show_the_gigs_they_should(market):
+    """The privacy scan above is only worth something if the lists are not empty."""
+    assert [gig["id"] for gig in market.client("staff").get("/api/reviews/").json()] == [market.pending.pk]
+    site = {"latitude": market.gig.latitude, "longitude": market.gig.longitude}
+    found = {gig["id"] for gig in market.client("anonymous").get("/api/gigs/nearby/", site).json()["results"]}
+    assert market.gig.pk in found
+
+
+def phones_seen(market: Market, role: str, url: str = "/api/assignments/") -> dict[int, object]:
+    response = market.client(role).get(url)
+    assert response.status_code == 200, response.content
+    return {item["id"]: item["worker_phone"] for item in response.json()}
+
+
+def contacts_seen(market: Market, role: str) -> dict[int, object]:
+    response = market.client(role).get("/api/assignments/")
+    assert response.status_code == 200, response.content
+    return {item["id"]: item["employer_contact"] for item in response.json()}
+
+
+def test_an_employer_sees_a_workers_phone_only_once_that_worker_is_hired_on_their_gig(market):
+    hired = market.worker.user.phone
+    assert phones_seen(market, "employer") == {
+        market.assignment.pk: hired,  # holds a slot on the employer's gig
+        market.checked_in.pk: hired,  # at work today
+        market.application.pk: None,  # an applicant, not hired yet
+        market.offer.pk: None,  # offered, not accepted
+    }
+    assert phones_seen(market, "employer", f"/api/gigs/{market.gig.pk}/assignments/") == {
+        market.assignment.pk: hired, market.offer.pk: None}
+    # Another employer never sees it, even for a worker they have hired themselves elsewhere.
+    assert phones_seen(market, "other_employer") == {market.other_hire.pk: market.other_worker.user.phone}
+
+
+def test_a_hired_workers_phone_appears_at_hiring_and_goes_when_the_job_is_off(market):
+    employer = market.client("employer")
+    url = f"/api/assignments/{market.application.pk}/"
+    assert employer.get(url).json()["worker_phone"] is None
+    hired = employer.post(url + "hire/")
+    assert hired.status_code == 200, hired.content
+    assert hired.json()["worker_phone"] == market.applicant.user.phone
+
+    cancelled = employer.post(url + "cancel/", {"reason": "工期推迟"}, format="json")
+    assert cancelled.status_code == 200, cancelled.content
+    assert cancelled.json()["worker_phone"] is None
+
+
+def test_staff_and_the_city_do_not_get_phones_through_assignments(market):
+    for role in ("staff", "city_admin"):
+        seen = phones_seen(market, role)
+        assert market.assignment.pk in seen
+        assert set(seen.values()) == {None}, role
+        assert set(contacts_seen(market, role).values()) == {None}, role
+
+
+def test_the_employers_contact_is_shown_only_to_the_worker_they_hired(market):
+    contact = {"name": market.employer.contact_name, "phone": market.employer.contact_phone}
+    assert contacts_seen(market, "worker") == {market.assignment.pk: contact, market.checked_in.pk: contact}
+    assert contacts_seen(market, "other_worker") == {
+        market.other_hire.pk: {"name": market.other_employer.contact_name,
+                               "phone": market.other_employer.contact_phone}}
+
+    applicant, offered = market.client("applicant"), market.client("offered_worker")
+    assert {item["employer_contact"] for item in applicant.get("/api/assignments/").json()} == {None}
+    assert {item["employer_contact"] for item in offered.get("/api/assignments/").json()} == {None}
+    # An employer's own view of the assignment does not echo their contact back as someone else's.
+    assert set(contacts_seen(market, "employer").values()) == {None}
+
+
+def test_accepting_a_gig_gives_the_worker_the_employers_contact(market):
+    response = market.client("offered_worker").post(f"/api/gigs/{market.gig.pk}/accept/")
+    assert response.status_code == 200, response.content
+    assert response.json()["employer_contact"] == {"name": market.employer.contact_name,
+                                                   "phone": market.employer.contact_phone}
+    assert response.json()["worker_phone"] is None  # a worker is not shown their own number as a contact
+
+
+def contacts_shared_with(user) -> set[str]:
+    """The phones the contact rule lets this user see: for an employer, those of workers holding a slot on
+    their gigs; for a worker, the contact phones of the employers they hold a slot with."""
+    held = Assignment.objects.filter(status__in=SLOT_HOLDING)
+    if user.role == Role.EMPLOYER:
+        return set(held.filter(gig__employer__owner=user).values_list("worker__user__phone", flat=True))
+    if user.role == Role.WORKER:
+        return set(held.filter(worker__user=user).values_list("gig__employer__contact_phone", flat=True))
+    return set()
+
+
+def test_notifications_carry_no_phone_or_id_number_beyond_an_agreed_job(market):
+    """What happens to gigs is told to inboxes; none of it may carry someone else's phone or any ID number."""
+    employer = market.client("employer")
+    steps = [
+        market.client("offered_worker").post(f"/api/gigs/{market.gig.pk}/accept/"),
+        market.client("other_worker").post(f"/api/gigs/{market.application.gig_id}/apply/"),
+        employer.post(f"/api/assignments/{market.application.pk}/hire/"),
+        market.client("worker").post(f"/api/assignments/{market.assignment.pk}/cancel/", {"reason": "生病"},
+                                     format="json"),
+        employer.post(f"/api/gigs/{market.new_gig().pk}/cancel/", {"reason": "取消"}, format="json"),
+    ]
+    assert [step.status_code for step in steps] == [200] * len(steps), [step.content for step in steps]
+
+    secrets = market.secrets()
+    delivered = 0
+    for role, user in market.users.items():
+        if user is None:
+            continue
+        response = market.client(role).get("/api/notifications/")
+        assert_no_secrets(response, secrets - contacts_shared_with(user), f"the inbox of {role}")
+        delivered += len(response.json()["results"])
+    assert delivered >= 5  # the scan saw real notifications
