@@ -23,19 +23,24 @@ class NotificationSerializer(serializers.Serializer):
     read = serializers.BooleanField()
 
 
+MAX_ID = 2**63 - 1  # ids are 64-bit integers in every database
+
+
 class InboxPageSerializer(serializers.Serializer):
     results = NotificationSerializer(many=True)
     next_after = serializers.IntegerField(allow_null=True, help_text="Pass as `after` for the next page.")
 
 
 class InboxQuerySerializer(serializers.Serializer):
-    after = serializers.IntegerField(min_value=0, required=False, help_text="Last id seen; newer ones follow.")
+    after = serializers.IntegerField(min_value=0, max_value=MAX_ID, required=False,
+                                     help_text="Last id seen; newer ones follow.")
     unread = serializers.BooleanField(required=False, default=False)
 
 
 class MarkReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=500, required=False)
-    up_to = serializers.IntegerField(min_value=1, required=False)
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=500,
+                                required=False)
+    up_to = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
 
     def validate(self, attrs):
         if "ids" not in attrs and "up_to" not in attrs:

@@ -14,8 +14,18 @@ from workers.models import RealNameStatus
 from zero_gig.geo import CHINA_LAT_RANGE, CHINA_LNG_RANGE
 
 
+class DateTimeField(serializers.DateTimeField):
+    """A date-time that answers 400, not 500, when a date near year 1 or 9999 cannot be moved into our time zone."""
+
+    def enforce_timezone(self, value):
+        try:
+            return super().enforce_timezone(value)
+        except OverflowError:
+            self.fail("overflow")
+
+
 class ServiceCenterSerializer(serializers.ModelSerializer):
-    parent = serializers.PrimaryKeyRelatedField(read_only=True)
+    parent = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = ServiceCenter
@@ -122,8 +132,8 @@ class GigWriteSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=200)
     latitude = serializers.FloatField(min_value=CHINA_LAT_RANGE[0], max_value=CHINA_LAT_RANGE[1])
     longitude = serializers.FloatField(min_value=CHINA_LNG_RANGE[0], max_value=CHINA_LNG_RANGE[1])
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = DateTimeField()
+    ends_at = DateTimeField()
     center = serializers.PrimaryKeyRelatedField(queryset=ServiceCenter.objects.filter(is_active=True), required=False,
                                                 help_text=_("Defaults to the nearest service center."))
     draft = serializers.BooleanField(required=False, default=False, write_only=True,
@@ -150,8 +160,8 @@ class NearbyQuerySerializer(serializers.Serializer):
     trades = serializers.CharField(required=False, max_length=500, help_text=_("Comma-separated trade codes."))
     pay_unit = serializers.ChoiceField(choices=PayUnit.choices, required=False)
     min_pay = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"), required=False)
-    starts_after = serializers.DateTimeField(required=False)
-    starts_before = serializers.DateTimeField(required=False)
+    starts_after = DateTimeField(required=False)
+    starts_before = DateTimeField(required=False)
     sort = serializers.ChoiceField(choices=SORTS, required=False, default="distance")
     limit = serializers.IntegerField(min_value=1, max_value=50, required=False, default=20)
     cursor = serializers.CharField(required=False, max_length=200)

@@ -2,13 +2,13 @@
 
 from dataclasses import asdict
 
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -118,6 +118,7 @@ class NearbyGigs(APIView):
 )
 class GigViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = GigDetailSerializer
+    lookup_value_regex = r"\d+"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_permissions(self):
@@ -241,6 +242,7 @@ class GigViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         return self._detail(services.review_gig(gig, reviewer=request.user, **payload.validated_data))
 
 
+@extend_schema(responses={200: GigSerializer(many=True), **errors(401, 403)})
 class ReviewQueue(generics.ListAPIView):
     """Posts by unverified employers waiting for this staff member's centers."""
 
@@ -264,6 +266,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     serializer_class = AssignmentSerializer
     permission_classes = [IsAuthenticated]
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return assignments_visible_to(self.request.user).order_by("-id")

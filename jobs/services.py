@@ -56,6 +56,7 @@ from .wage_floors import AREA_CLASSES, EFFECTIVE_FROM, SOURCE, TONGCHUAN_REGIONS
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I: codes are read out over the phone
 HOURS_PER_DAY = 8
 CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("1e8")  # amounts are stored with 10 digits, 2 after the point
 
 
 def new_gig_code() -> str:
@@ -602,8 +603,12 @@ def record_pay(assignment: Assignment, *, quantity: Decimal, now: dt.datetime | 
         raise ValidationError({"quantity": _("A gig paid per job is paid for 1 job.")})
     if assignment.status == AssignmentStatus.CHECKED_IN:
         assignment = check_out(assignment, now=now)
+    amount_due = (quantity * assignment.gig.pay_amount).quantize(CENT, rounding=ROUND_HALF_UP)
+    if amount_due >= MAX_AMOUNT:
+        raise ValidationError({"quantity": _("%(q)s × %(rate)s is more than any gig pays; check the quantity.")
+                               % {"q": quantity, "rate": assignment.gig.pay_amount}})
     assignment.pay_quantity = quantity
-    assignment.amount_due = (quantity * assignment.gig.pay_amount).quantize(CENT, rounding=ROUND_HALF_UP)
+    assignment.amount_due = amount_due
     assignment.pay_status = PayStatus.RECORDED
     assignment.pay_recorded_at = now
     assignment.status = AssignmentStatus.COMPLETED

@@ -246,10 +246,6 @@ def test_permission_matrix(world, row_, role):
 
 # --- Every refusal in the matrix is one the OpenAPI schema documents -------------------------------------------
 
-UNDOCUMENTED_REFUSALS = {  # "METHOD url-name" → the bug that leaves a refusal out of the schema
-    "GET review-queue": "BUG 6: api/views.py ReviewQueue documents only 200 (no extend_schema with errors(401, 403)), "
-                        "but answers 401 to anonymous callers and 403 to everyone but center staff",
-}
 
 
 @functools.cache
@@ -273,8 +269,7 @@ def documented(method: str, path: str) -> set[int] | None:
 
 
 @pytest.mark.parametrize("row_", [
-    pytest.param(r, id=r.label, marks=[pytest.mark.xfail(strict=True, reason=UNDOCUMENTED_REFUSALS[r.operation])]
-                 if r.operation in UNDOCUMENTED_REFUSALS else [])
+    pytest.param(r, id=r.label)
     for r in MATRIX if set(r.cells.values()) - ALLOWED and r.url_name not in ("schema", "api-docs")])
 def test_every_refusal_is_documented_in_the_schema(world, row_):
     """A client generated from the schema must know every refusal it can get (refusals change nothing, so one

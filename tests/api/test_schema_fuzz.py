@@ -15,8 +15,7 @@ replays the same way. The search is small and derandomized so that CI is quick a
 
 (negative mode sends data that breaks the schema, which must be a 4xx, never a 5xx).
 
-Known bugs are kept out of the fuzzing by KNOWN_BUGS / KNOWN_VIOLATIONS and pinned by xfail(strict) tests at the
-end of this file; when a fix lands, the xfail turns into a failure that says to remove both.
+The bugs this fuzzing found are pinned by the tests at the end of this file.
 """
 
 import contextlib
@@ -25,7 +24,6 @@ import os
 import re
 import sys
 import traceback
-from decimal import Decimal, InvalidOperation
 
 import pytest
 import schemathesis
@@ -33,12 +31,12 @@ import yaml
 from django.conf import settings
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections, connection, transaction
+from django.db import close_old_connections, transaction
 from django.test import Client
 from django.utils.crypto import get_random_string
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
-from hypothesis import HealthCheck, Phase, assume, given
+from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as fuzz_settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
@@ -152,63 +150,9 @@ def fuzz_world(db):
     return FuzzWorld()
 
 
-# --- Known bugs: kept out of the fuzzing, pinned by the xfail tests below ---------------------------------------
-
-def pay_overflows(case) -> bool:
-    """BUG 1: a quantity whose amount due has more than 10 digits crashes record_pay.
-    Every seeded gig pays 180 yuan, and amount_due holds at most 99,999,999.99."""
-    try:
-        return Decimal(str(case.body.get("quantity"))) * 180 >= Decimal("1e8")
-    except (AttributeError, InvalidOperation, TypeError, ValueError):
-        return False
-
-
-def huge_integer(case) -> bool:
-    """BUG 5: an id beyond the database's 64-bit integers crashes marking notifications read (on SQLite)."""
-
-    def huge(value) -> bool:
-        if isinstance(value, dict):
-            return any(huge(item) for item in value.values())
-        if isinstance(value, list):
-            return any(huge(item) for item in value)
-        try:
-            return abs(int(str(value))) > 2**63 - 1
-        except ValueError:
-            return False
-
-    return huge(case.body if isinstance(case.body, dict | list) else None) or huge(case.query or {})
-
-
-def id_not_a_number(case) -> bool:
-    """BUG 4: a gig id in the URL that is not a number crashes the gig actions (only negative mode sends one)."""
-    try:
-        int(str(case.path_parameters["id"]))
-        return False
-    except ValueError:
-        return True
-
-
-KNOWN_BUGS = {  # operationId → the inputs that hit a known bug; the fuzzing leaves them to the xfail tests
-    "assignments_pay_create": pay_overflows,
-    "notifications_read_create": huge_integer,
-    **{operation_id: id_not_a_number for operation_id in (
-        "gigs_partial_update", "gigs_accept_create", "gigs_apply_create", "gigs_assignments_list",
-        "gigs_cancel_create", "gigs_check_in_code_retrieve", "gigs_publish_create", "gigs_reopen_create",
-        "gigs_review_create")},
-}
-KNOWN_VIOLATIONS = {  # operationId → why every answer breaks the documented schema
-    "centers_list": "BUG 3: api/serializers.py ServiceCenterSerializer.parent is documented as a non-null integer, "
-                    "but a city or top-level center has parent null",
-}
-
-
 def fuzz_params() -> list:
-    params = []
-    for operation_id in OPERATION_IDS:
-        reason = KNOWN_VIOLATIONS.get(operation_id)
-        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-        params += [pytest.param(operation_id, role, id=f"{operation_id}-{role}", marks=marks) for role in FUZZ_ROLES]
-    return params
+    return [pytest.param(operation_id, role, id=f"{operation_id}-{role}")
+            for operation_id in OPERATION_IDS for role in FUZZ_ROLES]
 
 
 # --- The fuzzing ------------------------------------------------------------------------------------------------
@@ -236,13 +180,11 @@ def test_every_operation_answers_as_documented_and_never_5xx(api_schema, wsgi_ap
     operation = api_schema.find_operation_by_id(operation_id)
     session = Session(fuzz_world.users[role])
     strategy = cases(operation, fuzz_world.ids_for(operation.path))
-    known_bug = KNOWN_BUGS.get(operation_id, lambda case: False)
 
     @fuzz_settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
                    suppress_health_check=list(HealthCheck), phases=(Phase.explicit, Phase.generate, Phase.shrink))
     @given(case=strategy)
     def fuzz(case):
-        assume(not known_bug(case))
         server_errors.clear()
         with transaction.atomic():
             try:
@@ -305,9 +247,6 @@ def test_the_docs_page_works_offline(client):
     assert schema_url, "the page does not load the schema from this site"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG 7: Swagger UI's default validatorUrl is https://validator.swagger.io: "
-                                       "served from any host but localhost, the docs page loads a badge image from "
-                                       "there, sending it the schema's URL (offline: a broken image)")
 def test_the_docs_page_asks_no_outside_validator(client):
     html = client.get("/api/docs/").content.decode()
     found = re.search(r"swaggerSettings\s*=\s*(\{.*?\});", html, re.DOTALL)
@@ -315,12 +254,8 @@ def test_the_docs_page_asks_no_outside_validator(client):
     assert json.loads(found.group(1)).get("validatorUrl", "https://validator.swagger.io (the default)") is None
 
 
-# --- Bugs found ---------------------------------------------------------------------------------------------------
+# --- Bugs the fuzzing found, pinned ---------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="BUG 1: jobs/services.py record_pay() sets amount_due = quantity × pay without "
-                                       "checking it fits Assignment.amount_due (10 digits, 2 places): HTTP 500. "
-                                       "On SQLite the amount is saved first, so the employer's and the worker's "
-                                       "assignment lists answer 500 from then on")
 def test_paying_for_an_absurd_quantity_is_a_400_and_breaks_nothing(world):
     assignment = world.new_assignment("checked_out")  # a gig at 180 yuan a day
     employer, worker = world.client("employer"), world.client("worker")
@@ -333,10 +268,6 @@ def test_paying_for_an_absurd_quantity_is_a_400_and_breaks_nothing(world):
     assert "quantity" in response.json()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG 2: a date-time without a UTC offset near year 1 (e.g. "
-                                       "0001-01-01T00:00:00) overflows in DRF's DateTimeField.enforce_timezone "
-                                       "(rest_framework/utils/timezone.py does dt.astimezone(utc) unguarded): "
-                                       "HTTP 500 on /api/gigs/nearby/ and POST /api/gigs/")
 @pytest.mark.parametrize("where", ["nearby", "post"])
 def test_a_date_before_year_1_in_utc_is_a_400_not_a_500(world, where):
     client = world.client("employer")
@@ -355,9 +286,6 @@ def test_a_date_before_year_1_in_utc_is_a_400_not_a_500(world, where):
     assert field in response.json()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG 4: api/views.py uses django.shortcuts.get_object_or_404 with the raw "
-                                       "URL pk (GigViewSet._own_gig, accept, apply, review); the router accepts any "
-                                       "text as pk, and a non-number raises ValueError: HTTP 500 instead of 404")
 @pytest.mark.parametrize(("role", "method", "action"), [
     ("worker", "post", "accept/"), ("worker", "post", "apply/"), ("employer", "patch", ""),
     ("employer", "post", "cancel/"), ("employer", "post", "reopen/"), ("employer", "post", "publish/"),
@@ -371,29 +299,8 @@ def test_a_gig_id_that_is_not_a_number_is_a_404_not_a_500(world, role, method, a
     assert response.status_code == 404, response.status_code
 
 
-@pytest.mark.xfail(connection.vendor == "sqlite", strict=True,
-                   reason="BUG 5 (SQLite): api/inbox_views.py MarkReadSerializer.ids is a list of IntegerFields "
-                          "without max_value; an id past 2**63-1 reaches `id IN (...)` and SQLite's driver raises "
-                          "OverflowError: HTTP 500 (PostgreSQL answers 200, nothing marked)")
 def test_marking_an_id_too_big_for_the_database_read_is_not_a_500(world):
     client = world.client("worker")
     client.raise_request_exception = False
     response = client.post("/api/notifications/read/", {"ids": [2**63]}, format="json")
     assert response.status_code in (200, 400), response.status_code
-
-
-def test_known_bug_filters_recognise_the_inputs_they_filter():
-    """The KNOWN_BUGS filters must stay narrow: only the crashing inputs are kept out of the fuzzing."""
-
-    class Case:
-        def __init__(self, body=None, query=None):
-            self.body, self.query = body, query
-
-    assert pay_overflows(Case({"quantity": "555556"})) and not pay_overflows(Case({"quantity": "555555"}))
-    assert not pay_overflows(Case(None)) and not pay_overflows(Case({"quantity": "abc"}))
-    assert huge_integer(Case({"ids": [1, 2**63]})) and huge_integer(Case(None, {"after": str(2**63)}))
-    assert not huge_integer(Case({"ids": [1, 2**63 - 1]})) and not huge_integer(Case({"up_to": True}))
-    with_id = Case()
-    for pk, crashes in ((5, False), ("-5", False), ("null", True), ("1e-05", True)):
-        with_id.path_parameters = {"id": pk}
-        assert id_not_a_number(with_id) is crashes
