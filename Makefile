@@ -33,7 +33,7 @@ run: $(STAMP)
 	@$(DEV_ENV) exec $(BIN)/python -m zero_gig.serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
-	$(DEV_ENV) CONN_MAX_AGE=0 $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(DEV_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check --output-format concise .

@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from accounts.models import Role
 from centers.models import ServiceCenter
-from jobs.models import Assignment, Category, Gig, HiringMode, PayUnit, Rating, VerificationStatus
+from jobs.models import Assignment, Category, Gig, HiringMode, PayUnit, Rating, VerificationStatus, average_rating
 from jobs.selectors import SORTS, contact_is_shared, employer_standing, nearby_radius_limits, worker_reliability
 from workers.models import RealNameStatus
 from zero_gig.geo import CHINA_LAT_RANGE, CHINA_LNG_RANGE
@@ -86,10 +86,11 @@ class GigSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(EmployerBriefSerializer)
     def get_employer(self, gig):
-        rating, count = self.context.get("employer_ratings", {}).get(gig.employer_id, (None, 0))
-        return {"id": gig.employer_id, "name": gig.employer.name,
-                "verified": gig.employer.verification_status == VerificationStatus.VERIFIED, "rating": rating,
-                "ratings": count}
+        employer = gig.employer
+        return {"id": employer.pk, "name": employer.name,
+                "verified": employer.verification_status == VerificationStatus.VERIFIED,
+                "rating": average_rating(employer.rating_total, employer.rating_count),
+                "ratings": employer.rating_count}
 
     @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_distance_km(self, gig):

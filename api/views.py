@@ -20,7 +20,6 @@ from jobs.models import Rating
 from jobs.selectors import (
     NearbyQuery,
     assignments_visible_to,
-    employer_ratings,
     gigs_visible_to,
     nearby_gigs,
     nearby_radius_limits,
@@ -81,9 +80,8 @@ class TradeList(generics.ListAPIView):
     queryset = trade_groups()
 
 
-def gig_context(gigs, distances=None, request=None) -> dict:
-    return {"request": request, "distances": distances or {},
-            "employer_ratings": employer_ratings(list({gig.employer_id for gig in gigs}))}
+def gig_context(distances=None, request=None) -> dict:
+    return {"request": request, "distances": distances or {}}
 
 
 class NearbyGigs(APIView):
@@ -104,7 +102,7 @@ class NearbyGigs(APIView):
             limit=data["limit"], cursor=data.get("cursor"),
         ))
         gigs = [gig for gig, _distance in page.results]
-        context = gig_context(gigs, {gig.pk: distance for gig, distance in page.results}, request)
+        context = gig_context({gig.pk: distance for gig, distance in page.results}, request)
         return Response({"results": GigSerializer(gigs, many=True, context=context).data,
                          "next_cursor": page.next_cursor})
 
@@ -144,7 +142,7 @@ class GigViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
             gigs = gigs.filter(assignments__worker=user.worker_profile)
         page = self.paginate_queryset(gigs) if self.paginator else None
         items = list(page if page is not None else gigs[:200])
-        return Response(GigSerializer(items, many=True, context=gig_context(items, request=request)).data)
+        return Response(GigSerializer(items, many=True, context=gig_context(request=request)).data)
 
     @extend_schema(parameters=[HerePointSerializer], responses={200: GigDetailSerializer, **errors(400, 404)})
     def retrieve(self, request, *args, **kwargs):
@@ -156,7 +154,7 @@ class GigViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         if here.validated_data:
             point = Point(here.validated_data["latitude"], here.validated_data["longitude"])
             distances[gig.pk] = distance_km(point, gig.point)
-        return Response(GigDetailSerializer(gig, context=gig_context([gig], distances, request)).data)
+        return Response(GigDetailSerializer(gig, context=gig_context(distances, request)).data)
 
     def _own_gig(self):
         gig = get_object_or_404(gigs_visible_to(self.request.user), pk=self.kwargs["pk"])
@@ -166,7 +164,7 @@ class GigViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 
     def _detail(self, gig, status_code=status.HTTP_200_OK):
         gig.refresh_from_db()
-        return Response(GigDetailSerializer(gig, context=gig_context([gig], request=self.request)).data,
+        return Response(GigDetailSerializer(gig, context=gig_context(request=self.request)).data,
                         status=status_code)
 
     def create(self, request, *args, **kwargs):
@@ -254,7 +252,7 @@ class ReviewQueue(generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         gigs = list(self.get_queryset()[:200])
-        return Response(GigSerializer(gigs, many=True, context=gig_context(gigs, request=request)).data)
+        return Response(GigSerializer(gigs, many=True, context=gig_context(request=request)).data)
 
 
 @extend_schema_view(

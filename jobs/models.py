@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.phones import validate_phone
 from zero_gig.geo import LocatedModel
@@ -74,6 +75,10 @@ class Category(models.Model):
             raise ValidationError({"pay_units": _("A trade needs at least one pay unit.")})
 
 
+def average_rating(total: int, count: int) -> float | None:
+    return round(total / count, 2) if count else None
+
+
 class VerificationStatus(models.TextChoices):
     UNVERIFIED = "unverified", _("Not verified")
     PENDING = "pending", _("Pending review")
@@ -101,6 +106,9 @@ class Employer(models.Model):
         _("verification"), max_length=12, choices=VerificationStatus.choices,
         default=VerificationStatus.UNVERIFIED, db_index=True,
     )
+    # Kept up to date by jobs.services.rate(), so lists show ratings without scanning every rating.
+    rating_total = models.PositiveIntegerField(_("sum of ratings"), default=0, editable=False)
+    rating_count = models.PositiveIntegerField(_("ratings"), default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -414,7 +422,7 @@ class WageDispute(models.Model):
     """A worker says the money did not arrive (欠薪). Centers mediate; see a later issue."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("wage dispute", "Open")
         MEDIATING = "mediating", _("Being mediated")
         RESOLVED = "resolved", _("Resolved")
 

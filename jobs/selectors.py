@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from workers.models import WorkerProfile
 from zero_gig.geo import Point, covering_cells, distance_km, fast_distance_km, h3_field
 
 from . import rules
@@ -23,13 +24,14 @@ from .models import (
     Assignment,
     AssignmentStatus,
     Category,
+    Employer,
     Gig,
     GigStatus,
     PayStatus,
-    Rating,
     Strike,
     WageDispute,
     WageFloor,
+    average_rating,
 )
 
 
@@ -188,15 +190,14 @@ def worker_reliability(worker) -> WorkerReliability:
         late=Count("id", filter=Q(reason=Strike.Reason.LATE_CANCEL)),
         active=Count("id", filter=Q(cleared_at__isnull=True)),
     )
-    ratings = Rating.objects.filter(assignment__worker=worker, direction=Rating.Direction.OF_WORKER).aggregate(
-        avg=Avg("score"), n=Count("id"))
+    total, count = WorkerProfile.objects.values_list("rating_total", "rating_count").get(pk=worker.pk)
     attended = counts["completed"] + counts["no_shows"]
     now = timezone.now()
     return WorkerReliability(
         completed=counts["completed"], no_shows=counts["no_shows"], late_cancellations=strikes["late"],
         active_strikes=strikes["active"],
         attendance_rate=round(counts["completed"] / attended, 3) if attended else None,
-        rating=round(ratings["avg"], 2) if ratings["avg"] is not None else None, ratings=ratings["n"],
+        rating=average_rating(total, count), ratings=count,
         suspended_until=worker.suspended_until if worker.suspended_until and worker.suspended_until > now else None,
     )
 
@@ -213,15 +214,14 @@ class EmployerStanding:
 
 
 def employer_standing(employer) -> EmployerStanding:
-    ratings = Rating.objects.filter(assignment__gig__employer=employer,
-                                    direction=Rating.Direction.OF_EMPLOYER).aggregate(avg=Avg("score"), n=Count("id"))
+    total, count = Employer.objects.values_list("rating_total", "rating_count").get(pk=employer.pk)
     gigs = employer.gigs.aggregate(
         completed=Count("id", filter=Q(status=GigStatus.COMPLETED)),
         cancelled=Count("id", filter=Q(status=GigStatus.CANCELLED)),
     )
     assignments = Assignment.objects.filter(gig__employer=employer)
     return EmployerStanding(
-        rating=round(ratings["avg"], 2) if ratings["avg"] is not None else None, ratings=ratings["n"],
+        rating=average_rating(total, count), ratings=count,
         gigs_completed=gigs["completed"], cancellations=gigs["cancelled"],
         late_cancellations=assignments.filter(compensation__isnull=False).count(),
         open_wage_disputes=WageDispute.objects.filter(
@@ -231,14 +231,6 @@ def employer_standing(employer) -> EmployerStanding:
             status=AssignmentStatus.CHECKED_OUT, pay_status=PayStatus.NOT_DUE,
             checked_out_at__lt=timezone.now() - dt.timedelta(days=1)).count(),
     )
-
-
-def employer_ratings(employer_ids: list[int]) -> dict[int, tuple[float | None, int]]:
-    """Average rating and count per employer, for lists (one query)."""
-    rows = (Rating.objects.filter(assignment__gig__employer_id__in=employer_ids,
-                                  direction=Rating.Direction.OF_EMPLOYER)
-            .values("assignment__gig__employer_id").annotate(avg=Avg("score"), n=Count("id")))
-    return {r["assignment__gig__employer_id"]: (round(r["avg"], 2), r["n"]) for r in rows}
 
 
 # --- Who may see what -------------------------------------------------------------------------

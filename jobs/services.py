@@ -672,7 +672,7 @@ def dispute_pay(assignment: Assignment, *, reason: str, amount_claimed: Decimal 
 @transaction.atomic
 def rate(assignment: Assignment, *, direction: str, score: int, comment: str = "") -> Rating:
     """Each side rates the other once, after the work is complete."""
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    assignment = Assignment.objects.select_for_update().select_related("gig").get(pk=assignment.pk)
     if assignment.status != AssignmentStatus.COMPLETED:
         raise Conflict(_("Ratings are given after the work is complete."), code="not_completed")
     if Rating.objects.filter(assignment=assignment, direction=direction).exists():
@@ -680,6 +680,9 @@ def rate(assignment: Assignment, *, direction: str, score: int, comment: str = "
     rating = Rating(assignment=assignment, direction=direction, score=score, comment=comment)
     rating.full_clean(validate_constraints=False)
     rating.save()
+    rated = (Employer.objects.filter(pk=assignment.gig.employer_id) if direction == Rating.Direction.OF_EMPLOYER
+             else WorkerProfile.objects.filter(pk=assignment.worker_id))
+    rated.update(rating_total=F("rating_total") + score, rating_count=F("rating_count") + 1)
     return rating
 
 

@@ -56,6 +56,9 @@ class WorkerProfile(LocatedModel):
         _("suspended until"), null=True, blank=True,
         help_text=_("Set after too many strikes: cannot take new gigs until then."),
     )
+    # Kept up to date by jobs.services.rate(), so cards show a rating without scanning every rating.
+    rating_total = models.PositiveIntegerField(_("sum of ratings"), default=0, editable=False)
+    rating_count = models.PositiveIntegerField(_("ratings"), default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

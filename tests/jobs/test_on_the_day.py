@@ -1,9 +1,11 @@
 """On the day: check in inside the geofence or with the site's rotating code, check out, get paid, rate."""
 
 import datetime as dt
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 
 from jobs import services
@@ -118,3 +120,21 @@ def test_a_score_outside_one_to_five_is_refused(hired):
         services.rate(hired, direction=Rating.Direction.OF_WORKER, score=6)
     assert "1 to 5" in refused.value.message_dict["score"][0]
     assert not Rating.objects.exists()
+
+
+def test_rating_counters_follow_every_rating_and_are_filled_for_old_ratings(hired):
+    """Lists read the counters on the employer and the worker; the migration fills them from old ratings."""
+    gig = hired.gig
+    services.check_in(hired, now=gig.starts_at, latitude=gig.latitude, longitude=gig.longitude)
+    services.record_pay(hired, quantity=Decimal("8"), now=gig.ends_at)
+    services.rate(hired, direction=Rating.Direction.OF_EMPLOYER, score=3)
+    services.rate(hired, direction=Rating.Direction.OF_WORKER, score=5)
+    gig.employer.refresh_from_db()
+    hired.worker.refresh_from_db()
+    assert (gig.employer.rating_total, gig.employer.rating_count) == (3, 1)
+    assert (hired.worker.rating_total, hired.worker.rating_count) == (5, 1)
+    type(gig.employer).objects.update(rating_total=0, rating_count=0)
+    migration = importlib.import_module("jobs.migrations.0005_rating_counters")
+    migration.count_existing_ratings(apps, None)
+    gig.employer.refresh_from_db()
+    assert (gig.employer.rating_total, gig.employer.rating_count) == (3, 1)
