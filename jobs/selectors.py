@@ -82,11 +82,15 @@ class NearbyPage:
     next_cursor: str | None = None
 
 
-def _sort_key(sort: str, distance_m: int, pay: Decimal, starts_at: dt.datetime, gig_id: int) -> list:
+SORT_COLUMNS = {"distance": (), "pay": ("pay_amount",), "start": ("starts_at",)}
+
+
+def _sort_key(sort: str, distance_m: int, gig_id: int, value=None) -> list:
+    """The order of results and the content of cursors: the sort value, then distance, then id."""
     if sort == "pay":
-        return [-float(pay), distance_m, gig_id]
+        return [-float(value), distance_m, gig_id]
     if sort == "start":
-        return [starts_at.timestamp(), distance_m, gig_id]
+        return [value.timestamp(), distance_m, gig_id]
     return [distance_m, gig_id]
 
 
@@ -127,13 +131,14 @@ def nearby_gigs(query: NearbyQuery, now: dt.datetime | None = None) -> NearbyPag
         candidates = candidates.filter(starts_at__lt=query.starts_before)
     after = decode_cursor(query.cursor, query.sort) if query.cursor else None
 
+    # Read only what ranking needs, unordered (the model's default ordering would make the database sort).
+    columns = ("id", "latitude", "longitude", *SORT_COLUMNS[query.sort])
     ranked = []
-    for gig_id, lat, lng, pay, starts_at in candidates.values_list("id", "latitude", "longitude", "pay_amount",
-                                                                   "starts_at"):
+    for gig_id, lat, lng, *sort_values in candidates.order_by().values_list(*columns):
         km = fast_distance_km(center, Point(lat, lng))
         if km > query.radius_km:
             continue
-        key = _sort_key(query.sort, round(km * 1000), pay, starts_at, gig_id)
+        key = _sort_key(query.sort, round(km * 1000), gig_id, *sort_values)
         if after is None or key > after:
             ranked.append((key, gig_id))
     ranked.sort()
