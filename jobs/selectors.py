@@ -109,15 +109,42 @@ def decode_cursor(cursor: str, sort: str) -> list:
         raise ValidationError({"cursor": _("The cursor is not valid; start again without it.")}) from None
 
 
+# The first disc of a nearest-first search: small for all trades (dense), wider for some (sparser).
+NEAREST_FIRST_START_KM = {False: 1.0, True: 2.0}
+
+
 def nearby_gigs(query: NearbyQuery, now: dt.datetime | None = None) -> NearbyPage:
     """Open gigs within the radius, nearest first (or best paid, or soonest), one page at a time.
 
-    The stored H3 cells shortlist candidates through an index; a fast ellipsoidal
-    distance ranks them, and geopy gives the exact distance of the gigs on the page.
+    The stored H3 cells shortlist candidates through an index; a fast ellipsoidal distance
+    ranks them, and geopy gives the exact distance of the gigs on the page. Nearest-first
+    pages search a small disc first and widen it only while it holds too few gigs: once a
+    fully covered disc holds a page, nothing outside it can come earlier.
     """
     now = now or timezone.now()
     center = Point(query.latitude, query.longitude)
-    res, cells = covering_cells(center, query.radius_km)
+    after = decode_cursor(query.cursor, query.sort) if query.cursor else None
+    reach = query.radius_km
+    if query.sort == "distance":
+        start = NEAREST_FIRST_START_KM[bool(query.trade_ids)]
+        reach = min(query.radius_km, max(start, (after[0] / 1000) * 1.5 if after else 0))
+    while True:
+        ranked = _ranked_within(query, center, reach, after, now)
+        if reach >= query.radius_km or len(ranked) > query.limit:
+            break
+        reach = min(query.radius_km, reach * 2.5)
+    page_keys = ranked[: query.limit]
+    gigs = Gig.objects.select_related("category", "employer", "center").in_bulk([gig_id for _k, gig_id in page_keys])
+    page = NearbyPage(results=[(gigs[gig_id], distance_km(center, gigs[gig_id].point)) for _k, gig_id in page_keys])
+    if len(ranked) > query.limit:
+        page.next_cursor = encode_cursor(page_keys[-1][0])
+    return page
+
+
+def _ranked_within(query: NearbyQuery, center: Point, reach_km: float, after: list | None,
+                   now: dt.datetime) -> list[tuple[list, int]]:
+    """(sort key, id) of every matching open gig within `reach_km`, after the cursor, sorted."""
+    res, cells = covering_cells(center, reach_km)
     candidates = Gig.objects.filter(status=GigStatus.OPEN, starts_at__gt=now, **{f"{h3_field(res)}__in": cells})
     if query.trade_ids:
         candidates = candidates.filter(category_id__in=query.trade_ids)
@@ -129,36 +156,31 @@ def nearby_gigs(query: NearbyQuery, now: dt.datetime | None = None) -> NearbyPag
         candidates = candidates.filter(starts_at__gte=query.starts_after)
     if query.starts_before:
         candidates = candidates.filter(starts_at__lt=query.starts_before)
-    after = decode_cursor(query.cursor, query.sort) if query.cursor else None
-
     # Read only what ranking needs, unordered (the model's default ordering would make the database sort).
     columns = ("id", "latitude", "longitude", *SORT_COLUMNS[query.sort])
     ranked = []
     for gig_id, lat, lng, *sort_values in candidates.order_by().values_list(*columns):
         km = fast_distance_km(center, Point(lat, lng))
-        if km > query.radius_km:
+        if km > reach_km:
             continue
         key = _sort_key(query.sort, round(km * 1000), gig_id, *sort_values)
         if after is None or key > after:
             ranked.append((key, gig_id))
     ranked.sort()
-    page_keys = ranked[: query.limit]
-    gigs = Gig.objects.select_related("category", "employer", "center").in_bulk([gig_id for _k, gig_id in page_keys])
-    page = NearbyPage(results=[(gigs[gig_id], distance_km(center, gigs[gig_id].point)) for _k, gig_id in page_keys])
-    if len(ranked) > query.limit:
-        page.next_cursor = encode_cursor(page_keys[-1][0])
-    return page
+    return ranked
 
 
 def full_scan_nearby_ids(query: NearbyQuery, now: dt.datetime | None = None) -> list[int]:
-    """The naive reference: every open gig's haversine distance, no index. Used by tests and the benchmark."""
+    """The naive reference for tests and the benchmark: read every open gig, measure each by haversine,
+    keep those of the asked trades within the radius. No spatial index, no shortlist."""
     now = now or timezone.now()
     center = Point(query.latitude, query.longitude)
-    rows = Gig.objects.filter(status=GigStatus.OPEN, starts_at__gt=now)
-    if query.trade_ids:
-        rows = rows.filter(category_id__in=query.trade_ids)
+    trades = set(query.trade_ids or ())
     found = []
-    for gig_id, lat, lng in rows.values_list("id", "latitude", "longitude"):
+    for gig_id, lat, lng, trade in (Gig.objects.filter(status=GigStatus.OPEN, starts_at__gt=now).order_by()
+                                    .values_list("id", "latitude", "longitude", "category_id")):
+        if trades and trade not in trades:
+            continue
         km = haversine_km(center, Point(lat, lng))
         if km <= query.radius_km:
             found.append((km, gig_id))

@@ -51,6 +51,12 @@ def test_the_same_gigs_in_the_same_order_as_measuring_every_gig_exactly():
             expected = [pk for km, pk in exact if km <= radius]
             query = NearbyQuery(here.lat, here.lng, radius_km=radius, limit=200)
             assert ids(nearby_gigs(query)) == expected
+            # Nearest-first pages widen a small disc: the first page and the next are still exact.
+            page = nearby_gigs(NearbyQuery(here.lat, here.lng, radius_km=radius, limit=3))
+            assert ids(page) == expected[:3]
+            if page.next_cursor:
+                following = NearbyQuery(here.lat, here.lng, radius_km=radius, limit=3, cursor=page.next_cursor)
+                assert ids(nearby_gigs(following)) == expected[3:6]
             # The naive haversine scan (the benchmark's baseline) finds the same set, but for gigs right at the
             # edge, where the sphere and the ellipsoid disagree by up to 0.5%.
             differ = set(full_scan_nearby_ids(query)) ^ set(expected)
