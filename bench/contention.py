@@ -1,0 +1,107 @@
+"""Contention: 200 workers accept one 5-slot instant gig at the same instant, over HTTP.
+
+Exactly 5 must get 200 and the other 195 a 409 (no slots left), whatever the interleaving:
+jobs.services.accept_gig takes a slot with one conditional UPDATE. The workers are qualified
+(they have the gig's trade) and authenticate with the app's own API tokens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import time
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+import accounts.services
+from accounts.models import ApiToken
+from jobs import services
+from jobs.models import Assignment, AssignmentStatus, Category, Employer, Gig, HiringMode
+from workers.models import WorkerProfile, WorkerTrade
+from workers.services import register_worker
+
+from . import config
+from .httpclient import fire_at_once, request_bytes
+from .stats import summary_ms
+
+TRADE = "labourer"
+SITE = config.HOTSPOTS[0]
+TOKEN_FUNCTIONS = ("issue_api_token", "issue_token", "create_token")
+
+
+def _token_issuer():
+    """The accounts app's token function (its name has moved while that app is being written)."""
+    for name in TOKEN_FUNCTIONS:
+        issue = getattr(accounts.services, name, None)
+        if issue is not None:
+            return issue
+    raise RuntimeError(f"accounts.services has none of {TOKEN_FUNCTIONS}: cannot authenticate the workers")
+
+
+@transaction.atomic
+def prepare(n_workers: int, headcount: int) -> tuple[Gig, list[str]]:
+    """A fresh 5-slot instant gig and `n_workers` qualified workers with one new token each."""
+    Gig.objects.filter(code__startswith=config.CONTENTION_GIG_PREFIX).delete()  # and their assignments
+    trade = Category.objects.get(code=TRADE)
+    employer = Employer.objects.filter(verification_status="verified").order_by("pk").first()
+    starts_at = timezone.now() + dt.timedelta(days=2)
+    gig = services.create_gig(
+        employer=employer, publish=True, code=f"{config.CONTENTION_GIG_PREFIX}{int(time.time())}",
+        category=trade, title="基准测试：抢单", headcount=headcount, pay_amount=Decimal("200.00"), pay_unit="day",
+        hiring_mode=HiringMode.INSTANT, address="基准测试地址", latitude=SITE.lat, longitude=SITE.lng,
+        starts_at=starts_at, ends_at=starts_at + dt.timedelta(hours=8),
+    )
+    issue = _token_issuer()
+    workers = []
+    for i in range(1, n_workers + 1):
+        phone = config.CONTENTION_PHONE.format(i)
+        worker = WorkerProfile.objects.filter(user__phone=phone).select_related("user").first()
+        if worker is None:
+            worker = register_worker(phone=phone, display_name=f"抢单工人{i}", latitude=SITE.lat,
+                                     longitude=SITE.lng, trades={trade: 1})
+        else:
+            WorkerTrade.objects.get_or_create(worker=worker, category=trade)
+            WorkerProfile.objects.filter(pk=worker.pk).update(suspended_until=None)
+        workers.append(worker)
+    users = [w.user for w in workers]
+    ApiToken.objects.filter(user__in=users).delete()
+    keys = [issue(user, name="bench")[1] for user in users]
+    return gig, keys
+
+
+def run(host: str, port: int, options: config.RunOptions) -> dict:
+    gig, keys = prepare(options.contention_requests, options.contention_headcount)
+    path = f"/api/gigs/{gig.pk}/accept/"
+    raw = [request_bytes("POST", path, host, port, {"Authorization": f"Bearer {key}", "Accept": "application/json"})
+           for key in keys]
+    started = time.perf_counter()
+    replies = asyncio.run(fire_at_once(host, port, raw))
+    wall = time.perf_counter() - started
+    statuses: dict[str, int] = {}
+    codes: dict[str, int] = {}
+    others = []
+    for reply in replies:
+        statuses[str(reply.status)] = statuses.get(str(reply.status), 0) + 1
+        if reply.status == 409:
+            code = json.loads(reply.body).get("code", "?")
+            codes[code] = codes.get(code, 0) + 1
+        elif reply.status != 200 and len(others) < 3:
+            others.append(reply.body[:300].decode("utf-8", "replace"))
+    gig.refresh_from_db()
+    accepted_rows = Assignment.objects.filter(gig=gig, status=AssignmentStatus.ACCEPTED).count()
+    # The promise: never more (nor, with enough takers, fewer) workers than slots, however they interleave;
+    # and every refusal a clean 409, not a server error.
+    exactly = statuses.get("200", 0) == gig.accepted_count == accepted_rows == options.contention_headcount
+    clean = statuses.get("409", 0) == options.contention_requests - options.contention_headcount
+    return {
+        "requests": len(replies), "headcount": options.contention_headcount, "statuses": statuses,
+        "conflict_codes": codes, "other_bodies": others, "gig_accepted_count": gig.accepted_count,
+        "gig_status": gig.status, "accepted_assignments": accepted_rows, "exactly_headcount": exactly,
+        "others_409": clean,
+        "latency_ms": summary_ms([r.seconds for r in replies]),
+        "latency_accepted_ms": summary_ms([r.seconds for r in replies if r.status == 200]),
+        "wall_s": round(wall, 3),
+    }

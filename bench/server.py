@@ -1,0 +1,146 @@
+"""Start and always stop the ASGI server under test: uvicorn, 2 worker processes, on 127.0.0.1 only."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from . import config
+
+PR_SET_PDEATHSIG = 1
+# The last line of a traceback in the server log: "psycopg.OperationalError: connection failed: ...".
+EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Exit): .*$", re.M)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((config.HOST, 0))
+        return s.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """Linux: the server gets SIGTERM if the benchmark process dies, so it never outlives a crash."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def server_env(database_env: dict[str, str]) -> dict[str, str]:
+    """DEBUG off, as in production: a throwaway secret key, plain HTTP on 127.0.0.1, Redis between processes."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
+    env.update(database_env)
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "bench.settings", "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": config.HOST, "SECURE_SSL_REDIRECT": "0", "REDIS_URL": config.REDIS_URL,
+        "CHANNEL_PREFIX": "zero_gig_bench", "LOG_LEVEL": "WARNING", "PYTHONPATH": str(config.ROOT),
+    })
+    return env
+
+
+class Server:
+    """`with Server(env) as server:` serves on server.port and is stopped on the way out, error or not.
+
+    The same command as `python -m zero_gig.serve --workers 2` (uvicorn, lifespan off), except that the
+    per-request access log is off: writing it would be measured too.
+    """
+
+    def __init__(self, database_env: dict[str, str], workers: int = 2, log_path=None):
+        self.port = free_port()
+        self.workers = workers
+        self.env = server_env(database_env)
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+        self._log_offset = 0
+        self.command = [sys.executable, "-m", "uvicorn", "zero_gig.asgi:application", "--host", config.HOST,
+                        "--port", str(self.port), "--workers", str(workers), "--lifespan", "off",
+                        "--no-access-log", "--log-level", "warning"]
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{config.HOST}:{self.port}"
+
+    def __enter__(self) -> Server:
+        log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL  # noqa: SIM115 (closed in stop)
+        self._log = log
+        self.process = subprocess.Popen(self.command, cwd=config.ROOT, env=self.env, stdout=log,
+                                        stderr=subprocess.STDOUT, start_new_session=True,
+                                        preexec_fn=_die_with_parent)
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def _wait_ready(self, timeout: float = 90.0) -> None:
+        """Until every worker answers; with 2 processes the first answer may come from just one."""
+        deadline = time.monotonic() + timeout
+        answered = 0
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited with {self.process.returncode}; see {self.log_path}")
+            crashed = self.new_errors()  # uvicorn restarts a worker that dies at import: do not wait for ever
+            if crashed:
+                raise RuntimeError(f"the server failed to start: {next(iter(crashed))}; see {self.log_path}")
+            try:
+                with urllib.request.urlopen(self.base_url + "/bench/plain", timeout=5) as reply:
+                    if reply.status == 200:
+                        answered += 1
+                        if answered >= 10:
+                            return
+                        continue
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"the server did not answer within {timeout:.0f} s; see {self.log_path}")
+
+    def new_errors(self) -> dict[str, int]:
+        """Exceptions the server logged since the last call, by message (numbers masked), most frequent first."""
+        if not self.log_path or not os.path.exists(self.log_path):
+            return {}
+        with open(self.log_path, "rb") as log:
+            log.seek(self._log_offset)
+            text = log.read().decode("utf-8", "replace")
+            self._log_offset = log.tell()
+        counts: dict[str, int] = {}
+        for line in EXCEPTION_LINE.findall(text):
+            if line.startswith("django.db.utils."):
+                continue  # the same error again, as Django re-raises it
+            key = re.sub(r"\d+", "N", line)[:200]
+            counts[key] = counts.get(key, 0) + 1
+        return dict(sorted(counts.items(), key=lambda item: -item[1]))
+
+    def stop(self) -> None:
+        """SIGTERM to the server's own process group (uvicorn and its workers), SIGKILL if it lingers."""
+        process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+        # Workers may still be exiting after the supervisor: give them a moment, then make sure the group is gone.
+        if process is not None:
+            deadline = time.monotonic() + 5
+            with contextlib.suppress(ProcessLookupError):
+                while time.monotonic() < deadline:
+                    os.killpg(process.pid, 0)  # raises once no process of the group is left
+                    time.sleep(0.2)
+                os.killpg(process.pid, signal.SIGKILL)
+        log = getattr(self, "_log", None)
+        if log not in (None, subprocess.DEVNULL):
+            log.close()
