@@ -40,6 +40,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(DEV_ENV) $(BIN)/python -m bench $(BENCH_ARGS)
+	$(DEV_ENV) $(BIN)/python -m bench.realtime
 
 messages: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=bench
