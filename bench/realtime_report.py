@@ -93,8 +93,10 @@ def render(results: dict) -> str:
            f"{' Quick smoke run, not a measurement.' if args['quick'] else ''}_", "",
            f"Each gig is posted with `POST /api/gigs/` (headcount 10, so the first wave is max(10, 10 × 3) = "
            f"{args['fanout']} offers) at one of {args['groups']} sites, in a trade only the {args['fanout']} workers "
-           f"living within 1 km of that site have; the other sockets belong to idle workers (same city, other "
-           f"trades), who must get nothing. Latency is measured from the end of the HTTP response (negative: the "
+           f"living within 1 km of that site have ({targets} targeted workers in all); every other socket belongs "
+           f"to an idle worker, who must get nothing: half live near the sites in other trades, half have the posted "
+           f"trades but live ~35 km away. The database holds all the workers throughout; only the open sockets "
+           f"change. Latency is measured from the end of the HTTP response (negative: the "
            f"frame came first) and from the start of the request, to the moment the frame is read on each targeted "
            f"socket. All clocks are one `perf_counter` in the client process.", "",
            "### Offer latency, two processes", "",
@@ -131,7 +133,8 @@ def render(results: dict) -> str:
                 "so an idle receive() fails and the consumer holding the receive lock dies with its socket. "
                 "The other figures are measured with the workaround.", ""]
     out += ["### Memory per connected socket", "",
-            "| sockets | server RSS before, MiB | after, MiB | per socket, KB | ≤ 100 KB | opened per s | failed |",
+            "| sockets | server RSS before, MiB | after, MiB | per socket, KB (1,000 B) | ≤ 100 KB | opened per s "
+            "| failed |",
             "|---:|---:|---:|---:|:--|---:|---:|"]
     for s in two["sizes"]:
         kb = s["per_socket_kb"] * 1.024  # KiB → KB

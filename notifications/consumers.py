@@ -13,6 +13,7 @@ Close codes: 4401 not logged in, 4403 not allowed, 4404 no such center, 1009 fra
 from __future__ import annotations
 
 import json
+import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -23,6 +24,7 @@ from accounts.models import Role
 from . import selectors, services
 from .groups import board_group, user_group
 
+log = logging.getLogger(__name__)
 MAX_FRAME_CHARS = 4096
 CLOSE_UNAUTHENTICATED, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_TOO_BIG = 4401, 4403, 4404, 1009
 
@@ -49,7 +51,10 @@ class EventSocket(AsyncWebsocketConsumer):
 
     async def disconnect(self, code):
         for group in getattr(self, "joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception:  # best effort: a stale member expires from the group on its own
+                log.warning("could not leave group %s", group, exc_info=True)
 
     async def receive(self, text_data=None, bytes_data=None):
         if text_data is None:

@@ -24,7 +24,8 @@ def main() -> None:
         scheduler = subprocess.Popen([sys.executable, "manage.py", "run_scheduler"])
     try:
         uvicorn.run("zero_gig.asgi:application", host=args.host, port=args.port, workers=args.workers,
-                    lifespan="off", ws_max_size=64 * 1024, log_level="info")
+                    lifespan="off", ws_max_size=64 * 1024, log_level="info",
+                    timeout_graceful_shutdown=5)
     finally:
         if scheduler is not None:
             scheduler.terminate()
