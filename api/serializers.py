@@ -87,7 +87,7 @@ class GigSerializer(serializers.ModelSerializer):
     @extend_schema_field(EmployerBriefSerializer)
     def get_employer(self, gig):
         employer = gig.employer
-        return {"id": employer.pk, "name": employer.name,
+        return {"id": employer.id, "name": employer.name,
                 "verified": employer.verification_status == VerificationStatus.VERIFIED,
                 "rating": average_rating(employer.rating_total, employer.rating_count),
                 "ratings": employer.rating_count}

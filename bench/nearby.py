@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from django.utils import timezone
 
+from jobs import selectors
 from jobs.models import Category, Gig, GigStatus
 from jobs.selectors import NearbyQuery, full_scan_nearby_ids, haversine_km, nearby_gigs
 from zero_gig.geo import Point, covering_cells, h3_field
@@ -109,20 +110,43 @@ def _verdicts(points: list[QueryPoint], indexed: list[list[int]], scanned: list[
 
 
 def shortlist_sizes(points: list[QueryPoint], all_trades: bool = False) -> dict:
-    """Rows each method reads from the database, and how many gigs are really within the radius (medians)."""
+    """Rows each method reads from the database, and how many gigs are really within the radius (medians).
+
+    For nearby_gigs: the index entries in the covering cells of every disc it searched (it widens
+    nearest-first, so usually one small disc), before the distance filter.
+    """
     now = timezone.now()
-    shortlist, scanned, within = [], [], []
-    for point in points:
-        res, cells = covering_cells(Point(point.lat, point.lng), config.RADIUS_KM)
-        rows = Gig.objects.filter(status=GigStatus.OPEN, starts_at__gt=now, **{f"{h3_field(res)}__in": cells})
-        everything = Gig.objects.filter(status=GigStatus.OPEN, starts_at__gt=now)
-        if not all_trades:
-            rows = rows.filter(category_id=point.trade_id)
-            everything = everything.filter(category_id=point.trade_id)
-        shortlist.append(rows.count())
-        scanned.append(everything.count())
-        within.append(len(full_scan_nearby_ids(point.query(all_trades=all_trades, limit=10**9), now)))
-    return {"h3_resolution": res, "h3_cells": len(cells), "h3_shortlist_rows": _median(shortlist),
+    shortlist, scanned, within, discs = [], [], [], []
+    searched: list[float] = []
+    feed_rows = selectors._feed_rows
+
+    def spy(query, plane, reach_km, *args):
+        searched.append(reach_km)
+        return feed_rows(query, plane, reach_km, *args)
+
+    selectors._feed_rows = spy
+    try:
+        for point in points:
+            searched.clear()
+            nearby_gigs(point.query(all_trades=all_trades), now)
+            rows = 0
+            for reach in searched:
+                res, cells = covering_cells(Point(point.lat, point.lng), reach)
+                candidates = Gig.objects.filter(status=GigStatus.OPEN, starts_at__gt=now,
+                                                **{f"{h3_field(res)}__in": cells})
+                if not all_trades:
+                    candidates = candidates.filter(category_id=point.trade_id)
+                rows += candidates.count()
+            shortlist.append(rows)
+            discs.append(len(searched))
+            everything = Gig.objects.filter(status=GigStatus.OPEN, starts_at__gt=now)
+            if not all_trades:
+                everything = everything.filter(category_id=point.trade_id)
+            scanned.append(everything.count())
+            within.append(len(full_scan_nearby_ids(point.query(all_trades=all_trades, limit=10**9), now)))
+    finally:
+        selectors._feed_rows = feed_rows
+    return {"h3_shortlist_rows": _median(shortlist), "discs_searched": _median(discs),
             "full_scan_rows": _median(scanned), "within_radius": _median(within)}
 
 

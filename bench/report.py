@@ -132,15 +132,18 @@ def rows(results: dict) -> list[tuple[str, dict, str]]:
     add("speed-up (c) ÷ (a), p50 (p95)",
         lambda r: f"{_x(one(r, 'speedup_p50'))} ({_x(one(r, 'speedup_p95'))})" + speed_ok(r)
         if one(r, "speedup_p50") is not None else "—", "≥ 20×")
-    add("rows read per query, median: H3 shortlist / full scan / really within 5 km",
+    add("rows read per query, median: H3 shortlist of the discs searched / full scan / really within 5 km "
+        "(discs searched)",
         lambda r: " / ".join(_num(one(r, "rows", k)) for k in ("h3_shortlist_rows", "full_scan_rows", "within_radius"))
+        + f" ({_num(one(r, 'rows', 'discs_searched'))})"
         if one(r, "rows") else "—")
     add("(a) = (c)? sample of query points", lambda r: _verdict(one(r, "correctness")), "0 wrong")
     add("all trades (no trade filter; the full scan reads every open gig): (a) / (c) p50 ms, speed-up",
         lambda r: f"{_num(allt(r, 'indexed_ms', 'p50'))} / {_num(allt(r, 'full_scan_ms', 'p50'))}, "
                   f"{_x(allt(r, 'speedup_p50'))}" if allt(r) else "—")
-    add("all trades: rows read, median: H3 shortlist / full scan / within 5 km",
+    add("all trades: rows read, median: H3 shortlist of the discs searched / full scan / within 5 km (discs)",
         lambda r: " / ".join(_num(allt(r, "rows", k)) for k in ("h3_shortlist_rows", "full_scan_rows", "within_radius"))
+        + f" ({_num(allt(r, 'rows', 'discs_searched'))})"
         if allt(r, "rows") else "—")
     add("all trades: (a) = (c)?", lambda r: _verdict(allt(r, "correctness")), "0 wrong")
     for variant, label in (("gist_geog", "GiST (geog)"), ("gist_trade_geog", "GiST (category_id, geog), btree_gist")):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.phones import validate_phone
-from zero_gig.geo import LocatedModel
+from zero_gig.geo import H3_RESOLUTIONS, LocatedModel, h3_field
 
 from .credit_codes import normalize_credit_code
 
@@ -167,6 +167,10 @@ class Gig(LocatedModel):
         GigStatus.EXPIRED: {GigStatus.OPEN},
     }
 
+    # A gig's cells are searched only through the open-gig indexes in Meta, so they need no index of their own.
+    h3_r5 = models.CharField(max_length=16, editable=False)
+    h3_r7 = models.CharField(max_length=16, editable=False)
+    h3_r9 = models.CharField(max_length=16, editable=False)
     code = models.CharField(_("reference"), max_length=20, unique=True, help_text=_("Quoted on dispatch slips."))
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="gigs")
     category = models.ForeignKey(Category, verbose_name=_("trade"), on_delete=models.PROTECT, related_name="gigs")
@@ -215,10 +219,12 @@ class Gig(LocatedModel):
         verbose_name_plural = _("gigs")
         ordering = ("-starts_at",)
         indexes = [
-            # Nearby search: open gigs in a cell, then by trade.
-            models.Index(fields=["status", "h3_r7", "category"], name="gig_open_r7"),
-            models.Index(fields=["status", "h3_r5", "category"], name="gig_open_r5"),
-            models.Index(fields=["status", "h3_r9", "category"], name="gig_open_r9"),
+            # The nearby feed (jobs.selectors.feed_statement, which names them for SQLite): open gigs only
+            # (a twentieth of the table), by cell, then trade, carrying what ranking reads, so the shortlist
+            # is read from the index alone. The id is in every SQLite index already; PostgreSQL needs it included.
+            models.Index(fields=[h3_field(res), "category", "starts_at", "latitude", "longitude"], include=["id"],
+                         condition=models.Q(status=GigStatus.OPEN), name=f"gig_open_r{res}")
+            for res in H3_RESOLUTIONS
         ]
 
     def __str__(self):

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from workers.models import WorkerProfile
-from zero_gig.geo import Point, covering_cells, distance_km, fast_distance_km, h3_field
+from zero_gig.geo import LocalPlane, Point, covering_cells, distance_km, h3_field
 
 from . import rules
 from .models import (
@@ -76,22 +78,105 @@ class NearbyQuery:
     cursor: str | None = None
 
 
+@dataclass(frozen=True)
+class TradeCard:
+    id: int
+    code: str
+    name: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class CenterCard:
+    id: int
+    name: str
+    level: str
+    is_demo: bool
+
+
+@dataclass(frozen=True)
+class EmployerCard:
+    id: int
+    name: str
+    verification_status: str
+    rating_total: int
+    rating_count: int
+
+
+@dataclass(frozen=True)
+class FeedGig:
+    """A gig as the nearby feed lists it, read in the feed's one query.
+
+    The feed is the busiest read of the platform, and building Django model instances for a page
+    (a gig with its trade, center and employer) cost more than the query itself; these frozen
+    cards carry the same attribute names, so `GigSerializer` renders them like a `Gig`.
+    """
+
+    id: int
+    code: str
+    title: str
+    pay_amount: Decimal
+    pay_unit: str
+    headcount: int
+    accepted_count: int
+    hiring_mode: str
+    address: str
+    latitude: float
+    longitude: float
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    status: str
+    category: TradeCard
+    center: CenterCard
+    employer: EmployerCard
+    plane_m2: float  # squared distance on the search's LocalPlane: the page order and the cursor
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def slots_left(self) -> int:
+        return max(0, self.headcount - self.accepted_count)
+
+    @property
+    def point(self) -> Point:
+        return Point(self.latitude, self.longitude)
+
+
 @dataclass
 class NearbyPage:
-    results: list[tuple[Gig, float]] = field(default_factory=list)  # (gig, exact distance km)
+    results: list[tuple[FeedGig, float]] = field(default_factory=list)  # (gig, exact distance km)
     next_cursor: str | None = None
 
 
-SORT_COLUMNS = {"distance": (), "pay": ("pay_amount",), "start": ("starts_at",)}
+# Per sort: the column that orders first (None: distance alone) and whether it runs high to low. After it
+# come the distance and the id, so that the order is total and a cursor (those values of the last row) exact.
+SORT_LEAD = {"distance": (None, False), "pay": ("pay_amount", True), "start": ("starts_at", False)}
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
 
 
-def _sort_key(sort: str, distance_m: int, gig_id: int, value=None) -> list:
-    """The order of results and the content of cursors: the sort value, then distance, then id."""
+def _page_key(sort: str, gig: FeedGig) -> list:
+    """A row's place in the page order, as a cursor holds it: JSON numbers that read back exactly."""
     if sort == "pay":
-        return [-float(value), distance_m, gig_id]
+        return [-float(gig.pay_amount), gig.plane_m2, gig.id]
     if sort == "start":
-        return [value.timestamp(), distance_m, gig_id]
-    return [distance_m, gig_id]
+        return [(gig.starts_at - _EPOCH) // _MICROSECOND, gig.plane_m2, gig.id]
+    return [gig.plane_m2, gig.id]
+
+
+def _lead_parameter(sort: str, value: float):
+    """The sort column's value in a cursor as a query parameter (ValueError/OverflowError if it cannot be one).
+
+    Pay goes as a float: a float parameter compares with the stored amount as a number on SQLite and on
+    PostgreSQL, and two-decimal amounts are exact as floats.
+    """
+    if sort == "pay":
+        if not abs(value) < 10 ** 8:
+            raise ValueError
+        return -float(value)
+    return connection.ops.adapt_datetimefield_value(_EPOCH + int(value) * _MICROSECOND)
 
 
 def encode_cursor(key: list) -> str:
@@ -102,10 +187,14 @@ def decode_cursor(cursor: str, sort: str) -> list:
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         expected = 2 if sort == "distance" else 3
-        if not (isinstance(key, list) and len(key) == expected and all(isinstance(v, int | float) for v in key)):
+        if not (isinstance(key, list) and len(key) == expected
+                and all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in key)
+                and key[-2] >= 0 and isinstance(key[-1], int)):
             raise ValueError
+        if expected == 3:
+            _lead_parameter(sort, key[0])
         return key
-    except (ValueError, TypeError, UnicodeDecodeError):
+    except (ValueError, TypeError, UnicodeDecodeError, OverflowError):
         raise ValidationError({"cursor": _("The cursor is not valid; start again without it.")}) from None
 
 
@@ -116,58 +205,164 @@ NEAREST_FIRST_START_KM = {False: 1.0, True: 2.0}
 def nearby_gigs(query: NearbyQuery, now: dt.datetime | None = None) -> NearbyPage:
     """Open gigs within the radius, nearest first (or best paid, or soonest), one page at a time.
 
-    The stored H3 cells shortlist candidates through an index; a fast ellipsoidal distance
-    ranks them, and geopy gives the exact distance of the gigs on the page. Nearest-first
-    pages search a small disc first and widen it only while it holds too few gigs: once a
-    fully covered disc holds a page, nothing outside it can come earlier.
+    One SQL statement per disc (`feed_statement`): the stored H3 cells shortlist candidates through an
+    index, the database ranks them by a local-plane distance and keeps a page, and geopy gives the
+    exact distance of the gigs on it. Nearest-first pages search a small disc first and widen it
+    only while it holds too few gigs: what a fully covered disc holds comes before anything
+    outside it, so each wider disc only adds the gigs after the last one found.
     """
     now = now or timezone.now()
     center = Point(query.latitude, query.longitude)
+    plane = LocalPlane.around(center)
     after = decode_cursor(query.cursor, query.sort) if query.cursor else None
     reach = query.radius_km
     if query.sort == "distance":
         start = NEAREST_FIRST_START_KM[bool(query.trade_ids)]
-        reach = min(query.radius_km, max(start, (after[0] / 1000) * 1.5 if after else 0))
+        reach = min(query.radius_km, max(start, math.sqrt(after[0]) / 1000 * 1.5 if after else 0))
+    found: list[FeedGig] = []
     while True:
-        ranked = _ranked_within(query, center, reach, after, now)
-        if reach >= query.radius_km or len(ranked) > query.limit:
+        last = _page_key(query.sort, found[-1]) if found else after
+        found += _feed_rows(query, plane, reach, last, query.limit + 1 - len(found), now)
+        if len(found) > query.limit or reach >= query.radius_km:
             break
         reach = min(query.radius_km, reach * 2.5)
-    page_keys = ranked[: query.limit]
-    gigs = Gig.objects.select_related("category", "employer", "center").in_bulk([gig_id for _k, gig_id in page_keys])
-    page = NearbyPage(results=[(gigs[gig_id], distance_km(center, gigs[gig_id].point)) for _k, gig_id in page_keys])
-    if len(ranked) > query.limit:
-        page.next_cursor = encode_cursor(page_keys[-1][0])
+    page = NearbyPage(results=[(gig, distance_km(center, gig.point)) for gig in found[: query.limit]])
+    if len(found) > query.limit:
+        page.next_cursor = encode_cursor(_page_key(query.sort, found[query.limit - 1]))
     return page
 
 
-def _ranked_within(query: NearbyQuery, center: Point, reach_km: float, after: list | None,
-                   now: dt.datetime) -> list[tuple[list, int]]:
-    """(sort key, id) of every matching open gig within `reach_km`, after the cursor, sorted."""
-    res, cells = covering_cells(center, reach_km)
-    candidates = Gig.objects.filter(status=GigStatus.OPEN, starts_at__gt=now, **{f"{h3_field(res)}__in": cells})
+# What the feed reads of each table: (alias, model, columns), in FeedGig's order.
+_FEED_GIG_COLUMNS = tuple(f.name for f in fields(FeedGig) if f.name not in ("category", "center", "employer",
+                                                                              "plane_m2"))
+_FEED_TABLES = (
+    ("g", Gig, _FEED_GIG_COLUMNS),
+    ("t", Gig._meta.get_field("category").related_model, tuple(f.name for f in fields(TradeCard))),
+    ("c", Gig._meta.get_field("center").related_model, tuple(f.name for f in fields(CenterCard))),
+    ("e", Gig._meta.get_field("employer").related_model, tuple(f.name for f in fields(EmployerCard))),
+)
+
+
+def _feed_rows(query: NearbyQuery, plane: LocalPlane, reach_km: float, after: list | None, count: int,
+               now: dt.datetime) -> list[FeedGig]:
+    """The first `count` matching open gigs within `reach_km` after the cursor, in page order."""
+    with connection.cursor() as cursor:
+        cursor.execute(*feed_statement(query, plane, reach_km, after, count, now))
+        rows = cursor.fetchall()
+    converters = _feed_converters(connection.vendor)
+    return [_feed_gig(row, converters) for row in rows]
+
+
+def feed_statement(query: NearbyQuery, plane: LocalPlane, reach_km: float, after: list | None, count: int,
+                   now: dt.datetime) -> tuple[str, list]:
+    """The nearby feed's one SQL statement and its parameters (tests EXPLAIN it).
+
+    Innermost, the shortlist: open gigs in the covering H3 cells (the `gig_open_r*` indexes) and the
+    filters, with their plane distance. Then the page: within reach, after the cursor, sorted, limited.
+    Outermost, the trade, center and employer of just those rows.
+    """
+    quote, ops = connection.ops.quote_name, connection.ops
+    res, cells = covering_cells(Point(plane.lat, plane.lng), reach_km)
+    lead, descending = SORT_LEAD[query.sort]
+    distance_sql, params = plane.sql("latitude", "longitude")
+    # The status is written out, not bound: a planner uses the partial gig_open_r* indexes only when the
+    # statement itself states their condition.
+    shortlist = [f"status = '{GigStatus.OPEN.value}'", "starts_at > %s", _in_list(h3_field(res), cells)]
+    params += [ops.adapt_datetimefield_value(now), *_in_params(cells)]
     if query.trade_ids:
-        candidates = candidates.filter(category_id__in=query.trade_ids)
-    if query.pay_unit:
-        candidates = candidates.filter(pay_unit=query.pay_unit)
-    if query.min_pay is not None:
-        candidates = candidates.filter(pay_amount__gte=query.min_pay)
-    if query.starts_after:
-        candidates = candidates.filter(starts_at__gte=query.starts_after)
-    if query.starts_before:
-        candidates = candidates.filter(starts_at__lt=query.starts_before)
-    # Read only what ranking needs, unordered (the model's default ordering would make the database sort).
-    columns = ("id", "latitude", "longitude", *SORT_COLUMNS[query.sort])
-    ranked = []
-    for gig_id, lat, lng, *sort_values in candidates.order_by().values_list(*columns):
-        km = fast_distance_km(center, Point(lat, lng))
-        if km > reach_km:
-            continue
-        key = _sort_key(query.sort, round(km * 1000), gig_id, *sort_values)
-        if after is None or key > after:
-            ranked.append((key, gig_id))
-    ranked.sort()
-    return ranked
+        shortlist.append(_in_list("category_id", query.trade_ids))
+        params += _in_params(query.trade_ids)
+    for condition, value in (("pay_unit = %s", query.pay_unit), ("pay_amount >= %s", query.min_pay),
+                             ("starts_at >= %s", query.starts_after), ("starts_at < %s", query.starts_before)):
+        if value is not None and value != "":
+            shortlist.append(condition)
+            params.append(ops.adapt_datetimefield_value(value) if isinstance(value, dt.datetime) else value)
+    page_where = ["m2 <= %s"]
+    params.append((reach_km * 1000) ** 2)
+    order = ["m2", "id"]
+    if lead:
+        order.insert(0, "sort_value DESC" if descending else "sort_value")
+    if after is not None:
+        page_where.append(_after_sql(query.sort, after, params))
+    params.append(count)
+    sort_value = f", {lead} AS sort_value" if lead else ""
+    table = {alias: quote(model._meta.db_table) for alias, model, _columns in _FEED_TABLES}
+    # SQLite plans without statistics unless someone runs ANALYZE, and would then walk every open gig
+    # through the status index; name the feed's index for it. PostgreSQL keeps statistics and needs no hint.
+    shortlist_from = table["g"] + (f" INDEXED BY gig_open_r{res}" if connection.vendor == "sqlite" else "")
+    columns = ", ".join(f"{alias}.{quote(model._meta.get_field(name).column)}"
+                        for alias, model, names in _FEED_TABLES for name in names)
+    sql = (
+        f"SELECT page.m2, {columns} FROM ("
+        f"SELECT * FROM (SELECT id, {distance_sql} AS m2{sort_value} FROM {shortlist_from}"
+        f" WHERE {' AND '.join(shortlist)})"
+        f" shortlist WHERE {' AND '.join(page_where)} ORDER BY {', '.join(order)} LIMIT %s) page"
+        f" JOIN {table['g']} g ON g.id = page.id JOIN {table['t']} t ON t.id = g.category_id"
+        f" JOIN {table['c']} c ON c.id = g.center_id JOIN {table['e']} e ON e.id = g.employer_id"
+        f" ORDER BY {', '.join('page.' + term for term in order)}"
+    )
+    return sql, params
+
+
+def _in_list(column: str, values) -> str:
+    """`column IN values`: one array parameter on PostgreSQL (a short statement to parse), a list elsewhere."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)"
+    return f"{column} IN ({', '.join(['%s'] * len(values))})"
+
+
+def _in_params(values) -> list:
+    return [list(values)] if connection.vendor == "postgresql" else list(values)
+
+
+def _after_sql(sort: str, key: list, params: list) -> str:
+    """Rows after the cursor's row in page order: the first column that differs decides."""
+    *lead, squared_metres, gig_id = key
+    terms = [("m2", ">", squared_metres), ("id", ">", gig_id)]
+    if lead:
+        terms.insert(0, ("sort_value", "<" if SORT_LEAD[sort][1] else ">", _lead_parameter(sort, lead[0])))
+    sql, values = None, []
+    for column, comparison, value in reversed(terms):
+        if sql is None:
+            sql, values = f"{column} {comparison} %s", [value]
+        else:
+            sql, values = f"({column} {comparison} %s OR ({column} = %s AND {sql}))", [value, value, *values]
+    params += values
+    return sql
+
+
+@functools.cache
+def _feed_converters(vendor: str) -> tuple[tuple, ...]:
+    """Django's own converters for each feed column (SQLite returns times as text and amounts as floats).
+
+    Built once per database engine: they depend on the engine and the settings, not on the connection.
+    """
+    converters = []
+    for alias, model, names in _FEED_TABLES:
+        for name in names:
+            model_field = model._meta.get_field(name)
+            column = model_field.get_col(alias)
+            converters.append((column, tuple(connection.ops.get_db_converters(column)
+                                             + model_field.get_db_converters(connection))))
+    return tuple(converters)
+
+
+_CARDS = tuple((name, card, len(fields(card)))
+               for name, card in (("category", TradeCard), ("center", CenterCard), ("employer", EmployerCard)))
+
+
+def _feed_gig(row, converters: tuple[tuple, ...]) -> FeedGig:
+    values = []
+    for value, (column, functions) in zip(row[1:], converters, strict=True):
+        for function in functions:
+            value = function(value, column, connection)
+        values.append(value)
+    at = len(_FEED_GIG_COLUMNS)
+    cards = {}
+    for name, card, size in _CARDS:
+        cards[name] = card(*values[at: at + size])
+        at += size
+    return FeedGig(*values[: len(_FEED_GIG_COLUMNS)], **cards, plane_m2=row[0])
 
 
 def full_scan_nearby_ids(query: NearbyQuery, now: dt.datetime | None = None) -> list[int]:

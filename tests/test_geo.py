@@ -1,13 +1,15 @@
 """Locations: validation of WGS-84 points, H3 cells on save, and covering cells for search."""
 
+import math
 import random
 
 import h3
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from tests.factories import WANGYI, GigFactory, ServiceCenterFactory
-from zero_gig.geo import H3_RESOLUTIONS, Point, covering_cells, distance_km, validate_point
+from zero_gig.geo import H3_RESOLUTIONS, LocalPlane, Point, covering_cells, distance_km, validate_point
 
 
 @pytest.mark.parametrize(
@@ -69,3 +71,27 @@ def test_covering_cells_contain_every_point_within_the_radius(radius_km):
         lng = center.lng + rng.uniform(-1, 1) * radius_km / 91
         if distance_km(center, Point(lat, lng)) <= radius_km:
             assert h3.latlng_to_cell(lat, lng, res) in cells
+
+
+@pytest.mark.parametrize(("radius_km", "tolerance_m"), [(1, 0.001), (5, 0.001), (12, 0.005), (50, 0.3)])
+def test_the_local_plane_ranks_like_the_geodesic(radius_km, tolerance_m):
+    """The feed ranks by the plane in SQL; it must agree with the exact distance to well under a metre."""
+    rng = random.Random(radius_km)
+    center = Point(*WANGYI)
+    plane = LocalPlane.around(center)
+    for _ in range(300):
+        bearing, km = rng.uniform(0, 2 * math.pi), rng.uniform(0, radius_km)
+        point = Point(center.lat + km * math.cos(bearing) / 111, center.lng + km * math.sin(bearing) / 91)
+        assert abs(math.sqrt(plane.squared_metres(point)) - distance_km(center, point) * 1000) < tolerance_m
+
+
+@pytest.mark.django_db
+def test_the_database_computes_the_local_plane_as_python_does():
+    center = Point(*WANGYI)
+    gig = GigFactory(latitude=center.lat + 0.031, longitude=center.lng - 0.027)
+    plane = LocalPlane.around(center)
+    expression, params = plane.sql("latitude", "longitude")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {expression} FROM jobs_gig WHERE id = %s", [*params, gig.pk])
+        (in_database,) = cursor.fetchone()
+    assert in_database == pytest.approx(plane.squared_metres(gig.point), rel=1e-12)

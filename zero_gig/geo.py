@@ -68,9 +68,14 @@ def cells_for(lat: float, lng: float) -> dict[int, str]:
     return {res: h3.latlng_to_cell(lat, lng, res) for res in H3_RESOLUTIONS}
 
 
+# One measurer for the process: geopy builds its geographiclib solver on first use and keeps it, which
+# is a third of the cost of a fresh `geodesic(a, b)` each time.
+_GEODESIC = geodesic(ellipsoid="WGS-84")
+
+
 def distance_km(a: Point, b: Point) -> float:
     """Exact (ellipsoidal) distance in kilometres."""
-    return geodesic((a.lat, a.lng), (b.lat, b.lng)).kilometers
+    return _GEODESIC.measure((a.lat, a.lng), (b.lat, b.lng))
 
 
 def covering_cells(center: Point, radius_km: float) -> tuple[int, list[str]]:
@@ -142,16 +147,59 @@ _A = 6378137.0
 _E2 = 6.69437999014e-3
 
 
+def _metres_per_degree(lat: float) -> tuple[float, float]:
+    """(north-south, east-west) metres per degree at a latitude, from the ellipsoid's radii of curvature."""
+    phi = math.radians(lat)
+    s = math.sin(phi)
+    w = 1 - _E2 * s * s
+    meridional = _A * (1 - _E2) / (w * math.sqrt(w))
+    normal = _A / math.sqrt(w)
+    return math.radians(meridional), math.radians(normal * math.cos(phi))
+
+
 def fast_distance_km(a: Point, b: Point) -> float:
     """Ellipsoidal distance on a local tangent plane: within a metre of geodesic up to ~50 km, ~100× faster.
 
     Used to rank many candidates; what is shown to people comes from `distance_km`.
     """
-    phi = math.radians((a.lat + b.lat) / 2)
-    s = math.sin(phi)
-    w = 1 - _E2 * s * s
-    meridional = _A * (1 - _E2) / (w * math.sqrt(w))
-    normal = _A / math.sqrt(w)
-    dy = math.radians(b.lat - a.lat) * meridional
-    dx = math.radians(b.lng - a.lng) * normal * math.cos(phi)
-    return math.hypot(dx, dy) / 1000
+    per_lat, per_lng = _metres_per_degree((a.lat + b.lat) / 2)
+    return math.hypot((b.lng - a.lng) * per_lng, (b.lat - a.lat) * per_lat) / 1000
+
+
+@dataclass(frozen=True)
+class LocalPlane:
+    """The tangent plane of `fast_distance_km` around one point, as arithmetic a database can run.
+
+    Lets SQL rank rows by distance and stop at a page, so only the page comes back. The scale at the
+    mid-latitude is linearised in the latitude difference (SQLite has no trigonometry). At Tongchuan's
+    latitude it stays within 3 mm of the geodesic at 12 km and 0.2 m at 50 km (tests/test_geo.py).
+    """
+
+    lat: float
+    lng: float
+    per_lat: float
+    per_lat_slope: float
+    per_lng: float
+    per_lng_slope: float
+
+    @classmethod
+    def around(cls, center: Point, step: float = 0.01) -> LocalPlane:
+        # The mid-latitude moves half as fast as the far point: slope = ½ d(scale)/d(lat), by central difference.
+        (north_lat, north_lng), (south_lat, south_lng) = (_metres_per_degree(center.lat + d) for d in (step, -step))
+        per_lat, per_lng = _metres_per_degree(center.lat)
+        return cls(center.lat, center.lng, per_lat, (north_lat - south_lat) / (4 * step),
+                   per_lng, (north_lng - south_lng) / (4 * step))
+
+    def squared_metres(self, point: Point) -> float:
+        d_lat, d_lng = point.lat - self.lat, point.lng - self.lng
+        north = d_lat * (self.per_lat + self.per_lat_slope * d_lat)
+        east = d_lng * (self.per_lng + self.per_lng_slope * d_lat)
+        return north * north + east * east
+
+    def sql(self, lat_column: str, lng_column: str) -> tuple[str, list[float]]:
+        """`squared_metres` as SQL over two columns, and its parameters in order."""
+        north = f"(({lat_column} - %s) * (%s + %s * ({lat_column} - %s)))"
+        east = f"(({lng_column} - %s) * (%s + %s * ({lat_column} - %s)))"
+        north_params = [self.lat, self.per_lat, self.per_lat_slope, self.lat]
+        east_params = [self.lng, self.per_lng, self.per_lng_slope, self.lat]
+        return f"({north} * {north} + {east} * {east})", [*north_params, *north_params, *east_params, *east_params]

@@ -105,6 +105,11 @@ if DATABASE_URL:
         # (requests wait for a free one) instead of opening one per request until PostgreSQL refuses.
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": 1, "max_size": int(os.environ.get("DB_POOL_SIZE", "10")), "timeout": 15}
+        # Parameters travel apart from the SQL, so a list of H3 cells (the nearby feed's shortlist) is one
+        # array, not hundreds of inlined literals; and a statement run five times on a connection is
+        # prepared, so the feed's query is planned once per connection, not on every request. (Neither
+        # suits a transaction-mode pgbouncer; the processes pool their own connections instead.)
+        DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
 else:
     DATABASES = {
         "default": {

@@ -6,12 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
-from jobs.models import GigStatus
-from jobs.selectors import NearbyQuery, full_scan_nearby_ids, nearby_gigs
-from tests.factories import EmployerFactory, GigFactory, TradeFactory
-from zero_gig.geo import Point, distance_km
+from jobs.models import Gig, GigStatus
+from jobs.selectors import NearbyQuery, encode_cursor, feed_statement, full_scan_nearby_ids, nearby_gigs
+from tests.factories import EmployerFactory, GigFactory, ServiceCenterFactory, TradeFactory
+from zero_gig.geo import LocalPlane, Point, distance_km
 
 pytestmark = pytest.mark.django_db
 HOME = Point(35.0690, 109.0756)
@@ -112,3 +113,74 @@ def test_a_malformed_cursor_is_a_field_error(cursor):
 def test_gigs_that_have_started_are_not_offered():
     gig_at(1, starts_at=timezone.now() - dt.timedelta(minutes=5))
     assert ids(nearby_gigs(NearbyQuery(HOME.lat, HOME.lng))) == []
+
+
+@pytest.mark.parametrize("sort", ["distance", "pay", "start"])
+def test_gigs_at_the_same_spot_and_pay_page_without_loss_or_repeat(sort):
+    """Ties on every sort value are broken by id, so a cursor resumes exactly where the page ended."""
+    starts = timezone.now() + dt.timedelta(days=1)
+    expected = [gig_at(1.0, pay_amount=Decimal("188.50"), starts_at=starts).pk for _ in range(7)]
+    seen, cursor = [], None
+    while True:
+        page = nearby_gigs(NearbyQuery(HOME.lat, HOME.lng, limit=3, sort=sort, cursor=cursor))
+        seen += ids(page)
+        if not (cursor := page.next_cursor):
+            break
+    assert seen == sorted(expected)
+
+
+@pytest.mark.parametrize(("sort", "key"), [
+    ("distance", [float("nan"), 1]),
+    ("distance", [-4.0, 1]),
+    ("distance", [100.0, 1.5]),
+    ("distance", [True, 1]),
+    ("pay", [-1e300, 100.0, 1]),
+    ("start", [1e300, 100.0, 1]),
+    ("start", [100.0, 1]),
+])
+def test_a_cursor_with_impossible_values_is_a_field_error(sort, key):
+    with pytest.raises(ValidationError) as refused:
+        nearby_gigs(NearbyQuery(HOME.lat, HOME.lng, sort=sort, cursor=encode_cursor(key)))
+    assert "cursor" in refused.value.message_dict
+
+
+def test_a_page_is_one_statement_when_the_first_disc_holds_it(django_assert_num_queries):
+    for _ in range(25):
+        gig_at(0.4)
+    with django_assert_num_queries(1):
+        page = nearby_gigs(NearbyQuery(HOME.lat, HOME.lng, limit=20))
+    assert len(page.results) == 20 and page.next_cursor
+
+
+def test_a_sparse_area_widens_the_disc_and_keeps_what_it_found(django_assert_num_queries):
+    near = [gig_at(0.3 + 0.1 * n).pk for n in range(2)]
+    far = [gig_at(3.0 + 0.2 * n).pk for n in range(3)]
+    with django_assert_num_queries(3):  # 1 km, 2.5 km, 5 km
+        page = nearby_gigs(NearbyQuery(HOME.lat, HOME.lng, limit=4))
+    assert ids(page) == near + far[:2] and page.next_cursor
+
+
+def test_the_feed_reads_open_gigs_through_their_partial_index():
+    """With a city's thousands of open gigs among finished ones, the shortlist comes from the gig_open_r* indexes.
+
+    The statement names the open status itself, so the partial indexes (WHERE status = 'open') apply; SQLite
+    is told the index by name, PostgreSQL chooses it from its statistics.
+    """
+    rng = random.Random(11)
+    template = GigFactory.build(employer=EmployerFactory(), category=TradeFactory(), center=ServiceCenterFactory())
+    gigs = []
+    for n in range(3000):
+        gig = GigFactory.build(employer=template.employer, category=template.category, center=template.center,
+                               code=f"P{n:07d}", latitude=HOME.lat + rng.uniform(-0.2, 0.2),
+                               longitude=HOME.lng + rng.uniform(-0.2, 0.2),
+                               status=GigStatus.OPEN if n % 3 else GigStatus.COMPLETED)
+        gig.refresh_cells()
+        gigs.append(gig)
+    Gig.objects.bulk_create(gigs)
+    query = NearbyQuery(HOME.lat, HOME.lng, trade_ids=[template.category.pk])
+    sql, params = feed_statement(query, LocalPlane.around(HOME), 2.0, None, 21, timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        cursor.execute(("EXPLAIN " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN ") + sql, params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "gig_open_r9" in plan, plan
