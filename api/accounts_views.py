@@ -100,7 +100,6 @@ FIELD_ERRORS = OpenApiResponse(
 UNAUTHENTICATED = OpenApiResponse(DetailSerializer, description="No credentials, or an invalid, expired or "
                                                                 "revoked token.")
 FORBIDDEN = OpenApiResponse(DetailSerializer, description="Not allowed for this role.")
-NO_PROFILE = OpenApiResponse(DetailSerializer, description="The user has no such profile.")
 RATE_LIMITED = OpenApiResponse(RateLimitedSerializer, description="Too many codes for this phone: one a minute, "
                                                                   "ten a day. See Retry-After.")
 LOCKED = OpenApiResponse(AccountLockedSerializer, description="Too many failed logins: the account is locked "
@@ -219,16 +218,13 @@ class MeView(AccountsView):
 
 
 class WorkerProfileView(AccountsView):
-    permission_classes = [IsWorker]
+    permission_classes = [IsWorker]  # which also requires the profile: a worker account without one gets 403
 
     def _profile(self):
-        profile = selectors.worker_profile_for(self.request.user)
-        if profile is None:
-            raise exceptions.NotFound(_("You have no worker profile."))
-        return profile
+        return selectors.worker_profile_for(self.request.user)
 
     @extend_schema(tags=[TAG], operation_id="me_worker_profile", summary="My worker profile",
-                   responses={200: WorkerProfileSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NO_PROFILE})
+                   responses={200: WorkerProfileSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN})
     def get(self, request):
         return Response(WorkerProfileSerializer(self._profile()).data)
 
@@ -237,8 +233,7 @@ class WorkerProfileView(AccountsView):
         description="`trades` replaces the whole list. A new `id_number` is kept only as a hash and a mask and "
                     "puts the real-name status back to pending.",
         request=WorkerProfileSerializer,
-        responses={200: WorkerProfileSerializer, 400: FIELD_ERRORS, 401: UNAUTHENTICATED, 403: FORBIDDEN,
-                   404: NO_PROFILE},
+        responses={200: WorkerProfileSerializer, 400: FIELD_ERRORS, 401: UNAUTHENTICATED, 403: FORBIDDEN},
     )
     def patch(self, request):
         profile = self._profile()
@@ -253,28 +248,21 @@ class WorkerProfileView(AccountsView):
 
 
 class EmployerProfileView(AccountsView):
-    permission_classes = [IsEmployer]
-
-    def _employer(self):
-        employer = selectors.employer_for(self.request.user)
-        if employer is None:
-            raise exceptions.NotFound(_("You have no employer profile."))
-        return employer
+    permission_classes = [IsEmployer]  # which also requires the profile: an employer account without one gets 403
 
     @extend_schema(tags=[TAG], operation_id="me_employer", summary="My employer profile",
-                   responses={200: EmployerSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NO_PROFILE})
+                   responses={200: EmployerSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN})
     def get(self, request):
-        return Response(EmployerSerializer(self._employer()).data)
+        return Response(EmployerSerializer(selectors.employer_for(request.user)).data)
 
     @extend_schema(
         tags=[TAG], operation_id="me_employer_update", summary="Edit my employer profile",
         description="Changing the name, kind or credit code of a verified employer sends it back for review.",
         request=EmployerSerializer,
-        responses={200: EmployerSerializer, 400: FIELD_ERRORS, 401: UNAUTHENTICATED, 403: FORBIDDEN,
-                   404: NO_PROFILE},
+        responses={200: EmployerSerializer, 400: FIELD_ERRORS, 401: UNAUTHENTICATED, 403: FORBIDDEN},
     )
     def patch(self, request):
-        employer = self._employer()
+        employer = selectors.employer_for(request.user)
         serializer = EmployerSerializer(employer, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         employer = job_services.update_employer(employer, **serializer.validated_data)
