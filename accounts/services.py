@@ -47,7 +47,7 @@ DEFAULTS = {
 SIGNUP_ROLES = (Role.WORKER, Role.EMPLOYER)
 CODE_DIGITS = 6
 DAY = timedelta(days=1)
-# Rows older than this no longer count towards any limit and are deleted as new codes are made.
+# Codes older than this no longer count towards any limit; the scheduler deletes them (prune_sign_in_records).
 SMS_CODE_RETENTION = timedelta(days=2)
 # last_used_at is written at most this often per token, not on every request.
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
@@ -147,7 +147,6 @@ def request_sms_code(*, phone: str, purpose: str, now: datetime | None = None) -
             phone=phone, purpose=purpose, code_hash=hash_sms_code(phone, purpose, code), sent=text is not None,
             created_at=now, expires_at=now + timedelta(seconds=setting("SMS_CODE_TTL_SECONDS")),
         )
-        SmsCode.objects.filter(phone=phone, created_at__lt=now - SMS_CODE_RETENTION).delete()
     if text is not None:
         try:
             send_sms(phone, text)
@@ -156,6 +155,19 @@ def request_sms_code(*, phone: str, purpose: str, now: datetime | None = None) -
             SmsCode.objects.filter(pk=row.pk).delete()
             raise SmsDeliveryFailed from error
     return CodeRequest(expires_at=row.expires_at, resend_after=int(interval.total_seconds()))
+
+
+def prune_sign_in_records(now: datetime) -> int:
+    """Delete what no rule reads any more: codes past the retention, and throttles with nothing to hold.
+
+    A scheduler duty; both tables would otherwise keep a row for every number ever typed in, forever.
+    A throttle goes once its lock is over and it has not been touched for a day (its failure window
+    is minutes long); the next request for that phone makes a fresh one.
+    """
+    codes, _by_model = SmsCode.objects.filter(created_at__lt=now - SMS_CODE_RETENTION).delete()
+    throttles, _by_model = (AuthThrottle.objects.filter(updated_at__lt=now - DAY)
+                            .exclude(locked_until__gt=now).delete())
+    return codes + throttles
 
 
 def _check_code(phone: str, purpose: str, code: str, now: datetime) -> SmsCode | None:

@@ -3,6 +3,8 @@
 Thin views: the rules are in accounts.services and accounts.selectors.
 """
 
+import math
+
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.utils.translation import gettext_lazy as _
@@ -35,11 +37,15 @@ from .accounts_serializers import (
     WorkerProfileSerializer,
 )
 from .permissions import IsEmployer, IsWorker
+from .throttles import SmsCodesPerAddress
 
 TAG = "accounts"
 
 
 # --- Errors -------------------------------------------------------------------------------------
+FROM_ADDRESS = _("Too many codes were asked for from this network. Try again in %(minutes)s minutes.")
+
+
 class TooManyCodes(exceptions.APIException):
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
     default_code = "sms_rate_limited"
@@ -71,6 +77,9 @@ class AccountsView(APIView):
     """Turns the account services' exceptions into answers."""
 
     def handle_exception(self, exc):
+        if isinstance(exc, exceptions.Throttled):
+            exc = TooManyCodes(SmsRateLimited(FROM_ADDRESS % {"minutes": max(1, math.ceil((exc.wait or 0) / 60))},
+                                              exc.wait or 0))
         if isinstance(exc, SmsRateLimited):
             exc = TooManyCodes(exc)
         elif isinstance(exc, AccountLocked):
@@ -120,6 +129,8 @@ def _start_session(request, user, wanted: bool) -> None:
 
 # --- Anonymous endpoints ------------------------------------------------------------------------
 class SmsCodeView(AnonymousAccountsView):
+    throttle_classes = [SmsCodesPerAddress]
+
     @extend_schema(
         tags=[TAG], operation_id="auth_sms_code", request=SmsCodeRequestSerializer,
         summary="Text a one-time code to a phone",

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import services as account_services
+
 from . import matching, services
 from .models import ScheduledDuty
 
@@ -34,6 +36,7 @@ DUTIES = (
     Duty("clear_strikes", dt.timedelta(hours=1), services.clear_strikes),
     Duty("send_reminders", dt.timedelta(minutes=1), services.send_reminders),
     Duty("advance_matching", dt.timedelta(seconds=10), matching.advance_matching),
+    Duty("prune_sign_in_records", dt.timedelta(hours=6), account_services.prune_sign_in_records),
 )
 
 

@@ -1,6 +1,8 @@
 import pytest
+from django.core.cache.backends.locmem import LocMemCache
 from django.utils import translation
 
+from api.throttles import SmsCodesPerAddress
 from tests.factories import ServiceCenterFactory, TradeFactory
 
 
@@ -21,3 +23,11 @@ def center(db):
 @pytest.fixture
 def trade(db):
     return TradeFactory()
+
+
+@pytest.fixture(autouse=True)
+def fresh_address_limits(monkeypatch):
+    """Each test counts its own requests per network address: the shared cache would outlive it."""
+    counts = LocMemCache("tests-address-limits", {})
+    counts.clear()
+    monkeypatch.setattr(SmsCodesPerAddress, "cache", counts)

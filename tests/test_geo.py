@@ -9,7 +9,15 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from tests.factories import WANGYI, GigFactory, ServiceCenterFactory
-from zero_gig.geo import H3_RESOLUTIONS, LocalPlane, Point, covering_cells, distance_km, validate_point
+from zero_gig.geo import (
+    H3_RESOLUTIONS,
+    LocalPlane,
+    Point,
+    covering_cells,
+    distance_km,
+    distances_km,
+    validate_point,
+)
 
 
 @pytest.mark.parametrize(
@@ -95,3 +103,9 @@ def test_the_database_computes_the_local_plane_as_python_does():
         cursor.execute(f"SELECT {expression} FROM jobs_gig WHERE id = %s", [*params, gig.pk])
         (in_database,) = cursor.fetchone()
     assert in_database == pytest.approx(plane.squared_metres(gig.point), rel=1e-12)
+
+
+def test_distances_from_one_point_are_the_exact_distances():
+    origin = Point(*WANGYI)
+    points = [Point(35.3986, 109.1169), Point(34.9089, 108.9805), origin]
+    assert distances_km(origin, points) == [distance_km(origin, p) for p in points]

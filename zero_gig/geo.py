@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from geopy.distance import geodesic
+from geopy.point import Point as GeopyPoint
 
 # Coarse cells for wide searches, fine cells for a neighbourhood.
 H3_RESOLUTIONS = (5, 7, 9)
@@ -76,6 +77,12 @@ _GEODESIC = geodesic(ellipsoid="WGS-84")
 def distance_km(a: Point, b: Point) -> float:
     """Exact (ellipsoidal) distance in kilometres."""
     return _GEODESIC.measure((a.lat, a.lng), (b.lat, b.lng))
+
+
+def distances_km(origin: Point, points: list[Point]) -> list[float]:
+    """Exact distances from one point to each of several, the origin parsed once."""
+    start = GeopyPoint(origin.lat, origin.lng)
+    return [_GEODESIC.measure(start, (p.lat, p.lng)) for p in points]
 
 
 def covering_cells(center: Point, radius_km: float) -> tuple[int, list[str]]:

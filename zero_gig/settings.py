@@ -158,6 +158,9 @@ SMS_CODE_TTL_SECONDS = 300  # a code works for 5 minutes,
 SMS_CODE_MIN_INTERVAL_SECONDS = 60  # one code per phone per minute,
 SMS_CODE_DAILY_LIMIT = 10  # at most 10 per phone in 24 hours,
 SMS_CODE_MAX_ATTEMPTS = 5  # and allows 5 wrong tries.
+# Codes asked from one network address (any phones) in an hour: stops SMS pumping across many numbers while a
+# center's shared Wi-Fi still serves a queue of walk-ins. Counted in the cache (Redis when REDIS_URL is set).
+SMS_CODES_PER_ADDRESS_PER_HOUR = int(os.environ.get("SMS_CODES_PER_ADDRESS_PER_HOUR", "60"))
 LOGIN_MAX_FAILURES = 5  # this many failed logins for a phone
 LOGIN_FAILURE_WINDOW_SECONDS = 900  # within 15 minutes
 LOGIN_LOCKOUT_SECONDS = 900  # lock it for 15 minutes.
@@ -206,6 +209,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    # A caller is its REMOTE_ADDR: uvicorn has already put the client from X-Forwarded-For there when the
+    # request came through a trusted proxy (FORWARDED_ALLOW_IPS); the header itself is anyone's to write.
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "zero-gig API",

@@ -201,13 +201,6 @@ def test_a_malformed_code_is_named(api, code):
     assert response.json()["code"]
 
 
-def test_old_codes_are_cleaned_up(api, clock):
-    ask(api)
-    clock.advance(days=3)
-    ask(api)
-    assert SmsCode.objects.filter(phone=PHONE).count() == 1
-
-
 # --- Concurrency ----------------------------------------------------------------------------------
 @pytest.mark.django_db(transaction=True)
 def test_five_requests_at_once_for_one_phone_make_exactly_one_code(outbox):
@@ -232,3 +225,23 @@ def test_five_requests_at_once_for_one_phone_make_exactly_one_code(outbox):
     assert sorted(outcomes) == ["SmsRateLimited"] * 4 + ["sent"]
     assert SmsCode.objects.filter(phone=PHONE).count() == 1
     assert len(outbox) == 1
+
+
+# --- Many phones from one network ----------------------------------------------------------------
+def test_one_network_asking_codes_for_many_phones_is_stopped_whatever_it_claims(api, outbox, settings):
+    """SMS pumping: one address asks a code for each of many numbers; the per-phone limits cannot see it."""
+    settings.SMS_CODES_PER_ADDRESS_PER_HOUR = 3
+    pump = {"REMOTE_ADDR": "203.0.113.7"}
+    for n in range(3):
+        assert api.post("/api/auth/sms-code/", {"phone": f"1390000000{n}", "purpose": "signup"},
+                        format="json", **pump).status_code == 202
+    refused = api.post("/api/auth/sms-code/", {"phone": "13900000009", "purpose": "signup"}, format="json",
+                       HTTP_X_FORWARDED_FOR="198.51.100.1", **pump)
+    assert refused.status_code == 429
+    body = refused.json()
+    assert body["code"] == "sms_rate_limited" and "this network" in body["detail"]
+    assert 3000 < body["retry_after"] <= 3600 and int(refused["Retry-After"]) == body["retry_after"]
+    assert len(outbox) == 3 and not SmsCode.objects.filter(phone="13900000009").exists()
+    elsewhere = api.post("/api/auth/sms-code/", {"phone": "13900000009", "purpose": "signup"}, format="json",
+                         REMOTE_ADDR="203.0.113.8")
+    assert elsewhere.status_code == 202
