@@ -198,8 +198,9 @@ def decode_cursor(cursor: str, sort: str) -> list:
         raise ValidationError({"cursor": _("The cursor is not valid; start again without it.")}) from None
 
 
-# The first disc of a nearest-first search: small for all trades (dense), wider for some (sparser).
-NEAREST_FIRST_START_KM = {False: 1.0, True: 2.0}
+# The first disc of a nearest-first search: small for all trades (dense), wider for some (sparser). Tuned on
+# the benchmark's city (docs/benchmarks.md): a disc too small costs a second statement, one too big reads more.
+NEAREST_FIRST_START_KM = {False: 1.0, True: 1.5}
 
 
 def nearby_gigs(query: NearbyQuery, now: dt.datetime | None = None) -> NearbyPage:
