@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg.pq import Format
 
 from accounts.models import Role
 from workers.models import WorkerProfile
@@ -249,6 +250,8 @@ def _feed_rows(query: NearbyQuery, plane: LocalPlane, reach_km: float, after: li
                now: dt.datetime) -> list[FeedGig]:
     """The first `count` matching open gigs within `reach_km` after the cursor, in page order."""
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.cursor.format = Format.BINARY  # rows in psycopg's binary format: no text to parse
         cursor.execute(*feed_statement(query, plane, reach_km, after, count, now))
         rows = cursor.fetchall()
     converters = _feed_converters(connection.vendor)

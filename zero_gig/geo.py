@@ -8,6 +8,7 @@ the exact distance of what is left.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -85,7 +86,7 @@ def distances_km(origin: Point, points: list[Point]) -> list[float]:
     return [_GEODESIC.measure(start, (p.lat, p.lng)) for p in points]
 
 
-def covering_cells(center: Point, radius_km: float) -> tuple[int, list[str]]:
+def covering_cells(center: Point, radius_km: float) -> tuple[int, tuple[str, ...]]:
     """Cells at one stored resolution that together cover the disc of `radius_km` around `center`.
 
     Picks the finest resolution that needs a modest number of cells, so that the
@@ -97,9 +98,14 @@ def covering_cells(center: Point, radius_km: float) -> tuple[int, list[str]]:
         # distorted up to ~15% across a resolution); one more ring covers the centre cell itself.
         k = math.ceil(radius_km / (math.sqrt(3) * edge / 1.15)) + 1
         if 3 * k * (k + 1) + 1 <= 400 or res == H3_RESOLUTIONS[0]:
-            origin = h3.latlng_to_cell(center.lat, center.lng, res)
-            return res, list(h3.grid_disk(origin, k))
+            return res, _disk(h3.latlng_to_cell(center.lat, center.lng, res), k)
     raise AssertionError("unreachable")
+
+
+@functools.lru_cache(maxsize=4096)
+def _disk(origin: str, k: int) -> tuple[str, ...]:
+    """The cells within k steps of a cell: the same for every search that starts in that cell."""
+    return tuple(h3.grid_disk(origin, k))
 
 
 def h3_field(res: int) -> str:
