@@ -111,8 +111,7 @@ def candidates_for(gig: Gig, radius_km: float, now: dt.datetime, include_favouri
             .values_list("pk", "latitude", "longitude", "current_latitude", "current_longitude", "current_at",
                          "availability", "real_name_status", "completed", "no_shows", "late_cancels"))
     favourites = set(FavouriteWorker.objects.filter(employer_id=gig.employer_id).values_list("worker_id", flat=True))
-    years = dict(WorkerTrade.objects.filter(category_id=gig.category_id).values_list("worker_id", "years_experience"))
-    found = []
+    within = []
     for (pk, lat, lng, cur_lat, cur_lng, cur_at, availability, real_name, completed, no_shows,
          late_cancels) in rows:
         if not available_for(availability, gig.starts_at, now):
@@ -123,9 +122,12 @@ def candidates_for(gig: Gig, radius_km: float, now: dt.datetime, include_favouri
         favourite = pk in favourites
         if km > radius_km and not (favourite and km <= include_favourites_within):
             continue
-        found.append(Candidate(pk, km, years.get(pk, 0), real_name == RealNameStatus.VERIFIED, favourite,
-                               completed, no_shows, late_cancels))
-    return found
+        within.append((pk, km, real_name == RealNameStatus.VERIFIED, favourite, completed, no_shows, late_cancels))
+    # Experience of just these workers, not of everyone in the trade across the city.
+    years = dict(WorkerTrade.objects.filter(category_id=gig.category_id, worker_id__in=[row[0] for row in within])
+                 .values_list("worker_id", "years_experience"))
+    return [Candidate(pk, km, years.get(pk, 0), verified, favourite, completed, no_shows, late_cancels)
+            for pk, km, verified, favourite, completed, no_shows, late_cancels in within]
 
 
 # --- Waves ------------------------------------------------------------------------------------
