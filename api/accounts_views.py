@@ -109,8 +109,9 @@ FIELD_ERRORS = OpenApiResponse(
 UNAUTHENTICATED = OpenApiResponse(DetailSerializer, description="No credentials, or an invalid, expired or "
                                                                 "revoked token.")
 FORBIDDEN = OpenApiResponse(DetailSerializer, description="Not allowed for this role.")
-RATE_LIMITED = OpenApiResponse(RateLimitedSerializer, description="Too many codes for this phone: one a minute, "
-                                                                  "ten a day. See Retry-After.")
+RATE_LIMITED = OpenApiResponse(RateLimitedSerializer, description="Too many codes for this phone (one a minute, "
+                                                                  "ten a day) or from this network address "
+                                                                  "(SMS_CODES_PER_ADDRESS_PER_HOUR). See Retry-After.")
 LOCKED = OpenApiResponse(AccountLockedSerializer, description="Too many failed logins: the account is locked "
                                                               "until `locked_until`, whatever the password.")
 
