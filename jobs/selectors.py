@@ -341,17 +341,21 @@ def _after_sql(sort: str, key: list, params: list) -> str:
 
 @functools.cache
 def _feed_converters(vendor: str) -> tuple[tuple, ...]:
-    """Django's own converters for each feed column (SQLite returns times as text and amounts as floats).
+    """(position, column, Django's converters) of each feed column that has any: SQLite returns times as
+    text and amounts as floats; PostgreSQL's values need none.
 
     Built once per database engine: they depend on the engine and the settings, not on the connection.
     """
     converters = []
+    position = 1  # after the plane distance
     for alias, model, names in _FEED_TABLES:
         for name in names:
             model_field = model._meta.get_field(name)
             column = model_field.get_col(alias)
-            converters.append((column, tuple(connection.ops.get_db_converters(column)
-                                             + model_field.get_db_converters(connection))))
+            functions = tuple(connection.ops.get_db_converters(column) + model_field.get_db_converters(connection))
+            if functions:
+                converters.append((position, column, functions))
+            position += 1
     return tuple(converters)
 
 
@@ -360,17 +364,16 @@ _CARDS = tuple((name, card, len(fields(card)))
 
 
 def _feed_gig(row, converters: tuple[tuple, ...]) -> FeedGig:
-    values = []
-    for value, (column, functions) in zip(row[1:], converters, strict=True):
+    values = list(row)
+    for position, column, functions in converters:
         for function in functions:
-            value = function(value, column, connection)
-        values.append(value)
-    at = len(_FEED_GIG_COLUMNS)
+            values[position] = function(values[position], column, connection)
+    at = 1 + len(_FEED_GIG_COLUMNS)
     cards = {}
     for name, card, size in _CARDS:
         cards[name] = card(*values[at: at + size])
         at += size
-    return FeedGig(*values[: len(_FEED_GIG_COLUMNS)], **cards, plane_m2=row[0])
+    return FeedGig(*values[1: 1 + len(_FEED_GIG_COLUMNS)], **cards, plane_m2=values[0])
 
 
 def full_scan_nearby_ids(query: NearbyQuery, now: dt.datetime | None = None) -> list[int]:

@@ -190,3 +190,14 @@ def test_the_feed_statement_can_read_open_gigs_through_their_partial_index():
         cursor.execute(("EXPLAIN " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN ") + sql, params)
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "gig_open_r9" in plan, plan
+
+
+def test_feed_cards_carry_the_gig_as_stored_with_its_types():
+    gig = gig_at(1.0, pay_amount=Decimal("188.50"))
+    (card, _km), = nearby_gigs(NearbyQuery(HOME.lat, HOME.lng)).results
+    assert (card.id, card.code, card.title, card.pay_amount, card.starts_at, card.ends_at, card.slots_left) == (
+        gig.pk, gig.code, gig.title, Decimal("188.50"), gig.starts_at, gig.ends_at, gig.headcount)
+    assert isinstance(card.pay_amount, Decimal) and card.starts_at.tzinfo is not None
+    assert (card.category.code, card.center.name, card.center.is_demo, card.employer.name) == (
+        gig.category.code, gig.center.name, gig.center.is_demo, gig.employer.name)
+    assert isinstance(card.center.is_demo, bool)
