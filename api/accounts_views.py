@@ -37,13 +37,21 @@ from .accounts_serializers import (
     WorkerProfileSerializer,
 )
 from .permissions import IsEmployer, IsWorker
-from .throttles import SmsCodesPerAddress
+from .throttles import LoginsPerAddress, PerAddressLimit, SmsCodesPerAddress
 
 TAG = "accounts"
 
 
 # --- Errors -------------------------------------------------------------------------------------
-FROM_ADDRESS = _("Too many codes were asked for from this network. Try again in %(minutes)s minutes.")
+class TooManyFromAddress(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "address_rate_limited"
+
+    def __init__(self, message, wait: float):
+        super().__init__()
+        self.wait = max(1, math.ceil(wait))  # DRF's handler turns it into Retry-After
+        self.detail = {"detail": str(message) % {"minutes": math.ceil(self.wait / 60)}, "code": self.default_code,
+                       "retry_after": self.wait}
 
 
 class TooManyCodes(exceptions.APIException):
@@ -76,10 +84,11 @@ class SmsUnavailable(exceptions.APIException):
 class AccountsView(APIView):
     """Turns the account services' exceptions into answers."""
 
+    def throttled(self, request, wait):
+        limit = next(throttle for throttle in self.get_throttles() if isinstance(throttle, PerAddressLimit))
+        raise TooManyFromAddress(limit.message, wait or 0)
+
     def handle_exception(self, exc):
-        if isinstance(exc, exceptions.Throttled):
-            exc = TooManyCodes(SmsRateLimited(FROM_ADDRESS % {"minutes": max(1, math.ceil((exc.wait or 0) / 60))},
-                                              exc.wait or 0))
         if isinstance(exc, SmsRateLimited):
             exc = TooManyCodes(exc)
         elif isinstance(exc, AccountLocked):
@@ -112,6 +121,8 @@ FORBIDDEN = OpenApiResponse(DetailSerializer, description="Not allowed for this 
 RATE_LIMITED = OpenApiResponse(RateLimitedSerializer, description="Too many codes for this phone (one a minute, "
                                                                   "ten a day) or from this network address "
                                                                   "(SMS_CODES_PER_ADDRESS_PER_HOUR). See Retry-After.")
+FROM_ADDRESS = OpenApiResponse(RateLimitedSerializer, description="Too many attempts from this network address "
+                                                                  "(LOGINS_PER_ADDRESS_PER_HOUR). See Retry-After.")
 LOCKED = OpenApiResponse(AccountLockedSerializer, description="Too many failed logins: the account is locked "
                                                               "until `locked_until`, whatever the password.")
 
@@ -171,13 +182,15 @@ class SignupView(AnonymousAccountsView):
 
 
 class LoginView(AnonymousAccountsView):
+    throttle_classes = [LoginsPerAddress]
+
     @extend_schema(
         tags=[TAG], operation_id="auth_login", request=LoginSerializer,
         summary="Log in with a password or a login code",
         description="Answers with a new API token and, unless `session` is false, also starts a web session. "
                     "An unknown phone gets the same error as a wrong password; too many failures lock the phone "
-                    "for a while (403).",
-        responses={200: AuthResultSerializer, 400: FIELD_ERRORS, 403: LOCKED},
+                    "for a while (403), and too many attempts from one network address answer 429.",
+        responses={200: AuthResultSerializer, 400: FIELD_ERRORS, 403: LOCKED, 429: FROM_ADDRESS},
     )
     def post(self, request):
         serializer = LoginSerializer(data=request.data)

@@ -2,7 +2,7 @@ import pytest
 from django.core.cache.backends.locmem import LocMemCache
 from django.utils import translation
 
-from api.throttles import SmsCodesPerAddress
+from api.throttles import PerAddressLimit
 from tests.factories import ServiceCenterFactory, TradeFactory
 
 
@@ -30,4 +30,4 @@ def fresh_address_limits(monkeypatch):
     """Each test counts its own requests per network address: the shared cache would outlive it."""
     counts = LocMemCache("tests-address-limits", {})
     counts.clear()
-    monkeypatch.setattr(SmsCodesPerAddress, "cache", counts)
+    monkeypatch.setattr(PerAddressLimit, "cache", counts)

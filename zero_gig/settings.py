@@ -161,6 +161,8 @@ SMS_CODE_MAX_ATTEMPTS = 5  # and allows 5 wrong tries.
 # Codes asked from one network address (any phones) in an hour: stops SMS pumping across many numbers while a
 # center's shared Wi-Fi still serves a queue of walk-ins. Counted in the cache (Redis when REDIS_URL is set).
 SMS_CODES_PER_ADDRESS_PER_HOUR = int(os.environ.get("SMS_CODES_PER_ADDRESS_PER_HOUR", "60"))
+# Login attempts from one address in an hour, whatever the numbers (each phone also locks after 5 failures).
+LOGINS_PER_ADDRESS_PER_HOUR = int(os.environ.get("LOGINS_PER_ADDRESS_PER_HOUR", "120"))
 LOGIN_MAX_FAILURES = 5  # this many failed logins for a phone
 LOGIN_FAILURE_WINDOW_SECONDS = 900  # within 15 minutes
 LOGIN_LOCKOUT_SECONDS = 900  # lock it for 15 minutes.

@@ -213,3 +213,23 @@ def test_no_reset_code_is_sent_to_an_unknown_phone(api, ask_code, outbox):
     assert ask_code("13900000000", "reset_password") is None
     assert outbox == []
     assert "code" in reset(api, "123456", phone="13900000000").json()
+
+
+# --- Many phones from one network ------------------------------------------------------------------
+def test_one_network_trying_passwords_on_many_phones_is_stopped_before_any_lockout(api, worker, settings):
+    """Credential stuffing: each phone sees one failure, far below its lockout; the address sees them all."""
+    settings.LOGINS_PER_ADDRESS_PER_HOUR = 3
+
+    def login_from(address, phone, password, **headers):
+        return api.post("/api/auth/login/", {"phone": phone, "password": password}, format="json",
+                        REMOTE_ADDR=address, **headers)
+
+    for n in range(3):
+        assert login_from("203.0.113.9", f"1390000000{n}", WRONG).status_code == 400
+    refused = login_from("203.0.113.9", PHONE, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.2")
+    assert refused.status_code == 429
+    body = refused.json()
+    assert body["code"] == "address_rate_limited" and "sign-in attempts from this network" in body["detail"]
+    assert 3000 < body["retry_after"] <= 3600 and int(refused["Retry-After"]) == body["retry_after"]
+    assert not ApiToken.objects.filter(user=worker.user).exists()
+    assert login_from("203.0.113.10", PHONE, PASSWORD).status_code == 200

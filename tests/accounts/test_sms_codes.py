@@ -239,7 +239,7 @@ def test_one_network_asking_codes_for_many_phones_is_stopped_whatever_it_claims(
                        HTTP_X_FORWARDED_FOR="198.51.100.1", **pump)
     assert refused.status_code == 429
     body = refused.json()
-    assert body["code"] == "sms_rate_limited" and "this network" in body["detail"]
+    assert body["code"] == "address_rate_limited" and "this network" in body["detail"]
     assert 3000 < body["retry_after"] <= 3600 and int(refused["Retry-After"]) == body["retry_after"]
     assert len(outbox) == 3 and not SmsCode.objects.filter(phone="13900000009").exists()
     elsewhere = api.post("/api/auth/sms-code/", {"phone": "13900000009", "purpose": "signup"}, format="json",
