@@ -40,6 +40,11 @@ async def connect(path: str, user=None, origin: str | None = None):
         headers.append((b"origin", origin.encode()))
     socket = WebsocketCommunicator(application, path, headers=headers)
     connected, code = await socket.connect()
+    if not connected:
+        # As a server does after a refused handshake: report the disconnect, so the consumer ends now
+        # instead of being cancelled with the event loop (which could hang the Redis layer's receive).
+        await socket.send_input({"type": "websocket.disconnect", "code": code})
+        await socket.wait()
     return socket, connected, code
 
 
