@@ -163,7 +163,7 @@ def render(results: dict) -> str:
     if "big" in two and two["sizes"]:
         small, big = two["sizes"][-1], two["big"]
         out += ["Wave size, through the API with the same sockets open (the push is one `group_send` per offer, "
-                "awaited one after another inside the request):", "",
+                "up to 32 in flight at once, inside the request):", "",
                 "| first wave | gigs | offers got / expected | POST p50 / p99 ms "
                 "| offer from request start p50 / p99 ms | last offer of a gig p50 ms |",
                 "|---:|---:|---:|---:|---:|---:|"]
