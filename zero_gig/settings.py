@@ -133,8 +133,11 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # channels_redis blocks 5 s waiting for messages: the socket timeout must be longer, or idle
             # consumers die; a bigger pool survives bursts of disconnects.
+            # capacity: every socket of a process receives through one Redis key per process, and a message
+            # sent while it holds `capacity` is dropped; a wave of offers (300 at once for a 100-worker gig)
+            # must fit with room to spare. Offers are stored first, so a drop only delays them.
             "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15, "max_connections": 1000}],
-                       "prefix": os.environ.get("CHANNEL_PREFIX", "zero_gig")},
+                       "prefix": os.environ.get("CHANNEL_PREFIX", "zero_gig"), "capacity": 5000},
         }
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

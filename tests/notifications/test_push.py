@@ -2,7 +2,11 @@
 
 import asyncio
 import random
+import uuid
 
+import pytest
+from channels.layers import get_channel_layer
+from django.conf import settings
 from django.utils import timezone
 
 from notifications import services
@@ -56,3 +60,20 @@ def test_a_failing_send_is_logged_and_the_others_still_go_out(monkeypatch, caplo
     services.push([(f"user.{n}", offer(n, n)) for n in range(10)])
     assert sorted(layer.received) == sorted(f"user.{n}" for n in range(10) if n != 3)
     assert "replay from the inbox" in caplog.text
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis (REDIS_URL)")
+async def test_a_wave_of_300_offers_to_sockets_of_one_process_all_arrive():
+    """Every socket of a process receives through one Redis key; a whole wave must fit in it, not just 100."""
+    layer = get_channel_layer()
+    run = uuid.uuid4().hex[:8]
+    channels = [await layer.new_channel() for _ in range(300)]
+    for n, channel in enumerate(channels):
+        await layer.group_add(f"wave-{run}.{n}", channel)
+    try:
+        await services._send_all(layer, [(f"wave-{run}.{n}", offer(n, n)) for n in range(300)])
+        received = [await asyncio.wait_for(layer.receive(channel), 5) for channel in channels]
+    finally:
+        for n, channel in enumerate(channels):
+            await layer.group_discard(f"wave-{run}.{n}", channel)
+    assert [message["frame"]["id"] for message in received] == list(range(300))
