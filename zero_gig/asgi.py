@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -8,6 +9,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zero_gig.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.urls import get_resolver  # noqa: E402
 
 from notifications.auth import OriginCheckedStack  # noqa: E402
 
@@ -19,3 +21,9 @@ application = ProtocolTypeRouter(
         "websocket": OriginCheckedStack(URLRouter(websocket_urlpatterns)),
     }
 )
+
+# Load the URL configuration, and with it every view, now; then keep all that is loaded out of the garbage
+# collector's walks: it lives as long as the process, and a full collection stops the event loop and every
+# socket on it (~90 ms per collection at 1,000 sockets before; docs/benchmarks.md, issue 4).
+get_resolver().url_patterns  # noqa: B018
+gc.freeze()
