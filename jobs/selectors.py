@@ -235,15 +235,45 @@ def nearby_gigs(query: NearbyQuery, now: dt.datetime | None = None) -> NearbyPag
     return page
 
 
-# What the feed reads of each table: (alias, model, columns), in FeedGig's order.
-_FEED_GIG_COLUMNS = tuple(f.name for f in fields(FeedGig) if f.name not in ("category", "center", "employer",
-                                                                              "plane_m2"))
-_FEED_TABLES = (
-    ("g", Gig, _FEED_GIG_COLUMNS),
-    ("t", Gig._meta.get_field("category").related_model, tuple(f.name for f in fields(TradeCard))),
-    ("c", Gig._meta.get_field("center").related_model, tuple(f.name for f in fields(CenterCard))),
-    ("e", Gig._meta.get_field("employer").related_model, tuple(f.name for f in fields(EmployerCard))),
-)
+# The joined tables as FeedGig holds them: its field (also the table's alias in SQL) and the card it fills.
+_FEED_CARDS = (("category", TradeCard), ("center", CenterCard), ("employer", EmployerCard))
+_FEED_GIG_COLUMNS = tuple(f.name for f in fields(FeedGig) if f.name not in {"plane_m2", *dict(_FEED_CARDS)})
+
+
+@dataclass(frozen=True)
+class _FeedLayout:
+    """The fixed parts of the feed's statement and how to read its rows, for one database engine."""
+
+    columns: str  # what the outer SELECT lists after the plane distance, in FeedGig's order
+    joins: str  # the gig, then its trade, center and employer
+    converters: tuple  # (position in the row, column, Django's converters) of each column that needs any
+
+
+@functools.cache
+def _feed_layout(vendor: str) -> _FeedLayout:
+    """Built once per database engine: quoting and converters depend on the engine, not on the connection.
+
+    SQLite returns times as text and amounts as floats (Django's converters make them datetimes and
+    Decimals); PostgreSQL's values need none.
+    """
+    quote = connection.ops.quote_name
+    gig = Gig._meta
+    tables = [("g", Gig, _FEED_GIG_COLUMNS)]
+    joins = [f"{quote(gig.db_table)} g ON g.id = page.id"]
+    for name, card in _FEED_CARDS:
+        model = gig.get_field(name).related_model
+        tables.append((name, model, tuple(f.name for f in fields(card))))
+        joins.append(f"{quote(model._meta.db_table)} {name} ON {name}.id = g.{quote(gig.get_field(name).column)}")
+    columns, converters = [], []
+    for alias, model, names in tables:
+        for name in names:
+            model_field = model._meta.get_field(name)
+            column = model_field.get_col(alias)
+            columns.append(f"{alias}.{quote(model_field.column)}")
+            functions = tuple(connection.ops.get_db_converters(column) + model_field.get_db_converters(connection))
+            if functions:
+                converters.append((len(columns), column, functions))  # row[0] is the plane distance
+    return _FeedLayout(", ".join(columns), " JOIN ".join(joins), tuple(converters))
 
 
 def _feed_rows(query: NearbyQuery, plane: LocalPlane, reach_km: float, after: list | None, count: int,
@@ -254,7 +284,7 @@ def _feed_rows(query: NearbyQuery, plane: LocalPlane, reach_km: float, after: li
             cursor.cursor.format = Format.BINARY  # rows in psycopg's binary format: no text to parse
         cursor.execute(*feed_statement(query, plane, reach_km, after, count, now))
         rows = cursor.fetchall()
-    converters = _feed_converters(connection.vendor)
+    converters = _feed_layout(connection.vendor).converters
     return [_feed_gig(row, converters) for row in rows]
 
 
@@ -291,20 +321,17 @@ def feed_statement(query: NearbyQuery, plane: LocalPlane, reach_km: float, after
         page_where.append(_after_sql(query.sort, after, params))
     params.append(count)
     sort_value = f", {lead} AS sort_value" if lead else ""
-    table = {alias: quote(model._meta.db_table) for alias, model, _columns in _FEED_TABLES}
+    layout = _feed_layout(connection.vendor)
     # SQLite plans without statistics unless someone runs ANALYZE, and would then walk every open gig
     # through the status index; name the feed's index for it. PostgreSQL keeps statistics and needs no hint.
-    shortlist_from = table["g"] + (f" INDEXED BY gig_open_r{res}" if connection.vendor == "sqlite" else "")
-    columns = ", ".join(f"{alias}.{quote(model._meta.get_field(name).column)}"
-                        for alias, model, names in _FEED_TABLES for name in names)
+    shortlist_from = quote(Gig._meta.db_table) + (f" INDEXED BY gig_open_r{res}" if connection.vendor == "sqlite"
+                                                  else "")
     sql = (
-        f"SELECT page.m2, {columns} FROM ("
+        f"SELECT page.m2, {layout.columns} FROM ("
         f"SELECT * FROM (SELECT id, {distance_sql} AS m2{sort_value} FROM {shortlist_from}"
         f" WHERE {' AND '.join(shortlist)})"
         f" shortlist WHERE {' AND '.join(page_where)} ORDER BY {', '.join(order)} LIMIT %s) page"
-        f" JOIN {table['g']} g ON g.id = page.id JOIN {table['t']} t ON t.id = g.category_id"
-        f" JOIN {table['c']} c ON c.id = g.center_id JOIN {table['e']} e ON e.id = g.employer_id"
-        f" ORDER BY {', '.join('page.' + term for term in order)}"
+        f" JOIN {layout.joins} ORDER BY {', '.join('page.' + term for term in order)}"
     )
     return sql, params
 
@@ -339,38 +366,15 @@ def _after_sql(sort: str, key: list, params: list) -> str:
     return sql
 
 
-@functools.cache
-def _feed_converters(vendor: str) -> tuple[tuple, ...]:
-    """(position, column, Django's converters) of each feed column that has any: SQLite returns times as
-    text and amounts as floats; PostgreSQL's values need none.
-
-    Built once per database engine: they depend on the engine and the settings, not on the connection.
-    """
-    converters = []
-    position = 1  # after the plane distance
-    for alias, model, names in _FEED_TABLES:
-        for name in names:
-            model_field = model._meta.get_field(name)
-            column = model_field.get_col(alias)
-            functions = tuple(connection.ops.get_db_converters(column) + model_field.get_db_converters(connection))
-            if functions:
-                converters.append((position, column, functions))
-            position += 1
-    return tuple(converters)
-
-
-_CARDS = tuple((name, card, len(fields(card)))
-               for name, card in (("category", TradeCard), ("center", CenterCard), ("employer", EmployerCard)))
-
-
-def _feed_gig(row, converters: tuple[tuple, ...]) -> FeedGig:
+def _feed_gig(row, converters: tuple) -> FeedGig:
     values = list(row)
     for position, column, functions in converters:
         for function in functions:
             values[position] = function(values[position], column, connection)
     at = 1 + len(_FEED_GIG_COLUMNS)
     cards = {}
-    for name, card, size in _CARDS:
+    for name, card in _FEED_CARDS:
+        size = len(fields(card))
         cards[name] = card(*values[at: at + size])
         at += size
     return FeedGig(*values[1: 1 + len(_FEED_GIG_COLUMNS)], **cards, plane_m2=values[0])
