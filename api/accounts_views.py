@@ -43,25 +43,16 @@ TAG = "accounts"
 
 
 # --- Errors -------------------------------------------------------------------------------------
-class TooManyFromAddress(exceptions.APIException):
+class TooMany(exceptions.APIException):
+    """429: too many codes for a phone (sms_rate_limited) or too many requests from one address
+    (address_rate_limited)."""
+
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    default_code = "address_rate_limited"
 
-    def __init__(self, message, wait: float):
+    def __init__(self, message, retry_after: int, code: str):
         super().__init__()
-        self.wait = max(1, math.ceil(wait))  # DRF's handler turns it into Retry-After
-        self.detail = {"detail": str(message) % {"minutes": math.ceil(self.wait / 60)}, "code": self.default_code,
-                       "retry_after": self.wait}
-
-
-class TooManyCodes(exceptions.APIException):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    default_code = "sms_rate_limited"
-
-    def __init__(self, error: SmsRateLimited):
-        super().__init__()
-        self.wait = error.retry_after  # DRF's handler turns it into Retry-After
-        self.detail = {"detail": str(error.message), "code": self.default_code, "retry_after": error.retry_after}
+        self.wait = retry_after  # DRF's handler turns it into Retry-After
+        self.detail = {"detail": str(message), "code": code, "retry_after": retry_after}
 
 
 class Locked(exceptions.APIException):
@@ -86,11 +77,12 @@ class AccountsView(APIView):
 
     def throttled(self, request, wait):
         limit = next(throttle for throttle in self.get_throttles() if isinstance(throttle, PerAddressLimit))
-        raise TooManyFromAddress(limit.message, wait or 0)
+        retry_after = max(1, math.ceil(wait or 0))
+        raise TooMany(limit.message % {"minutes": math.ceil(retry_after / 60)}, retry_after, "address_rate_limited")
 
     def handle_exception(self, exc):
         if isinstance(exc, SmsRateLimited):
-            exc = TooManyCodes(exc)
+            exc = TooMany(exc.message, exc.retry_after, "sms_rate_limited")
         elif isinstance(exc, AccountLocked):
             exc = Locked(exc)
         elif isinstance(exc, SmsDeliveryFailed):
