@@ -283,6 +283,17 @@ def _frame(index: int) -> dict:
                                 "headcount": 10, "slots_left": 10, "status": "open"}}}
 
 
+async def _collect_batch(arrivals: list, fanout: int, started: float, sent: dict, from_start: list,
+                         per_message: list) -> None:
+    """Wait up to 5 s for a batch's `fanout` arrivals, record their delays, then leave a gap before the next."""
+    deadline = time.perf_counter() + 5
+    while len(arrivals) < fanout and time.perf_counter() < deadline:
+        await asyncio.sleep(0.002)
+    from_start += [at - started for _t, at in arrivals]
+    per_message += [at - sent[t] for t, at in arrivals]
+    await asyncio.sleep(0.05)
+
+
 async def pubsub_floor(redis_url: str, prefix: str, subscribers: int, fanout: int, batches: int) -> dict:
     """Bare Redis pub/sub: one publisher, one subscriber connection per channel; each batch publishes `fanout`
     messages one after another (as the app sends one group message per offer)."""
@@ -314,12 +325,7 @@ async def pubsub_floor(redis_url: str, prefix: str, subscribers: int, fanout: in
                 target = (b * fanout + k) % subscribers
                 sent[target] = time.perf_counter()
                 await client.publish(f"{prefix}.floor.{target}", str(target).encode() + b" " + payload)
-            deadline = time.perf_counter() + 5
-            while len(arrivals) < fanout and time.perf_counter() < deadline:
-                await asyncio.sleep(0.002)
-            from_start += [at - started for _t, at in arrivals]
-            per_message += [at - sent[t] for t, at in arrivals]
-            await asyncio.sleep(0.05)
+            await _collect_batch(arrivals, fanout, started, sent, from_start, per_message)
     finally:
         for task in tasks:
             task.cancel()
@@ -334,8 +340,8 @@ async def pubsub_floor(redis_url: str, prefix: str, subscribers: int, fanout: in
 
 async def channel_layer_floor(redis_url: str, prefix: str, targets: int, idle: int, fanout: int,
                               batches: int, concurrent: bool = False) -> dict:
-    """channels_redis alone: a sender layer group_sends `fanout` offers one after another to per-user groups
-    (what notifications.services._send_all does), or all at once with `concurrent`; a receiver layer has
+    """channels_redis alone: a sender layer group_sends `fanout` offers one after another to per-user groups,
+    or all at once with `concurrent` (as notifications.services._send_all now does); a receiver layer has
     `targets` + `idle` consumers waiting in receive(), as one server process has one per open socket."""
     from channels_redis.core import RedisChannelLayer
 
@@ -367,12 +373,7 @@ async def channel_layer_floor(redis_url: str, prefix: str, targets: int, idle: i
             for target in [] if concurrent else batch:
                 sent[target] = time.perf_counter()
                 await sender.group_send(f"floor.{target}", {"type": "deliver", "frame": _frame(target)})
-            deadline = time.perf_counter() + 5
-            while len(arrivals) < fanout and time.perf_counter() < deadline:
-                await asyncio.sleep(0.002)
-            from_start += [at - started for _t, at in arrivals]
-            per_message += [at - sent[t] for t, at in arrivals]
-            await asyncio.sleep(0.05)
+            await _collect_batch(arrivals, fanout, started, sent, from_start, per_message)
     finally:
         for task in tasks:
             task.cancel()
