@@ -39,6 +39,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check --output-format concise .
 
 bench: $(STAMP)
+	bash bench/setup.sh
 	$(DEV_ENV) $(BIN)/python -m bench $(BENCH_ARGS)
 	$(DEV_ENV) $(BIN)/python -m bench.realtime
 
