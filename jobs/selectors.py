@@ -340,14 +340,19 @@ def _in_list(column: str, values) -> str:
     """`column IN values`: one array parameter on PostgreSQL (a short statement to parse), a list elsewhere.
 
     The array goes in psycopg's binary format (%b): for hundreds of cells that halves the time it takes.
+    A single value is a plain `=`: PostgreSQL's generic plan for a prepared statement cannot know an
+    array's size, and for `category_id = ANY(...)` it leaves the trade out of the index search
+    (measured: 5× slower on the wider discs, which then kept being planned afresh).
     """
+    if len(values) == 1:
+        return f"{column} = %s"
     if connection.vendor == "postgresql":
         return f"{column} = ANY(%b)"
     return f"{column} IN ({', '.join(['%s'] * len(values))})"
 
 
 def _in_params(values) -> list:
-    return [list(values)] if connection.vendor == "postgresql" else list(values)
+    return [list(values)] if connection.vendor == "postgresql" and len(values) > 1 else list(values)
 
 
 def _after_sql(sort: str, key: list, params: list) -> str:
