@@ -20,7 +20,7 @@ HOST = "127.0.0.1"
 
 SEED = 20241125
 # Bump when the generated data changes shape, so old databases are rebuilt instead of reused.
-DATA_VERSION = 3
+DATA_VERSION = 4
 # Open gigs start up to this many days after generation; a database older than the reuse limit is rebuilt
 # so that most of its open gigs are still in the future.
 OPEN_HORIZON_DAYS = 30

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.phones import validate_phone
-from zero_gig.geo import H3_RESOLUTIONS, LocatedModel, h3_field
+from zero_gig.geo import FINEST, LocatedModel, h3_field
 
 from .credit_codes import normalize_credit_code
 
@@ -220,11 +220,14 @@ class Gig(LocatedModel):
         ordering = ("-starts_at",)
         indexes = [
             # The nearby feed (jobs.selectors.feed_statement, which names them for SQLite): open gigs only
-            # (a twentieth of the table), by cell, then trade, carrying what ranking reads, so the shortlist
-            # is read from the index alone. The id is in every SQLite index already; PostgreSQL needs it included.
-            models.Index(fields=[h3_field(res), "category", "starts_at", "latitude", "longitude"], include=["id"],
-                         condition=models.Q(status=GigStatus.OPEN), name=f"gig_open_r{res}")
-            for res in H3_RESOLUTIONS
+            # (a twentieth of the table), carrying what ranking reads, so the shortlist is read from the
+            # index alone. Searched by runs of finest cells (zero_gig.geo.covering_runs): by cell for any
+            # trade, by trade and then cell for chosen trades. The id is in every SQLite index already;
+            # PostgreSQL needs it included.
+            models.Index(fields=[h3_field(FINEST), "starts_at", "category", "latitude", "longitude"],
+                         include=["id"], condition=models.Q(status=GigStatus.OPEN), name="gig_open_cells"),
+            models.Index(fields=["category", h3_field(FINEST), "starts_at", "latitude", "longitude"],
+                         include=["id"], condition=models.Q(status=GigStatus.OPEN), name="gig_open_trade_cells"),
         ]
 
     def __str__(self):

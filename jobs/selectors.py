@@ -19,7 +19,7 @@ from psycopg.pq import Format
 
 from accounts.models import Role
 from workers.models import WorkerProfile
-from zero_gig.geo import LocalPlane, Point, covering_cells, distances_km, h3_field
+from zero_gig.geo import FINEST, LocalPlane, Point, covering_runs, distances_km, h3_field
 
 from . import rules
 from .models import (
@@ -292,18 +292,21 @@ def feed_statement(query: NearbyQuery, plane: LocalPlane, reach_km: float, after
                    now: dt.datetime) -> tuple[str, list]:
     """The nearby feed's one SQL statement and its parameters (tests EXPLAIN it).
 
-    Innermost, the shortlist: open gigs in the covering H3 cells (the `gig_open_r*` indexes) and the
-    filters, with their plane distance. Then the page: within reach, after the cursor, sorted, limited.
+    Innermost, the shortlist: open gigs in the runs of H3 cells that cover the disc (one index descent
+    per run, through `gig_open_cells`, or `gig_open_trade_cells` for chosen trades) and the filters,
+    with their plane distance. Then the page: within reach, after the cursor, sorted, limited.
     Outermost, the trade, center and employer of just those rows.
     """
     quote, ops = connection.ops.quote_name, connection.ops
-    res, cells = covering_cells(Point(plane.lat, plane.lng), reach_km)
+    runs = covering_runs(Point(plane.lat, plane.lng), reach_km)
     lead, descending = SORT_LEAD[query.sort]
     distance_sql, params = plane.sql("latitude", "longitude")
-    # The status is written out, not bound: a planner uses the partial gig_open_r* indexes only when the
+    cover_sql = _cover_sql(runs, params)
+    cell_sql = f"{h3_field(FINEST)} BETWEEN cover.lo AND cover.hi"
+    # The status is written out, not bound: a planner uses the partial gig_open_* indexes only when the
     # statement itself states their condition.
-    shortlist = [f"status = '{GigStatus.OPEN.value}'", "starts_at > %s", _in_list(h3_field(res), cells)]
-    params += [ops.adapt_datetimefield_value(now), *_in_params(cells)]
+    shortlist = [f"status = '{GigStatus.OPEN.value}'", "starts_at > %s"]
+    params.append(ops.adapt_datetimefield_value(now))
     if query.trade_ids:
         shortlist.append(_in_list("category_id", query.trade_ids))
         params += _in_params(query.trade_ids)
@@ -323,17 +326,35 @@ def feed_statement(query: NearbyQuery, plane: LocalPlane, reach_km: float, after
     sort_value = f", {lead} AS sort_value" if lead else ""
     layout = _feed_layout(connection.vendor)
     # SQLite plans without statistics unless someone runs ANALYZE, and would then walk every open gig
-    # through the status index; name the feed's index for it. PostgreSQL keeps statistics and needs no hint.
-    shortlist_from = quote(Gig._meta.db_table) + (f" INDEXED BY gig_open_r{res}" if connection.vendor == "sqlite"
-                                                  else "")
+    # through the status index; name the feed's index for it.
+    # PostgreSQL is made to search each run on its own (LATERAL, and OFFSET 0 so that it is not merged
+    # back into a join): its estimates for open gigs are poor, and it would rather read a whole trade.
+    gigs, where = quote(Gig._meta.db_table), " AND ".join(shortlist)
+    if connection.vendor == "postgresql":
+        read = ", ".join(["id", "latitude", "longitude", *([lead] if lead else [])])
+        source = f"{cover_sql} CROSS JOIN LATERAL (SELECT {read} FROM {gigs} WHERE {cell_sql} AND {where} OFFSET 0) gig"
+    else:
+        index = "gig_open_trade_cells" if query.trade_ids else "gig_open_cells"
+        source = f"{cover_sql} JOIN {gigs} INDEXED BY {index} ON {cell_sql} WHERE {where}"
     sql = (
         f"SELECT page.m2, {layout.columns} FROM ("
-        f"SELECT * FROM (SELECT id, {distance_sql} AS m2{sort_value} FROM {shortlist_from}"
-        f" WHERE {' AND '.join(shortlist)})"
+        f"SELECT * FROM (SELECT id, {distance_sql} AS m2{sort_value} FROM {source})"
         f" shortlist WHERE {' AND '.join(page_where)} ORDER BY {', '.join(order)} LIMIT %s) page"
         f" JOIN {layout.joins} ORDER BY {', '.join('page.' + term for term in order)}"
     )
     return sql, params
+
+
+def _cover_sql(runs: tuple[tuple[str, str], ...], params: list) -> str:
+    """The runs of cells as a table `cover(lo, hi)`: two arrays on PostgreSQL (one statement text for any
+    number of runs, so it is prepared once), a VALUES list on SQLite."""
+    if connection.vendor == "postgresql":
+        params += [[lo for lo, _hi in runs], [hi for _lo, hi in runs]]
+        return "unnest(%b::varchar[], %b::varchar[]) AS cover(lo, hi)"
+    for run in runs:
+        params += run
+    values = ", ".join(["(%s, %s)"] * len(runs))
+    return f"(SELECT column1 AS lo, column2 AS hi FROM (VALUES {values})) cover"
 
 
 def _in_list(column: str, values) -> str:

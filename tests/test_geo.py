@@ -14,6 +14,7 @@ from zero_gig.geo import (
     LocalPlane,
     Point,
     covering_cells,
+    covering_runs,
     distance_km,
     distances_km,
     validate_point,
@@ -79,6 +80,26 @@ def test_covering_cells_contain_every_point_within_the_radius(radius_km):
         lng = center.lng + rng.uniform(-1, 1) * radius_km / 91
         if distance_km(center, Point(lat, lng)) <= radius_km:
             assert h3.latlng_to_cell(lat, lng, res) in cells
+
+
+@pytest.mark.parametrize("radius_km", [0.5, 1.5, 3.75, 12, 50])
+def test_runs_of_cells_hold_exactly_the_fine_cells_of_the_covering_cells(radius_km):
+    """The feed searches runs of res-9 ids: every fine cell of the cover is in one, and nothing else is."""
+    rng = random.Random(radius_km)
+    center = Point(*WANGYI)
+    res, cells = covering_cells(center, radius_km)
+    runs = covering_runs(center, radius_km)
+    assert len(runs) < len(cells) or res < 9  # siblings join into runs
+    assert all(first <= last for first, last in runs) and list(runs) == sorted(runs)
+
+    def in_a_run(cell: str) -> bool:
+        return sum(first <= cell <= last for first, last in runs) == 1
+
+    for _ in range(3000):
+        lat = center.lat + rng.uniform(-2, 2) * radius_km / 111
+        lng = center.lng + rng.uniform(-2, 2) * radius_km / 91
+        fine = h3.latlng_to_cell(lat, lng, 9)
+        assert in_a_run(fine) == (h3.cell_to_parent(fine, res) in cells), (lat, lng)
 
 
 @pytest.mark.parametrize(("radius_km", "tolerance_m"), [(1, 0.001), (5, 0.001), (12, 0.005), (50, 0.3)])

@@ -108,6 +108,62 @@ def _disk(origin: str, k: int) -> tuple[str, ...]:
     return tuple(h3.grid_disk(origin, k))
 
 
+# The finest stored resolution: every coarser cell is a run of consecutive ids at this one.
+FINEST = H3_RESOLUTIONS[-1]
+
+
+def covering_runs(center: Point, radius_km: float) -> tuple[tuple[str, str], ...]:
+    """The disc's covering cells as runs of consecutive cell ids at the finest resolution, (first, last).
+
+    An H3 id holds one 3-bit digit per resolution, so the descendants of a cell at a finer resolution
+    are the ids between its first and its last descendant, and siblings follow one another. A disc's
+    ~130 cells make ~25 runs: an index searches each run with one descent instead of each cell.
+    The ids are the stored hexadecimal strings, all 15 characters long, so text order is number order.
+    """
+    res, cells = covering_cells(center, radius_km)
+    return _runs(cells, res)
+
+
+_DIGIT_BITS = 3
+_RES_SHIFT = 52
+
+
+def _digit_shift(res: int) -> int:
+    return _DIGIT_BITS * (15 - res)
+
+
+@functools.lru_cache(maxsize=4096)
+def _runs(cells: tuple[str, ...], res: int) -> tuple[tuple[str, str], ...]:
+    spans = sorted(_descendant_span(h3.str_to_int(cell), res) for cell in cells)
+    merged: list[list[int]] = []
+    for first, last in spans:
+        if merged and _next_cell(merged[-1][1]) == first:
+            merged[-1][1] = last
+        else:
+            merged.append([first, last])
+    return tuple((h3.int_to_str(first), h3.int_to_str(last)) for first, last in merged)
+
+
+def _descendant_span(cell: int, res: int) -> tuple[int, int]:
+    """A cell's first and last descendant at the finest resolution: its finer digits all 0, then all 6."""
+    first = (cell & ~(0xF << _RES_SHIFT)) | (FINEST << _RES_SHIFT)
+    last = first
+    for r in range(res + 1, FINEST + 1):
+        first &= ~(7 << _digit_shift(r))
+        last = (last & ~(7 << _digit_shift(r))) | (6 << _digit_shift(r))
+    return first, last
+
+
+def _next_cell(cell: int) -> int | None:
+    """The id of the next cell at the finest resolution (digits run 0–6), None past the base cell's last."""
+    for r in range(FINEST, 0, -1):
+        digit = (cell >> _digit_shift(r)) & 7
+        if digit < 6:
+            return cell + (1 << _digit_shift(r))
+        cell &= ~(7 << _digit_shift(r))
+    return None
+
+
 def h3_field(res: int) -> str:
     return f"h3_r{res}"
 

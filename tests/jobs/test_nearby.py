@@ -177,26 +177,30 @@ def scattered_gigs(count: int, trades: int = 1) -> None:
     Gig.objects.bulk_create(gigs)
 
 
-def test_the_feed_statement_can_read_open_gigs_through_their_partial_index():
-    """The statement names the open status itself, so the gig_open_r* indexes (WHERE status = 'open') apply.
+@pytest.mark.parametrize(("trades", "index"), [(False, "gig_open_cells"), (True, "gig_open_trade_cells")])
+def test_the_feed_statement_searches_runs_of_cells_in_the_partial_index(trades, index):
+    """The statement names the open status itself, so the gig_open_* indexes (WHERE status = 'open') apply,
+    and each run of cells is a range search in it.
 
     SQLite is told the index by name (and fails if it cannot use it). PostgreSQL picks by its statistics, so
     here it is left no other index on the status: whether it takes the feed's index then shows that it may.
     """
-    scattered_gigs(3000)
-    sql, params = feed_statement(NearbyQuery(HOME.lat, HOME.lng), LocalPlane.around(HOME), 1.0, None, 21,
-                                 timezone.now())
+    scattered_gigs(3000, trades=4)
+    trade_ids = [Gig.objects.values_list("category_id", flat=True).first()] if trades else None
+    sql, params = feed_statement(NearbyQuery(HOME.lat, HOME.lng, trade_ids=trade_ids), LocalPlane.around(HOME),
+                                 1.0, None, 21, timezone.now())
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
         if connection.vendor == "postgresql":  # the test's transaction rolls this back
             cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'jobs_gig' "
                            "AND indexname LIKE 'jobs_gig_status%'")
-            for (index,) in cursor.fetchall():
-                cursor.execute(f'DROP INDEX "{index}"')
+            for (index_name,) in cursor.fetchall():
+                cursor.execute(f'DROP INDEX "{index_name}"')
             cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(("EXPLAIN " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN ") + sql, params)
         plan = " ".join(str(row) for row in cursor.fetchall())
-    assert "gig_open_r9" in plan, plan
+    assert index in plan, plan
+    assert re.search(r"h3_r9\)?(::text)? ?>=? ?(\?|\(?cover\.lo)", plan), plan  # a range search, not a full scan
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan cache")
@@ -222,8 +226,8 @@ def test_a_one_trade_search_keeps_the_trade_in_the_index_search_once_the_stateme
         raw.execute(f"EXPLAIN EXECUTE feed({values})")
         plan = " ".join(row[0] for row in raw.fetchall())
         raw.execute("DEALLOCATE feed")
-    assert "on gig_open_r7" in plan, plan
-    index_search = re.split("->|Filter:", plan.split("on gig_open_r7", 1)[1].split("Index Cond:", 1)[1])[0]
+    assert "gig_open_trade_cells" in plan, plan
+    index_search = re.split("->|Filter:", plan.split("gig_open_trade_cells", 1)[1].split("Index Cond:", 1)[1])[0]
     assert "category_id" in index_search, plan
 
 
