@@ -247,6 +247,7 @@ class _FeedLayout:
     columns: str  # what the outer SELECT lists after the plane distance, in FeedGig's order
     joins: str  # the gig, then its trade, center and employer
     converters: tuple  # (position in the row, column, Django's converters) of each column that needs any
+    cards: tuple  # (FeedGig's field, its card, where the card's columns start and end in the row)
 
 
 @functools.cache
@@ -273,7 +274,11 @@ def _feed_layout(vendor: str) -> _FeedLayout:
             functions = tuple(connection.ops.get_db_converters(column) + model_field.get_db_converters(connection))
             if functions:
                 converters.append((len(columns), column, functions))  # row[0] is the plane distance
-    return _FeedLayout(", ".join(columns), " JOIN ".join(joins), tuple(converters))
+    cards, at = [], 1 + len(_FEED_GIG_COLUMNS)
+    for name, card in _FEED_CARDS:
+        cards.append((name, card, at, at + len(fields(card))))
+        at += len(fields(card))
+    return _FeedLayout(", ".join(columns), " JOIN ".join(joins), tuple(converters), tuple(cards))
 
 
 def _feed_rows(query: NearbyQuery, plane: LocalPlane, reach_km: float, after: list | None, count: int,
@@ -284,8 +289,8 @@ def _feed_rows(query: NearbyQuery, plane: LocalPlane, reach_km: float, after: li
             cursor.cursor.format = Format.BINARY  # rows in psycopg's binary format: no text to parse
         cursor.execute(*feed_statement(query, plane, reach_km, after, count, now))
         rows = cursor.fetchall()
-    converters = _feed_layout(connection.vendor).converters
-    return [_feed_gig(row, converters) for row in rows]
+    layout = _feed_layout(connection.vendor)
+    return [_feed_gig(row, layout) for row in rows]
 
 
 def feed_statement(query: NearbyQuery, plane: LocalPlane, reach_km: float, after: list | None, count: int,
@@ -392,18 +397,14 @@ def _after_sql(sort: str, key: list, params: list) -> str:
     return sql
 
 
-def _feed_gig(row, converters: tuple) -> FeedGig:
-    values = list(row)
-    for position, column, functions in converters:
-        for function in functions:
-            values[position] = function(values[position], column, connection)
-    at = 1 + len(_FEED_GIG_COLUMNS)
-    cards = {}
-    for name, card in _FEED_CARDS:
-        size = len(fields(card))
-        cards[name] = card(*values[at: at + size])
-        at += size
-    return FeedGig(*values[1: 1 + len(_FEED_GIG_COLUMNS)], **cards, plane_m2=values[0])
+def _feed_gig(row, layout: _FeedLayout) -> FeedGig:
+    if layout.converters:
+        row = list(row)
+        for position, column, functions in layout.converters:
+            for function in functions:
+                row[position] = function(row[position], column, connection)
+    cards = {name: card(*row[start:end]) for name, card, start, end in layout.cards}
+    return FeedGig(*row[1: 1 + len(_FEED_GIG_COLUMNS)], **cards, plane_m2=row[0])
 
 
 def full_scan_nearby_ids(query: NearbyQuery, now: dt.datetime | None = None) -> list[int]:

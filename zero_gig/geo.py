@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 
 import h3
+import h3.api.basic_int as h3_int
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -92,14 +93,23 @@ def covering_cells(center: Point, radius_km: float) -> tuple[int, tuple[str, ...
     Picks the finest resolution that needs a modest number of cells, so that the
     shortlist is small and the IN (...) list stays short.
     """
+    res, origin, k = _cover(center, radius_km)
+    return res, _disk(h3.int_to_str(origin), k)
+
+
+def _cover(center: Point, radius_km: float) -> tuple[int, int, int]:
+    """The resolution, the centre's cell and the number of rings that cover the disc."""
     for res in reversed(H3_RESOLUTIONS):
-        edge = h3.average_hexagon_edge_length(res, unit="km")
+        edge = _EDGE_KM[res]
         # A ring k reaches at least k * sqrt(3) * edge / 1.15 from the centre (hexagons are
         # distorted up to ~15% across a resolution); one more ring covers the centre cell itself.
         k = math.ceil(radius_km / (math.sqrt(3) * edge / 1.15)) + 1
         if 3 * k * (k + 1) + 1 <= 400 or res == H3_RESOLUTIONS[0]:
-            return res, _disk(h3.latlng_to_cell(center.lat, center.lng, res), k)
+            return res, h3_int.latlng_to_cell(center.lat, center.lng, res), k
     raise AssertionError("unreachable")
+
+
+_EDGE_KM = {res: h3.average_hexagon_edge_length(res, unit="km") for res in H3_RESOLUTIONS}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -120,8 +130,7 @@ def covering_runs(center: Point, radius_km: float) -> tuple[tuple[str, str], ...
     ~130 cells make ~25 runs: an index searches each run with one descent instead of each cell.
     The ids are the stored hexadecimal strings, all 15 characters long, so text order is number order.
     """
-    res, cells = covering_cells(center, radius_km)
-    return _runs(cells, res)
+    return _runs(*_cover(center, radius_km))
 
 
 _DIGIT_BITS = 3
@@ -132,20 +141,25 @@ def _digit_shift(res: int) -> int:
     return _DIGIT_BITS * (15 - res)
 
 
+_FINEST_STEP = 1 << _digit_shift(FINEST)
+
+
 @functools.lru_cache(maxsize=4096)
-def _runs(cells: tuple[str, ...], res: int) -> tuple[tuple[str, str], ...]:
-    spans = sorted(_descendant_span(h3.str_to_int(cell), res) for cell in cells)
+def _runs(res: int, origin: int, k: int) -> tuple[tuple[str, str], ...]:
+    cells = h3_int.grid_disk(origin, k)
+    spans = sorted((cell, cell) for cell in cells) if res == FINEST else sorted(map(_descendant_span, cells))
     merged: list[list[int]] = []
     for first, last in spans:
-        if merged and _next_cell(merged[-1][1]) == first:
+        if merged and (first == merged[-1][1] + _FINEST_STEP or first == _next_cell(merged[-1][1])):
             merged[-1][1] = last
         else:
             merged.append([first, last])
-    return tuple((h3.int_to_str(first), h3.int_to_str(last)) for first, last in merged)
+    return tuple((format(first, "x"), format(last, "x")) for first, last in merged)
 
 
-def _descendant_span(cell: int, res: int) -> tuple[int, int]:
+def _descendant_span(cell: int) -> tuple[int, int]:
     """A cell's first and last descendant at the finest resolution: its finer digits all 0, then all 6."""
+    res = (cell >> _RES_SHIFT) & 0xF
     first = (cell & ~(0xF << _RES_SHIFT)) | (FINEST << _RES_SHIFT)
     last = first
     for r in range(res + 1, FINEST + 1):
