@@ -74,6 +74,7 @@ CONTENTION_GIG_PREFIX = "BENCHACC"
 
 RADIUS_KM = 5.0
 LIMIT = 20
+BLOCK = 10  # the nearby step alternates (a) and (c) in blocks of this many points (bench/nearby.py, _paired)
 
 
 @dataclass(frozen=True)
