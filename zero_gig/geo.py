@@ -141,20 +141,25 @@ def _digit_shift(res: int) -> int:
     return _DIGIT_BITS * (15 - res)
 
 
-_FINEST_STEP = 1 << _digit_shift(FINEST)
+_FINEST_SHIFT = _digit_shift(FINEST)
+_FINEST_STEP = 1 << _FINEST_SHIFT
 
 
 @functools.lru_cache(maxsize=4096)
 def _runs(res: int, origin: int, k: int) -> tuple[tuple[str, str], ...]:
-    cells = h3_int.grid_disk(origin, k)
-    spans = sorted((cell, cell) for cell in cells) if res == FINEST else sorted(map(_descendant_span, cells))
-    merged: list[list[int]] = []
-    for first, last in spans:
-        if merged and (first == merged[-1][1] + _FINEST_STEP or first == _next_cell(merged[-1][1])):
-            merged[-1][1] = last
+    cells = sorted(h3_int.grid_disk(origin, k))
+    spans = iter(zip(cells, cells, strict=True) if res == FINEST else sorted(map(_descendant_span, cells)))
+    runs = []
+    first, last = next(spans)
+    for lo, hi in spans:
+        # The next id is the previous + one step, unless that digit was already 6 (ids skip digit 7).
+        if lo == last + _FINEST_STEP or ((last >> _FINEST_SHIFT) & 7 == 6 and lo == _next_cell(last)):
+            last = hi
         else:
-            merged.append([first, last])
-    return tuple((format(first, "x"), format(last, "x")) for first, last in merged)
+            runs.append((format(first, "x"), format(last, "x")))
+            first, last = lo, hi
+    runs.append((format(first, "x"), format(last, "x")))
+    return tuple(runs)
 
 
 def _descendant_span(cell: int) -> tuple[int, int]:
