@@ -260,25 +260,24 @@ def _feed_layout(vendor: str) -> _FeedLayout:
     """
     quote = connection.ops.quote_name
     gig = Gig._meta
-    tables = [("g", Gig, _FEED_GIG_COLUMNS)]
+    tables = [("g", Gig, _FEED_GIG_COLUMNS, None)]
     joins = [f"{quote(gig.db_table)} g ON g.id = page.id"]
     for name, card in _FEED_CARDS:
         model = gig.get_field(name).related_model
-        tables.append((name, model, tuple(f.name for f in fields(card))))
+        tables.append((name, model, tuple(f.name for f in fields(card)), card))
         joins.append(f"{quote(model._meta.db_table)} {name} ON {name}.id = g.{quote(gig.get_field(name).column)}")
-    columns, converters = [], []
-    for alias, model, names in tables:
+    columns, converters, cards = [], [], []
+    for alias, model, names, card in tables:
+        start = 1 + len(columns)  # row[0] is the plane distance
         for name in names:
             model_field = model._meta.get_field(name)
             column = model_field.get_col(alias)
             columns.append(f"{alias}.{quote(model_field.column)}")
             functions = tuple(connection.ops.get_db_converters(column) + model_field.get_db_converters(connection))
             if functions:
-                converters.append((len(columns), column, functions))  # row[0] is the plane distance
-    cards, at = [], 1 + len(_FEED_GIG_COLUMNS)
-    for name, card in _FEED_CARDS:
-        cards.append((name, card, at, at + len(fields(card))))
-        at += len(fields(card))
+                converters.append((len(columns), column, functions))
+        if card:
+            cards.append((alias, card, start, 1 + len(columns)))
     return _FeedLayout(", ".join(columns), " JOIN ".join(joins), tuple(converters), tuple(cards))
 
 
@@ -331,15 +330,15 @@ def feed_statement(query: NearbyQuery, plane: LocalPlane, reach_km: float, after
     params.append(count)
     sort_value = f", {lead} AS sort_value" if lead else ""
     layout = _feed_layout(connection.vendor)
-    # SQLite plans without statistics unless someone runs ANALYZE, and would then walk every open gig
-    # through the status index; name the feed's index for it.
-    # PostgreSQL is made to search each run on its own (LATERAL, and OFFSET 0 so that it is not merged
-    # back into a join): its estimates for open gigs are poor, and it would rather read a whole trade.
     gigs, where = quote(Gig._meta.db_table), " AND ".join(shortlist)
     if connection.vendor == "postgresql":
+        # Each run searched on its own (LATERAL, and OFFSET 0 so that it is not merged back into a join):
+        # PostgreSQL's estimates for open gigs are poor, and it would rather read a whole trade.
         read = ", ".join(["id", "latitude", "longitude", *([lead] if lead else [])])
         source = f"{cover_sql} CROSS JOIN LATERAL (SELECT {read} FROM {gigs} WHERE {cell_sql} AND {where} OFFSET 0) gig"
     else:
+        # SQLite plans without statistics unless someone runs ANALYZE, and would then walk every open gig
+        # through the status index; name the feed's index for it.
         index = "gig_open_trade_cells" if query.trade_ids else "gig_open_cells"
         source = f"{cover_sql} JOIN {gigs} INDEXED BY {index} ON {cell_sql} WHERE {where}"
     sql = (
@@ -364,9 +363,9 @@ def _cover_sql(runs: tuple[tuple[str, str], ...], params: list) -> str:
 
 
 def _in_list(column: str, values) -> str:
-    """`column IN values`: one array parameter on PostgreSQL (a short statement to parse), a list elsewhere.
+    """`column IN values`: one array parameter on PostgreSQL (one statement text for any number of values,
+    so it is prepared once), in psycopg's binary format (%b); a list elsewhere.
 
-    The array goes in psycopg's binary format (%b): for hundreds of cells that halves the time it takes.
     A single value is a plain `=`: PostgreSQL's generic plan for a prepared statement cannot know an
     array's size, and for `category_id = ANY(...)` it leaves the trade out of the index search
     (measured: 5× slower on the wider discs, which then kept being planned afresh).
