@@ -282,5 +282,5 @@ class EmployerProfileView(AccountsView):
         employer = selectors.employer_for(request.user)
         serializer = EmployerSerializer(employer, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        employer = job_services.update_employer(employer, **serializer.validated_data)
+        employer = job_services.update_employer(employer, actor=request.user, **serializer.validated_data)
         return Response(EmployerSerializer(employer).data)

@@ -18,8 +18,23 @@ from django.utils import timezone
 
 from accounts.models import Role
 from centers.models import CenterLevel, CenterService, CenterStaff, ServiceCenter
-from jobs.models import Assignment, AssignmentStatus, Category, Employer, Gig, GigStatus, HiringMode, PayStatus
-from jobs.services import create_gig, load_wage_floors, register_employer, sync_taxonomy
+from jobs.exceptions import Conflict
+from jobs.models import Assignment, Category, Employer, Gig, GigStatus, HiringMode
+from jobs.services import (
+    accept_gig,
+    apply_to_gig,
+    cancel_gig,
+    check_in,
+    check_in_code,
+    confirm_paid,
+    create_gig,
+    hire_applicant,
+    load_wage_floors,
+    record_pay,
+    register_employer,
+    sync_taxonomy,
+    verify_employer,
+)
 from jobs.taxonomy import TAXONOMY
 from workers.id_numbers import check_char
 from workers.models import Availability, RealNameStatus, WorkerProfile
@@ -126,10 +141,10 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
     trades = _trade_table()
 
     centers = _load_centers(password_hash)
-    _user(LOGINS["city_admin"], "市人社局管理员（示例）", Role.CITY_ADMIN, password_hash, is_staff=True,
-          is_superuser=True)
+    city_admin = _user(LOGINS["city_admin"], "市人社局管理员（示例）", Role.CITY_ADMIN, password_hash,
+                       is_staff=True, is_superuser=True)
 
-    employers = _load_employers(password_hash)
+    employers = _load_employers(password_hash, city_admin)
     _load_workers(password_hash, trades, centers)
     _load_gigs(today, employers, trades)
 
@@ -164,7 +179,7 @@ def _load_centers(password_hash: str) -> dict[str, ServiceCenter]:
     return centers
 
 
-def _load_employers(password_hash: str) -> list[Employer]:
+def _load_employers(password_hash: str, city_admin) -> list[Employer]:
     User = get_user_model()
     employers = []
     for index in range(1, N_EMPLOYERS + 1):
@@ -183,8 +198,9 @@ def _load_employers(password_hash: str) -> list[Employer]:
             phone=phone, name=name, contact_name=contact,
             kind=Employer.Kind.ORGANISATION if is_org else Employer.Kind.INDIVIDUAL,
             credit_code=_credit_code(rng) if is_org else None,
-            verification_status="verified" if verified else "unverified",
         )
+        if verified:
+            employer = verify_employer(employer, actor=city_admin)
         User.objects.filter(pk=employer.owner_id).update(password=password_hash)
         employers.append(employer)
     return employers
@@ -232,9 +248,12 @@ def _load_workers(password_hash: str, trades, centers) -> list[WorkerProfile]:
 
 
 def _load_gigs(today: dt.date, employers, trades) -> None:
+    """Replay each demo gig's history through the services, at the times it would have happened: posted two
+    days before its start, taken, checked in, paid, or cancelled, so the demo obeys every rule a real gig does."""
     tz = timezone.get_current_timezone()
+    real_now = timezone.now()
     workers_by_trade: dict[int, list[WorkerProfile]] = {}
-    for worker in WorkerProfile.objects.prefetch_related("worker_trades"):
+    for worker in WorkerProfile.objects.select_related("user").prefetch_related("worker_trades"):
         for trade in worker.worker_trades.all():
             workers_by_trade.setdefault(trade.category_id, []).append(worker)
     for index in range(1, N_GIGS + 1):
@@ -254,54 +273,59 @@ def _load_gigs(today: dt.date, employers, trades) -> None:
         employer = rng.choice(employers)
         roll = rng.random()
         if day_offset < 0:
-            status = GigStatus.COMPLETED if roll < 0.85 else GigStatus.CANCELLED
+            outcome = GigStatus.COMPLETED if roll < 0.85 else GigStatus.CANCELLED
         elif day_offset == 0:
-            status = GigStatus.IN_PROGRESS if roll < 0.3 else GigStatus.OPEN
+            outcome = GigStatus.IN_PROGRESS if roll < 0.3 else GigStatus.OPEN
         else:
-            status = GigStatus.FILLED if roll < 0.12 else GigStatus.OPEN
-        if status == GigStatus.OPEN and employer.verification_status != "verified":
-            status = GigStatus.PENDING_REVIEW
+            outcome = GigStatus.FILLED if roll < 0.12 else GigStatus.OPEN
         mode = HiringMode.INSTANT if rng.random() < 0.7 else HiringMode.APPLICATION
         candidates = list(workers_by_trade.get(trade.id, []))
         rng.shuffle(candidates)
         if Gig.objects.filter(code=code).exists():
             continue
+        posted = min(real_now, starts - dt.timedelta(days=2)) - dt.timedelta(hours=1)
         gig = create_gig(
-            employer=employer, code=code, status=status, category=trade, hiring_mode=mode,
+            actor=employer.owner, now=posted, category=trade, hiring_mode=mode,
             title=GIG_TITLES[group_code].format(trade=trade.name, n=headcount),
             description=f"示例岗位：{trade.name}，工作地点为近似位置。",
             headcount=headcount, pay_amount=pay, pay_unit=unit, address=f"铜川市（示例地点 {index}）",
             latitude=lat, longitude=lng, starts_at=starts, ends_at=ends,
         )
-        _staff_gig(gig, status, candidates, rng)
+        Gig.objects.filter(pk=gig.pk).update(code=code)  # a readable, stable reference for the demo
+        if gig.status == GigStatus.OPEN:
+            _play_gig(gig, outcome, candidates, rng, posted, real_now)
 
 
-def _staff_gig(gig: Gig, status: str, candidates: list[WorkerProfile], rng: random.Random) -> None:
-    """Put workers on a demo gig as its status implies."""
-    filled = {GigStatus.FILLED: gig.headcount, GigStatus.COMPLETED: gig.headcount,
-              GigStatus.IN_PROGRESS: gig.headcount}.get(status, rng.randint(0, max(0, gig.headcount - 1)))
-    assignment_status = {GigStatus.COMPLETED: AssignmentStatus.COMPLETED,
-                         GigStatus.IN_PROGRESS: AssignmentStatus.CHECKED_IN}.get(status, AssignmentStatus.ACCEPTED)
-    if status in (GigStatus.CANCELLED, GigStatus.PENDING_REVIEW):
-        filled = 0
-    accepted_at = gig.starts_at - dt.timedelta(hours=rng.randint(2, 48))
-    staffed = candidates[:filled]
-    if status == GigStatus.FILLED and len(staffed) < gig.headcount:
-        status = GigStatus.OPEN  # not enough workers of that trade in the demo to fill it
-    Gig.objects.filter(pk=gig.pk).update(accepted_count=len(staffed), status=status)
-    for worker in staffed:
-        done = assignment_status == AssignmentStatus.COMPLETED
-        quantity = _demo_quantity(gig, rng) if done else None
-        Assignment.objects.create(
-            gig=gig, worker=worker, status=assignment_status, offered_at=accepted_at, accepted_at=accepted_at,
-            checked_in_at=gig.starts_at if assignment_status != AssignmentStatus.ACCEPTED else None,
-            checked_out_at=gig.ends_at if done else None, completed_at=gig.ends_at if done else None,
-            minutes_worked=int(gig.duration_hours * 60) if done else None, pay_quantity=quantity,
-            amount_due=(quantity * gig.pay_amount).quantize(Decimal("0.01")) if done else None,
-            pay_status=(PayStatus.CONFIRMED if rng.random() < 0.9 else PayStatus.RECORDED) if done
-            else PayStatus.NOT_DUE,
-            pay_recorded_at=gig.ends_at if done else None,
-        )
+def _play_gig(gig: Gig, outcome: str, candidates: list[WorkerProfile], rng: random.Random,
+              posted: dt.datetime, real_now: dt.datetime) -> None:
+    """Take the demo gig as far as its outcome, as its employer and workers would have."""
+    boss = gig.employer.owner
+    if outcome == GigStatus.CANCELLED:
+        cancel_gig(gig, actor=boss, reason="示例：天气原因取消", now=posted + dt.timedelta(hours=2))
+        return
+    wanted = gig.headcount if outcome != GigStatus.OPEN else rng.randint(0, max(0, gig.headcount - 1))
+    taken_at = posted + dt.timedelta(hours=rng.randint(1, 20))
+    hired = []
+    for worker in candidates:
+        if len(hired) >= wanted:
+            break
+        try:
+            if gig.hiring_mode == HiringMode.INSTANT:
+                hired.append(accept_gig(gig, actor=worker.user, now=taken_at))
+            else:
+                hired.append(hire_applicant(apply_to_gig(gig, actor=worker.user, now=taken_at), actor=boss,
+                                            now=taken_at))
+        except Conflict:
+            continue  # busy at that time: the next worker of the trade takes it
+    if outcome not in (GigStatus.COMPLETED, GigStatus.IN_PROGRESS) or gig.starts_at > real_now:
+        return
+    for assignment in hired:
+        check_in(assignment, actor=assignment.worker.user, now=gig.starts_at,
+                 code=check_in_code(gig, gig.starts_at)[0])
+        if outcome == GigStatus.COMPLETED:
+            record_pay(assignment, actor=boss, quantity=_demo_quantity(gig, rng), now=gig.ends_at)
+            if rng.random() < 0.9:
+                confirm_paid(assignment, actor=assignment.worker.user, now=gig.ends_at + dt.timedelta(hours=1))
 
 
 def _demo_quantity(gig: Gig, rng: random.Random) -> Decimal:

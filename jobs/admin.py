@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from zero_gig.admin import run_service_action
+
+from . import services
 from .models import (
     Assignment,
     Category,
@@ -12,7 +15,6 @@ from .models import (
     Rating,
     ScheduledDuty,
     Strike,
-    VerificationStatus,
     WageDispute,
     WageFloor,
 )
@@ -39,23 +41,50 @@ class EmployerAdmin(admin.ModelAdmin):
     list_filter = ("kind", "verification_status")
     search_fields = ("name", "contact_name", "credit_code", "owner__phone")
     autocomplete_fields = ("owner",)
-    actions = ["mark_verified"]
+    readonly_fields = ("verification_status", "rating_total", "rating_count")
+    actions = ["verify", "reject"]
 
-    @admin.action(description=_("Mark selected employers as verified"))
-    def mark_verified(self, request, queryset):
-        queryset.update(verification_status=VerificationStatus.VERIFIED)
+    @admin.action(description=_("Verify the selected employers (identity checked)"))
+    def verify(self, request, queryset):
+        run_service_action(self, request, queryset, services.verify_employer, approve=True)
+
+    @admin.action(description=_("Reject the selected employers' verification"))
+    def reject(self, request, queryset):
+        run_service_action(self, request, queryset, services.verify_employer, approve=False)
+
+
+class ServicesOnlyAdmin(admin.ModelAdmin):
+    """Gigs and assignments change only through the services (posting, taking, check-in, pay), which keep
+    the market's rules; here they are read, and acted on through the actions."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class AssignmentInline(admin.TabularInline):
     model = Assignment
     extra = 0
     fields = ("worker", "status", "accepted_at", "checked_in_at", "checked_out_at")
-    readonly_fields = ("accepted_at", "checked_in_at", "checked_out_at")
-    autocomplete_fields = ("worker",)
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Gig)
-class GigAdmin(admin.ModelAdmin):
+class GigAdmin(ServicesOnlyAdmin):
     list_display = ("code", "title", "category", "employer", "center", "headcount", "pay_amount", "pay_unit",
                     "starts_at", "status")
     list_filter = ("status", "hiring_mode", "pay_unit", "center", "category__parent")
@@ -65,10 +94,15 @@ class GigAdmin(admin.ModelAdmin):
     autocomplete_fields = ("employer", "category", "center")
     list_select_related = ("category", "employer", "center")
     inlines = [AssignmentInline]
+    actions = ["approve"]
+
+    @admin.action(description=_("Approve the selected posts waiting for review"))
+    def approve(self, request, queryset):
+        run_service_action(self, request, queryset, services.review_gig, approve=True)
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ServicesOnlyAdmin):
     list_display = ("gig", "worker", "status", "accepted_at", "checked_in_at", "checked_out_at")
     list_filter = ("status",)
     search_fields = ("gig__code", "gig__title", "worker__display_name")
@@ -105,6 +139,12 @@ class WageDisputeAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("assignment__gig__code", "assignment__worker__display_name", "assignment__gig__employer__name")
     raw_id_fields = ("assignment",)
+    readonly_fields = ("status", "resolved_at")
+    actions = ["settle"]
+
+    @admin.action(description=_("Mark the selected disputes as settled"))
+    def settle(self, request, queryset):
+        run_service_action(self, request, queryset, services.settle_wage_dispute)
 
 
 @admin.register(Rating)

@@ -7,13 +7,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.text import capfirst
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from accounts.phones import validate_phone
 from zero_gig.geo import FINEST, LocatedModel, h3_field
 
 from .credit_codes import normalize_credit_code
+from .exceptions import Conflict
 
 
 def validate_pay_positive(value: Decimal) -> None:
@@ -24,6 +26,67 @@ def validate_pay_positive(value: Decimal) -> None:
 def new_check_in_secret() -> str:
     """Each gig's own key for its rotating check-in code."""
     return secrets.token_hex(16)
+
+
+class StatusMachine(models.Model):
+    """A model whose `status` moves only along TRANSITIONS, starting from one of INITIAL.
+
+    `move_to()` is the one checked transition; `save()` refuses any other change of status, so no code path
+    (a service, the admin, a shell) can skip the table. Bulk updates go through `moved()`, which touches only
+    rows whose current status may become the new one.
+    """
+
+    STATUS: type[models.TextChoices]
+    TRANSITIONS: dict = {}
+    INITIAL: frozenset = frozenset()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        before = getattr(self, "_saved_status", None)
+        if before is None and self.status not in self.INITIAL:
+            raise Conflict(gettext("%(thing)s cannot start as %(status)s.") % {
+                "thing": capfirst(self._meta.verbose_name), "status": self.STATUS(self.status).label},
+                code="bad_transition")
+        if before is not None and before != self.status and self.status not in self.TRANSITIONS[self.STATUS(before)]:
+            raise self._refused(before, self.status)
+        super().save(*args, **kwargs)
+        self._saved_status = self.status
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None or "status" in fields:
+            self._saved_status = self.status
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._saved_status = instance.__dict__.get("status")
+        return instance
+
+    def can_become(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.STATUS(self.status)]
+
+    def _refused(self, old: str, new: str) -> Conflict:
+        return Conflict(gettext("%(thing)s that is %(old)s cannot become %(new)s.") % {
+            "thing": capfirst(self._meta.verbose_name), "old": self.STATUS(old).label,
+            "new": self.STATUS(new).label}, code="bad_transition")
+
+    def move_to(self, status: str) -> None:
+        if self.status != status and not self.can_become(status):
+            raise self._refused(self.status, status)
+        self.status = status
+
+    @classmethod
+    def sources_of(cls, status: str) -> list[str]:
+        """Every status that may become `status`."""
+        return [source for source, targets in cls.TRANSITIONS.items() if status in targets]
+
+    @classmethod
+    def moved(cls, queryset, status: str, **fields) -> int:
+        """Move every row of `queryset` that may become `status`; returns how many moved."""
+        return queryset.filter(status__in=cls.sources_of(status)).update(status=status, **fields)
 
 
 class PayUnit(models.TextChoices):
@@ -152,14 +215,17 @@ class HiringMode(models.TextChoices):
 MAX_HEADCOUNT = 500
 
 
-class Gig(LocatedModel):
+class Gig(StatusMachine, LocatedModel):
     """A piece of work at a site, for a number of workers, in a time window, at a stated pay."""
 
-    # Which status may follow which; the services enforce it, the tests read it.
+    STATUS = GigStatus
+    INITIAL = frozenset({GigStatus.DRAFT, GigStatus.PENDING_REVIEW, GigStatus.OPEN})
     TRANSITIONS = {
-        GigStatus.DRAFT: {GigStatus.PENDING_REVIEW, GigStatus.OPEN, GigStatus.CANCELLED},
-        GigStatus.PENDING_REVIEW: {GigStatus.OPEN, GigStatus.DRAFT, GigStatus.CANCELLED},
-        GigStatus.OPEN: {GigStatus.FILLED, GigStatus.IN_PROGRESS, GigStatus.CANCELLED, GigStatus.EXPIRED},
+        GigStatus.DRAFT: {GigStatus.PENDING_REVIEW, GigStatus.OPEN, GigStatus.CANCELLED, GigStatus.EXPIRED},
+        GigStatus.PENDING_REVIEW: {GigStatus.OPEN, GigStatus.DRAFT, GigStatus.CANCELLED, GigStatus.EXPIRED},
+        # back to review when an unverified employer edits an open gig
+        GigStatus.OPEN: {GigStatus.FILLED, GigStatus.IN_PROGRESS, GigStatus.CANCELLED, GigStatus.EXPIRED,
+                         GigStatus.PENDING_REVIEW},
         GigStatus.FILLED: {GigStatus.OPEN, GigStatus.IN_PROGRESS, GigStatus.CANCELLED},
         GigStatus.IN_PROGRESS: {GigStatus.COMPLETED, GigStatus.CANCELLED},
         GigStatus.COMPLETED: set(),
@@ -233,9 +299,6 @@ class Gig(LocatedModel):
     def __str__(self):
         return f"{self.code} {self.title}"
 
-    def can_become(self, status: str) -> bool:
-        return status in self.TRANSITIONS[GigStatus(self.status)]
-
     @property
     def slots_left(self) -> int:
         return max(0, self.headcount - self.accepted_count)
@@ -297,9 +360,11 @@ SLOT_HOLDING = (AssignmentStatus.ACCEPTED, AssignmentStatus.CHECKED_IN, Assignme
                 AssignmentStatus.COMPLETED)
 
 
-class Assignment(models.Model):
+class Assignment(StatusMachine):
     """A worker on a gig, from offer or application to completion."""
 
+    STATUS = AssignmentStatus
+    INITIAL = frozenset({AssignmentStatus.OFFERED, AssignmentStatus.APPLIED, AssignmentStatus.ACCEPTED})
     TRANSITIONS = {
         AssignmentStatus.OFFERED: {AssignmentStatus.ACCEPTED, AssignmentStatus.DECLINED, AssignmentStatus.CANCELLED},
         AssignmentStatus.APPLIED: {AssignmentStatus.ACCEPTED, AssignmentStatus.DECLINED, AssignmentStatus.CANCELLED},
@@ -355,8 +420,6 @@ class Assignment(models.Model):
     def __str__(self):
         return f"{self.worker} → {self.gig}"
 
-    def can_become(self, status: str) -> bool:
-        return status in self.TRANSITIONS[AssignmentStatus(self.status)]
 
 
 class WageFloor(models.Model):

@@ -7,18 +7,20 @@ import datetime as dt
 import functools
 import json
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg.pq import Format
 
 from accounts.models import Role
-from workers.models import WorkerProfile
+from centers.selectors import may_manage_center
+from workers.models import RealNameStatus, WorkerProfile
 from zero_gig.geo import FINEST, LocalPlane, Point, covering_runs, distances_km, h3_field
 
 from . import rules
@@ -28,6 +30,7 @@ from .models import (
     AssignmentStatus,
     Category,
     Employer,
+    FavouriteWorker,
     Gig,
     GigStatus,
     PayStatus,
@@ -506,38 +509,95 @@ def staff_center_ids(user) -> list[int]:
 PUBLIC_GIG_STATUSES = (GigStatus.OPEN, GigStatus.FILLED)
 
 
-def gigs_visible_to(user) -> QuerySet[Gig]:
+def gigs_visible_to(viewer) -> QuerySet[Gig]:
     """Open and filled gigs are public; others only to their employer, the workers on them, their center's
     staff and the city."""
     gigs = Gig.objects.select_related("category", "employer", "center")
-    if not user.is_authenticated:
+    if not viewer.is_authenticated:
         return gigs.filter(status__in=PUBLIC_GIG_STATUSES)
-    if user.role == Role.CITY_ADMIN:
+    if viewer.role == Role.CITY_ADMIN:
         return gigs
     visible = Q(status__in=PUBLIC_GIG_STATUSES)
-    if user.role == Role.EMPLOYER and hasattr(user, "employer"):
-        visible |= Q(employer=user.employer)
-    elif user.role == Role.WORKER and hasattr(user, "worker_profile"):
-        visible |= Q(assignments__worker=user.worker_profile)
-    elif user.role == Role.CENTER_STAFF:
-        visible |= Q(center_id__in=staff_center_ids(user))
+    if viewer.role == Role.EMPLOYER and hasattr(viewer, "employer"):
+        visible |= Q(employer=viewer.employer)
+    elif viewer.role == Role.WORKER and hasattr(viewer, "worker_profile"):
+        visible |= Q(assignments__worker=viewer.worker_profile)
+    elif viewer.role == Role.CENTER_STAFF:
+        visible |= Q(center_id__in=staff_center_ids(viewer))
     return gigs.filter(visible).distinct()
 
 
-def assignments_visible_to(user) -> QuerySet[Assignment]:
-    """A worker sees their own; an employer those on their gigs; staff those at their centers; the city all."""
+def assignments_visible_to(viewer) -> QuerySet[Assignment]:
+    """A worker sees their own; an employer those who applied to or took their gigs; staff those at their
+    centers; the city all."""
     assignments = Assignment.objects.select_related("gig__category", "gig__employer", "gig__center", "worker__user")
-    if not user.is_authenticated:
+    if not viewer.is_authenticated:
         return assignments.none()
-    if user.role == Role.CITY_ADMIN:
+    if viewer.role == Role.CITY_ADMIN:
         return assignments
-    if user.role == Role.WORKER and hasattr(user, "worker_profile"):
-        return assignments.filter(worker=user.worker_profile)
-    if user.role == Role.EMPLOYER and hasattr(user, "employer"):
-        return assignments.filter(gig__employer=user.employer)
-    if user.role == Role.CENTER_STAFF:
-        return assignments.filter(gig__center_id__in=staff_center_ids(user))
+    if viewer.role == Role.WORKER and hasattr(viewer, "worker_profile"):
+        return assignments.filter(worker=viewer.worker_profile)
+    if viewer.role == Role.EMPLOYER and hasattr(viewer, "employer"):
+        # Who was offered a gig says where workers live or are: an employer sees only those who applied or
+        # accepted, never an offer nobody took.
+        return assignments.filter(gig__employer=viewer.employer).exclude(
+            offered_at__isnull=False, accepted_at__isnull=True)
+    if viewer.role == Role.CENTER_STAFF:
+        return assignments.filter(gig__center_id__in=staff_center_ids(viewer))
     return assignments.none()
+
+
+def gigs_of(viewer) -> QuerySet[Gig]:
+    """The viewer's own gigs: an employer's posts, the gigs a worker is on, a staff member's centers' gigs, or
+    every gig for the city."""
+    gigs = Gig.objects.select_related("category", "employer", "center")
+    if not viewer.is_authenticated:
+        return gigs.none()
+    if viewer.role == Role.CITY_ADMIN:
+        return gigs
+    if viewer.role == Role.EMPLOYER and hasattr(viewer, "employer"):
+        return gigs.filter(employer=viewer.employer)
+    if viewer.role == Role.WORKER and hasattr(viewer, "worker_profile"):
+        return gigs.filter(pk__in=Assignment.objects.filter(worker=viewer.worker_profile).values("gig_id"))
+    if viewer.role == Role.CENTER_STAFF:
+        return gigs.filter(center_id__in=staff_center_ids(viewer))
+    return gigs.none()
+
+
+def people_on_gig(gig: Gig, *, viewer) -> QuerySet[Assignment]:
+    """Who applied to or took a gig: for its employer, its center's staff and the city."""
+    owner = viewer.is_authenticated and viewer.role == Role.EMPLOYER and gig.employer.owner_id == viewer.pk
+    if not (owner or may_manage_center(viewer, gig.center_id)):
+        raise PermissionDenied(_("This gig belongs to another employer."))
+    return assignments_visible_to(viewer).filter(gig=gig)
+
+
+def worker_card(worker_id: int, *, viewer) -> dict:
+    """A worker as others see them before hiring: trades and reliability, never phone, ID number or home.
+
+    The worker sees their own; an employer sees workers who applied to or took its gigs and its favourites;
+    center staff and the city see any worker (they match people by hand).
+    """
+    workers = WorkerProfile.objects.prefetch_related("worker_trades__category")
+    if not viewer.is_authenticated:
+        raise PermissionDenied(_("Log in to see workers."))
+    if viewer.role == Role.WORKER:
+        if getattr(viewer, "worker_profile", None) is None or viewer.worker_profile.pk != worker_id:
+            raise PermissionDenied(_("Workers see only their own card."))
+    elif viewer.role == Role.EMPLOYER and hasattr(viewer, "employer"):
+        workers = workers.filter(
+            Q(pk__in=assignments_visible_to(viewer).values("worker_id"))
+            | Q(pk__in=FavouriteWorker.objects.filter(employer=viewer.employer).values("worker_id")))
+    elif viewer.role not in (Role.CENTER_STAFF, Role.CITY_ADMIN):
+        raise PermissionDenied(_("Only employers, center staff and the city see workers' cards."))
+    worker = workers.filter(pk=worker_id).first()
+    if worker is None:
+        raise Http404(_("No such worker, or not one you may see."))
+    return {"id": worker.pk, "display_name": worker.display_name,
+            "real_name_verified": worker.real_name_status == RealNameStatus.VERIFIED,
+            "trades": [{"code": t.category.code, "name": t.category.name, "years_experience": t.years_experience}
+                       for t in worker.worker_trades.all()],
+            "reliability": asdict(worker_reliability(worker))}
 
 
 def contact_is_shared(assignment: Assignment) -> bool:
@@ -545,9 +605,24 @@ def contact_is_shared(assignment: Assignment) -> bool:
     return assignment.status in SLOT_HOLDING
 
 
-def pending_reviews(user) -> QuerySet[Gig]:
-    return Gig.objects.filter(status=GigStatus.PENDING_REVIEW, center_id__in=staff_center_ids(user)).select_related(
-        "category", "employer", "center")
+def pending_reviews(viewer) -> QuerySet[Gig]:
+    """Posts waiting for review at the viewer's centers (every center for the city)."""
+    gigs = Gig.objects.filter(status=GigStatus.PENDING_REVIEW).select_related("category", "employer", "center")
+    if viewer.is_authenticated and viewer.role == Role.CITY_ADMIN:
+        return gigs
+    if not (viewer.is_authenticated and viewer.role == Role.CENTER_STAFF):
+        raise PermissionDenied(_("Only service-center staff and city administrators review posts."))
+    return gigs.filter(center_id__in=staff_center_ids(viewer))
+
+
+def site_check_in_code(gig: Gig, *, viewer, now: dt.datetime) -> tuple[str, dt.datetime]:
+    """The rotating code the employer shows at the site; only the gig's employer may read it."""
+    from .services import check_in_code
+
+    employer = getattr(viewer, "employer", None) if viewer.is_authenticated and viewer.role == Role.EMPLOYER else None
+    if employer is None or employer.pk != gig.employer_id:
+        raise PermissionDenied(_("Only the gig's employer sees its check-in code."))
+    return check_in_code(gig, now)
 
 
 def nearby_radius_limits() -> tuple[float, float]:

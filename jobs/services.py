@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
-from centers.selectors import nearest_center
+from centers.selectors import may_manage_center, nearest_center
 from workers.models import WorkerProfile
 from zero_gig.geo import Point, distance_km, validate_point
 
@@ -61,6 +61,61 @@ MAX_AMOUNT = Decimal("1e8")  # amounts are stored with 10 digits, 2 after the po
 
 def new_gig_code() -> str:
     return "G" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(7))
+
+
+# --- Who may act ------------------------------------------------------------------------------
+# Every service below that acts for someone takes that user as `actor` and asks these first, so the
+# rules hold the same behind the API, the web pages, the admin and a shell.
+
+def _active(actor) -> bool:
+    return bool(actor and actor.is_authenticated and actor.is_active)
+
+
+def employer_of(actor) -> Employer:
+    """The actor's employer profile: only employers post and run gigs."""
+    employer = getattr(actor, "employer", None) if _active(actor) and actor.role == Role.EMPLOYER else None
+    if employer is None:
+        raise PermissionDenied(_("Only employers with an employer profile can do this."))
+    return employer
+
+
+def worker_of(actor) -> WorkerProfile:
+    """The actor's worker profile: only workers take gigs."""
+    worker = getattr(actor, "worker_profile", None) if _active(actor) and actor.role == Role.WORKER else None
+    if worker is None:
+        raise PermissionDenied(_("Only workers with a worker profile can do this."))
+    return worker
+
+
+def _check_owner(actor, gig: Gig) -> None:
+    if employer_of(actor).pk != gig.employer_id:
+        raise PermissionDenied(_("This gig belongs to another employer."))
+
+
+def _check_center_staff(actor, center_id: int | None) -> None:
+    if not may_manage_center(actor, center_id):
+        raise PermissionDenied(_("Only staff of the gig's service center can do this."))
+
+
+def _check_worker_on(actor, assignment: Assignment) -> None:
+    if worker_of(actor).pk != assignment.worker_id:
+        raise PermissionDenied(_("Only the worker on this gig can do this."))
+
+
+def _check_employer_of(actor, assignment: Assignment) -> None:
+    if employer_of(actor).pk != assignment.gig.employer_id:
+        raise PermissionDenied(_("Only the gig's employer can do this."))
+
+
+def _side_of(actor, assignment: Assignment) -> str:
+    """"worker" or "employer": which side of the assignment the actor is on."""
+    if _active(actor) and actor.role == Role.WORKER:
+        _check_worker_on(actor, assignment)
+        return "worker"
+    if _active(actor) and actor.role == Role.EMPLOYER:
+        _check_employer_of(actor, assignment)
+        return "employer"
+    raise PermissionDenied(_("Only the worker or the employer of this gig can do this."))
 
 
 # --- Reference data -------------------------------------------------------------------------
@@ -101,13 +156,27 @@ def load_wage_floors() -> int:
 
 @transaction.atomic
 def register_employer(*, phone: str, name: str, contact_name: str, kind: str = Employer.Kind.INDIVIDUAL,
-                      credit_code: str | None = None, password: str | None = None, **fields) -> Employer:
+                      credit_code: str | None = None, password: str | None = None,
+                      contact_phone: str | None = None) -> Employer:
+    """A new employer signs up; it starts unverified, so its posts wait for a center's review."""
     user = get_user_model().objects.create_user(phone=phone, password=password, name=contact_name,
                                                 role=Role.EMPLOYER)
     employer = Employer(owner=user, name=name, kind=kind, credit_code=credit_code, contact_name=contact_name,
-                        contact_phone=fields.pop("contact_phone", user.phone), **fields)
+                        contact_phone=contact_phone or user.phone)
     employer.full_clean()
     employer.save()
+    return employer
+
+
+@transaction.atomic
+def verify_employer(employer: Employer, *, actor, approve: bool = True) -> Employer:
+    """Center staff or the city have checked who the employer is (实名核验); a verified employer's posts go
+    live without review, a rejected one's keep waiting."""
+    if not (_active(actor) and actor.role in (Role.CENTER_STAFF, Role.CITY_ADMIN)):
+        raise PermissionDenied(_("Only service-center staff and city administrators verify employers."))
+    employer = Employer.objects.select_for_update().get(pk=employer.pk)
+    employer.verification_status = VerificationStatus.VERIFIED if approve else VerificationStatus.REJECTED
+    employer.save(update_fields=["verification_status", "updated_at"])
     return employer
 
 
@@ -115,13 +184,6 @@ def register_employer(*, phone: str, name: str, contact_name: str, kind: str = E
 
 GIG_EDITABLE_FIELDS = ("category", "title", "description", "headcount", "pay_amount", "pay_unit", "hiring_mode",
                        "address", "latitude", "longitude", "starts_at", "ends_at", "center")
-
-
-def _set_status(gig: Gig, status: str) -> None:
-    if gig.status != status and not gig.can_become(status):
-        raise Conflict(_("A gig that is %(old)s cannot become %(new)s.")
-                       % {"old": gig.get_status_display(), "new": GigStatus(status).label}, code="bad_transition")
-    gig.status = status
 
 
 def _check_gig_rules(gig: Gig, now: dt.datetime) -> None:
@@ -172,24 +234,16 @@ def _published_status(employer: Employer) -> str:
 
 
 @transaction.atomic
-def create_gig(*, employer: Employer, publish: bool = True, status: str | None = None, code: str | None = None,
-               now: dt.datetime | None = None, **fields) -> Gig:
-    """Post a gig. The nearest center takes it unless one is chosen.
-
-    `status` is for loading history (the demo); a real post is published or kept as a draft.
-    """
+def create_gig(*, actor, publish: bool = True, now: dt.datetime | None = None, **fields) -> Gig:
+    """The actor (an employer) posts a gig, published or as a draft. The nearest center takes it unless one is
+    chosen."""
     now = now or timezone.now()
+    employer = employer_of(actor)
     unknown = set(fields) - set(GIG_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
-    gig = Gig(employer=employer, code=code or new_gig_code(), **fields)
-    gig.status = status or (_published_status(employer) if publish else GigStatus.DRAFT)
-    if status is not None:  # history being loaded: no rules of the present, no announcements
-        if gig.center_id is None:
-            gig.center = nearest_center(Point(float(gig.latitude), float(gig.longitude)))
-        gig.full_clean()
-        gig.save()
-        return gig
+    gig = Gig(employer=employer, code=new_gig_code(), **fields)
+    gig.status = _published_status(employer) if publish else GigStatus.DRAFT
     _check_gig_rules(gig, now)
     gig.save()
     _announce_if_open(gig, now)
@@ -204,10 +258,11 @@ def _announce_if_open(gig: Gig, now: dt.datetime) -> None:
 
 
 @transaction.atomic
-def update_gig(gig: Gig, *, now: dt.datetime | None = None, **fields) -> Gig:
+def update_gig(gig: Gig, *, actor, now: dt.datetime | None = None, **fields) -> Gig:
     """Edit a gig while nobody holds a slot or has been hired: workers took it as it was."""
     now = now or timezone.now()
     gig = Gig.objects.select_for_update().get(pk=gig.pk)
+    _check_owner(actor, gig)
     if gig.status not in (GigStatus.DRAFT, GigStatus.PENDING_REVIEW, GigStatus.OPEN):
         raise Conflict(_("Only a draft, waiting or open gig can be edited."), code="not_editable")
     if gig.assignments.filter(status__in=SLOT_HOLDING).exists():
@@ -222,16 +277,17 @@ def update_gig(gig: Gig, *, now: dt.datetime | None = None, **fields) -> Gig:
         gig.center = None  # the nearest center to the new site takes it
     _check_gig_rules(gig, now)
     if gig.status == GigStatus.OPEN:
-        gig.status = _published_status(gig.employer)  # an unverified employer's edit is reviewed again
+        gig.move_to(_published_status(gig.employer))  # an unverified employer's edit is reviewed again
     gig.save()
     return gig
 
 
 @transaction.atomic
-def publish_gig(gig: Gig, *, now: dt.datetime | None = None) -> Gig:
+def publish_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Gig:
     now = now or timezone.now()
     gig = Gig.objects.select_for_update().get(pk=gig.pk)
-    _set_status(gig, _published_status(gig.employer))
+    _check_owner(actor, gig)
+    gig.move_to(_published_status(gig.employer))
     _check_gig_rules(gig, now)
     gig.save()
     _announce_if_open(gig, now)
@@ -239,19 +295,18 @@ def publish_gig(gig: Gig, *, now: dt.datetime | None = None) -> Gig:
 
 
 @transaction.atomic
-def review_gig(gig: Gig, *, reviewer, approve: bool, reason: str = "", now: dt.datetime | None = None) -> Gig:
-    """Staff of the gig's center approve a waiting post, or send it back with a reason."""
+def review_gig(gig: Gig, *, actor, approve: bool, reason: str = "", now: dt.datetime | None = None) -> Gig:
+    """Staff of the gig's center (or the city) approve a waiting post, or send it back with a reason."""
     now = now or timezone.now()
     gig = Gig.objects.select_for_update().get(pk=gig.pk)
-    if not reviewer.center_memberships.filter(center_id=gig.center_id).exists():
-        raise PermissionDenied(_("Only staff of the gig's service center can review it."))
+    _check_center_staff(actor, gig.center_id)
     if gig.status != GigStatus.PENDING_REVIEW:
         raise Conflict(_("This gig is not waiting for review."), code="not_pending")
     if not approve and not reason.strip():
         raise ValidationError({"reason": _("Say why the gig is rejected, so the employer can fix it.")})
-    _set_status(gig, GigStatus.OPEN if approve else GigStatus.DRAFT)
+    gig.move_to(GigStatus.OPEN if approve else GigStatus.DRAFT)
     gig.review_note = reason.strip()
-    gig.reviewed_by = reviewer
+    gig.reviewed_by = actor
     gig.reviewed_at = now
     gig.save()
     events.reviewed(gig)
@@ -260,11 +315,12 @@ def review_gig(gig: Gig, *, reviewer, approve: bool, reason: str = "", now: dt.d
 
 
 @transaction.atomic
-def cancel_gig(gig: Gig, *, reason: str = "", now: dt.datetime | None = None) -> Gig:
+def cancel_gig(gig: Gig, *, actor, reason: str = "", now: dt.datetime | None = None) -> Gig:
     """The employer calls a gig off. Under 24 h before the start, each accepted worker is owed show-up pay."""
     now = now or timezone.now()
     gig = Gig.objects.select_for_update().get(pk=gig.pk)
-    _set_status(gig, GigStatus.CANCELLED)
+    _check_owner(actor, gig)
+    gig.move_to(GigStatus.CANCELLED)
     affected = []
     for assignment in gig.assignments.select_related("worker").filter(
             status__in=(AssignmentStatus.ACCEPTED, AssignmentStatus.CHECKED_IN, AssignmentStatus.OFFERED,
@@ -282,7 +338,7 @@ def cancel_gig(gig: Gig, *, reason: str = "", now: dt.datetime | None = None) ->
 
 def _employer_cancels(assignment: Assignment, gig: Gig, reason: str, now: dt.datetime) -> None:
     held_slot = assignment.status in SLOT_HOLDING
-    assignment.status = AssignmentStatus.CANCELLED
+    assignment.move_to(AssignmentStatus.CANCELLED)
     assignment.cancelled_at = now
     assignment.cancelled_by = "employer"
     assignment.cancel_reason = reason
@@ -311,16 +367,17 @@ def show_up_pay(gig: Gig) -> Decimal:
 
 
 @transaction.atomic
-def reopen_gig(gig: Gig, *, now: dt.datetime | None = None) -> Gig:
+def reopen_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Gig:
     now = now or timezone.now()
     gig = Gig.objects.select_for_update().get(pk=gig.pk)
+    _check_owner(actor, gig)
     if gig.status not in (GigStatus.CANCELLED, GigStatus.EXPIRED, GigStatus.FILLED):
         raise Conflict(_("Only a cancelled, expired or filled gig can be reopened."), code="bad_transition")
     if gig.starts_at <= now:
         raise ValidationError({"starts_at": _("The start has passed: change the time before reopening.")})
     if gig.status == GigStatus.FILLED and gig.slots_left == 0:
         raise Conflict(_("Every slot is taken: raise the headcount to take more workers."), code="filled")
-    _set_status(gig, _published_status(gig.employer))
+    gig.move_to(_published_status(gig.employer))
     gig.cancelled_at = None
     gig.save()
     _announce_if_open(gig, now)
@@ -361,21 +418,20 @@ def _take_slot(gig: Gig) -> None:
         if gig.status in (GigStatus.OPEN, GigStatus.FILLED):
             raise Conflict(_("No slots left on this gig."), code="no_slots_left")
         raise Conflict(_("This gig is not open."), code="not_open")
-    Gig.objects.filter(pk=gig.pk, status=GigStatus.OPEN, accepted_count__gte=F("headcount")).update(
-        status=GigStatus.FILLED)
+    Gig.moved(Gig.objects.filter(pk=gig.pk, accepted_count__gte=F("headcount")), GigStatus.FILLED)
 
 
 def _free_slot(gig: Gig, now: dt.datetime) -> None:
     """Give a slot back; a filled gig that has not started opens again."""
     Gig.objects.filter(pk=gig.pk, accepted_count__gt=0).update(accepted_count=F("accepted_count") - 1)
-    Gig.objects.filter(pk=gig.pk, status=GigStatus.FILLED, starts_at__gt=now).update(status=GigStatus.OPEN)
+    Gig.moved(Gig.objects.filter(pk=gig.pk, status=GigStatus.FILLED, starts_at__gt=now), GigStatus.OPEN)
 
 
 @transaction.atomic
-def accept_gig(worker: WorkerProfile, gig: Gig, *, now: dt.datetime | None = None) -> Assignment:
+def accept_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Assignment:
     """即时快招: the first `headcount` qualified workers to accept get the slots. Accepting twice is harmless."""
     now = now or timezone.now()
-    worker = _lock_worker(worker)
+    worker = _lock_worker(worker_of(actor))
     gig = Gig.objects.select_related("category").get(pk=gig.pk)
     existing = Assignment.objects.filter(gig=gig, worker=worker).first()
     if existing and existing.status in SLOT_HOLDING:
@@ -389,7 +445,7 @@ def accept_gig(worker: WorkerProfile, gig: Gig, *, now: dt.datetime | None = Non
     _check_worker_may_take(worker, gig, now)
     _take_slot(gig)
     assignment = existing or Assignment(gig=gig, worker=worker)
-    assignment.status = AssignmentStatus.ACCEPTED
+    assignment.move_to(AssignmentStatus.ACCEPTED)
     assignment.accepted_at = now
     assignment.save()
     events.worker_took_slot(assignment)
@@ -397,10 +453,10 @@ def accept_gig(worker: WorkerProfile, gig: Gig, *, now: dt.datetime | None = Non
 
 
 @transaction.atomic
-def apply_to_gig(worker: WorkerProfile, gig: Gig, *, now: dt.datetime | None = None) -> Assignment:
+def apply_to_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Assignment:
     """Apply to a gig that hires by application; applying twice is harmless."""
     now = now or timezone.now()
-    worker = _lock_worker(worker)
+    worker = _lock_worker(worker_of(actor))
     gig = Gig.objects.select_related("category").get(pk=gig.pk)
     existing = Assignment.objects.filter(gig=gig, worker=worker).first()
     if existing and existing.status in (AssignmentStatus.APPLIED, *SLOT_HOLDING):
@@ -419,9 +475,10 @@ def apply_to_gig(worker: WorkerProfile, gig: Gig, *, now: dt.datetime | None = N
 
 
 @transaction.atomic
-def hire_applicant(assignment: Assignment, *, now: dt.datetime | None = None) -> Assignment:
+def hire_applicant(assignment: Assignment, *, actor, now: dt.datetime | None = None) -> Assignment:
     """The employer picks an applicant: the applicant takes a slot, by the same rule as instant hiring."""
     now = now or timezone.now()
+    _check_employer_of(actor, assignment)
     worker = _lock_worker(assignment.worker)
     assignment = Assignment.objects.select_for_update().select_related("gig__category").get(pk=assignment.pk)
     if assignment.status in SLOT_HOLDING:
@@ -430,7 +487,7 @@ def hire_applicant(assignment: Assignment, *, now: dt.datetime | None = None) ->
         raise Conflict(_("Only an applicant can be hired."), code="not_applicant")
     _check_worker_may_take(worker, assignment.gig, now)
     _take_slot(assignment.gig)
-    assignment.status = AssignmentStatus.ACCEPTED
+    assignment.move_to(AssignmentStatus.ACCEPTED)
     assignment.accepted_at = now
     assignment.save()
     events.worker_took_slot(assignment)
@@ -438,18 +495,19 @@ def hire_applicant(assignment: Assignment, *, now: dt.datetime | None = None) ->
 
 
 @transaction.atomic
-def decline_applicant(assignment: Assignment, *, reason: str = "") -> Assignment:
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+def decline_applicant(assignment: Assignment, *, actor, reason: str = "") -> Assignment:
+    assignment = Assignment.objects.select_for_update().select_related("gig").get(pk=assignment.pk)
+    _check_employer_of(actor, assignment)
     if assignment.status != AssignmentStatus.APPLIED:
         raise Conflict(_("Only an applicant can be declined."), code="not_applicant")
-    assignment.status = AssignmentStatus.DECLINED
+    assignment.move_to(AssignmentStatus.DECLINED)
     assignment.cancel_reason = reason
     assignment.save()
     return assignment
 
 
 @transaction.atomic
-def cancel_assignment(assignment: Assignment, *, by: str, reason: str = "",
+def cancel_assignment(assignment: Assignment, *, actor, reason: str = "",
                       now: dt.datetime | None = None) -> Assignment:
     """A worker withdraws, or an employer lets one worker go, before the work starts.
 
@@ -458,9 +516,10 @@ def cancel_assignment(assignment: Assignment, *, by: str, reason: str = "",
     """
     now = now or timezone.now()
     assignment = Assignment.objects.select_for_update().select_related("gig", "worker").get(pk=assignment.pk)
+    by = _side_of(actor, assignment)
     gig = assignment.gig
     if assignment.status in (AssignmentStatus.OFFERED, AssignmentStatus.APPLIED):
-        assignment.status = AssignmentStatus.DECLINED if by == "worker" else AssignmentStatus.CANCELLED
+        assignment.move_to(AssignmentStatus.DECLINED if by == "worker" else AssignmentStatus.CANCELLED)
         assignment.cancelled_at, assignment.cancelled_by, assignment.cancel_reason = now, by, reason
         assignment.save()
         return assignment
@@ -470,7 +529,7 @@ def cancel_assignment(assignment: Assignment, *, by: str, reason: str = "",
         _employer_cancels(assignment, gig, reason, now)
         events.cancelled_by_employer([assignment], gig)
     else:
-        assignment.status = AssignmentStatus.CANCELLED
+        assignment.move_to(AssignmentStatus.CANCELLED)
         assignment.cancelled_at, assignment.cancelled_by, assignment.cancel_reason = now, by, reason
         assignment.save()
         free = assignment.accepted_at and now - assignment.accepted_at <= rules.minutes("FREE_CANCEL_MINUTES")
@@ -528,11 +587,12 @@ def check_in_code(gig: Gig, now: dt.datetime, step: int = 0) -> tuple[str, dt.da
 
 
 @transaction.atomic
-def check_in(assignment: Assignment, *, now: dt.datetime | None = None, latitude=None, longitude=None,
+def check_in(assignment: Assignment, *, actor, now: dt.datetime | None = None, latitude=None, longitude=None,
              code: str | None = None) -> Assignment:
     """Check in at the site: by location inside the geofence, or by the code shown at the site."""
     now = now or timezone.now()
     assignment = Assignment.objects.select_for_update().select_related("gig").get(pk=assignment.pk)
+    _check_worker_on(actor, assignment)
     gig = assignment.gig
     if assignment.status == AssignmentStatus.CHECKED_IN:
         return assignment
@@ -561,24 +621,29 @@ def check_in(assignment: Assignment, *, now: dt.datetime | None = None, latitude
                                    % {"d": round(metres), "limit": limit}})
         assignment.check_in_method = CheckInMethod.GPS
         assignment.check_in_distance_m = round(metres)
-    assignment.status = AssignmentStatus.CHECKED_IN
+    assignment.move_to(AssignmentStatus.CHECKED_IN)
     assignment.checked_in_at = now
     assignment.save()
-    Gig.objects.filter(pk=gig.pk, status__in=(GigStatus.OPEN, GigStatus.FILLED)).update(
-        status=GigStatus.IN_PROGRESS)
+    Gig.moved(Gig.objects.filter(pk=gig.pk), GigStatus.IN_PROGRESS)
     events.checked_in(assignment)
     return assignment
 
 
 @transaction.atomic
-def check_out(assignment: Assignment, *, now: dt.datetime | None = None) -> Assignment:
+def check_out(assignment: Assignment, *, actor, now: dt.datetime | None = None) -> Assignment:
+    """The worker leaves the site, or the employer signs them out."""
     now = now or timezone.now()
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    assignment = Assignment.objects.select_for_update().select_related("gig").get(pk=assignment.pk)
+    _side_of(actor, assignment)
+    return _check_out(assignment, now)
+
+
+def _check_out(assignment: Assignment, now: dt.datetime) -> Assignment:
     if assignment.status == AssignmentStatus.CHECKED_OUT:
         return assignment
     if assignment.status != AssignmentStatus.CHECKED_IN:
         raise Conflict(_("Check in before checking out."), code="bad_transition")
-    assignment.status = AssignmentStatus.CHECKED_OUT
+    assignment.move_to(AssignmentStatus.CHECKED_OUT)
     assignment.checked_out_at = now
     assignment.minutes_worked = max(0, int((now - assignment.checked_in_at).total_seconds() // 60))
     assignment.save()
@@ -588,10 +653,11 @@ def check_out(assignment: Assignment, *, now: dt.datetime | None = None) -> Assi
 # --- Pay and ratings -------------------------------------------------------------------------
 
 @transaction.atomic
-def record_pay(assignment: Assignment, *, quantity: Decimal, now: dt.datetime | None = None) -> Assignment:
+def record_pay(assignment: Assignment, *, actor, quantity: Decimal, now: dt.datetime | None = None) -> Assignment:
     """The employer confirms the work and records what is due: quantity (hours, days, pieces, 1 job) × rate."""
     now = now or timezone.now()
     assignment = Assignment.objects.select_for_update().select_related("gig", "worker").get(pk=assignment.pk)
+    _check_employer_of(actor, assignment)
     if assignment.status not in (AssignmentStatus.CHECKED_OUT, AssignmentStatus.CHECKED_IN):
         raise Conflict(_("Pay is recorded after the worker has checked in and worked."), code="bad_transition")
     if assignment.pay_status in (PayStatus.CONFIRMED, PayStatus.DISPUTED):
@@ -602,7 +668,7 @@ def record_pay(assignment: Assignment, *, quantity: Decimal, now: dt.datetime | 
     if assignment.gig.pay_unit == PayUnit.JOB and quantity != 1:
         raise ValidationError({"quantity": _("A gig paid per job is paid for 1 job.")})
     if assignment.status == AssignmentStatus.CHECKED_IN:
-        assignment = check_out(assignment, now=now)
+        assignment = _check_out(assignment, now)
     amount_due = (quantity * assignment.gig.pay_amount).quantize(CENT, rounding=ROUND_HALF_UP)
     if amount_due >= MAX_AMOUNT:
         raise ValidationError({"quantity": _("%(q)s × %(rate)s is more than any gig pays; check the quantity.")
@@ -611,7 +677,7 @@ def record_pay(assignment: Assignment, *, quantity: Decimal, now: dt.datetime | 
     assignment.amount_due = amount_due
     assignment.pay_status = PayStatus.RECORDED
     assignment.pay_recorded_at = now
-    assignment.status = AssignmentStatus.COMPLETED
+    assignment.move_to(AssignmentStatus.COMPLETED)
     assignment.completed_at = now
     assignment.save()
     clear_earned_strikes(assignment.worker, now)
@@ -624,14 +690,15 @@ def _complete_gig_if_done(gig: Gig) -> None:
     unfinished = gig.assignments.filter(status__in=(AssignmentStatus.ACCEPTED, AssignmentStatus.CHECKED_IN,
                                                     AssignmentStatus.CHECKED_OUT)).exists()
     if not unfinished:
-        Gig.objects.filter(pk=gig.pk, status=GigStatus.IN_PROGRESS).update(status=GigStatus.COMPLETED)
+        Gig.moved(Gig.objects.filter(pk=gig.pk), GigStatus.COMPLETED)
 
 
 @transaction.atomic
-def confirm_paid(assignment: Assignment, *, now: dt.datetime | None = None) -> Assignment:
+def confirm_paid(assignment: Assignment, *, actor, now: dt.datetime | None = None) -> Assignment:
     """The worker says the money arrived. Money never passes through the platform."""
     now = now or timezone.now()
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    _check_worker_on(actor, assignment)
     if assignment.pay_status == PayStatus.CONFIRMED:
         return assignment
     if assignment.pay_status not in (PayStatus.RECORDED, PayStatus.DISPUTED):
@@ -646,10 +713,11 @@ def confirm_paid(assignment: Assignment, *, now: dt.datetime | None = None) -> A
 
 
 @transaction.atomic
-def dispute_pay(assignment: Assignment, *, reason: str, amount_claimed: Decimal | None = None,
+def dispute_pay(assignment: Assignment, *, actor, reason: str, amount_claimed: Decimal | None = None,
                 now: dt.datetime | None = None) -> WageDispute:
     """The worker says the money did not arrive, or not all of it (欠薪): recorded for the center to mediate."""
     assignment = Assignment.objects.select_for_update().select_related("gig").get(pk=assignment.pk)
+    _check_worker_on(actor, assignment)
     if assignment.status not in (AssignmentStatus.CHECKED_OUT, AssignmentStatus.COMPLETED):
         raise Conflict(_("A wage dispute is raised after the work is done."), code="bad_transition")
     if assignment.pay_status == PayStatus.CONFIRMED:
@@ -670,9 +738,11 @@ def dispute_pay(assignment: Assignment, *, reason: str, amount_claimed: Decimal 
 
 
 @transaction.atomic
-def rate(assignment: Assignment, *, direction: str, score: int, comment: str = "") -> Rating:
+def rate(assignment: Assignment, *, actor, score: int, comment: str = "") -> Rating:
     """Each side rates the other once, after the work is complete."""
     assignment = Assignment.objects.select_for_update().select_related("gig").get(pk=assignment.pk)
+    direction = (Rating.Direction.OF_EMPLOYER if _side_of(actor, assignment) == "worker"
+                 else Rating.Direction.OF_WORKER)
     if assignment.status != AssignmentStatus.COMPLETED:
         raise Conflict(_("Ratings are given after the work is complete."), code="not_completed")
     if Rating.objects.filter(assignment=assignment, direction=direction).exists():
@@ -686,17 +756,29 @@ def rate(assignment: Assignment, *, direction: str, score: int, comment: str = "
     return rating
 
 
+@transaction.atomic
+def settle_wage_dispute(dispute: WageDispute, *, actor, now: dt.datetime | None = None) -> WageDispute:
+    """Staff of the gig's center (or the city) record that a wage dispute has been settled."""
+    dispute = WageDispute.objects.select_for_update().select_related("assignment__gig").get(pk=dispute.pk)
+    _check_center_staff(actor, dispute.assignment.gig.center_id)
+    if dispute.status != WageDispute.Status.RESOLVED:
+        dispute.status = WageDispute.Status.RESOLVED
+        dispute.resolved_at = now or timezone.now()
+        dispute.save(update_fields=["status", "resolved_at"])
+    return dispute
+
+
 # --- Background duties (run by the scheduler; each is idempotent) -----------------------------
 
 def expire_past_gigs(now: dt.datetime) -> int:
     """Gigs whose start has passed: with nobody on them they expire, otherwise they are under way."""
     started = Gig.objects.filter(starts_at__lte=now)
-    stale = list(started.filter(status__in=(GigStatus.OPEN, GigStatus.PENDING_REVIEW, GigStatus.DRAFT),
-                                accepted_count=0).select_related("category"))
-    Gig.objects.filter(pk__in=[gig.pk for gig in stale]).update(status=GigStatus.EXPIRED)
+    stale = list(started.filter(status__in=Gig.sources_of(GigStatus.EXPIRED), accepted_count=0)
+                 .select_related("category"))
+    Gig.moved(Gig.objects.filter(pk__in=[gig.pk for gig in stale]), GigStatus.EXPIRED)
     for gig in stale:
         events.gig_closed(gig)
-    under_way = started.filter(status__in=(GigStatus.OPEN, GigStatus.FILLED)).update(status=GigStatus.IN_PROGRESS)
+    under_way = Gig.moved(started.filter(status__in=(GigStatus.OPEN, GigStatus.FILLED)), GigStatus.IN_PROGRESS)
     return len(stale) + under_way
 
 
@@ -711,7 +793,7 @@ def mark_no_shows(now: dt.datetime) -> int:
                           .filter(pk=assignment_id, status=AssignmentStatus.ACCEPTED).first())
             if assignment is None:
                 continue
-            assignment.status = AssignmentStatus.NO_SHOW
+            assignment.move_to(AssignmentStatus.NO_SHOW)
             assignment.save(update_fields=["status", "updated_at"])
             give_strike(assignment, Strike.Reason.NO_SHOW, now)
             _free_slot(assignment.gig, now)
@@ -740,12 +822,12 @@ def send_reminders(now: dt.datetime) -> int:
     return count
 
 
-def add_favourite(employer: Employer, worker: WorkerProfile) -> None:
-    FavouriteWorker.objects.get_or_create(employer=employer, worker=worker)
+def add_favourite(worker: WorkerProfile, *, actor) -> None:
+    FavouriteWorker.objects.get_or_create(employer=employer_of(actor), worker=worker)
 
 
-def remove_favourite(employer: Employer, worker_id: int) -> None:
-    FavouriteWorker.objects.filter(employer=employer, worker_id=worker_id).delete()
+def remove_favourite(worker_id: int, *, actor) -> None:
+    FavouriteWorker.objects.filter(employer=employer_of(actor), worker_id=worker_id).delete()
 
 
 # --- An employer edits its own details -----------------------------------------------------------
@@ -756,9 +838,11 @@ CREDIT_CODE_TAKEN = gettext_lazy("This unified social credit code is already reg
 
 
 @transaction.atomic
-def update_employer(employer: Employer, **fields) -> Employer:
+def update_employer(employer: Employer, *, actor, **fields) -> Employer:
     """Edit an employer's own details; a verified or rejected employer that changes its name,
     kind or credit code goes back to pending review."""
+    if employer_of(actor).pk != employer.pk:
+        raise PermissionDenied(_("Employers edit only their own details."))
     unknown = set(fields) - EMPLOYER_FIELDS
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")

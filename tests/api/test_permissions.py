@@ -94,8 +94,9 @@ MATRIX = [
     row("GET trade-list",           None,                      "ok    ok     ok    ok    ok    ok    ok    ok"),
     row("GET gig-nearby",           None,                      "ok    ok     ok    ok    ok    ok    ok    ok",
         query=SITE),
-    row("GET review-queue",         None,                      "anon  403    403   403   403   ok    ok    403"),
-    row("GET worker-detail",        "worker",                  "anon  ok     403   ok    ok    ok    ok    ok"),
+    row("GET review-queue",         None,                      "anon  403    403   403   403   ok    ok    ok"),
+    # An employer sees the cards of workers who applied to or took its gigs (and its favourites) only.
+    row("GET worker-detail",        "worker",                  "anon  ok     403   ok    404   ok    ok    ok"),
     row("PUT worker-favourite",     "worker",                  "anon  403    403   ok    ok    403   403   403"),
     row("DELETE worker-favourite",  "worker",                  "anon  403    403   ok    ok    403   403   403"),
     # --- everyone's own inbox ----------------------------------------------------------------------------------
@@ -127,21 +128,23 @@ MATRIX = [
     row("GET gig-detail",           "draft gig",               "404   404    404   ok    404   ok    404   ok"),
     row("PATCH gig-detail",         "untaken gig",             "anon  403    403   ok    403   403   403   403",
         body={"title": "搬砖（改）"}),
-    row("PATCH gig-detail",         "draft gig",               "anon  403    403   ok    404   403   403   403",
+    row("PATCH gig-detail",         "draft gig",               "anon  404    404   ok    404   403   404   403",
         body={"title": "搬砖（改）"}),
     row("POST gig-cancel",          "untaken gig",             "anon  403    403   ok    403   403   403   403",
         body={"reason": "天气原因"}),
-    row("POST gig-reopen",          "cancelled gig",           "anon  403    403   ok    404   403   403   403"),
-    row("POST gig-publish",         "draft gig",               "anon  403    403   ok    404   403   403   403"),
+    row("POST gig-reopen",          "cancelled gig",           "anon  404    404   ok    404   403   404   403"),
+    row("POST gig-publish",         "draft gig",               "anon  404    404   ok    404   403   404   403"),
     row("GET gig-check-in-code",    "gig",                     "anon  403    403   ok    403   403   403   403"),
-    row("GET gig-assignments",      "gig",                     "anon  403    403   ok    403   403   403   403"),
+    # Who applied to or took a gig: its employer, its center's staff and the city.
+    row("GET gig-assignments",      "gig",                     "anon  403    403   ok    403   ok    403   ok"),
     row("POST gig-accept",          "gig",                     "anon  ok     ok    403   403   403   403   403"),
     row("POST gig-apply",           "application gig",         "anon  ok     ok    403   403   403   403   403"),
-    # Staff review posts of their own center only: another center's staff do not see a waiting post (404) ...
-    row("POST gig-review",          "pending gig",             "anon  403    403   403   403   ok    404   403",
+    # Staff review posts of their own center only (the city reviews any): nobody else sees a waiting post
+    # (404) ...
+    row("POST gig-review",          "pending gig",             "anon  404    404   403   404   ok    404   ok",
         body={"approve": True}),
     # ... and are refused on an open one they can see (the gig's own staff get 409: it is not waiting).
-    row("POST gig-review",          "gig",                     "anon  403    403   403   403   409   403   403",
+    row("POST gig-review",          "gig",                     "anon  403    403   403   403   409   403   409",
         body={"approve": True}),
     # --- assignments ----------------------------------------------------------------------------------------
     row("GET assignment-list",      None,                      "anon  ok     ok    ok    ok    ok    ok    ok"),
@@ -153,7 +156,7 @@ MATRIX = [
         body={"reason": "家里有事"}),
     row("POST assignment-check-in", "accepted assignment",     "anon  ok     404   403   404   403   404   403",
         body=SITE),
-    row("POST assignment-check-out", "checked_in assignment",  "anon  ok     404   ok    404   403   403   403"),
+    row("POST assignment-check-out", "checked_in assignment",  "anon  ok     404   ok    404   403   404   403"),
     row("POST assignment-pay",      "checked_out assignment",  "anon  403    404   ok    404   403   404   403",
         body={"quantity": "1"}),
     row("POST assignment-confirm-paid", "pay_recorded assignment",

@@ -90,8 +90,9 @@ def list_and_search_calls(market: Market) -> list[tuple[str, str]]:
     calls += [("employer", f"/api/gigs/{market.gig.pk}/assignments/"),
               ("other_employer", f"/api/gigs/{market.other_gig.pk}/assignments/")]
     calls += [("staff", "/api/reviews/"), ("other_staff", "/api/reviews/")]
-    calls += [(role, f"/api/workers/{worker.pk}/") for worker in market.workers()
-              for role in ("employer", "other_employer", "staff", "city_admin")]
+    calls += [(role, f"/api/workers/{worker.pk}/") for worker in market.workers() for role in ("staff", "city_admin")]
+    calls += [("employer", f"/api/workers/{worker.pk}/") for worker in (market.worker, market.applicant)]
+    calls += [("other_employer", f"/api/workers/{market.other_worker.pk}/")]
     calls += [("worker", f"/api/workers/{market.worker.pk}/")]
     calls += [(role, f"/api/gigs/{gig.pk}/") for gig in (market.gig, market.other_gig) for role in everyone]
     return calls
@@ -131,10 +132,9 @@ def test_an_employer_sees_a_workers_phone_only_once_that_worker_is_hired_on_thei
         market.assignment.pk: hired,  # holds a slot on the employer's gig
         market.checked_in.pk: hired,  # at work today
         market.application.pk: None,  # an applicant, not hired yet
-        market.offer.pk: None,  # offered, not accepted
-    }
+    }  # and an offer nobody took is not shown at all: who was offered says where workers are
     assert phones_seen(market, "employer", f"/api/gigs/{market.gig.pk}/assignments/") == {
-        market.assignment.pk: hired, market.offer.pk: None}
+        market.assignment.pk: hired}
     # Another employer never sees it, even for a worker they have hired themselves elsewhere.
     assert phones_seen(market, "other_employer") == {market.other_hire.pk: market.other_worker.user.phone}
 
@@ -215,3 +215,17 @@ def test_notifications_carry_no_phone_or_id_number_beyond_an_agreed_job(market):
         assert_no_secrets(response, secrets - contacts_shared_with(user), f"the inbox of {role}")
         delivered += len(response.json()["results"])
     assert delivered >= 5  # the scan saw real notifications
+
+
+def test_an_employer_never_learns_who_was_offered_a_gig(market):
+    """Offers go to workers near the site: the list of them would say where workers live or are."""
+    employer = market.client("employer")
+    listed = {item["id"] for item in employer.get("/api/assignments/").json()}
+    on_gig = {item["id"] for item in employer.get(f"/api/gigs/{market.gig.pk}/assignments/").json()}
+    assert market.offer.pk not in listed | on_gig
+    assert employer.get(f"/api/assignments/{market.offer.pk}/").status_code == 404
+    assert employer.get(f"/api/workers/{market.offered_worker.pk}/").status_code == 404
+    # Once the worker takes the offer, the employer sees them like any hire.
+    Assignment.objects.filter(pk=market.offer.pk).update(status="accepted", accepted_at=market.now)
+    assert market.offer.pk in {item["id"] for item in employer.get("/api/assignments/").json()}
+    assert employer.get(f"/api/workers/{market.offered_worker.pk}/").status_code == 200

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from accounts.models import Role, User
 from centers.models import ServiceCenter
-from jobs.models import Assignment, Category, Employer, Gig, GigStatus, WageFloor
+from jobs.models import SLOT_HOLDING, Assignment, AssignmentStatus, Category, Employer, Gig, GigStatus, WageFloor
 from jobs.taxonomy import TAXONOMY
 from workers.models import WorkerProfile
 
@@ -18,8 +18,16 @@ def counts():
     return {model.__name__: model.objects.count() for model in MODELS}
 
 
-def test_seed_demo_twice_leaves_the_same_rows():
-    call_command("seed_demo", verbosity=0)
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo loaded once for this module's tests (each test's own changes are rolled back)."""
+    with django_db_blocker.unblock():
+        call_command("seed_demo", verbosity=0)
+        yield
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def test_seed_demo_twice_leaves_the_same_rows(demo):
     first = counts()
     codes = list(Gig.objects.order_by("code").values_list("code", "pay_amount", "latitude"))
     call_command("seed_demo", verbosity=0)
@@ -27,8 +35,7 @@ def test_seed_demo_twice_leaves_the_same_rows():
     assert list(Gig.objects.order_by("code").values_list("code", "pay_amount", "latitude")) == codes
 
 
-def test_the_demo_has_the_tongchuan_centers_people_and_gigs():
-    call_command("seed_demo", verbosity=0)
+def test_the_demo_has_the_tongchuan_centers_people_and_gigs(demo):
     centers = ServiceCenter.objects.filter(is_demo=True)
     assert {c.region_code for c in centers} >= {"610202", "610203", "610222"}
     assert centers.filter(level="city").count() == 1
@@ -42,17 +49,28 @@ def test_the_demo_has_the_tongchuan_centers_people_and_gigs():
         assert User.objects.filter(role=role).exists()
 
 
-def test_demo_gigs_are_in_tongchuan_with_allowed_units_and_never_overfilled():
-    call_command("seed_demo", verbosity=0)
+def test_demo_gigs_are_in_tongchuan_with_allowed_units_and_never_overfilled(demo):
     for gig in Gig.objects.select_related("category"):
         assert 34.6 < gig.latitude < 35.7 and 108.7 < gig.longitude < 109.4
         assert gig.pay_unit in gig.category.pay_units
-        assert gig.assignments.count() <= gig.headcount
+        assert gig.assignments.filter(status__in=SLOT_HOLDING).count() == gig.accepted_count <= gig.headcount
         gig.full_clean()
 
 
-def test_the_demo_is_the_same_in_two_fresh_loads():
-    call_command("seed_demo", verbosity=0)
+def test_the_demo_history_was_made_by_the_services(demo):
+    """Every demo gig went through the market's rules: posted ahead of its start, taken within the headcount,
+    paid only after check-in, by workers of its trade."""
+    assert Gig.objects.filter(status=GigStatus.COMPLETED).exists()
+    for assignment in Assignment.objects.filter(status__in=SLOT_HOLDING).select_related("gig", "worker"):
+        assert assignment.accepted_at < assignment.gig.starts_at
+        assert assignment.worker.worker_trades.filter(category_id=assignment.gig.category_id).exists()
+        if assignment.status == AssignmentStatus.COMPLETED:
+            assert assignment.checked_in_at <= assignment.checked_out_at and assignment.amount_due > 0
+    assert not Gig.objects.filter(status=GigStatus.PENDING_REVIEW, employer__verification_status="verified",
+                                  reviewed_at__isnull=True).exists()
+
+
+def test_the_demo_is_the_same_in_two_fresh_loads(demo):
     snapshot = list(WorkerProfile.objects.order_by("user__phone").values_list("user__phone", "display_name",
                                                                               "latitude", "id_number_masked"))
     Assignment.objects.all().delete()

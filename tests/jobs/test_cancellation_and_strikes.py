@@ -16,14 +16,14 @@ pytestmark = pytest.mark.django_db
 
 
 def accepted(worker, gig, at):
-    return services.accept_gig(worker, gig, now=at)
+    return services.accept_gig(gig, actor=worker.user, now=at)
 
 
 def test_a_worker_may_cancel_free_within_five_minutes_of_accepting(make_worker, now):
     gig = GigFactory(starts_at=now + dt.timedelta(hours=3))
     worker = make_worker(trade=gig.category)
     assignment = accepted(worker, gig, now)
-    services.cancel_assignment(assignment, by="worker", now=now + dt.timedelta(minutes=4))
+    services.cancel_assignment(assignment, actor=assignment.worker.user, now=now + dt.timedelta(minutes=4))
     assert not Strike.objects.filter(worker=worker).exists()
     gig.refresh_from_db()
     assert gig.accepted_count == 0 and gig.status == GigStatus.OPEN
@@ -33,7 +33,7 @@ def test_cancelling_later_and_close_to_the_start_is_a_strike(make_worker, now):
     gig = GigFactory(starts_at=now + dt.timedelta(hours=10))
     worker = make_worker(trade=gig.category)
     assignment = accepted(worker, gig, now)
-    services.cancel_assignment(assignment, by="worker", now=now + dt.timedelta(minutes=30))
+    services.cancel_assignment(assignment, actor=assignment.worker.user, now=now + dt.timedelta(minutes=30))
     assert Strike.objects.get(worker=worker).reason == Strike.Reason.LATE_CANCEL
 
 
@@ -41,7 +41,7 @@ def test_cancelling_well_before_the_start_is_no_strike(make_worker, now):
     gig = GigFactory(starts_at=now + dt.timedelta(days=2))
     worker = make_worker(trade=gig.category)
     assignment = accepted(worker, gig, now)
-    services.cancel_assignment(assignment, by="worker", now=now + dt.timedelta(hours=1))
+    services.cancel_assignment(assignment, actor=assignment.worker.user, now=now + dt.timedelta(hours=1))
     assert not Strike.objects.exists()
 
 
@@ -51,7 +51,7 @@ def test_cancelling_frees_the_slot_of_a_filled_gig(make_worker, now):
     assignment = accepted(first, gig, now)
     gig.refresh_from_db()
     assert gig.status == GigStatus.FILLED
-    services.cancel_assignment(assignment, by="worker", now=now)
+    services.cancel_assignment(assignment, actor=assignment.worker.user, now=now)
     assert accepted(second, gig, now).status == AssignmentStatus.ACCEPTED
 
 
@@ -61,7 +61,7 @@ def test_three_strikes_in_thirty_days_suspend_the_worker_for_seven_days(make_wor
         gig = GigFactory(category=worker.worker_trades.get().category,
                          starts_at=now + dt.timedelta(days=day, hours=8))
         assignment = accepted(worker, gig, now + dt.timedelta(days=day))
-        services.cancel_assignment(assignment, by="worker", now=now + dt.timedelta(days=day, hours=1))
+        services.cancel_assignment(assignment, actor=assignment.worker.user, now=now + dt.timedelta(days=day, hours=1))
     worker.refresh_from_db()
     assert worker.suspended_until == now + dt.timedelta(days=2, hours=1) + dt.timedelta(days=7)
     gig = GigFactory(category=worker.worker_trades.get().category, starts_at=now + dt.timedelta(days=5))
@@ -92,7 +92,7 @@ def test_an_employer_cancelling_under_24_hours_owes_each_accepted_worker_four_ho
     workers = [make_worker(trade=gig.category) for _ in range(2)]
     for worker in workers:
         accepted(worker, gig, now)
-    services.cancel_gig(gig, reason="下雨停工", now=now + dt.timedelta(hours=1))
+    services.cancel_gig(gig, actor=gig.employer.owner, reason="下雨停工", now=now + dt.timedelta(hours=1))
     gig.refresh_from_db()
     assert gig.status == GigStatus.CANCELLED and gig.accepted_count == 0
     owed = Compensation.objects.filter(assignment__gig=gig)
@@ -104,9 +104,9 @@ def test_an_employer_cancelling_under_24_hours_owes_each_accepted_worker_four_ho
 def test_an_employer_cancelling_early_owes_nothing_and_can_reopen(make_worker, now):
     gig = GigFactory(starts_at=now + dt.timedelta(days=3))
     accepted(make_worker(trade=gig.category), gig, now)
-    services.cancel_gig(gig, now=now)
+    services.cancel_gig(gig, actor=gig.employer.owner, now=now)
     assert not Compensation.objects.exists()
-    reopened = services.reopen_gig(gig, now=now)
+    reopened = services.reopen_gig(gig, actor=gig.employer.owner, now=now)
     assert reopened.status == GigStatus.OPEN and reopened.accepted_count == 0
 
 
@@ -120,15 +120,17 @@ def complete(worker, at):
     gig = GigFactory(category=worker.worker_trades.get().category, starts_at=at + dt.timedelta(hours=1),
                      ends_at=at + dt.timedelta(hours=2))
     assignment = accepted(worker, gig, at)
-    services.check_in(assignment, now=at + dt.timedelta(hours=1), latitude=gig.latitude, longitude=gig.longitude)
-    services.record_pay(assignment, quantity=Decimal("1"), now=at + dt.timedelta(hours=2))
+    services.check_in(assignment, actor=assignment.worker.user, now=at + dt.timedelta(hours=1),
+                      latitude=gig.latitude, longitude=gig.longitude)
+    services.record_pay(assignment, actor=assignment.gig.employer.owner, quantity=Decimal("1"),
+                        now=at + dt.timedelta(hours=2))
 
 
 def test_a_strike_clears_after_ten_clean_gigs(make_worker, now):
     worker = make_worker()
     gig = GigFactory(category=worker.worker_trades.get().category, starts_at=now + dt.timedelta(hours=2))
     assignment = accepted(worker, gig, now)
-    services.cancel_assignment(assignment, by="worker", now=now + dt.timedelta(minutes=10))
+    services.cancel_assignment(assignment, actor=assignment.worker.user, now=now + dt.timedelta(minutes=10))
     strike = Strike.objects.get(worker=worker)
     for n in range(9):
         complete(worker, now + dt.timedelta(days=n + 1))

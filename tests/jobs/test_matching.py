@@ -30,7 +30,7 @@ def worker_km_north(make_worker, km, **fields):
 
 def post_gig(now, headcount=1, employer=None):
     start = now + dt.timedelta(hours=5)
-    return services.create_gig(employer=employer or EmployerFactory(), category=TradeFactory(), title="急招小工",
+    return services.create_gig(actor=(employer or EmployerFactory()).owner, category=TradeFactory(), title="急招小工",
                                headcount=headcount, pay_amount="200", pay_unit="day", address="王益区",
                                latitude=SITE[0], longitude=SITE[1], starts_at=start,
                                ends_at=start + dt.timedelta(hours=8), now=now)
@@ -70,7 +70,7 @@ def test_the_next_wave_goes_further_out_after_the_delay_and_never_repeats(make_w
 def test_waves_stop_when_the_gig_is_filled(make_worker, now):
     workers = [worker_km_north(make_worker, km) for km in (0.5, 1.0, 5.0)]
     gig = post_gig(now)
-    services.accept_gig(workers[0], gig, now=now + dt.timedelta(seconds=30))
+    services.accept_gig(gig, actor=workers[0].user, now=now + dt.timedelta(seconds=30))
     assert advance_matching(now + dt.timedelta(seconds=121)) == 0
     assert GigMatching.objects.get(gig=gig).finish_reason == "filled"
     assert workers[2].pk not in offered(gig)
@@ -80,10 +80,10 @@ def test_a_worker_who_declines_is_not_offered_again_and_a_freed_slot_starts_a_ne
     a, b, c = (worker_km_north(make_worker, km) for km in (0.5, 1.0, 1.5))
     gig = post_gig(now)
     offer_a = Assignment.objects.get(gig=gig, worker=a)
-    services.cancel_assignment(offer_a, by="worker", now=now)
+    services.cancel_assignment(offer_a, actor=offer_a.worker.user, now=now)
     assert Assignment.objects.get(pk=offer_a.pk).status == AssignmentStatus.DECLINED
-    taken = services.accept_gig(b, gig, now=now)
-    services.cancel_assignment(taken, by="worker", now=now + dt.timedelta(minutes=1))  # frees the slot
+    taken = services.accept_gig(gig, actor=b.user, now=now)
+    services.cancel_assignment(taken, actor=taken.worker.user, now=now + dt.timedelta(minutes=1))  # frees the slot
     assert offered(gig) == {c.pk}  # a declined, b cancelled: only c is new
     assert Assignment.objects.filter(gig=gig, worker=a).count() == 1
 
@@ -104,7 +104,7 @@ def test_busy_suspended_unavailable_and_other_trade_workers_are_left_out(make_wo
     busy = worker_km_north(make_worker, 0.8)
     other_trade = worker_km_north(make_worker, 0.9, trade=TradeFactory(code="cook", name="厨师", pay_units=["day"]))
     clash = GigFactory(category=TradeFactory(), starts_at=now + dt.timedelta(hours=4))
-    services.accept_gig(busy, clash, now=now)
+    services.accept_gig(clash, actor=busy.user, now=now)
     gig = post_gig(now)
     assert offered(gig) == {ok.pk}
     assert other_trade.pk not in offered(gig)

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_past_gigs_expire_or_start_and_no_shows_are_marked(make_worker, now):
     nobody = GigFactory(starts_at=now + dt.timedelta(hours=1))
     staffed = GigFactory(starts_at=now + dt.timedelta(hours=1), headcount=2)
-    assignment = services.accept_gig(make_worker(trade=staffed.category), staffed, now=now)
+    assignment = services.accept_gig(staffed, actor=make_worker(trade=staffed.category).user, now=now)
     done = run_due_duties(now + dt.timedelta(hours=2, minutes=5))
     assert done == {"expire_past_gigs": 2, "mark_no_shows": 1, "clear_strikes": 0, "send_reminders": 0,
                     "advance_matching": 0, "prune_sign_in_records": 0}

@@ -16,19 +16,19 @@ pytestmark = pytest.mark.django_db
 
 def test_the_first_workers_get_the_slots_and_a_late_one_hears_no_slots_left(open_gig, make_worker):
     first, second, late = make_worker(), make_worker(), make_worker()
-    services.accept_gig(first, open_gig)
-    services.accept_gig(second, open_gig)
+    services.accept_gig(open_gig, actor=first.user)
+    services.accept_gig(open_gig, actor=second.user)
     open_gig.refresh_from_db()
     assert open_gig.status == GigStatus.FILLED and open_gig.slots_left == 0
     with pytest.raises(Conflict) as refused:
-        services.accept_gig(late, open_gig)
+        services.accept_gig(open_gig, actor=late.user)
     assert refused.value.code == "no_slots_left"
 
 
 def test_accepting_twice_is_harmless(open_gig, make_worker):
     worker = make_worker()
-    once = services.accept_gig(worker, open_gig)
-    twice = services.accept_gig(worker, open_gig)
+    once = services.accept_gig(open_gig, actor=worker.user)
+    twice = services.accept_gig(open_gig, actor=worker.user)
     assert once.pk == twice.pk
     open_gig.refresh_from_db()
     assert open_gig.accepted_count == 1
@@ -36,19 +36,19 @@ def test_accepting_twice_is_harmless(open_gig, make_worker):
 
 def test_a_worker_cannot_hold_two_gigs_at_the_same_time(open_gig, make_worker):
     worker = make_worker()
-    services.accept_gig(worker, open_gig)
+    services.accept_gig(open_gig, actor=worker.user)
     clash = GigFactory(category=open_gig.category, starts_at=open_gig.starts_at + dt.timedelta(hours=4))
     with pytest.raises(Conflict) as refused:
-        services.accept_gig(worker, clash)
+        services.accept_gig(clash, actor=worker.user)
     assert refused.value.code == "overlap" and open_gig.code in refused.value.message
     later = GigFactory(category=open_gig.category, starts_at=open_gig.ends_at + dt.timedelta(minutes=30))
-    assert services.accept_gig(worker, later).status == AssignmentStatus.ACCEPTED
+    assert services.accept_gig(later, actor=worker.user).status == AssignmentStatus.ACCEPTED
 
 
 def test_only_workers_of_the_trade_may_take_an_instant_gig(open_gig, make_worker):
     cleaner = make_worker(trade=TradeFactory(code="cleaner", name="保洁员", pay_units=["hour"]))
     with pytest.raises(Conflict) as refused:
-        services.accept_gig(cleaner, open_gig)
+        services.accept_gig(open_gig, actor=cleaner.user)
     assert refused.value.code == "not_qualified"
 
 
@@ -56,10 +56,10 @@ def test_a_gig_that_has_started_or_is_not_open_cannot_be_taken(open_gig, make_wo
     worker = make_worker()
     started = GigFactory(category=open_gig.category, starts_at=now - dt.timedelta(minutes=1))
     with pytest.raises(Conflict, match="already started"):
-        services.accept_gig(worker, started)
+        services.accept_gig(started, actor=worker.user)
     draft = GigFactory(category=open_gig.category, status=GigStatus.DRAFT)
     with pytest.raises(Conflict) as refused:
-        services.accept_gig(worker, draft)
+        services.accept_gig(draft, actor=worker.user)
     assert refused.value.code == "not_open"
 
 
@@ -68,16 +68,17 @@ def test_by_application_the_employer_chooses_and_hiring_uses_the_same_slots(open
     open_gig.refresh_from_db()
     alice, bob = make_worker(), make_worker()
     with pytest.raises(Conflict) as refused:
-        services.accept_gig(alice, open_gig)
+        services.accept_gig(open_gig, actor=alice.user)
     assert refused.value.code == "needs_application"
-    application = services.apply_to_gig(alice, open_gig)
-    assert services.apply_to_gig(alice, open_gig).pk == application.pk  # applying twice is harmless
-    other = services.apply_to_gig(bob, open_gig)
-    assert services.hire_applicant(application).status == AssignmentStatus.ACCEPTED
+    application = services.apply_to_gig(open_gig, actor=alice.user)
+    assert services.apply_to_gig(open_gig, actor=alice.user).pk == application.pk  # applying twice is harmless
+    other = services.apply_to_gig(open_gig, actor=bob.user)
+    assert services.hire_applicant(application,
+                                   actor=application.gig.employer.owner).status == AssignmentStatus.ACCEPTED
     with pytest.raises(Conflict) as refused:
-        services.hire_applicant(other)
+        services.hire_applicant(other, actor=other.gig.employer.owner)
     assert refused.value.code == "no_slots_left"
-    assert services.decline_applicant(other).status == AssignmentStatus.DECLINED
+    assert services.decline_applicant(other, actor=other.gig.employer.owner).status == AssignmentStatus.DECLINED
 
 
 def accept_all_at_once(pairs) -> list[str]:
@@ -88,7 +89,7 @@ def accept_all_at_once(pairs) -> list[str]:
     def take(worker, gig):
         try:
             barrier.wait(timeout=10)
-            services.accept_gig(worker, gig)
+            services.accept_gig(gig, actor=worker.user)
             outcomes.append("accepted")
         except Conflict as refused:
             outcomes.append(refused.code)

@@ -61,11 +61,11 @@ def market(db):
 
 def post_gig(market, **overrides):
     start = timezone.now() + dt.timedelta(hours=3)
-    fields = dict(employer=market["employer"], category=market["trade"], title="急招小工", headcount=1,
+    fields = dict(category=market["trade"], title="急招小工", headcount=1,
                   pay_amount="200", pay_unit="day", address="王益区", latitude=SITE[0], longitude=SITE[1],
                   starts_at=start, ends_at=start + dt.timedelta(hours=8))
     fields.update(overrides)
-    return services.create_gig(**fields)
+    return services.create_gig(actor=market["employer"].owner, **fields)
 
 
 async def test_anonymous_connections_are_refused_with_4401():
@@ -100,7 +100,7 @@ async def test_the_offer_reaches_the_matching_worker_and_nobody_else(market):
     assert await bystander.receive_nothing(timeout=0.3)
     assert await boss.receive_nothing(timeout=0.1)
 
-    await database_sync_to_async(services.accept_gig)(market["worker"], gig)
+    await database_sync_to_async(services.accept_gig)(gig, actor=market["worker"].user)
     hired = await worker.receive_json_from(timeout=3)
     assert hired["kind"] == "hired"
     accepted = await boss.receive_json_from(timeout=3)
@@ -111,8 +111,8 @@ async def test_the_offer_reaches_the_matching_worker_and_nobody_else(market):
 
 async def test_a_phone_that_was_offline_replays_what_it_missed_in_order(market):
     gig = await database_sync_to_async(post_gig)(market)  # the offer is stored while nobody listens
-    assignment = await database_sync_to_async(services.accept_gig)(market["worker"], gig)
-    await database_sync_to_async(services.cancel_gig)(gig, reason="下雨")
+    assignment = await database_sync_to_async(services.accept_gig)(gig, actor=market["worker"].user)
+    await database_sync_to_async(services.cancel_gig)(gig, actor=market["employer"].owner, reason="下雨")
     socket, _ok, _code = await connect("/ws/worker/", market["worker"].user)
     await socket.send_json_to({"type": "resume", "after": 0})
     kinds = [(await socket.receive_json_from(timeout=3)) for _ in range(3)]

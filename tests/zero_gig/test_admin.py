@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client):
-    user = User.objects.create_superuser(phone="13700000000", password="admin-pass-123")
+    user = User.objects.create_superuser(phone="13700000000", password="admin-pass-123", role=Role.CITY_ADMIN)
     client.force_login(user)
     AssignmentFactory()
     CenterStaffFactory()
@@ -41,3 +41,41 @@ def test_phone_numbers_are_masked_in_the_user_list(admin_client):
     page = admin_client.get(reverse("admin:accounts_user_changelist")).content.decode()
     assert "139****5678" in page
     assert "13912345678" not in page
+
+
+def test_center_staff_cannot_use_the_admin(client):
+    staff = CenterStaffFactory().user
+    staff.is_staff = True
+    staff.save(update_fields=["is_staff"])
+    client.force_login(staff)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and "login" in response.url
+
+
+def test_statuses_are_read_only_and_actions_call_the_services(admin_client):
+    from jobs.models import Employer, Gig, GigStatus, VerificationStatus, WageDispute
+    from tests.factories import EmployerFactory, GigFactory
+
+    employer = EmployerFactory(verification_status=VerificationStatus.PENDING)
+    page = admin_client.get(reverse("admin:jobs_employer_change", args=[employer.pk])).content.decode()
+    assert 'name="verification_status"' not in page
+    admin_client.post(reverse("admin:jobs_employer_changelist"),
+                      {"action": "verify", "_selected_action": [employer.pk]})
+    assert Employer.objects.get(pk=employer.pk).verification_status == VerificationStatus.VERIFIED
+
+    waiting = GigFactory(status=GigStatus.PENDING_REVIEW)
+    done = GigFactory(status=GigStatus.COMPLETED)
+    response = admin_client.post(reverse("admin:jobs_gig_changelist"),
+                                 {"action": "approve", "_selected_action": [waiting.pk, done.pk]}, follow=True)
+    assert Gig.objects.get(pk=waiting.pk).status == GigStatus.OPEN
+    assert Gig.objects.get(pk=waiting.pk).reviewed_by.phone == "13700000000"
+    assert Gig.objects.get(pk=done.pk).status == GigStatus.COMPLETED  # refused by the service, reported
+    assert "not waiting for review" in response.content.decode()
+    assert admin_client.post(reverse("admin:jobs_gig_change", args=[done.pk]),
+                             {"status": "open"}).status_code == 403
+
+    assignment = AssignmentFactory(status="completed", pay_status="disputed")
+    dispute = WageDispute.objects.create(assignment=assignment, reason="没给钱", amount_claimed=100)
+    admin_client.post(reverse("admin:jobs_wagedispute_changelist"),
+                      {"action": "settle", "_selected_action": [dispute.pk]})
+    assert WageDispute.objects.get(pk=dispute.pk).status == WageDispute.Status.RESOLVED
