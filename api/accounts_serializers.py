@@ -201,6 +201,11 @@ class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField(read_only=True)
 
 
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField(read_only=True)
+    code = serializers.CharField(read_only=True)
+
+
 class RateLimitedSerializer(serializers.Serializer):
     detail = serializers.CharField(read_only=True)
     code = serializers.CharField(read_only=True)
@@ -276,7 +281,7 @@ class IdNumberSerializer(serializers.Serializer):
     id_number = id_number_field()
 
 
-class CenterBriefSerializer(serializers.Serializer):
+class ClaimCenterSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
     address = serializers.CharField(read_only=True)
@@ -293,7 +298,7 @@ class ClaimedAccountSerializer(serializers.Serializer):
 
 
 class IdentityClaimSerializer(serializers.ModelSerializer):
-    center = CenterBriefSerializer(read_only=True)
+    center = ClaimCenterSerializer(read_only=True)
     status = status_field(ClaimStatus)
 
     class Meta:

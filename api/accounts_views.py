@@ -29,6 +29,7 @@ from workers.models import WorkerProfile
 from .accounts_serializers import (
     AccountLockedSerializer,
     AuthResultSerializer,
+    ConflictSerializer,
     DetailSerializer,
     EmployerSerializer,
     IdentityClaimSentSerializer,
@@ -126,6 +127,14 @@ FROM_ADDRESS = OpenApiResponse(RateLimitedSerializer, description="Too many atte
                                                                   "(LOGINS_PER_ADDRESS_PER_HOUR). See Retry-After.")
 LOCKED = OpenApiResponse(AccountLockedSerializer, description="Too many failed logins: the account is locked "
                                                               "until `locked_until`, whatever the password.")
+
+
+CLAIM_SENT = OpenApiResponse(IdentityClaimSentSerializer, description="The ID number is held by another account: "
+                                                                      "an identity claim was sent for an in-person "
+                                                                      "check at the worker's service center.")
+CONFLICT = OpenApiResponse(ConflictSerializer, description="`too_many_id_attempts`: too many ID numbers submitted "
+                                                           "today; `no_center`: no center to check the card; "
+                                                           "`id_number_race`: taken a moment ago, submit again.")
 
 
 def _auth_result(result) -> dict:
@@ -256,10 +265,12 @@ class WorkerProfileView(AccountsView):
 
     @extend_schema(
         tags=[TAG], operation_id="me_worker_profile_update", summary="Edit my worker profile",
-        description="`trades` replaces the whole list. A new `id_number` is kept only as a hash and a mask and "
-                    "puts the real-name status back to pending.",
+        description="`trades` replaces the whole list. A new `id_number` is kept only as a hash, a short mask "
+                    "and the birth year, and puts the real-name status back to pending; a number another account "
+                    "holds is sent for an in-person check instead (202).",
         request=WorkerProfileSerializer,
-        responses={200: WorkerProfileSerializer, 400: FIELD_ERRORS, 401: UNAUTHENTICATED, 403: FORBIDDEN},
+        responses={200: WorkerProfileSerializer, 202: CLAIM_SENT, 400: FIELD_ERRORS, 401: UNAUTHENTICATED,
+                   403: FORBIDDEN, 409: CONFLICT},
     )
     def patch(self, request):
         profile = self._profile()
@@ -284,13 +295,6 @@ def _claim_sent(claim) -> Response:
          "claim": IdentityClaimSerializer(claim).data},
         status=status.HTTP_202_ACCEPTED,
     )
-
-
-CLAIM_SENT = OpenApiResponse(IdentityClaimSentSerializer, description="The ID number is held by another account: "
-                                                                      "an identity claim was sent for an in-person "
-                                                                      "check at the worker's service center.")
-CONFLICT = OpenApiResponse(RateLimitedSerializer, description="`too_many_id_attempts`: too many ID numbers "
-                                                              "submitted today; `no_center`, `id_number_race`.")
 
 
 class IdNumberView(AccountsView):
@@ -346,7 +350,8 @@ class IdentityClaimResolve(AccountsView):
                     "and the account that held it loses it and its verification. `reject`: nothing moves. "
                     "Staff of the claim's center or a city administrator only.",
         responses={200: StaffIdentityClaimSerializer, 400: FIELD_ERRORS, 401: UNAUTHENTICATED, 403: FORBIDDEN,
-                   404: OpenApiResponse(DetailSerializer), 409: OpenApiResponse(RateLimitedSerializer)},
+                   404: OpenApiResponse(DetailSerializer),
+                   409: OpenApiResponse(ConflictSerializer, description="`claim_settled`: already settled.")},
     )
     def post(self, request, pk: int):
         serializer = ResolveClaimSerializer(data=request.data)
@@ -366,7 +371,8 @@ class VerifyWorkerIdentity(AccountsView):
         summary="Mark a worker real-name verified after seeing their ID card",
         description="Staff of any service center or a city administrator; the worker must have given an ID number.",
         responses={200: WorkerProfileSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN,
-                   404: OpenApiResponse(DetailSerializer), 409: OpenApiResponse(RateLimitedSerializer)},
+                   404: OpenApiResponse(DetailSerializer),
+                   409: OpenApiResponse(ConflictSerializer, description="`no_id_number`: no ID number given yet.")},
     )
     def post(self, request, pk: int):
         worker = get_object_or_404(WorkerProfile, pk=pk)
