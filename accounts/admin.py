@@ -3,18 +3,23 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from .forms import PhoneFormField
 from .models import ApiToken, AuthThrottle, SmsCode, User
 from .phones import mask_phone
 from .services import revoke_api_token
 
 
 class UserCreationForm(BaseUserCreationForm):
+    phone = PhoneFormField(label=_("mobile number"))
+
     class Meta:
         model = User
         fields = ("phone", "name", "role")
 
 
 class UserEditForm(UserChangeForm):
+    phone = PhoneFormField(label=_("mobile number"))
+
     class Meta:
         model = User
         fields = "__all__"

@@ -74,10 +74,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self):
         return f"{self.name or _('user')} ({self.masked_phone})"
 
-    def clean(self):
-        super().clean()
-        if self.phone:
-            self.phone = normalize_phone(self.phone)
+    def clean_fields(self, exclude=None):
+        """Normalise the phone before the field validators, which accept only the stored (ASCII) form."""
+        if self.phone and (exclude is None or "phone" not in exclude):
+            try:
+                self.phone = normalize_phone(self.phone)
+            except ValidationError as error:
+                raise ValidationError({"phone": error.messages}) from None
+        super().clean_fields(exclude=exclude)
 
     @property
     def masked_phone(self) -> str:

@@ -22,13 +22,14 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from jobs.credit_codes import normalize_credit_code
 from jobs.models import Employer
 from jobs.services import register_employer
 from workers.services import register_worker
 
 from .exceptions import AccountLocked, SmsDeliveryFailed, SmsRateLimited
 from .models import ApiToken, AuthThrottle, Role, SmsCode, SmsCodePurpose, User
-from .phones import mask_phone
+from .phones import mask_phone, normalize_phone
 from .selectors import hash_token_key
 from .sms import send_sms
 
@@ -74,6 +75,14 @@ CODE_INVALID = _("The code is wrong or no longer valid: a code works once, for %
 WRONG_PASSWORD = _("The phone number or password is wrong.")
 WRONG_CODE = _("The phone number or code is wrong.")
 ROLE_NOT_ALLOWED = _("Only workers and employers can sign up; staff accounts are created by a city administrator.")
+
+
+def _field(field: str, normalise, raw):
+    """Every identifier goes through its one normaliser before anything else looks at it."""
+    try:
+        return normalise(raw)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
 
 
 def _code_invalid_message() -> str:
@@ -122,6 +131,7 @@ def request_sms_code(*, phone: str, purpose: str, now: datetime | None = None) -
     """
     if purpose not in SmsCodePurpose.values:
         raise ValidationError({"purpose": _("Unknown purpose.")})
+    phone = _field("phone", normalize_phone, phone)
     now = now or timezone.now()
     interval = timedelta(seconds=setting("SMS_CODE_MIN_INTERVAL_SECONDS"))
     daily_limit = setting("SMS_CODE_DAILY_LIMIT")
@@ -194,6 +204,7 @@ def _use_code(row: SmsCode, now: datetime) -> bool:
 
 def verify_sms_code(*, phone: str, purpose: str, code: str, now: datetime | None = None) -> SmsCode:
     """Check a code without using it up; raise a field error on `code` if it is wrong or dead."""
+    phone = _field("phone", normalize_phone, phone)
     now = now or timezone.now()
     with transaction.atomic():
         row = _check_code(phone, purpose, code, now)
@@ -276,6 +287,7 @@ def log_in(*, phone: str, password: str | None = None, code: str | None = None, 
     """
     if (password is None) == (code is None):
         raise ValidationError(_("Give a password or a code."), code="password_or_code")
+    phone = _field("phone", normalize_phone, phone)
     now = now or timezone.now()
     user = token = key = locked_until = None
     with transaction.atomic():
@@ -320,6 +332,9 @@ def sign_up(*, phone: str, code: str, role: str, name: str, password: str | None
     """
     if role not in SIGNUP_ROLES:
         raise ValidationError({"role": ROLE_NOT_ALLOWED})
+    phone = _field("phone", normalize_phone, phone)
+    if credit_code:
+        credit_code = _field("credit_code", normalize_credit_code, credit_code)
     errors = _password_errors(password, User(phone=phone, name=name), "password")
     if errors:
         raise ValidationError(errors)
@@ -352,6 +367,7 @@ def reset_password(*, phone: str, code: str, new_password: str, now: datetime | 
     Every API token of the account is revoked (sessions end by themselves, as the password
     hash changes), and a lockout is lifted: the code proved the phone is in the owner's hand.
     """
+    phone = _field("phone", normalize_phone, phone)
     errors = _password_errors(new_password, User(phone=phone), "new_password")
     if errors:
         raise ValidationError(errors)

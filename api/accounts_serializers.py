@@ -10,10 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.identifiers import MAX_TYPED_LENGTH
 from accounts.models import Role, SmsCodePurpose
 from accounts.phones import normalize_phone
+from jobs.credit_codes import normalize_credit_code
 from jobs.models import Category, Employer, VerificationStatus
-from workers.models import RealNameStatus, WorkerProfile, WorkerTrade
+from workers.models import ClaimStatus, IdentityClaim, RealNameStatus, WorkerProfile, WorkerTrade
 from zero_gig.geo import validate_point
 
 PASSWORD_MAX_LENGTH = 128
@@ -21,21 +23,37 @@ DEVICE_MAX_LENGTH = 100
 MAX_TRADES = 30
 
 
-class PhoneField(serializers.CharField):
-    """A mainland mobile number as people type it (+86, spaces, dashes), returned as 11 digits."""
+class NormalisedField(serializers.CharField):
+    """An identifier as people type it (full-width digits, spaces, dashes …), returned in its one ASCII form."""
+
+    normalise = staticmethod(lambda value: value)
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 24)
+        kwargs.setdefault("max_length", MAX_TYPED_LENGTH)
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
-        if len(value) > self.max_length:  # before the phone rules, so the error says what is wrong
+        if len(value) > self.max_length:  # before the identifier's rules, so the error says what is wrong
             self.fail("max_length", max_length=self.max_length)
+        if value == "" and self.allow_blank:
+            return value
         try:
-            return normalize_phone(value)
+            return self.normalise(value)
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.messages) from None
+
+
+class PhoneField(NormalisedField):
+    """A mainland mobile number (+86, spaces, dashes, full-width digits), returned as its 11 ASCII digits."""
+
+    normalise = staticmethod(normalize_phone)
+
+
+class CreditCodeField(NormalisedField):
+    """A unified social credit code, returned as its 18 upper-case ASCII characters."""
+
+    normalise = staticmethod(normalize_credit_code)
 
 
 @extend_schema_field({"type": "string", "pattern": "^(worker|employer)$",
@@ -73,6 +91,15 @@ def device_field():
                                  help_text=_("A name for the device the token is for, e.g. 'Redmi phone'."))
 
 
+def id_number_field(**kwargs):
+    return serializers.CharField(
+        write_only=True, max_length=MAX_TYPED_LENGTH, help_text=_(
+            "Resident ID number for real-name verification; only a keyed hash, a mask of the first two and the "
+            "last character, and the birth year are kept. A number another account holds is sent for an "
+            "in-person check at a service center."), **kwargs,
+    )
+
+
 # --- Requests -----------------------------------------------------------------------------------
 class SmsCodeRequestSerializer(serializers.Serializer):
     phone = PhoneField()
@@ -96,8 +123,8 @@ class SignupSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Employer.Kind.choices, required=False)
     contact_name = serializers.CharField(max_length=50, required=False, allow_blank=True, help_text=_(
         "Employers: the contact person; required for organisations."))
-    credit_code = serializers.CharField(max_length=18, required=False, allow_blank=True, allow_null=True,
-                                        help_text=_("Organisations: the unified social credit code."))
+    credit_code = CreditCodeField(required=False, allow_blank=True, allow_null=True,
+                                  help_text=_("Organisations: the unified social credit code."))
     device = device_field()
     session = session_field()
 
@@ -174,6 +201,11 @@ class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField(read_only=True)
 
 
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField(read_only=True)
+    code = serializers.CharField(read_only=True)
+
+
 class RateLimitedSerializer(serializers.Serializer):
     detail = serializers.CharField(read_only=True)
     code = serializers.CharField(read_only=True)
@@ -215,10 +247,7 @@ class WorkerProfileSerializer(serializers.ModelSerializer):
 
     trades = WorkerTradeSerializer(source="worker_trades", many=True, required=False, max_length=MAX_TRADES,
                                    help_text=_("Replaces the whole list when given."))
-    id_number = serializers.CharField(
-        write_only=True, required=False, max_length=18,
-        help_text=_("Resident ID number for real-name verification; stored only as a hash and a mask."),
-    )
+    id_number = id_number_field(required=False)
     real_name_status = status_field(RealNameStatus)
 
     class Meta:
@@ -238,10 +267,61 @@ class WorkerProfileSerializer(serializers.ModelSerializer):
 
 class EmployerSerializer(serializers.ModelSerializer):
     contact_phone = PhoneField(required=False)
-    credit_code = serializers.CharField(max_length=18, required=False, allow_blank=True, allow_null=True)
+    credit_code = CreditCodeField(required=False, allow_blank=True, allow_null=True)
     verification_status = status_field(VerificationStatus)
 
     class Meta:
         model = Employer
         fields = ("id", "name", "kind", "contact_name", "contact_phone", "credit_code", "verification_status")
         read_only_fields = ("id", "verification_status")
+
+
+# --- Identity: ID numbers, in-person checks and claims ---------------------------------------------------
+class IdNumberSerializer(serializers.Serializer):
+    id_number = id_number_field()
+
+
+class ClaimCenterSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    address = serializers.CharField(read_only=True)
+    opening_hours = serializers.CharField(read_only=True)
+
+
+class ClaimedAccountSerializer(serializers.Serializer):
+    """Who is on either side of a claim, as the staff at the desk need it to call them in."""
+
+    id = serializers.IntegerField(read_only=True)
+    display_name = serializers.CharField(read_only=True)
+    masked_phone = serializers.CharField(source="user.masked_phone", read_only=True)
+    real_name_status = status_field(RealNameStatus)
+
+
+class IdentityClaimSerializer(serializers.ModelSerializer):
+    center = ClaimCenterSerializer(read_only=True)
+    status = status_field(ClaimStatus)
+
+    class Meta:
+        model = IdentityClaim
+        fields = ("id", "id_number_masked", "birth_year", "center", "status", "created_at", "resolved_at", "note")
+        read_only_fields = fields
+
+
+class StaffIdentityClaimSerializer(IdentityClaimSerializer):
+    claimant = ClaimedAccountSerializer(read_only=True)
+    holder = ClaimedAccountSerializer(read_only=True, allow_null=True)
+
+    class Meta(IdentityClaimSerializer.Meta):
+        fields = (*IdentityClaimSerializer.Meta.fields, "claimant", "holder")
+        read_only_fields = fields
+
+
+class IdentityClaimSentSerializer(serializers.Serializer):
+    detail = serializers.CharField(read_only=True)
+    claim = IdentityClaimSerializer(read_only=True)
+
+
+class ResolveClaimSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("approve", _("The claimant showed the ID card: move the number")),
+                                                ("reject", _("Reject the claim"))])
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

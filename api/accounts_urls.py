@@ -13,4 +13,8 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("me/worker-profile/", views.WorkerProfileView.as_view(), name="me-worker-profile"),
     path("me/employer/", views.EmployerProfileView.as_view(), name="me-employer"),
+    path("me/worker-profile/id-number/", views.IdNumberView.as_view(), name="me-id-number"),
+    path("identity-claims/", views.IdentityClaimList.as_view(), name="identity-claim-list"),
+    path("identity-claims/<int:pk>/resolve/", views.IdentityClaimResolve.as_view(), name="identity-claim-resolve"),
+    path("workers/<int:pk>/verify-identity/", views.VerifyWorkerIdentity.as_view(), name="worker-verify-identity"),
 ]

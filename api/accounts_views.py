@@ -7,10 +7,12 @@ import math
 
 from django.conf import settings
 from django.contrib.auth import login, logout
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
-from rest_framework import exceptions, status
+from rest_framework import exceptions, generics, status
+from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -20,20 +22,28 @@ from accounts import selectors, services
 from accounts.exceptions import AccountLocked, SmsDeliveryFailed, SmsRateLimited
 from accounts.models import ApiToken
 from jobs import services as job_services
+from workers import selectors as worker_selectors
 from workers import services as worker_services
+from workers.models import WorkerProfile
 
 from .accounts_serializers import (
     AccountLockedSerializer,
     AuthResultSerializer,
+    ConflictSerializer,
     DetailSerializer,
     EmployerSerializer,
+    IdentityClaimSentSerializer,
+    IdentityClaimSerializer,
+    IdNumberSerializer,
     LoginSerializer,
     MeSerializer,
     PasswordResetSerializer,
     RateLimitedSerializer,
+    ResolveClaimSerializer,
     SignupSerializer,
     SmsCodeRequestSerializer,
     SmsCodeSentSerializer,
+    StaffIdentityClaimSerializer,
     WorkerProfileSerializer,
 )
 from .permissions import IsEmployer, IsWorker
@@ -117,6 +127,14 @@ FROM_ADDRESS = OpenApiResponse(RateLimitedSerializer, description="Too many atte
                                                                   "(LOGINS_PER_ADDRESS_PER_HOUR). See Retry-After.")
 LOCKED = OpenApiResponse(AccountLockedSerializer, description="Too many failed logins: the account is locked "
                                                               "until `locked_until`, whatever the password.")
+
+
+CLAIM_SENT = OpenApiResponse(IdentityClaimSentSerializer, description="The ID number is held by another account: "
+                                                                      "an identity claim was sent for an in-person "
+                                                                      "check at the worker's service center.")
+CONFLICT = OpenApiResponse(ConflictSerializer, description="`too_many_id_attempts`: too many ID numbers submitted "
+                                                           "today; `no_center`: no center to check the card; "
+                                                           "`id_number_race`: taken a moment ago, submit again.")
 
 
 def _auth_result(result) -> dict:
@@ -247,10 +265,12 @@ class WorkerProfileView(AccountsView):
 
     @extend_schema(
         tags=[TAG], operation_id="me_worker_profile_update", summary="Edit my worker profile",
-        description="`trades` replaces the whole list. A new `id_number` is kept only as a hash and a mask and "
-                    "puts the real-name status back to pending.",
+        description="`trades` replaces the whole list. A new `id_number` is kept only as a hash, a short mask "
+                    "and the birth year, and puts the real-name status back to pending; a number another account "
+                    "holds is sent for an in-person check instead (202).",
         request=WorkerProfileSerializer,
-        responses={200: WorkerProfileSerializer, 400: FIELD_ERRORS, 401: UNAUTHENTICATED, 403: FORBIDDEN},
+        responses={200: WorkerProfileSerializer, 202: CLAIM_SENT, 400: FIELD_ERRORS, 401: UNAUTHENTICATED,
+                   403: FORBIDDEN, 409: CONFLICT},
     )
     def patch(self, request):
         profile = self._profile()
@@ -260,8 +280,104 @@ class WorkerProfileView(AccountsView):
         trades = fields.pop("worker_trades", None)
         if trades is not None:
             trades = [(trade["category"], trade.get("years_experience", 0)) for trade in trades]
-        worker_services.update_worker_profile(profile, trades=trades, **fields)
+        result = worker_services.update_worker_profile(profile, actor=request.user, trades=trades, **fields)
+        if result.claim is not None:
+            return _claim_sent(result.claim)
         return Response(WorkerProfileSerializer(self._profile()).data)
+
+
+def _claim_sent(claim) -> Response:
+    center = claim.center
+    return Response(
+        {"detail": _("This ID number is already registered to another account. It has been sent for an in-person "
+                     "check at %(center)s (%(address)s): bring your ID card there. If it is yours, the number "
+                     "moves to this account.") % {"center": center.name, "address": center.address},
+         "claim": IdentityClaimSerializer(claim).data},
+        status=status.HTTP_202_ACCEPTED,
+    )
+
+
+class IdNumberView(AccountsView):
+    permission_classes = [IsWorker]
+
+    @extend_schema(
+        tags=[TAG], operation_id="me_id_number", request=IdNumberSerializer,
+        summary="Give my resident ID number",
+        description="A new number is recorded (real-name status pending until staff see the card). A number "
+                    "another account holds opens an identity claim at the worker's service center (202). An "
+                    "account may submit a few numbers a day (409 `too_many_id_attempts`).",
+        responses={200: WorkerProfileSerializer, 202: CLAIM_SENT, 400: FIELD_ERRORS, 401: UNAUTHENTICATED,
+                   403: FORBIDDEN, 409: CONFLICT},
+    )
+    def post(self, request):
+        serializer = IdNumberSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = worker_services.submit_id_number(selectors.worker_profile_for(request.user), actor=request.user,
+                                                  raw=serializer.validated_data["id_number"])
+        if result.claim is not None:
+            return _claim_sent(result.claim)
+        return Response(WorkerProfileSerializer(selectors.worker_profile_for(request.user)).data)
+
+
+class ClaimPages(CursorPagination):
+    page_size = 50
+    ordering = ("created_at", "id")
+
+
+class IdentityClaimList(AccountsView, generics.ListAPIView):
+    """Identity claims waiting for an in-person check at the staff member's centers (all, for the city)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = StaffIdentityClaimSerializer
+    pagination_class = ClaimPages
+
+    @extend_schema(tags=[TAG], operation_id="identity_claims",
+                   responses={200: StaffIdentityClaimSerializer(many=True), 401: UNAUTHENTICATED, 403: FORBIDDEN})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return worker_selectors.pending_identity_claims(self.request.user)
+
+
+class IdentityClaimResolve(AccountsView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=[TAG], operation_id="identity_claim_resolve", request=ResolveClaimSerializer,
+        summary="Settle an identity claim after seeing the ID card",
+        description="`approve`: the claimant is the card's owner; the number moves to them (real-name verified) "
+                    "and the account that held it loses it and its verification. `reject`: nothing moves. "
+                    "Staff of the claim's center or a city administrator only.",
+        responses={200: StaffIdentityClaimSerializer, 400: FIELD_ERRORS, 401: UNAUTHENTICATED, 403: FORBIDDEN,
+                   404: OpenApiResponse(DetailSerializer),
+                   409: OpenApiResponse(ConflictSerializer, description="`claim_settled`: already settled.")},
+    )
+    def post(self, request, pk: int):
+        serializer = ResolveClaimSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        claim = worker_selectors.identity_claim(pk)
+        if claim is None:
+            raise exceptions.NotFound()
+        worker_services.resolve_identity_claim(claim, actor=request.user, **serializer.validated_data)
+        return Response(StaffIdentityClaimSerializer(worker_selectors.identity_claim(pk)).data)
+
+
+class VerifyWorkerIdentity(AccountsView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=[TAG], operation_id="worker_verify_identity", request=None,
+        summary="Mark a worker real-name verified after seeing their ID card",
+        description="Staff of any service center or a city administrator; the worker must have given an ID number.",
+        responses={200: WorkerProfileSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN,
+                   404: OpenApiResponse(DetailSerializer),
+                   409: OpenApiResponse(ConflictSerializer, description="`no_id_number`: no ID number given yet.")},
+    )
+    def post(self, request, pk: int):
+        worker = get_object_or_404(WorkerProfile, pk=pk)
+        worker = worker_services.verify_worker_identity(worker, actor=request.user)
+        return Response(WorkerProfileSerializer(worker).data)
 
 
 class EmployerProfileView(AccountsView):

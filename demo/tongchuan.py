@@ -37,8 +37,8 @@ from jobs.services import (
 )
 from jobs.taxonomy import TAXONOMY
 from workers.id_numbers import check_char
-from workers.models import Availability, RealNameStatus, WorkerProfile
-from workers.services import register_worker
+from workers.models import Availability, WorkerProfile
+from workers.services import register_worker, verify_worker_identity
 
 SEED = 20241124
 DEMO_PASSWORD = "zerogig-demo"
@@ -219,6 +219,7 @@ def _load_workers(password_hash: str, trades, centers) -> list[WorkerProfile]:
     workers = []
     region_by_hotspot = ["610202", "610203", "610204", "610204", "610222"]
     center_list = list(centers.values())
+    city_admin = User.objects.get(phone=LOGINS["city_admin"])
     for index in range(1, N_WORKERS + 1):
         rng = _rng(f"worker-{index}")
         phone = f"138{index:08d}"
@@ -235,13 +236,16 @@ def _load_workers(password_hash: str, trades, centers) -> list[WorkerProfile]:
         if existing:
             workers.append(existing)
             continue
+        verified = rng.random() < 0.7
         profile = register_worker(
             phone=phone, display_name=name, latitude=lat, longitude=lng,
             trades={trade: y for (_g, trade, _r), y in zip(chosen, years, strict=True)},
             id_number=id_number, availability=availability,
-            real_name_status=RealNameStatus.VERIFIED if rng.random() < 0.7 else RealNameStatus.UNVERIFIED,
             has_smartphone=not walk_in, center=center if walk_in else None,
+            actor=center.staff.first().user if walk_in else None,
         )
+        if verified:
+            verify_worker_identity(profile, actor=city_admin)
         User.objects.filter(pk=profile.user_id).update(password=password_hash)
         workers.append(profile)
     return workers

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from centers.models import CenterLevel, CenterStaff, ServiceCenter
 from jobs.models import Assignment, Category, Employer, Gig, GigStatus, WageFloor
-from workers.id_numbers import check_char
+from workers.id_numbers import check_char, parse_id_number
 from workers.models import WorkerProfile
 
 WANGYI = (35.0690, 109.0756)
@@ -180,10 +180,10 @@ class QualifiedWorkerFactory(WorkerFactory):
     def id_number(worker, create, extracted, **kwargs):
         raw = extracted or id_number_for(dt.date(1980, 1, 1) + dt.timedelta(days=worker.pk or 0),
                                          sequence=(worker.pk or 0) % 1000)
-        worker.set_id_number(raw)
+        worker.set_resident_id(parse_id_number(raw))
         worker.raw_id_number = raw
         if create:
-            worker.save(update_fields=["id_number_hash", "id_number_masked", "birth_date"])
+            worker.save(update_fields=["id_number_hash", "id_number_masked", "birth_year"])
 
     @factory.post_generation
     def trades(worker, create, extracted, **kwargs):

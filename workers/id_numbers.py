@@ -1,10 +1,24 @@
-"""Resident ID numbers (居民身份证号, GB 11643-1999): validate, hash, mask — never store in clear."""
+"""Resident ID numbers (居民身份证号, GB 11643-1999): normalise, validate, hash, mask — never store in clear.
+
+What the database keeps of a number, and why (nothing else of it is stored anywhere):
+- a keyed hash (HMAC-SHA256 with ID_NUMBER_HASH_KEY), to find the same number registered twice; without
+  the key it cannot be checked against a guess;
+- the first two characters (the province) and the last one (the check character), so that a worker and
+  the staff at a desk can tell which card was given;
+- the birth year, for age bands. The minimum working age is checked at entry, on the full birth date,
+  which is then dropped.
+The region, the full birth date and the last four, which the mask and birth date used to keep, were the
+whole number. Now even someone who knows a worker's district (from their home) and birth year is left with
+365 days × 1,000 sequence numbers ÷ 11 check characters ≈ 33,000 numbers that fit, and no way to tell
+which is right without the key; knowing only the province, millions.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -12,9 +26,21 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.identifiers import ascii_form
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
+_SHAPE = re.compile(r"[0-9]{17}[0-9X]", re.ASCII)
 MINIMUM_WORKING_AGE = 16
+MASK_KEEPS_FIRST = 2
+MASK_KEEPS_LAST = 1
+FORMAT = _("An ID number is 17 digits followed by a digit or X.")
+
+
+def mask_id_number(number: str) -> str:
+    """61***************X: the province and the check character."""
+    hidden = len(number) - MASK_KEEPS_FIRST - MASK_KEEPS_LAST
+    return f"{number[:MASK_KEEPS_FIRST]}{'*' * hidden}{number[-MASK_KEEPS_LAST:]}"
 
 
 @dataclass(frozen=True)
@@ -25,8 +51,7 @@ class ResidentId:
 
     @property
     def masked(self) -> str:
-        """610202********123X: the region and the last four, as Chinese forms print it."""
-        return f"{self.number[:6]}{'*' * 8}{self.number[-4:]}"
+        return mask_id_number(self.number)
 
     @property
     def keyed_hash(self) -> str:
@@ -44,12 +69,15 @@ def check_char(first17: str) -> str:
 
 
 def parse_id_number(raw: str, today: dt.date | None = None) -> ResidentId:
-    """Parse and validate an 18-character resident ID number, or raise ValidationError."""
-    number = (raw or "").strip().upper()
+    """Parse and validate an 18-character resident ID number as people type it, or raise ValidationError."""
+    number = ascii_form(raw)
+    if not number.isascii():
+        raise ValidationError(FORMAT, code="id_format")
+    number = number.upper()
     if len(number) != 18:
         raise ValidationError(_("An ID number has 18 characters."), code="id_length")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        raise ValidationError(_("An ID number is 17 digits followed by a digit or X."), code="id_format")
+    if not _SHAPE.fullmatch(number):
+        raise ValidationError(FORMAT, code="id_format")
     try:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:

@@ -1,9 +1,9 @@
 """Workers (零工人员): who they are, what trades they do, where they live and when they can work."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zero_gig.geo import LocatedModel
@@ -37,9 +37,10 @@ class WorkerProfile(LocatedModel):
         _("real-name status"), max_length=12, choices=RealNameStatus.choices,
         default=RealNameStatus.UNVERIFIED, db_index=True,
     )
+    # What is kept of the resident ID number, and why no more: see workers.id_numbers.
     id_number_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     id_number_masked = models.CharField(_("ID number"), max_length=18, blank=True, editable=False)
-    birth_date = models.DateField(_("birth date"), null=True, blank=True, editable=False)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True, editable=False)
     registered_at_center = models.ForeignKey(
         "centers.ServiceCenter", verbose_name=_("registered at center"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="registered_workers",
@@ -70,25 +71,16 @@ class WorkerProfile(LocatedModel):
     def __str__(self):
         return self.display_name
 
-    def set_id_number(self, raw: str) -> None:
-        """Validate a resident ID number (and age) and keep only its keyed hash, mask and birth date."""
-        from .id_numbers import parse_working_age_id
-
-        try:
-            resident = parse_working_age_id(raw)
-        except ValidationError as error:
-            raise ValidationError({"id_number": error.messages}) from None
+    def set_resident_id(self, resident) -> None:
+        """Keep of a validated number only what workers.id_numbers says may be kept."""
         self.id_number_hash = resident.keyed_hash
         self.id_number_masked = resident.masked
-        self.birth_date = resident.birth_date
+        self.birth_year = resident.birth_date.year
 
-    def validate_unique(self, exclude=None):
-        try:
-            super().validate_unique(exclude=exclude)
-        except ValidationError as error:
-            if "id_number_hash" in error.error_dict:
-                raise ValidationError({"id_number": _("This ID number is already registered.")}) from None
-            raise
+    def clear_resident_id(self) -> None:
+        self.id_number_hash = None
+        self.id_number_masked = ""
+        self.birth_year = None
 
 
 class WorkerTrade(models.Model):
@@ -105,3 +97,77 @@ class WorkerTrade(models.Model):
 
     def __str__(self):
         return f"{self.category} ({self.years_experience})"
+
+
+class IdNumberAttempt(models.Model):
+    """One ID number a worker's account submitted: the per-day limit counts these rows.
+
+    Without a limit, "this number is already registered" would tell anyone which numbers have an account.
+    """
+
+    worker = models.ForeignKey(WorkerProfile, on_delete=models.CASCADE, related_name="id_number_attempts")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ID number attempt")
+        verbose_name_plural = _("ID number attempts")
+        indexes = [models.Index(fields=["worker", "created_at"], name="id_attempt_worker_created")]
+
+    def __str__(self):
+        return f"{self.worker} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ClaimStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an in-person check")
+    APPROVED = "approved", _("The ID number moved to the claimant")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class IdentityClaim(models.Model):
+    """A worker gave an ID number that another account holds; staff of a center check the card in person.
+
+    The real owner must be able to win, so a taken number is not just refused: if the claimant is the
+    card's owner, the number moves to them and the other account loses its real-name verification.
+    """
+
+    TRANSITIONS = {
+        ClaimStatus.PENDING: {ClaimStatus.APPROVED, ClaimStatus.REJECTED, ClaimStatus.WITHDRAWN},
+        ClaimStatus.APPROVED: set(),
+        ClaimStatus.REJECTED: set(),
+        ClaimStatus.WITHDRAWN: set(),
+    }
+
+    claimant = models.ForeignKey(WorkerProfile, verbose_name=_("claimant"), on_delete=models.CASCADE,
+                                 related_name="identity_claims")
+    holder = models.ForeignKey(
+        WorkerProfile, verbose_name=_("held by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="identity_claims_against", help_text=_("The account that held the ID number when it was claimed."),
+    )
+    center = models.ForeignKey("centers.ServiceCenter", verbose_name=_("center"), on_delete=models.PROTECT,
+                               related_name="identity_claims", help_text=_("Where the card is checked."))
+    id_number_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING,
+                              db_index=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("identity claim")
+        verbose_name_plural = _("identity claims")
+        ordering = ("created_at", "id")
+        constraints = [
+            models.UniqueConstraint(fields=["claimant"], condition=models.Q(status="pending"),
+                                    name="one_pending_identity_claim"),
+        ]
+
+    def __str__(self):
+        return f"{self.claimant} → {self.id_number_masked} ({self.get_status_display()})"
+
+    def can_become(self, status: str) -> bool:
+        return status in self.TRANSITIONS[ClaimStatus(self.status)]

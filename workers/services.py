@@ -1,37 +1,116 @@
-"""Writes about workers: registration online or at a center's desk."""
+"""Writes about workers: registration online or at a center's desk, profile edits, and real names.
 
+A resident ID number is the one identity a person has on the market: one person, one account, one ID.
+A number that another account holds is not refused (that would let anyone test which numbers have an
+account, and lock the real owner out for good): it opens an identity claim that staff of a center settle
+by looking at the card in person. How many numbers an account may submit a day is limited too.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from centers.models import ServiceCenter
+from centers.selectors import nearest_center
+from jobs.exceptions import Conflict
+from notifications.models import Kind
+from notifications.services import notify_user
 from zero_gig.geo import validate_point
 
-from .models import RealNameStatus, WorkerProfile, WorkerTrade
+from .id_numbers import parse_working_age_id
+from .models import ClaimStatus, IdentityClaim, IdNumberAttempt, RealNameStatus, WorkerProfile, WorkerTrade
+
+ID_NUMBER_ATTEMPTS_PER_DAY = 5
+DAY = timedelta(days=1)
+
+NOT_YOURS = _("Only the worker can edit their own profile.")
+NOT_STAFF = _("Only service-center staff or a city administrator can do this.")
+NOT_YOUR_CENTER = _("Only staff of %(center)s or a city administrator can do this.")
+NAME_THE_CENTER = _("Say at which center the worker is being registered.")
+TOO_MANY_ID_ATTEMPTS = _("No more than %(limit)s ID numbers can be submitted a day for one account. "
+                         "Try again after %(time)s, or bring your ID card to a service center.")
+ID_NUMBER_RACE = _("This ID number was registered by another account a moment ago. Submit it again to "
+                   "have it checked in person.")
+NO_CENTER = _("No service center is open to check ID cards in person; try again later.")
+NO_ID_NUMBER = _("Record the worker's ID number before verifying their real name.")
+CLAIM_SETTLED = _("This identity claim has already been settled.")
+UNKNOWN_DECISION = _("Decide “approve” (the claimant showed the card) or “reject”.")
+DUPLICATE_TRADE = _("Each trade can be listed once.")
+NOT_A_TRADE = _("Choose a trade, not a group of trades.")
+
+
+def id_attempts_per_day() -> int:
+    return getattr(settings, "ID_NUMBER_ATTEMPTS_PER_DAY", ID_NUMBER_ATTEMPTS_PER_DAY)
+
+
+# --- Who may act --------------------------------------------------------------------------------
+def is_city_admin(actor) -> bool:
+    return actor is not None and actor.is_active and actor.role == Role.CITY_ADMIN
+
+
+def staff_center_ids(actor) -> set[int]:
+    """The centers whose staff `actor` is (empty for anyone who is not an active staff member)."""
+    if actor is None or not actor.is_active or actor.role != Role.CENTER_STAFF:
+        return set()
+    return set(actor.center_memberships.values_list("center_id", flat=True))
+
+
+def _check_staff_of(actor, center) -> None:
+    if not is_city_admin(actor) and center.pk not in staff_center_ids(actor):
+        raise PermissionDenied(NOT_YOUR_CENTER % {"center": center.name})
+
+
+def _check_checks_in_person(actor) -> None:
+    """Any center's staff may look at a card: workers walk into whichever center is near."""
+    if not is_city_admin(actor) and not staff_center_ids(actor):
+        raise PermissionDenied(NOT_STAFF)
+
+
+def _check_acts_for(actor, profile: WorkerProfile) -> None:
+    if actor is None or not actor.is_active or actor.pk != profile.user_id:
+        raise PermissionDenied(NOT_YOURS)
+
+
+# --- Registration -------------------------------------------------------------------------------
+REGISTRATION_FIELDS = {"availability", "has_smartphone"}
 
 
 @transaction.atomic
 def register_worker(*, phone: str, display_name: str, latitude: float, longitude: float,
                     trades: dict | None = None, id_number: str | None = None, password: str | None = None,
-                    center=None, **profile_fields) -> WorkerProfile:
+                    center=None, actor=None, **profile_fields) -> WorkerProfile:
     """Create the user and profile of a worker; `trades` maps Category → years of experience.
 
-    Walk-in workers registered by staff pass `center` and may have no password: they are
-    matched by hand at the center and can set a password later by SMS code.
+    A worker signing up online acts for themselves (no actor, no center). Walk-in workers are registered
+    by staff (`actor`) of the `center` they came to, and may have no password: they are matched by hand at
+    the center and can set a password later by SMS code. An ID number another account holds opens an
+    identity claim at that center (see submit_id_number).
     """
+    unknown = set(profile_fields) - REGISTRATION_FIELDS
+    if unknown:
+        raise ValueError(f"not settable at registration: {sorted(unknown)}")
+    if center is not None:
+        _check_staff_of(actor, center)
+    elif actor is not None:
+        raise ValidationError({"center": NAME_THE_CENTER})
     user = get_user_model().objects.create_user(phone=phone, password=password, name=display_name, role=Role.WORKER)
     profile = WorkerProfile(user=user, display_name=display_name, latitude=latitude, longitude=longitude,
                             registered_at_center=center, **profile_fields)
-    if id_number:
-        profile.set_id_number(id_number)
     profile.full_clean()
     profile.save()
     for category, years in (trades or {}).items():
         trade = WorkerTrade(worker=profile, category=category, years_experience=years)
         trade.full_clean()
         trade.save()
+    if id_number:
+        submit_id_number(profile, id_number, actor=actor or user)
     return profile
 
 
@@ -42,43 +121,208 @@ def report_location(user, latitude, longitude) -> None:
                                                    current_longitude=float(longitude), current_at=timezone.now())
 
 
-# --- A worker edits their own profile ----------------------------------------------------------
-WORKER_PROFILE_FIELDS = {"display_name", "availability", "latitude", "longitude", "has_smartphone"}
-ID_NUMBER_TAKEN = _("This ID number is already registered.")
-DUPLICATE_TRADE = _("Each trade can be listed once.")
-NOT_A_TRADE = _("Choose a trade, not a group of trades.")
+# --- ID numbers and identity claims --------------------------------------------------------------
+@dataclass(frozen=True)
+class IdSubmission:
+    """What became of a submitted ID number: recorded on the profile, or a claim to check in person."""
+
+    profile: WorkerProfile
+    claim: IdentityClaim | None = None
 
 
-@transaction.atomic
-def update_worker_profile(profile: WorkerProfile, *, trades: list[tuple] | None = None,
-                          id_number: str | None = None, **fields) -> WorkerProfile:
-    """Edit a worker's own profile. `trades` (Category, years) pairs replace the current set.
+def _home_center(profile: WorkerProfile):
+    """Where the worker registered, else the center nearest their home."""
+    center = profile.registered_at_center
+    if center is not None and center.is_active:
+        return center
+    center = nearest_center(profile.point)
+    if center is None:
+        raise Conflict(NO_CENTER, code="no_center")
+    return center
 
-    A new ID number is kept only as its hash and mask, and puts the real-name status back to
-    pending until staff check it.
-    """
-    unknown = set(fields) - WORKER_PROFILE_FIELDS
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(profile, name, value)
-    if id_number is not None:
-        previous = profile.id_number_hash
-        profile.set_id_number(id_number)
-        if profile.id_number_hash != previous:
-            profile.real_name_status = RealNameStatus.PENDING
-    profile.full_clean()
+
+def _desk_of(actor, profile: WorkerProfile):
+    """The center where staff took the number: the worker's own if the actor staffs it, else the actor's first;
+    None for a city administrator (the worker's center is used)."""
+    centers = staff_center_ids(actor)
+    if not centers:
+        return None
+    if profile.registered_at_center_id in centers:
+        return profile.registered_at_center
+    return ServiceCenter.objects.filter(pk__in=centers).order_by("pk").first()
+
+
+def _count_attempt(profile: WorkerProfile, now: datetime) -> None:
+    """Record one submission, or raise Conflict beyond the day's limit. Call with the profile row locked."""
+    limit = id_attempts_per_day()
+    IdNumberAttempt.objects.filter(worker=profile, created_at__lte=now - DAY).delete()
+    recent = list(IdNumberAttempt.objects.filter(worker=profile).order_by("-created_at")
+                  .values_list("created_at", flat=True)[:limit])
+    if len(recent) >= limit:
+        retry_at = recent[-1] + DAY
+        raise Conflict(TOO_MANY_ID_ATTEMPTS % {"limit": limit,
+                                               "time": timezone.localtime(retry_at).strftime("%Y-%m-%d %H:%M")},
+                       code="too_many_id_attempts")
+    IdNumberAttempt.objects.create(worker=profile, created_at=now)
+
+
+def _open_claim(profile: WorkerProfile, holder: WorkerProfile, resident, center, now: datetime) -> IdentityClaim:
+    pending = IdentityClaim.objects.filter(claimant=profile, status=ClaimStatus.PENDING).first()
+    if pending is not None and pending.id_number_hash == resident.keyed_hash:
+        return pending
+    _withdraw_pending_claims(profile, now)
+    return IdentityClaim.objects.create(
+        claimant=profile, holder=holder, center=center or _home_center(profile),
+        id_number_hash=resident.keyed_hash, id_number_masked=resident.masked,
+        birth_year=resident.birth_date.year, created_at=now,
+    )
+
+
+def _withdraw_pending_claims(profile: WorkerProfile, now: datetime) -> None:
+    IdentityClaim.objects.filter(claimant=profile, status=ClaimStatus.PENDING).update(
+        status=ClaimStatus.WITHDRAWN, resolved_at=now)
+
+
+def _record_id_number(profile: WorkerProfile, raw: str, *, center=None, now: datetime) -> IdentityClaim | None:
+    """The shared steps of submitting a number; the profile row must be locked. Returns a claim if one opened."""
+    try:
+        resident = parse_working_age_id(raw, timezone.localdate(now))
+    except ValidationError as error:
+        raise ValidationError({"id_number": error.messages}) from None
+    _count_attempt(profile, now)
+    if resident.keyed_hash == profile.id_number_hash:
+        return None
+    holder = WorkerProfile.objects.filter(id_number_hash=resident.keyed_hash).exclude(pk=profile.pk).first()
+    if holder is not None:
+        return _open_claim(profile, holder, resident, center, now)
+    _withdraw_pending_claims(profile, now)
+    profile.set_resident_id(resident)
+    profile.real_name_status = RealNameStatus.PENDING
+    return None
+
+
+def _save_profile(profile: WorkerProfile) -> None:
     try:
         with transaction.atomic():
             profile.save()
     except IntegrityError:
-        raise ValidationError({"id_number": ID_NUMBER_TAKEN}) from None
+        raise Conflict(ID_NUMBER_RACE, code="id_number_race") from None
+
+
+@transaction.atomic
+def submit_id_number(profile: WorkerProfile, raw: str, *, actor, now: datetime | None = None) -> IdSubmission:
+    """A worker (or staff at a desk, with the card in front of them) gives the worker's ID number.
+
+    A new number is kept as workers.id_numbers allows and waits for a check (real-name status pending).
+    A number another account holds opens an identity claim at the worker's center instead.
+    """
+    now = now or timezone.now()
+    center = None
+    if actor is None or actor.pk != profile.user_id:
+        _check_checks_in_person(actor)
+        center = _desk_of(actor, profile)
+    profile = WorkerProfile.objects.select_for_update().select_related("registered_at_center").get(pk=profile.pk)
+    claim = _record_id_number(profile, raw, center=center, now=now)
+    if claim is None:
+        _save_profile(profile)
+    return IdSubmission(profile=profile, claim=claim)
+
+
+@transaction.atomic
+def verify_worker_identity(worker: WorkerProfile, *, actor, now: datetime | None = None) -> WorkerProfile:
+    """Staff (of any center) or a city administrator looked at the worker's ID card: real name verified."""
+    _check_checks_in_person(actor)
+    worker = WorkerProfile.objects.select_for_update().get(pk=worker.pk)
+    if not worker.id_number_hash:
+        raise Conflict(NO_ID_NUMBER, code="no_id_number")
+    if worker.real_name_status != RealNameStatus.VERIFIED:
+        worker.real_name_status = RealNameStatus.VERIFIED
+        worker.save(update_fields=["real_name_status", "updated_at"])
+        notify_user(worker.user_id, Kind.REVIEW, {"subject": "real_name", "real_name_status": worker.real_name_status})
+    return worker
+
+
+class ClaimDecision:
+    APPROVE = "approve"  # the claimant showed the card: the number moves to them
+    REJECT = "reject"
+    CHOICES = (APPROVE, REJECT)
+
+
+@transaction.atomic
+def resolve_identity_claim(claim: IdentityClaim, *, actor, decision: str, note: str = "",
+                           now: datetime | None = None) -> IdentityClaim:
+    """Staff of the claim's center (or a city administrator) settle it after seeing the card in person.
+
+    Approved: the number moves to the claimant, now real-name verified, and the account that held it loses
+    the number and its verification. Rejected: nothing moves. Both accounts are told either way.
+    """
+    if decision not in ClaimDecision.CHOICES:
+        raise ValidationError({"decision": UNKNOWN_DECISION})
+    _check_staff_of(actor, claim.center)
+    now = now or timezone.now()
+    # Worker profile rows first, by id (the global lock order); then the claim.
+    holder_ids = set(WorkerProfile.objects.filter(id_number_hash=claim.id_number_hash).values_list("pk", flat=True))
+    profiles = {p.pk: p for p in WorkerProfile.objects.select_for_update().filter(
+        pk__in=sorted(holder_ids | {claim.claimant_id})).order_by("pk")}
+    claim = IdentityClaim.objects.select_for_update().select_related("center").get(pk=claim.pk)
+    outcome = ClaimStatus.APPROVED if decision == ClaimDecision.APPROVE else ClaimStatus.REJECTED
+    if not claim.can_become(outcome):
+        raise Conflict(CLAIM_SETTLED, code="claim_settled")
+    claimant = profiles[claim.claimant_id]
+    holder = next((p for p in profiles.values() if p.pk != claimant.pk and p.id_number_hash == claim.id_number_hash),
+                  None)
+    if outcome == ClaimStatus.APPROVED:
+        if holder is not None:
+            holder.clear_resident_id()
+            holder.real_name_status = RealNameStatus.UNVERIFIED
+            holder.save(update_fields=["id_number_hash", "id_number_masked", "birth_year", "real_name_status",
+                                       "updated_at"])
+        claimant.id_number_hash, claimant.id_number_masked = claim.id_number_hash, claim.id_number_masked
+        claimant.birth_year = claim.birth_year
+        claimant.real_name_status = RealNameStatus.VERIFIED
+        claimant.save(update_fields=["id_number_hash", "id_number_masked", "birth_year", "real_name_status",
+                                     "updated_at"])
+    claim.status = outcome
+    claim.resolved_at, claim.resolved_by, claim.note = now, actor, (note or "")[:500]
+    claim.save(update_fields=["status", "resolved_at", "resolved_by", "note"])
+    payload = {"subject": "identity_claim", "claim": claim.pk, "status": claim.status,
+               "id_number_masked": claim.id_number_masked, "center": {"id": claim.center_id, "name": claim.center.name}}
+    notify_user(claimant.user_id, Kind.REVIEW, {**payload, "real_name_status": claimant.real_name_status})
+    if holder is not None:
+        notify_user(holder.user_id, Kind.REVIEW, {**payload, "real_name_status": holder.real_name_status})
+    return claim
+
+
+# --- A worker edits their own profile ----------------------------------------------------------
+WORKER_PROFILE_FIELDS = {"display_name", "availability", "latitude", "longitude", "has_smartphone"}
+
+
+@transaction.atomic
+def update_worker_profile(profile: WorkerProfile, *, actor, trades: list[tuple] | None = None,
+                          id_number: str | None = None, now: datetime | None = None, **fields) -> IdSubmission:
+    """The worker edits their own profile. `trades` (Category, years) pairs replace the current set.
+
+    A new ID number is handled as submit_id_number does (pending check, or an identity claim).
+    """
+    _check_acts_for(actor, profile)
+    unknown = set(fields) - WORKER_PROFILE_FIELDS
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    profile = WorkerProfile.objects.select_for_update().select_related("user", "registered_at_center").get(
+        pk=profile.pk)
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    claim = None
+    if id_number is not None:
+        claim = _record_id_number(profile, id_number, now=now or timezone.now())
+    profile.full_clean()
+    _save_profile(profile)
     if "display_name" in fields and profile.user.name != profile.display_name:
         profile.user.name = profile.display_name
         profile.user.save(update_fields=["name"])
     if trades is not None:
         _replace_trades(profile, trades)
-    return profile
+    return IdSubmission(profile=profile, claim=claim)
 
 
 def _replace_trades(profile: WorkerProfile, trades: list[tuple]) -> None:

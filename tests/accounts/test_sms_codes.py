@@ -88,8 +88,8 @@ def test_a_sign_up_code_for_a_registered_phone_tells_the_owner_instead(api, outb
 
 @pytest.mark.parametrize(
     ("body", "field", "message"),
-    [({"phone": "12345", "purpose": "signup"}, "phone", "valid mainland China mobile number"),
-     ({"phone": "1" * 5000, "purpose": "signup"}, "phone", "no more than 24 characters"),
+    [({"phone": "12345", "purpose": "signup"}, "phone", "mainland China mobile number: 11 digits"),
+     ({"phone": "1" * 5000, "purpose": "signup"}, "phone", "no more than 64 characters"),
      ({"phone": ["13912345678"], "purpose": "signup"}, "phone", "Not a valid string"),
      ({"phone": PHONE, "purpose": "admin"}, "purpose", "not a valid choice"),
      ({"phone": PHONE}, "purpose", "required"),

@@ -17,6 +17,7 @@ from tests.factories import (
     ServiceCenterFactory,
     TradeFactory,
 )
+from workers.services import submit_id_number
 
 # Who is asking, in the order the permission matrix lists them.
 ROLES = ("anonymous", "worker", "other_worker", "employer", "other_employer", "staff", "other_staff", "city_admin")
@@ -88,6 +89,10 @@ class World:
         self.employer.verification_status = VerificationStatus.PENDING
         self.employer.save(update_fields=["verification_status"])
         return self.new_gig(GigStatus.PENDING_REVIEW)
+
+    def identity_claim(self):
+        """`other_worker` gives `worker`'s ID number: a claim waiting for a check at `center`."""
+        return submit_id_number(self.other_worker, self.worker.raw_id_number, actor=self.other_worker.user).claim
 
     def cancelled_gig(self):
         return self.new_gig(GigStatus.CANCELLED, cancelled_at=self.now, cancel_reason="下雨")

@@ -117,6 +117,15 @@ MATRIX = [
     row("GET me-worker-profile",    None,                      "anon  ok     ok    403   403   403   403   403"),
     row("PATCH me-worker-profile",  None,                      "anon  ok     ok    403   403   403   403   403",
         body={}),
+    row("POST me-id-number",        None,                      "anon  400    400   403   403   403   403   403",
+        body={}),
+    # --- identity: claims go to the claimant's center (staff of another center are refused), any center's
+    # staff may verify a real name after seeing the card ------------------------------------------------------
+    row("GET identity-claim-list",  None,                      "anon  403    403   403   403   ok    ok    ok"),
+    row("POST identity-claim-resolve", "identity claim",
+                                                               "anon  403    403   403   403   ok    403   ok",
+        body={"decision": "reject"}),
+    row("POST worker-verify-identity", "worker",               "anon  403    403   403   403   ok    ok    ok"),
     row("GET me-employer",          None,                      "anon  403    403   ok    ok    403   403   403"),
     row("PATCH me-employer",        None,                      "anon  403    403   ok    ok    403   403   403",
         body={}),

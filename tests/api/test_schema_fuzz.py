@@ -137,6 +137,7 @@ class FuzzWorld(World):
             "assignments": [self.assignment.pk] + [self.new_assignment(state).pk for state in (
                 "applied", "accepted", "checked_in", "checked_out", "pay_recorded", "completed")],
             "workers": [self.worker.pk, self.other_worker.pk],
+            "identity-claims": [self.identity_claim().pk],
         }
 
     def ids_for(self, path: str) -> list[int]:

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.factories import UserFactory, id_number_for
-from workers.id_numbers import parse_id_number, parse_working_age_id
+from tests.factories import id_number_for
+from workers.id_numbers import check_char, parse_id_number, parse_working_age_id
 from workers.models import WorkerProfile
 from workers.services import register_worker
 
@@ -18,7 +18,7 @@ def test_a_published_sample_number_passes_the_checksum():
     resident = parse_id_number("11010519491231002x", TODAY)
     assert resident.number == "11010519491231002X"
     assert resident.birth_date == dt.date(1949, 12, 31)
-    assert resident.masked == "110105********002X"
+    assert resident.masked == "11***************X"
 
 
 @pytest.mark.parametrize(
@@ -53,27 +53,15 @@ def test_a_worker_under_16_is_refused():
 
 
 @pytest.mark.django_db
-def test_a_registered_id_number_is_kept_only_as_hash_and_mask():
+def test_a_registered_id_number_is_kept_only_as_hash_mask_and_birth_year():
     number = id_number_for(dt.date(1975, 3, 8))
     profile = register_worker(phone="13812345678", display_name="李师傅", latitude=35.07, longitude=109.07,
                               id_number=number)
     profile.refresh_from_db()
-    assert profile.id_number_masked == number[:6] + "********" + number[-4:]
-    assert profile.birth_date == dt.date(1975, 3, 8)
+    assert profile.id_number_masked == number[:2] + "*" * 15 + number[-1]
+    assert profile.birth_year == 1975
     assert number not in str(WorkerProfile.objects.filter(pk=profile.pk).values().first())
     assert len(profile.id_number_hash) == 64
-
-
-@pytest.mark.django_db
-def test_the_same_id_number_cannot_register_twice_and_nothing_is_half_written():
-    number = id_number_for(dt.date(1975, 3, 8))
-    register_worker(phone="13812345678", display_name="李师傅", latitude=35.07, longitude=109.07, id_number=number)
-    with pytest.raises(ValidationError) as error:
-        register_worker(phone="13812345679", display_name="冒名", latitude=35.07, longitude=109.07,
-                        id_number=number)
-    assert "already registered" in error.value.message_dict["id_number"][0]
-    # The second user was rolled back with its profile.
-    assert not UserFactory._meta.model.objects.filter(phone="13812345679").exists()
 
 
 @pytest.mark.django_db
@@ -82,3 +70,102 @@ def test_registering_an_under_age_worker_names_the_field():
         register_worker(phone="13812345678", display_name="小明", latitude=35.07, longitude=109.07,
                         id_number=id_number_for(dt.date.today().replace(year=dt.date.today().year - 15)))
     assert "at least 16" in error.value.message_dict["id_number"][0]
+
+
+# --- One spelling per number --------------------------------------------------------------------
+SAMPLE = "11010519491231002X"
+
+
+@pytest.mark.parametrize("typed", [
+    "１１０１０５１９４９１２３１００２Ｘ",  # full-width, with a full-width X
+    "110105 19491231 002x", "110105-19491231-002X", "110105.19491231.002X",
+    "11010519491231\u200b002X",  # a zero-width space
+    "1101051949123100²X",  # a superscript two (NFKC: 2)
+    "110105194912310٠2X",  # an Arabic-Indic zero
+    "11010519491231002Ⅹ",  # the Roman numeral ten (NFKC: X)
+])
+def test_every_spelling_of_an_id_number_is_the_same_number(typed):
+    assert parse_id_number(typed, TODAY).number == SAMPLE
+
+
+@pytest.mark.parametrize("typed", ["11010519491231002Х",  # a Cyrillic Ha
+                                   "1101051949123100\N{KHAROSHTHI DIGIT TWO}X",  # a digit NFKC leaves: was a 500
+                                   "1101051949123100½X", "11010519491231002✕", "一一0105194912310０2X"])
+def test_an_id_number_with_characters_that_are_not_ascii_digits_is_refused_with_the_rule(typed):
+    with pytest.raises(ValidationError) as error:
+        parse_id_number(typed, TODAY)
+    assert error.value.code in ("id_format", "id_length")
+
+
+@pytest.mark.django_db
+def test_a_full_width_digit_does_not_let_one_id_number_register_twice(center):
+    number = id_number_for(dt.date(1975, 3, 8))
+    first = register_worker(phone="13812345678", display_name="李师傅", latitude=35.07, longitude=109.07,
+                            id_number=number)
+    second = register_worker(phone="13812345679", display_name="冒名", latitude=35.07, longitude=109.07,
+                             id_number=number[:-3] + "".join(chr(ord(c) + 0xFEE0) for c in number[-3:]))
+    second.refresh_from_db()
+    assert second.id_number_hash is None
+    assert second.identity_claims.get().holder == first
+    assert WorkerProfile.objects.filter(id_number_hash__isnull=False).count() == 1
+
+
+# --- What is stored cannot give the number back ------------------------------------------------------
+def _dates_of(row: dict):
+    """Every birth date the stored columns allow: the full date if one is kept, else every day of the year."""
+    if row.get("birth_date"):
+        return [row["birth_date"]]
+    year = row["birth_year"]
+    day, days = dt.date(year, 1, 1), []
+    while day.year == year:
+        days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+def _candidates(row: dict, region: str) -> int:
+    """How many valid ID numbers fit the stored columns, for someone who also knows the worker's district."""
+    mask = row["id_number_masked"]
+    count = 0
+    for birth in _dates_of(row):
+        for sequence in range(1000):
+            first17 = f"{region}{birth:%Y%m%d}{sequence:03d}"
+            number = first17 + check_char(first17)
+            if all(shown in ("*", actual) for shown, actual in zip(mask, number, strict=True)):
+                count += 1
+    return count
+
+
+@pytest.mark.django_db
+def test_the_stored_columns_leave_thousands_of_candidates_even_to_someone_who_knows_the_district():
+    number = id_number_for(dt.date(1975, 3, 8), region="610202", sequence=417)
+    profile = register_worker(phone="13812345678", display_name="李师傅", latitude=35.07, longitude=109.07,
+                              id_number=number)
+    row = WorkerProfile.objects.filter(pk=profile.pk).values().get()
+    assert _candidates(row, region="610202") > 10_000
+
+
+# --- The data migration drops what is no longer kept --------------------------------------------------
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_shortens_old_masks_and_keeps_only_the_birth_year():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("workers", "0004_rating_counters")]
+    after = [("workers", "0006_drop_full_birth_date")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    user = old.get_model("accounts", "User").objects.create(phone="13812345678", role="worker")
+    old.get_model("workers", "WorkerProfile").objects.create(
+        user=user, display_name="李师傅", latitude=35.07, longitude=109.07, h3_r5="", h3_r7="", h3_r9="",
+        id_number_hash="a" * 64, id_number_masked="610202********4171", birth_date=dt.date(1975, 3, 8))
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps
+    row = new.get_model("workers", "WorkerProfile").objects.values().get()
+    assert row["id_number_masked"] == "61***************1"
+    assert row["birth_year"] == 1975
+    assert "birth_date" not in row
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
