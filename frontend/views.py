@@ -150,7 +150,10 @@ def signup_page(request):
 def logout_page(request):
     logout(request)
     messages.info(request, _("You have logged out."))
-    return redirect("home")
+    response = redirect("home")
+    # The pages the service worker kept for offline viewing were this person's: the browser drops them.
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 # --- Display ------------------------------------------------------------------------------------

@@ -51,7 +51,8 @@ def test_an_employer_signs_up_and_then_logs_in_again_by_code(client, outbox):
     client.post("/signup/", {"action": "sign_up", "role": "employer", "name": "李老板", "phone": "13912345678",
                              "code": code_in(outbox[-1].text), "kind": "individual"})
     assert User.objects.get(phone="13912345678").employer.name == "李老板"
-    client.post("/logout/")
+    logged_out = client.post("/logout/")
+    assert logged_out["Clear-Site-Data"] == '"cache", "storage"'  # the pages kept offline were theirs
     assert not client.get("/").context["user"].is_authenticated
     SmsCode.objects.update(created_at=timezone.now() - dt.timedelta(minutes=2))  # codes go one a minute
 

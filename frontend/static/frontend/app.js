@@ -4,12 +4,7 @@
   var body = document.body;
 
   if ("serviceWorker" in navigator && body.dataset.sw) {
-    navigator.serviceWorker.register(body.dataset.sw).then(function () {
-      // Logged out: forget the pages kept for offline use, they were someone's.
-      if (!body.dataset.user && navigator.serviceWorker.controller) {
-        navigator.serviceWorker.controller.postMessage("forget-pages");
-      }
-    }).catch(function () {});
+    navigator.serviceWorker.register(body.dataset.sw).catch(function () {});
   }
 
   if (!navigator.onLine) {

@@ -1,4 +1,5 @@
 // zero-gig service worker: keeps the shell, and the last feed and inbox pages, for offline viewing.
+// Logging out clears what it kept (Clear-Site-Data), as those pages were someone's.
 const VERSION = {{ version|safe }};
 const SHELL = "zg-shell-" + VERSION;
 const PAGES = "zg-pages";
@@ -16,10 +17,6 @@ self.addEventListener("activate", (event) => {
   )).then(() => self.clients.claim()));
 });
 
-self.addEventListener("message", (event) => {
-  if (event.data === "forget-pages") caches.delete(PAGES);  // after logging out
-});
-
 function keptPath(url) {
   return KEPT.find((path) => url.pathname === path);
 }
@@ -34,7 +31,7 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(fetch(request).then((response) => {
       if (kept && response.ok) {
         const copy = response.clone();
-        caches.open(PAGES).then((cache) => cache.put(kept, copy));
+        event.waitUntil(caches.open(PAGES).then((cache) => cache.put(kept, copy)));
       }
       return response;
     }).catch(() => caches.open(PAGES)
