@@ -26,7 +26,7 @@ from centers.selectors import active_centers
 from jobs import rules
 from jobs import services as job_services
 from jobs.exceptions import Conflict
-from jobs.models import HiringMode, average_rating
+from jobs.models import Employer, HiringMode, average_rating
 from jobs.selectors import (
     NearbyQuery,
     employer_standing,
@@ -97,21 +97,20 @@ def _start_session(request, user):
     return response
 
 
-def _code_step(form, wants_code: bool) -> bool:
-    """Whether the form is ready for its code: sending one needs the phone, finishing needs the code too."""
-    if not wants_code and not form.cleaned_data.get("code"):
-        form.add_error("code", _("Type the 6-digit code from the text message, or ask for a code first."))
-        return False
-    return True
+def _has_code(form) -> bool:
+    """Finishing needs the texted code (asking for one needs only the phone)."""
+    if form.cleaned_data.get("code"):
+        return True
+    form.add_error("code", _("Type the 6-digit code from the text message, or ask for a code first."))
+    return False
 
 
 def login_page(request):
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        sending = request.POST.get("action") == "send_code"
-        if sending:
+        if request.POST.get("action") == "send_code":
             _send_code(request, form, SmsCodePurpose.LOGIN)
-        elif _code_step(form, sending) and _within_address_limit(request, LoginsPerAddress):
+        elif _has_code(form) and _within_address_limit(request, LoginsPerAddress):
             try:
                 result = account_services.log_in(phone=form.cleaned_data["phone"], code=form.cleaned_data["code"],
                                                  device="web")
@@ -128,16 +127,15 @@ def signup_page(request):
     form = SignupForm(request.POST or None, initial={"role": request.GET.get("role", Role.WORKER)},
                       centers=active_centers())
     if request.method == "POST" and form.is_valid():
-        sending = request.POST.get("action") == "send_code"
-        if sending:
+        if request.POST.get("action") == "send_code":
             _send_code(request, form, SmsCodePurpose.SIGNUP)
-        elif _code_step(form, sending):
+        elif _has_code(form):
             data = form.cleaned_data
             latitude, longitude = form.home_point() if data["role"] == Role.WORKER else (None, None)
             try:
                 result = account_services.sign_up(
                     phone=data["phone"], code=data["code"], role=data["role"], name=data["name"], device="web",
-                    kind=data["kind"] or "individual", contact_name=data["name"],
+                    kind=data["kind"] or Employer.Kind.INDIVIDUAL, contact_name=data["name"],
                     credit_code=data["credit_code"] or None, latitude=latitude, longitude=longitude)
             except ValidationError as error:
                 _add_errors(form, error)
@@ -218,7 +216,7 @@ def feed(request):
 
     context = {
         "form": form, "cards": cards, "source": source,
-        "filtered": any(data.get(key) for key in ("trade", "pay_unit", "min_pay", "day")),
+        "filtered": bool(form.errors) or any(data.get(key) for key in ("trade", "pay_unit", "min_pay", "day")),
         "radius": radius, "view": data.get("view") or "list",
         "origin": {"lat": latitude, "lng": longitude},
         "pins": [dict(card["pin"], title=card["trade"], url=reverse("gig", args=[card["gig"].pk])) for card in cards],

@@ -1,8 +1,8 @@
 """The web pages: Django's test client for most, and Chromium against a live ASGI server for the rest.
 
 The live server is uvicorn in a subprocess on the test database (the SQLite file, or PostgreSQL's test
-database), so data the test writes (with `transactional_db`) is what the browser sees. One server and one
-browser serve the whole session; each test gets a fresh browser context.
+database), so data the test writes (with `transactional_db`) is what the browser sees. One server serves the
+whole session and one browser a module of tests; each test gets fresh browser contexts.
 """
 
 import os
@@ -124,13 +124,18 @@ def ensure_chromium() -> str:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium for a module of browser tests.
+
+    Not for the whole session: Playwright's sync API marks an event loop as running on this thread while it is
+    started, which would make Django refuse synchronous ORM calls, and asyncio tests start loops, in the tests
+    that come after. Inside, the tests' own ORM calls are allowed (they are synchronous all the same).
+    """
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an event loop on this thread; the test's own ORM calls are still synchronous.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         chromium = playwright.chromium.launch(executable_path=ensure_chromium(), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
@@ -156,10 +161,11 @@ def phone_page(browser, live_asgi_server, request):
 
 
 def screenshot(page, name: str) -> None:
-    """Save the page as docs/screenshots/<name>.png, and in $TEST_ARTIFACTS_DIR when set (CI)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png")
-    artifacts_dir = os.environ.get("TEST_ARTIFACTS_DIR")
-    if artifacts_dir:
-        Path(artifacts_dir).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=Path(artifacts_dir) / f"{name}.png")
+    """Save the page as <name>.png among the test artifacts ($TEST_ARTIFACTS_DIR, else test-artifacts/screenshots),
+    and in docs/screenshots when $SAVE_SCREENSHOTS is set (`make screenshots`): they change with every run."""
+    folders = [Path(os.environ.get("TEST_ARTIFACTS_DIR") or ROOT / "test-artifacts" / "screenshots")]
+    if os.environ.get("SAVE_SCREENSHOTS"):
+        folders.append(SCREENSHOTS)
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=folder / f"{name}.png")

@@ -97,12 +97,15 @@ def market():
 def test_a_worker_sees_gigs_near_home_and_takes_one(phone_page, live_asgi_server, market):
     worker, gigs = market
     page = phone_page()
+    page.add_init_script("window.said = []; speechSynthesis.speak = (u) => window.said.push([u.lang, u.text]);")
     log_in(page, live_asgi_server, worker.user)
     page.goto("/gigs/")
     cards = page.locator("[data-testid=gig-card]")
     assert cards.count() == 2  # the far one is 37 km away
-    assert page.locator("[data-testid=gig-card] .say").first.is_visible()  # the browser can read aloud
     screenshot(page, "worker-home-list")
+    cards.first.locator(".say").click()  # read aloud, in Chinese
+    [(lang, text)] = page.evaluate("window.said")
+    assert lang == "zh-CN" and "25" in text and "1.0" in text
 
     page.click("a[href*='view=map']")
     page.wait_for_selector("#map .leaflet-interactive")
@@ -115,6 +118,15 @@ def test_a_worker_sees_gigs_near_home_and_takes_one(phone_page, live_asgi_server
     assert page.locator("[data-testid=message].success").is_visible()
     assert page.locator("[data-testid=my-state]").is_visible()
     assert worker.assignments.get().gig == gigs["two"]
+
+
+def test_gigs_are_searched_from_where_the_phone_is_when_allowed(phone_page):
+    yaozhou = GigFactory(title="耀州区的活", latitude=34.9089, longitude=108.9805)
+    page = phone_page(geolocation={"latitude": 34.9095, "longitude": 108.9801}, permissions=["geolocation"])
+    page.goto("/gigs/")
+    page.wait_for_url("**/gigs/?lat=34.90950&lng=108.98010")  # allowed before: no tap, no prompt
+    assert page.locator("[data-testid=gig-card] a").all_inner_texts() == [yaozhou.category.name]
+    assert page.locator(f"a[href='/gigs/{yaozhou.pk}/']").is_visible()
 
 
 def test_a_refused_take_shows_its_reason(phone_page, live_asgi_server, market):

@@ -168,6 +168,13 @@ def test_filters_by_trade_pay_unit_minimum_pay_and_day(client, worker):
     assert titles(day=(tomorrow + dt.timedelta(days=1)).date().isoformat()) == []
 
 
+def test_a_filter_that_cannot_be_read_is_shown_beside_its_field_and_the_gigs_stay(client, worker):
+    GigFactory(latitude=NEAR[0], longitude=NEAR[1])
+    page = client.get("/gigs/", {"min_pay": "lots"})
+    assert page.context["form"].errors["min_pay"] and page.context["filtered"]
+    assert len(page.context["cards"]) == 1
+
+
 def test_the_map_view_pins_gigs_at_approximate_places(client, worker):
     GigFactory(latitude=NEAR[0] + 0.00123, longitude=NEAR[1] + 0.00234)
     page = client.get("/gigs/", {"view": "map"})
