@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_ENV := DEBUG=1
 
-.PHONY: run setup test lint bench messages clean
+.PHONY: run setup test screenshots lint bench messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11)" 2>/dev/null || { echo "Python 3.11 is needed: make PYTHON=/path/to/python3.11"; exit 1; }
@@ -35,6 +35,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(DEV_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The browser tests, saving their 360×640 screenshots in docs/screenshots too.
+screenshots: $(STAMP)
+	SAVE_SCREENSHOTS=1 $(DEV_ENV) $(BIN)/python -m pytest -m browser tests/frontend -q
+
 lint: $(STAMP)
 	$(BIN)/ruff check --output-format concise .
 
@@ -48,4 +52,4 @@ messages: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .test-db*.sqlite3* staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 .test-db*.sqlite3* staticfiles .pytest_cache test-artifacts

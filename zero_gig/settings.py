@@ -4,6 +4,7 @@ Default: SQLite and the in-memory channel layer, so a bare machine can run it.
 DATABASE_URL switches to PostgreSQL, REDIS_URL to the Redis channel layer and cache.
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "django_htmx",
+    "template_partials",
     "accounts",
     "centers",
     "workers",
@@ -74,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "zero_gig.urls"
@@ -91,6 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "frontend.context_processors.display",
             ],
         },
     },
@@ -187,6 +192,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# --- Web pages --------------------------------------------------------------------------------
+# Map tiles (e.g. a city's own tile server, "https://tiles.example.cn/{z}/{x}/{y}.png"): none by default, so
+# nothing is fetched from elsewhere; the maps then show the pins on a plain background.
+MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "")
+MAP_TILES_ATTRIBUTION = os.environ.get("MAP_TILES_ATTRIBUTION", "")
+MAP_DEFAULT_CENTER = (35.0690, 109.0756)  # 王益区, where the city center is; used before any center exists
+# Leaflet's own JS and CSS, served from the django-leaflet package. Its app is not installed: its admin module
+# needs GDAL, and the pages use Leaflet directly (so none of its default OpenStreetMap tile settings apply).
+STATICFILES_DIRS = [Path(importlib.util.find_spec("leaflet").origin).parent / "static"]
 
 # --- Security (on whenever DEBUG is off) ----------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,107 @@
+"""The pages' forms: they read and tidy input; the rules are in the services."""
+
+import datetime as dt
+import unicodedata
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from accounts.phones import normalize_phone
+from jobs.models import Employer, PayUnit
+
+from .labels import trade_name
+
+
+class NfkcCharField(forms.CharField):
+    """Full-width digits and letters typed on a Chinese keyboard become their plain forms."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return unicodedata.normalize("NFKC", value) if value else value
+
+
+class PhoneField(NfkcCharField):
+    def __init__(self, **kwargs):
+        super().__init__(label=_("Mobile number"), max_length=20, **kwargs)
+        self.widget.attrs.update(inputmode="tel", autocomplete="tel", placeholder="13800000000")
+
+    def clean(self, value):
+        return normalize_phone(super().clean(value))
+
+
+class CodeField(NfkcCharField):
+    def __init__(self, **kwargs):
+        super().__init__(label=_("Code from the text message"), max_length=6, min_length=6, required=False,
+                         **kwargs)
+        self.widget.attrs.update(inputmode="numeric", autocomplete="one-time-code", pattern="[0-9]{6}")
+
+
+class LoginForm(forms.Form):
+    phone = PhoneField()
+    code = CodeField()
+
+
+class SignupForm(forms.Form):
+    role = forms.ChoiceField(label=_("I am"), widget=forms.RadioSelect, initial=Role.WORKER,
+                             choices=[(Role.WORKER, _("a worker looking for gigs")),
+                                      (Role.EMPLOYER, _("an employer posting gigs"))])
+    name = NfkcCharField(label=_("Your name"), max_length=50, required=False)
+    phone = PhoneField()
+    code = CodeField()
+    kind = forms.ChoiceField(label=_("Employer type"), choices=Employer.Kind.choices, initial=Employer.Kind.INDIVIDUAL,
+                             required=False)
+    credit_code = NfkcCharField(label=_("Unified social credit code (organisations only)"), max_length=18,
+                                required=False)
+    home = forms.TypedChoiceField(label=_("Workers: where you look for work"), required=False, coerce=int,
+                                  empty_value=None,
+                                  help_text=_("Gigs near this place are shown first; you can change it later."))
+
+    def __init__(self, *args, centers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.centers = {center.pk: center for center in centers}
+        self.fields["home"].choices = [("", _("choose a place"))] + [
+            (center.pk, center.name) for center in self.centers.values()]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") == Role.WORKER and not data.get("home"):
+            self.add_error("home", _("Choose where you look for work."))
+        return data
+
+    def home_point(self) -> tuple[float | None, float | None]:
+        center = self.centers.get(self.cleaned_data.get("home"))
+        return (center.latitude, center.longitude) if center else (None, None)
+
+
+class FeedForm(forms.Form):
+    """Where and what a worker looks for; every field may be left out."""
+
+    RADII = (5, 10, 20)
+
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    trade = forms.TypedChoiceField(label=_("Trade"), required=False, coerce=int, empty_value=None)
+    pay_unit = forms.ChoiceField(label=_("Paid"), required=False,
+                                 choices=[("", _("any way"))] + list(PayUnit.choices))
+    min_pay = forms.DecimalField(label=_("Minimum pay (yuan)"), required=False, min_value=0, max_digits=10,
+                                 decimal_places=2, widget=forms.NumberInput(attrs={"inputmode": "decimal"}))
+    day = forms.DateField(label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    radius = forms.TypedChoiceField(label=_("Within"), required=False, coerce=int, empty_value=5,
+                                    choices=[(r, _("%(km)s km") % {"km": r}) for r in RADII])
+    view = forms.ChoiceField(required=False, choices=[("list", "list"), ("map", "map")], widget=forms.HiddenInput)
+    cursor = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+    def __init__(self, *args, trade_groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trade"].choices = [("", _("all trades"))] + [
+            (trade_name(group), [(trade.pk, trade_name(trade)) for trade in group.children.all()])
+            for group in trade_groups]
+
+    def day_bounds(self) -> tuple[dt.datetime | None, dt.datetime | None]:
+        day = self.cleaned_data.get("day")
+        if not day:
+            return None, None
+        start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+        return start, start + dt.timedelta(days=1)

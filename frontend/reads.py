@@ -1,0 +1,45 @@
+"""Small reads the pages need that no selector offers yet (to move into the apps' selectors)."""
+
+from django.conf import settings
+
+from centers.models import CenterLevel, ServiceCenter
+from jobs.models import SLOT_HOLDING, Assignment
+
+from .models import DisplayPreference
+
+
+def worker_home_point(user) -> tuple[float, float] | None:
+    """The worker's home point, if the user is a worker who gave one."""
+    profile = getattr(user, "worker_profile", None) if user.is_authenticated else None
+    if profile is None or profile.latitude is None or profile.longitude is None:
+        return None
+    return profile.latitude, profile.longitude
+
+
+def city_center_point() -> tuple[float, float]:
+    """Where to search when nothing is known of the person: the city center, else the map's default."""
+    center = (ServiceCenter.objects.filter(is_active=True, level=CenterLevel.CITY).order_by("pk")
+              .values_list("latitude", "longitude").first())
+    return center or settings.MAP_DEFAULT_CENTER
+
+
+def my_assignment(user, gig) -> Assignment | None:
+    """The worker's own assignment on the gig, if any."""
+    profile = getattr(user, "worker_profile", None) if user.is_authenticated else None
+    if profile is None:
+        return None
+    return Assignment.objects.filter(gig=gig, worker=profile).first()
+
+
+def holds_slot(assignment: Assignment | None) -> bool:
+    return assignment is not None and assignment.status in SLOT_HOLDING
+
+
+def senior_preference(user) -> bool | None:
+    if not user.is_authenticated:
+        return None
+    return DisplayPreference.objects.filter(user=user).values_list("senior_mode", flat=True).first()
+
+
+def save_senior_preference(user, on: bool) -> None:
+    DisplayPreference.objects.update_or_create(user=user, defaults={"senior_mode": on})

@@ -1,0 +1,171 @@
+"""The web pages: Django's test client for most, and Chromium against a live ASGI server for the rest.
+
+The live server is uvicorn in a subprocess on the test database (the SQLite file, or PostgreSQL's test
+database), so data the test writes (with `transactional_db`) is what the browser sees. One server serves the
+whole session and one browser a module of tests; each test gets fresh browser contexts.
+"""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from accounts import sms
+
+CODE = re.compile(r"\b(\d{6})\b")
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+PHONE = {"width": 360, "height": 640}
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+@pytest.fixture(autouse=True)
+def outbox(settings):
+    """Texts sent by this process go to accounts.sms.outbox; it starts empty."""
+    settings.SMS_BACKEND = "accounts.sms.LocmemBackend"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
+def code_in(text: str) -> str:
+    match = CODE.search(text)
+    assert match, f"no code in {text!r}"
+    return match.group(1)
+
+
+# --- The live server ------------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _server_env(database: dict, outbox_file: Path) -> dict:
+    env = dict(os.environ, DEBUG="1", SMS_BACKEND="tests.frontend.sms.FileBackend",
+               SMS_OUTBOX_FILE=str(outbox_file), PYTHONPATH=str(ROOT), LOG_LEVEL="WARNING")
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        env["SQLITE_PATH"] = str(database["NAME"])
+        env.pop("DATABASE_URL", None)
+    else:
+        user, password = database["USER"], database["PASSWORD"]
+        auth = f"{user}:{password}@" if password else f"{user}@"
+        env["DATABASE_URL"] = f"postgres://{auth}{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    return env
+
+
+class LiveServer:
+    def __init__(self, url: str, outbox_file: Path):
+        self.url = url
+        self.outbox_file = outbox_file
+
+    def texted_code(self, phone: str) -> str:
+        """The code in the newest text the server sent to `phone`."""
+        lines = [line for line in self.outbox_file.read_text(encoding="utf-8").splitlines()
+                 if line.startswith(phone + "\t")]
+        assert lines, f"no text to {phone}"
+        return code_in(lines[-1])
+
+
+@pytest.fixture(scope="session")
+def live_asgi_server(django_db_setup, django_db_blocker, tmp_path_factory):
+    """uvicorn serving zero_gig.asgi:application on the test database, for the whole session."""
+    with django_db_blocker.unblock():
+        database = dict(connection.settings_dict)
+    outbox_file = tmp_path_factory.mktemp("sms") / "outbox.txt"
+    outbox_file.touch()
+    port = _free_port()
+    log = (tmp_path_factory.mktemp("server") / "uvicorn.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "zero_gig.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+         "--log-level", "warning"],
+        cwd=ROOT, env=_server_env(database, outbox_file), stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "/offline/", timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"the live server did not start; see {log.name}") from None
+            time.sleep(0.2)
+    yield LiveServer(url, outbox_file)
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+# --- The browser ----------------------------------------------------------------------------------
+
+def ensure_chromium() -> str:
+    """Debian's Chromium; installed with apt-get when missing (CI and fresh machines run as root)."""
+    if not Path(CHROMIUM).exists() and shutil.which("apt-get"):
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium", "fonts-wqy-microhei"], check=False, env=env)
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing and could not be installed with apt-get")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium for a module of browser tests.
+
+    Not for the whole session: Playwright's sync API marks an event loop as running on this thread while it is
+    started, which would make Django refuse synchronous ORM calls, and asyncio tests start loops, in the tests
+    that come after. Inside, the tests' own ORM calls are allowed (they are synchronous all the same).
+    """
+    from playwright.sync_api import sync_playwright
+
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        chromium = playwright.chromium.launch(executable_path=ensure_chromium(), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_asgi_server, request):
+    """phone_page(locale="zh-CN", senior=False): a new 360×640 phone with its own cookies, on the live server."""
+    contexts = []
+
+    def open_page(locale: str = "zh-CN", senior: bool = False, **options):
+        context = browser.new_context(viewport=PHONE, locale=locale, base_url=live_asgi_server.url,
+                                      service_workers="block", **options)
+        context.set_default_timeout(10_000)
+        if senior:
+            context.add_cookies([{"name": "zg_senior", "value": "1", "url": live_asgi_server.url}])
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> None:
+    """Save the page as <name>.png among the test artifacts ($TEST_ARTIFACTS_DIR, else test-artifacts/screenshots),
+    and in docs/screenshots when $SAVE_SCREENSHOTS is set (`make screenshots`): they change with every run."""
+    folders = [Path(os.environ.get("TEST_ARTIFACTS_DIR") or ROOT / "test-artifacts" / "screenshots")]
+    if os.environ.get("SAVE_SCREENSHOTS"):
+        folders.append(SCREENSHOTS)
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=folder / f"{name}.png")
