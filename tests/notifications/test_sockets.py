@@ -6,11 +6,15 @@ import json
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
+from django.test import Client
 from django.utils import timezone
 
-from accounts.services import issue_api_token
+from accounts.services import issue_api_token, revoke_all_api_tokens
 from jobs import services
+from notifications import consumers
+from notifications import services as notification_services
 from tests.factories import (
     CenterStaffFactory,
     EmployerFactory,
@@ -186,3 +190,90 @@ async def test_a_center_board_is_for_its_staff_and_the_city_only(market):
     assert (await city_board.receive_json_from(timeout=3))["id"] == opened["id"]
     await board.disconnect()
     await city_board.disconnect()
+
+
+async def test_huge_numbers_and_deep_nesting_get_an_error_frame_not_a_dead_socket(market):
+    socket = await connect("/ws/worker/", market["worker"].user)
+    huge, deep = "9" * 400, "[" * 1500 + "]" * 1500
+    for junk in (f'{{"type": "resume", "after": {huge}}}', f'{{"type": "ack", "up_to": {huge}}}',
+                 f'{{"type": "location", "latitude": {huge}, "longitude": 109}}', f'{{"type": "ping", "x": {deep}}}'):
+        await socket.send_to(text_data=junk)
+        reply = await socket.receive_json_from(timeout=3)
+        assert reply["type"] == "error" and "out of range" in reply["error"]
+    await socket.send_json_to({"type": "ping"})
+    assert await socket.receive_json_from(timeout=3) == {"type": "pong"}
+    await socket.disconnect()
+
+
+async def test_a_socket_that_floods_frames_is_told_and_closed_with_4429(market, monkeypatch):
+    monkeypatch.setattr(consumers, "WINDOW_SECONDS", 3600.0)  # every frame of the test falls in one window
+    socket = await connect("/ws/worker/", market["worker"].user)
+    for _ in range(consumers.FRAMES_PER_WINDOW):
+        await socket.send_json_to({"type": "ping"})
+        assert await socket.receive_json_from(timeout=3) == {"type": "pong"}
+    await socket.send_json_to({"type": "ping"})
+    reply = await socket.receive_json_from(timeout=3)
+    assert reply["type"] == "error" and "Too many frames" in reply["error"]
+    assert await close_code(socket) == 4429
+
+
+def session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+def log_out(cookie: str) -> None:
+    client = Client()
+    client.cookies.load(cookie)
+    assert client.post("/api/auth/logout/").status_code == 204
+
+
+@pytest.mark.parametrize("ending", ["logout", "deactivated", "token revoked", "left the center"])
+async def test_a_socket_whose_user_may_no_longer_listen_is_closed_at_the_next_check(market, monkeypatch, ending):
+    monkeypatch.setattr(consumers, "TICK_SECONDS", 0.05)
+    user = market["worker"].user
+    if ending == "logout":
+        cookie = await database_sync_to_async(session_cookie)(user)
+        socket = await connect("/ws/worker/", cookie=cookie)
+        await database_sync_to_async(log_out)(cookie)
+    elif ending == "deactivated":
+        socket = await connect("/ws/worker/", user)
+        await database_sync_to_async(type(user).objects.filter(pk=user.pk).update)(is_active=False)
+    elif ending == "token revoked":
+        socket = await connect("/ws/worker/", user)
+        await database_sync_to_async(revoke_all_api_tokens)(user)
+    else:
+        membership = await database_sync_to_async(CenterStaffFactory)(center=market["center"])
+        socket = await connect(f"/ws/centers/{market['center'].pk}/board/", membership.user)
+        assert (await socket.receive_json_from(timeout=3))["type"] == "snapshot"
+        await database_sync_to_async(membership.delete)()
+    assert await close_code(socket, timeout=10) == (4403 if ending == "left the center" else 4401)
+
+
+async def test_a_push_that_overtakes_an_earlier_one_arrives_after_it(market, monkeypatch):
+    """Two servers commit one after the other, but the second one's push reaches the socket first."""
+    pushed = []
+    monkeypatch.setattr(notification_services, "push", pushed.extend)
+    user = market["worker"].user
+    socket = await connect("/ws/worker/", user)
+    for n in (1, 2):
+        await database_sync_to_async(notification_services.notify_user)(user.pk, "reminder", {"n": n})
+    layer = get_channel_layer()
+    for group, row in reversed(pushed):
+        await layer.group_send(group, {"type": "deliver", "frame": row.as_frame()})
+    frames = [await socket.receive_json_from(timeout=3) for _ in range(2)]
+    assert [(frame["seq"], frame["payload"]) for frame in frames] == [(1, {"n": 1}), (2, {"n": 2})]
+    assert await socket.receive_nothing(timeout=0.3)
+    await socket.disconnect()
+
+
+async def test_an_event_whose_push_was_lost_still_reaches_an_open_socket(market, monkeypatch):
+    monkeypatch.setattr(consumers, "TICK_SECONDS", 0.05)
+    monkeypatch.setattr(notification_services, "push", lambda targets: None)  # Redis dropped it
+    user = market["worker"].user
+    socket = await connect("/ws/worker/", user)
+    await database_sync_to_async(notification_services.notify_user)(user.pk, "reminder", {"n": 1})
+    frame = await socket.receive_json_from(timeout=5)
+    assert (frame["seq"], frame["payload"]) == (1, {"n": 1})
+    await socket.disconnect()
