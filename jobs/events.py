@@ -49,12 +49,12 @@ def gig_opened(gig: Gig) -> None:
 def worker_took_slot(assignment: Assignment) -> None:
     """A worker accepted (instant) or was hired (application): tell the employer, the worker and the board."""
     gig = _fresh(assignment.gig)
+    if gig.slots_left == 0:  # rows first, then notifications (their locks come last)
+        matching.withdraw_pending_offers(gig, timezone.now(), "filled")
     payload = {"assignment": assignment.pk, "worker": assignment.worker.display_name, "gig": gig_brief(gig)}
     notify_user(_owner(gig), Kind.ACCEPTED, payload)
     notify_user(assignment.worker.user_id, Kind.HIRED, {"assignment": assignment.pk, "gig": gig_brief(gig)})
     board(gig, "filled" if gig.slots_left == 0 else "slots")
-    if gig.slots_left == 0:
-        matching.withdraw_pending_offers(gig, timezone.now(), "filled")
 
 
 def applied(assignment: Assignment) -> None:
@@ -82,8 +82,8 @@ def cancelled_by_employer(assignments: list[Assignment], gig: Gig) -> None:
 def gig_closed(gig: Gig) -> None:
     """Cancelled or expired: off the board, and offers nobody answered are withdrawn."""
     gig = _fresh(gig)
-    board(gig, "closed")
     matching.withdraw_pending_offers(gig, timezone.now(), matching.withdrawal_reason(gig))
+    board(gig, "closed")
 
 
 def offers_withdrawn(gig: Gig, assignments: list[Assignment], reason: str) -> None:

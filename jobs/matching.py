@@ -22,6 +22,7 @@ from workers.models import Availability, RealNameStatus, WorkerProfile, WorkerTr
 from zero_gig.geo import Point, covering_cells, fast_distance_km, h3_field
 
 from . import events
+from .exceptions import Conflict
 from .models import (
     SLOT_HOLDING,
     Assignment,
@@ -227,6 +228,19 @@ def withdraw_pending_offers(gig: Gig, now: dt.datetime, reason: str) -> int:
         cancel_reason=gettext(WITHDRAWN_BECAUSE[reason]), updated_at=now)
     events.offers_withdrawn(gig, pending, reason)
     return len(pending)
+
+
+def refuse_withdrawn_offer(assignment: Assignment | None, gig: Gig) -> None:
+    """A worker answering an offer that was withdrawn hears why it went, as anyone accepting the gig now would,
+    not "you have already cancelled". Called by accept_gig before its other checks."""
+    if assignment is None or assignment.status != AssignmentStatus.CANCELLED or assignment.cancelled_by != "system":
+        return
+    if gig.status == GigStatus.FILLED or (gig.status == GigStatus.OPEN and gig.slots_left == 0):
+        raise Conflict(gettext("No slots left on this gig."), code="no_slots_left")
+    if gig.status != GigStatus.OPEN:
+        raise Conflict(gettext("This gig is not open."), code="not_open")
+    raise Conflict(gettext("This offer was withdrawn when the gig filled; it cannot be taken again."),
+                   code="offer_withdrawn")
 
 
 def withdraw_stale_offers(now: dt.datetime) -> int:

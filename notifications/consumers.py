@@ -41,7 +41,7 @@ FRAMES_PER_WINDOW, WINDOW_SECONDS = 30, 10.0
 # Every tick a socket checks that its user may still listen (logged out, deactivated, token revoked: closed),
 # joins its group again (channels_redis forgets members after `group_expiry`, 24 h by default) and reads
 # anything a lost push left out. Must stay well under a minute and under the layer's group_expiry.
-TICK_SECONDS = 30.0
+TICK_SECONDS = 45.0
 LARGEST_NUMBER = 2**63 - 1  # seqs and ids are 64-bit; nothing a client sends needs more
 
 

@@ -165,8 +165,9 @@ def test_offers_still_pending_when_the_gig_fills_are_withdrawn_and_the_workers_t
     told = Notification.objects.get(user=second.user, kind="withdrawn")
     assert told.payload["reason"] == "filled" and told.payload["gig"]["code"] == gig.code
     assert not Notification.objects.filter(user=first.user, kind="withdrawn").exists()
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as refused:  # told why, not "you have already cancelled"
         services.accept_gig(second, gig, now=now + dt.timedelta(seconds=40))
+    assert refused.value.code == "no_slots_left"
 
 
 def test_offers_still_pending_when_the_gig_expires_are_withdrawn(make_worker, now):
