@@ -245,7 +245,8 @@ def refuse_withdrawn_offer(assignment: Assignment | None, gig: Gig) -> None:
 
 def withdraw_stale_offers(now: dt.datetime) -> int:
     """Scheduler duty (with the waves): offers on gigs that are no longer open or have started, whichever way
-    they got there (a gig under way or completed has no hook of its own)."""
-    stale = (Gig.objects.filter(assignments__status=AssignmentStatus.OFFERED)
+    they got there (a gig getting under way has no hook of its own). The duty runs every few seconds, so a day
+    back is plenty; older leftovers (from before offers were withdrawn) are not worth telling anyone about."""
+    stale = (Gig.objects.filter(assignments__status=AssignmentStatus.OFFERED, starts_at__gt=now - dt.timedelta(days=1))
              .filter(~Q(status=GigStatus.OPEN) | Q(starts_at__lte=now)).select_related("category").distinct())
     return sum(withdraw_pending_offers(gig, now, withdrawal_reason(gig)) for gig in stale)

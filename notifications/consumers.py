@@ -112,13 +112,18 @@ class EventSocket(AsyncWebsocketConsumer):
         await self.close(code=code)
 
     async def close(self, code=None, reason=None):
-        if self.ticker is not None and self.ticker is not asyncio.current_task():
-            self.ticker.cancel()
+        """Nothing is sent after the close (the server would refuse it); the ticker stops, unless it is closing."""
+        self.closed = True
+        self.stop_ticking()
         await super().close(code=code, reason=reason)
 
+    def stop_ticking(self):
+        ticker = getattr(self, "ticker", None)
+        if ticker is not None and ticker is not asyncio.current_task():
+            ticker.cancel()
+
     async def disconnect(self, code):
-        if getattr(self, "ticker", None) is not None:
-            self.ticker.cancel()
+        self.stop_ticking()
         if self.group and getattr(self, "user", None) is not None:
             try:
                 await self.channel_layer.group_discard(self.group, self.channel_name)
@@ -218,7 +223,8 @@ class EventSocket(AsyncWebsocketConsumer):
         await self.send_json(frame)
 
     async def send_json(self, content):
-        await self.send(text_data=json.dumps(content, ensure_ascii=False))
+        if not getattr(self, "closed", False):
+            await self.send(text_data=json.dumps(content, ensure_ascii=False))
 
     async def error(self, text: str):
         await self.send_json({"type": "error", "error": text})
