@@ -131,20 +131,20 @@ class EventSocket(AsyncWebsocketConsumer):
                 log.warning("could not leave group %s", self.group, exc_info=True)
 
     async def tick_forever(self):
-        await asyncio.sleep(TICK_SECONDS * random.uniform(0.5, 1))  # spread the sockets of one restart
-        while True:
-            if not await self.tick():
-                return
-            await asyncio.sleep(TICK_SECONDS)
+        # Twice within the layer's group_expiry at least, should it be set below a tick.
+        every = min(TICK_SECONDS, getattr(self.channel_layer, "group_expiry", TICK_SECONDS) / 2)
+        await asyncio.sleep(every * random.uniform(0.5, 1))  # spread the sockets of one restart
+        while await self.tick():
+            await asyncio.sleep(every)
 
     async def tick(self) -> bool:
-        """Still allowed? Then stay in the group and catch up; returns False once the socket is closed."""
+        """Stay in the group; still allowed? Then catch up. Returns False once the socket is closed."""
         try:
+            await self.channel_layer.group_add(self.group, self.channel_name)
             verdict = await database_sync_to_async(self.recheck)()
             if verdict is not None:
                 await self.close(code=verdict)
                 return False
-            await self.channel_layer.group_add(self.group, self.channel_name)
             await self.catch_up()
         except Exception:  # the database or Redis is down for a moment: try again next tick
             log.warning("socket tick failed", exc_info=True)
