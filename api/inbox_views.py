@@ -17,13 +17,14 @@ PAGE = 100
 class NotificationSerializer(serializers.Serializer):
     type = serializers.CharField()
     id = serializers.IntegerField()
+    seq = serializers.IntegerField(help_text="1, 2, 3 … per recipient in commit order; `after` and `up_to` use it.")
     kind = serializers.ChoiceField(choices=Kind.choices)
     payload = serializers.DictField()
     created_at = serializers.DateTimeField()
     read = serializers.BooleanField()
 
 
-MAX_ID = 2**63 - 1  # ids are 64-bit integers in every database
+MAX_ID = 2**63 - 1  # ids and seqs are 64-bit integers in every database
 
 
 class InboxPageSerializer(serializers.Serializer):
@@ -33,7 +34,7 @@ class InboxPageSerializer(serializers.Serializer):
 
 class InboxQuerySerializer(serializers.Serializer):
     after = serializers.IntegerField(min_value=0, max_value=MAX_ID, required=False,
-                                     help_text="Last id seen; newer ones follow.")
+                                     help_text="Last seq seen; newer ones follow.")
     unread = serializers.BooleanField(required=False, default=False)
 
 
@@ -44,7 +45,7 @@ class MarkReadSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if "ids" not in attrs and "up_to" not in attrs:
-            raise serializers.ValidationError({"ids": "Give ids, or up_to to mark everything up to an id."})
+            raise serializers.ValidationError({"ids": "Give ids, or up_to to mark everything up to a seq."})
         return attrs
 
 
@@ -53,7 +54,7 @@ class MarkedSerializer(serializers.Serializer):
 
 
 class Inbox(APIView):
-    """My notifications in id order (oldest first after `after`), a page of 100 at a time."""
+    """My notifications in seq order (oldest first after `after`), a page of 100 at a time."""
 
     permission_classes = [IsAuthenticated]
 
@@ -66,7 +67,7 @@ class Inbox(APIView):
         more = len(rows) > PAGE
         rows = rows[:PAGE]
         return Response({"results": [row.as_frame() for row in rows],
-                         "next_after": rows[-1].pk if more else None})
+                         "next_after": rows[-1].seq if more else None})
 
 
 class MarkRead(APIView):

@@ -27,6 +27,7 @@ from jobs.selectors import (
 )
 from workers.models import WorkerProfile
 from zero_gig.geo import Point, distance_km
+from zero_gig.timestamps import iso
 
 from .serializers import (
     AssignmentSerializer,
@@ -191,7 +192,7 @@ class GigViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     def check_in_code(self, request, pk=None):
         gig = self._gig()
         code, valid_until = site_check_in_code(gig, viewer=request.user, now=timezone.now())
-        return Response({"code": code, "valid_until": valid_until,
+        return Response({"code": code, "valid_until": iso(valid_until),
                          "qr_payload": f"zerogig:checkin:{gig.code}:{code}"})
 
     @extend_schema(request=None, responses={200: AssignmentSerializer(many=True), **errors(401, 403, 404)})

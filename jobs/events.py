@@ -5,16 +5,20 @@ Services call these after they change state, inside their transaction; the push 
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from notifications.models import Kind
 from notifications.services import notify_board, notify_each, notify_user
+from zero_gig.timestamps import iso
 
+from . import matching
 from .models import Assignment, Gig, GigStatus
 
 
 def gig_brief(gig: Gig) -> dict:
     return {"id": gig.pk, "code": gig.code, "title": gig.title, "trade": gig.category.name,
-            "pay_amount": str(gig.pay_amount), "pay_unit": gig.pay_unit, "starts_at": gig.starts_at.isoformat(),
-            "ends_at": gig.ends_at.isoformat(), "address": gig.address, "headcount": gig.headcount,
+            "pay_amount": str(gig.pay_amount), "pay_unit": gig.pay_unit, "starts_at": iso(gig.starts_at),
+            "ends_at": iso(gig.ends_at), "address": gig.address, "headcount": gig.headcount,
             "slots_left": gig.slots_left, "status": gig.status}
 
 
@@ -45,6 +49,8 @@ def gig_opened(gig: Gig) -> None:
 def worker_took_slot(assignment: Assignment) -> None:
     """A worker accepted (instant) or was hired (application): tell the employer, the worker and the board."""
     gig = _fresh(assignment.gig)
+    if gig.slots_left == 0:  # rows first, then notifications (their locks come last)
+        matching.withdraw_pending_offers(gig, timezone.now(), "filled")
     payload = {"assignment": assignment.pk, "worker": assignment.worker.display_name, "gig": gig_brief(gig)}
     notify_user(_owner(gig), Kind.ACCEPTED, payload)
     notify_user(assignment.worker.user_id, Kind.HIRED, {"assignment": assignment.pk, "gig": gig_brief(gig)})
@@ -74,7 +80,16 @@ def cancelled_by_employer(assignments: list[Assignment], gig: Gig) -> None:
 
 
 def gig_closed(gig: Gig) -> None:
-    board(_fresh(gig), "closed")
+    """Cancelled or expired: off the board, and offers nobody answered are withdrawn."""
+    gig = _fresh(gig)
+    matching.withdraw_pending_offers(gig, timezone.now(), matching.withdrawal_reason(gig))
+    board(gig, "closed")
+
+
+def offers_withdrawn(gig: Gig, assignments: list[Assignment], reason: str) -> None:
+    brief = gig_brief(gig)
+    notify_each(Kind.WITHDRAWN, [(a.worker.user_id, {"assignment": a.pk, "reason": reason, "gig": brief})
+                                 for a in assignments])
 
 
 def checked_in(assignment: Assignment) -> None:

@@ -3,7 +3,8 @@
 Ranking is pure (`available_for`, `score`, `rank`); `candidates_for` reads the database;
 `start_matching`/`send_next_wave`/`advance_matching` keep the wave state in GigMatching,
 so the scheduler resumes after a restart. A worker who has any assignment on the gig
-(offered, declined, ignored, cancelled) is never offered it again.
+(offered, declined, ignored, cancelled, withdrawn) is never offered it again. Offers still unanswered
+when the gig fills, is cancelled or closes are withdrawn (`withdraw_pending_offers`).
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from workers.models import Availability, RealNameStatus, WorkerProfile, WorkerTrade
 from zero_gig.geo import Point, covering_cells, fast_distance_km, h3_field
 
 from . import events
+from .exceptions import Conflict
 from .models import (
     SLOT_HOLDING,
     Assignment,
@@ -192,6 +195,58 @@ def send_next_wave(matching: GigMatching, now: dt.datetime) -> int:
 
 
 def advance_matching(now: dt.datetime) -> int:
-    """Scheduler duty: send every wave that is due."""
+    """Scheduler duty: send every wave that is due, and withdraw offers that can no longer be taken."""
     due = GigMatching.objects.filter(finished_at__isnull=True, next_wave_at__lte=now)
-    return sum(send_next_wave(matching, now) for matching in due)
+    return sum(send_next_wave(matching, now) for matching in due) + withdraw_stale_offers(now)
+
+
+# --- Withdrawing offers ---------------------------------------------------------------------
+
+WITHDRAWN_BECAUSE = {
+    "filled": gettext_lazy("Every slot of the gig is taken."),
+    "cancelled": gettext_lazy("The gig was cancelled."),
+    "closed": gettext_lazy("The gig has closed."),
+}
+
+
+def withdrawal_reason(gig: Gig) -> str:
+    if gig.status == GigStatus.FILLED:
+        return "filled"
+    return "cancelled" if gig.status == GigStatus.CANCELLED else "closed"
+
+
+def withdraw_pending_offers(gig: Gig, now: dt.datetime, reason: str) -> int:
+    """Offers nobody has answered yet are withdrawn (offered → cancelled by the system, a transition of
+    Assignment.TRANSITIONS) and each worker is told, instead of finding out by a refusal when they accept.
+    `reason` is a key of WITHDRAWN_BECAUSE. Locks the offers by id, after the gig (the global lock order)."""
+    pending = list(Assignment.objects.select_for_update(of=("self",)).select_related("worker")
+                   .filter(gig=gig, status=AssignmentStatus.OFFERED).order_by("id"))
+    if not pending:
+        return 0
+    Assignment.objects.filter(pk__in=[a.pk for a in pending]).update(
+        status=AssignmentStatus.CANCELLED, cancelled_at=now, cancelled_by="system",
+        cancel_reason=gettext(WITHDRAWN_BECAUSE[reason]), updated_at=now)
+    events.offers_withdrawn(gig, pending, reason)
+    return len(pending)
+
+
+def refuse_withdrawn_offer(assignment: Assignment | None, gig: Gig) -> None:
+    """A worker answering an offer that was withdrawn hears why it went, as anyone accepting the gig now would,
+    not "you have already cancelled". Called by accept_gig before its other checks."""
+    if assignment is None or assignment.status != AssignmentStatus.CANCELLED or assignment.cancelled_by != "system":
+        return
+    if gig.status == GigStatus.FILLED or (gig.status == GigStatus.OPEN and gig.slots_left == 0):
+        raise Conflict(gettext("No slots left on this gig."), code="no_slots_left")
+    if gig.status != GigStatus.OPEN:
+        raise Conflict(gettext("This gig is not open."), code="not_open")
+    raise Conflict(gettext("This offer was withdrawn when the gig filled; it cannot be taken again."),
+                   code="offer_withdrawn")
+
+
+def withdraw_stale_offers(now: dt.datetime) -> int:
+    """Scheduler duty (with the waves): offers on gigs that are no longer open or have started, whichever way
+    they got there (a gig getting under way has no hook of its own). The duty runs every few seconds, so a day
+    back is plenty; older leftovers (from before offers were withdrawn) are not worth telling anyone about."""
+    stale = (Gig.objects.filter(assignments__status=AssignmentStatus.OFFERED, starts_at__gt=now - dt.timedelta(days=1))
+             .filter(~Q(status=GigStatus.OPEN) | Q(starts_at__lte=now)).select_related("category").distinct())
+    return sum(withdraw_pending_offers(gig, now, withdrawal_reason(gig)) for gig in stale)

@@ -434,6 +434,7 @@ def accept_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Assignment
     worker = _lock_worker(worker_of(actor))
     gig = Gig.objects.select_related("category").get(pk=gig.pk)
     existing = Assignment.objects.filter(gig=gig, worker=worker).first()
+    matching.refuse_withdrawn_offer(existing, gig)
     if existing and existing.status in SLOT_HOLDING:
         return existing
     if gig.hiring_mode != HiringMode.INSTANT and not (existing and existing.status == AssignmentStatus.OFFERED):

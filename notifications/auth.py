@@ -1,10 +1,15 @@
 """WebSocket authentication: the session cookie (web) or `Authorization: Bearer <token>` (API clients)."""
 
+from importlib import import_module
+from types import SimpleNamespace
+from urllib.parse import urlparse
+
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from channels.security.websocket import OriginValidator
 from django.conf import settings
+from django.contrib.auth import get_user
 
 from accounts.selectors import user_for_token
 
@@ -31,6 +36,19 @@ class TokenAuthMiddleware(BaseMiddleware):
         return await super().__call__(scope, receive, send)
 
 
+def current_user(scope):
+    """Who the handshake's credentials name now, read afresh: None once the session has ended (logout,
+    password change), the token was revoked or expired, or the user was deactivated."""
+    session = scope.get("session")
+    if session is not None and session.session_key:
+        store = import_module(settings.SESSION_ENGINE).SessionStore(session.session_key)
+        user = get_user(SimpleNamespace(session=store))
+        if user.is_authenticated:
+            return user
+    key = _bearer_token(scope)
+    return user_for_token(key) if key else None
+
+
 def SessionOrTokenAuthStack(inner):  # noqa: N802 (named like Channels' AuthMiddlewareStack)
     return AuthMiddlewareStack(TokenAuthMiddleware(inner))
 
@@ -39,8 +57,25 @@ class BrowserOriginValidator(OriginValidator):
     """Refuse a browser page from another site (its Origin is not ours: cross-site socket hijacking);
     API clients send no Origin and authenticate with a token, so a missing Origin is allowed."""
 
+    async def __call__(self, scope, receive, send):
+        if self.valid_origin(_origin(scope)):
+            return await self.application(scope, receive, send)
+        from .consumers import CLOSE_FORBIDDEN, Refused  # the consumers import this module
+
+        return await Refused.as_asgi(code=CLOSE_FORBIDDEN)(scope, receive, send)
+
     def valid_origin(self, parsed_origin):
         return parsed_origin is None or super().valid_origin(parsed_origin)
+
+
+def _origin(scope):
+    for name, value in scope.get("headers", []):
+        if name == b"origin":
+            try:
+                return urlparse(value.decode("latin-1"))
+            except ValueError:
+                return urlparse("")
+    return None
 
 
 def OriginCheckedStack(inner):  # noqa: N802

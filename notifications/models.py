@@ -1,11 +1,17 @@
 """Every event pushed to a phone or a center's board is first stored here: the database is the source of truth.
 
-A socket that was down gets what it missed by asking for everything after the last id it saw.
+Each recipient (a user, or a center's board) numbers its events 1, 2, 3 … (`seq`). Ids come from one sequence
+for all and are handed out when a row is inserted, so on PostgreSQL a transaction holding id 1 can commit after
+another holding id 2: a client that resumed after id 2 would never see 1. A `seq` is given under a lock on the
+recipient's `Stream` row that is held until commit, so for one recipient seq order is commit order and there
+are no holes: a socket or client that has seen seq n has seen everything up to n, and asks for what follows.
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from zero_gig.timestamps import iso
 
 
 class Kind(models.TextChoices):
@@ -21,6 +27,17 @@ class Kind(models.TextChoices):
     PAY = "pay", _("Pay")
     REVIEW = "review", _("Review decision")
     BOARD = "board", _("Board update")
+    WITHDRAWN = "withdrawn", _("Offer withdrawn")
+
+
+class Stream(models.Model):
+    """The last seq given to one recipient; its row lock orders that recipient's events."""
+
+    key = models.CharField(max_length=40, unique=True, help_text="The recipient's group name, e.g. user.7.")
+    last_seq = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.key} @ {self.last_seq}"
 
 
 class Notification(models.Model):
@@ -30,6 +47,8 @@ class Notification(models.Model):
                              related_name="notifications")
     center = models.ForeignKey("centers.ServiceCenter", null=True, blank=True, on_delete=models.CASCADE,
                                related_name="board_events")
+    seq = models.PositiveBigIntegerField(_("sequence number"),
+                                      help_text=_("1, 2, 3 … for each recipient, in the order they committed."))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     payload = models.JSONField(_("payload"), default=dict)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -39,11 +58,9 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ("id",)
-        indexes = [
-            models.Index(fields=["user", "id"], name="inbox_user_id"),
-            models.Index(fields=["center", "id"], name="board_center_id"),
-        ]
         constraints = [
+            models.UniqueConstraint(fields=["user", "seq"], name="inbox_user_seq"),
+            models.UniqueConstraint(fields=["center", "seq"], name="board_center_seq"),
             models.CheckConstraint(
                 condition=(models.Q(user__isnull=False, center__isnull=True)
                            | models.Q(user__isnull=True, center__isnull=False)),
@@ -56,5 +73,5 @@ class Notification(models.Model):
 
     def as_frame(self) -> dict:
         """The message a socket receives; the same shape the inbox API lists."""
-        return {"type": "event", "id": self.pk, "kind": self.kind, "payload": self.payload,
-                "created_at": self.created_at.isoformat(), "read": self.read_at is not None}
+        return {"type": "event", "id": self.pk, "seq": self.seq, "kind": self.kind, "payload": self.payload,
+                "created_at": iso(self.created_at), "read": self.read_at is not None}

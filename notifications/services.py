@@ -11,17 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from .groups import board_group, user_group
-from .models import Notification
+from .models import Notification, Stream
 
 log = logging.getLogger(__name__)
 
 
 def notify_each(kind: str, messages: list[tuple[int, dict]]) -> list[Notification]:
     """One stored notification per (user id, payload), each pushed to that user's own group."""
-    rows = Notification.objects.bulk_create(
-        [Notification(user_id=user_id, kind=kind, payload=payload) for user_id, payload in messages])
-    _push_on_commit([(user_group(row.user_id), row) for row in rows])
-    return rows
+    return _store([(user_group(user_id), Notification(user_id=user_id, kind=kind, payload=payload))
+                   for user_id, payload in messages])
 
 
 def notify_user(user_id: int, kind: str, payload: dict) -> Notification:
@@ -29,14 +27,27 @@ def notify_user(user_id: int, kind: str, payload: dict) -> Notification:
 
 
 def notify_board(center_id: int, kind: str, payload: dict) -> Notification:
-    row = Notification.objects.create(center_id=center_id, kind=kind, payload=payload)
-    _push_on_commit([(board_group(center_id), row)])
-    return row
+    return _store([(board_group(center_id), Notification(center_id=center_id, kind=kind, payload=payload))])[0]
 
 
-def _push_on_commit(targets: list[tuple[str, Notification]]) -> None:
-    if targets:
-        transaction.on_commit(lambda: push(targets))
+def _store(targets: list[tuple[str, Notification]]) -> list[Notification]:
+    """The one place a seq is given: under the lock of each recipient's Stream row, held until the caller's
+    transaction commits, so a later seq can only commit after an earlier one. Streams are locked in key order,
+    after whatever rows the caller has locked (notifications are written last)."""
+    if not targets:
+        return []
+    keys = sorted({key for key, _row in targets})
+    with transaction.atomic():
+        Stream.objects.bulk_create([Stream(key=key) for key in keys], ignore_conflicts=True)
+        streams = {stream.key: stream
+                   for stream in Stream.objects.select_for_update().filter(key__in=keys).order_by("key")}
+        for key, row in targets:
+            streams[key].last_seq += 1
+            row.seq = streams[key].last_seq
+        Stream.objects.bulk_update(list(streams.values()), ["last_seq"])
+        rows = Notification.objects.bulk_create([row for _key, row in targets])
+    transaction.on_commit(lambda: push(targets))
+    return rows
 
 
 def push(targets: list[tuple[str, Notification]]) -> None:
@@ -57,7 +68,8 @@ PUSH_CONCURRENCY = 32
 
 
 async def _send_all(layer, targets) -> None:
-    """Concurrently across groups, in order within a group (a client may rely on ids arriving in order)."""
+    """Concurrently across groups, in seq order within a group (a socket fills a hole from the database, so
+    order only saves it a query)."""
     by_group: dict[str, list[Notification]] = {}
     for group, row in targets:
         by_group.setdefault(group, []).append(row)
@@ -76,10 +88,10 @@ async def _send_all(layer, targets) -> None:
 
 
 def mark_read(user, ids=None, up_to: int | None = None) -> int:
-    """Mark the user's notifications read: the given ids, or everything up to an id."""
+    """Mark the user's notifications read: the given ids, or everything up to a seq."""
     rows = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         rows = rows.filter(id__in=ids)
     if up_to is not None:
-        rows = rows.filter(id__lte=up_to)
+        rows = rows.filter(seq__lte=up_to)
     return rows.update(read_at=timezone.now())

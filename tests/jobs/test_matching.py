@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from jobs import services
+from jobs.exceptions import Conflict
 from jobs.matching import Candidate, advance_matching, available_for, rank
 from jobs.models import Assignment, AssignmentStatus, FavouriteWorker, GigMatching
 from notifications.models import Notification
@@ -149,3 +150,41 @@ def test_ranking_prefers_reliable_experienced_workers_at_the_same_distance():
     assert order[0] == steady.worker_id
     assert order.index(novice.worker_id) < order.index(flaky.worker_id)  # a record of no-shows costs
     assert order.index(steady.worker_id) < order.index(far_star.worker_id)  # the same record, nearer wins
+
+
+def withdrawn_offers(gig):
+    return {a.worker_id: a for a in Assignment.objects.filter(gig=gig, status=AssignmentStatus.CANCELLED,
+                                                              cancelled_by="system")}
+
+
+def test_offers_still_pending_when_the_gig_fills_are_withdrawn_and_the_workers_told(make_worker, now):
+    first, second = (worker_km_north(make_worker, km) for km in (0.5, 1.0))
+    gig = post_gig(now)
+    services.accept_gig(gig, actor=first.user, now=now + dt.timedelta(seconds=30))
+    assert offered(gig) == set() and set(withdrawn_offers(gig)) == {second.pk}
+    told = Notification.objects.get(user=second.user, kind="withdrawn")
+    assert told.payload["reason"] == "filled" and told.payload["gig"]["code"] == gig.code
+    assert not Notification.objects.filter(user=first.user, kind="withdrawn").exists()
+    with pytest.raises(Conflict) as refused:  # told why, not "you have already cancelled"
+        services.accept_gig(gig, actor=second.user, now=now + dt.timedelta(seconds=40))
+    assert refused.value.code == "no_slots_left"
+
+
+def test_offers_still_pending_when_the_gig_expires_are_withdrawn(make_worker, now):
+    waiting = worker_km_north(make_worker, 0.5)
+    gig = post_gig(now)
+    services.expire_past_gigs(gig.starts_at + dt.timedelta(minutes=1))
+    assert set(withdrawn_offers(gig)) == {waiting.pk}
+    assert Notification.objects.get(user=waiting.user, kind="withdrawn").payload["reason"] == "closed"
+
+
+def test_offers_still_pending_when_the_gig_gets_under_way_are_withdrawn_by_the_scheduler(make_worker, now):
+    hired, waiting = (worker_km_north(make_worker, km) for km in (0.5, 1.0))
+    gig = post_gig(now, headcount=2)
+    services.accept_gig(gig, actor=hired.user, now=now)
+    started = gig.starts_at + dt.timedelta(minutes=1)
+    services.expire_past_gigs(started)  # someone holds a slot: the gig is under way, not expired
+    advance_matching(started)
+    assert set(withdrawn_offers(gig)) == {waiting.pk}
+    assert Assignment.objects.get(gig=gig, worker=hired).status == AssignmentStatus.ACCEPTED
+    assert Notification.objects.get(user=waiting.user, kind="withdrawn").payload["reason"] == "closed"

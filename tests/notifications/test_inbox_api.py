@@ -1,4 +1,4 @@
-"""The inbox over REST: a user lists their own notifications after an id, page by page, and marks them read."""
+"""The inbox over REST: a user lists their own notifications after a seq, page by page, and marks them read."""
 
 import pytest
 from rest_framework.test import APIClient
@@ -15,7 +15,7 @@ def client_for(user):
     return client
 
 
-def test_a_user_sees_only_their_own_notifications_after_the_last_id():
+def test_a_user_sees_only_their_own_notifications_after_the_last_seq():
     me, other = UserFactory(), UserFactory()
     first = notify_user(me.pk, "reminder", {"n": 1})
     notify_user(other.pk, "reminder", {"n": "not mine"})
@@ -23,7 +23,7 @@ def test_a_user_sees_only_their_own_notifications_after_the_last_id():
     second = notify_user(me.pk, "pay", {"n": 2})
     body = client_for(me).get("/api/notifications/").json()
     assert [row["id"] for row in body["results"]] == [first.pk, second.pk] and body["next_after"] is None
-    after = client_for(me).get("/api/notifications/", {"after": first.pk}).json()
+    after = client_for(me).get("/api/notifications/", {"after": first.seq}).json()
     assert [row["payload"] for row in after["results"]] == [{"n": 2}]
 
 
@@ -32,10 +32,10 @@ def test_pages_of_a_hundred_and_marking_read():
     rows = [notify_user(me.pk, "reminder", {"n": n}) for n in range(130)]
     client = client_for(me)
     page = client.get("/api/notifications/").json()
-    assert len(page["results"]) == 100 and page["next_after"] == rows[99].pk
+    assert len(page["results"]) == 100 and page["next_after"] == rows[99].seq
     rest = client.get("/api/notifications/", {"after": page["next_after"]}).json()
     assert len(rest["results"]) == 30 and rest["next_after"] is None
-    assert client.post("/api/notifications/read/", {"up_to": rows[9].pk}, format="json").json() == {"marked": 10}
+    assert client.post("/api/notifications/read/", {"up_to": rows[9].seq}, format="json").json() == {"marked": 10}
     assert client.post("/api/notifications/read/", {"ids": [rows[50].pk]}, format="json").json() == {"marked": 1}
     unread = client.get("/api/notifications/", {"unread": "true"}).json()
     assert len(unread["results"]) == 100 and unread["results"][0]["id"] == rows[10].pk

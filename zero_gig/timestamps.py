@@ -1,0 +1,16 @@
+"""One way to write a moment in every payload: the REST API's, sockets', check-in codes' and the inbox's.
+
+The moment is written as DRF writes a DateTimeField (ISO 8601 in the site's time zone, e.g. +08:00), by DRF's
+own field, so a client comparing a gig's `starts_at` from REST with the same gig in a socket frame sees the
+same string.
+"""
+
+import datetime as dt
+
+from rest_framework.fields import DateTimeField
+
+_FIELD = DateTimeField()
+
+
+def iso(moment: dt.datetime) -> str:
+    return _FIELD.to_representation(moment)
