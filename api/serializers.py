@@ -9,7 +9,15 @@ from rest_framework import serializers
 from accounts.models import Role
 from centers.models import ServiceCenter
 from jobs.models import Assignment, Category, Gig, HiringMode, PayUnit, Rating, VerificationStatus, average_rating
-from jobs.selectors import SORTS, contact_is_shared, employer_standing, nearby_radius_limits, worker_reliability
+from jobs.selectors import (
+    SORTS,
+    SiteAccess,
+    contact_is_shared,
+    employer_standing,
+    nearby_radius_limits,
+    worker_reliabilities,
+    worker_reliability,
+)
 from workers.models import RealNameStatus
 from zero_gig.geo import CHINA_LAT_RANGE, CHINA_LNG_RANGE
 
@@ -77,12 +85,44 @@ class GigSerializer(serializers.ModelSerializer):
     employer = serializers.SerializerMethodField()
     slots_left = serializers.IntegerField(read_only=True)
     distance_km = serializers.SerializerMethodField()
+    latitude = serializers.SerializerMethodField()
+    longitude = serializers.SerializerMethodField()
+    address = serializers.SerializerMethodField()
+    exact_site = serializers.SerializerMethodField(
+        help_text=_("False for a household's gig seen by someone not hired there: the place is the centre of the "
+                    "area around the site (a few hundred metres) and the address is hidden."))
 
     class Meta:
         model = Gig
         fields = ("id", "code", "title", "trade", "pay_amount", "pay_unit", "headcount", "slots_left",
-                  "hiring_mode", "address", "latitude", "longitude", "starts_at", "ends_at", "status", "center",
-                  "employer", "distance_km")
+                  "hiring_mode", "address", "latitude", "longitude", "exact_site", "starts_at", "ends_at", "status",
+                  "center", "employer", "distance_km")
+
+    def _exact(self, gig) -> bool:
+        access = self.context.get("site_access")
+        if access is None:
+            request = self.context.get("request")
+            access = self.context["site_access"] = SiteAccess(request.user if request else None)
+        return access.exact(gig)
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_exact_site(self, gig):
+        return self._exact(gig)
+
+    @extend_schema_field(serializers.FloatField())
+    def get_latitude(self, gig):
+        return gig.site_latitude if self._exact(gig) and getattr(gig, "site_latitude", None) else gig.latitude
+
+    @extend_schema_field(serializers.FloatField())
+    def get_longitude(self, gig):
+        return gig.site_longitude if self._exact(gig) and getattr(gig, "site_longitude", None) else gig.longitude
+
+    @extend_schema_field(serializers.CharField())
+    def get_address(self, gig):
+        if self._exact(gig):
+            return getattr(gig, "site_address", "") or gig.address
+        return gig.address or _("Near %(center)s; the exact address is shown once you are hired.") % {
+            "center": gig.center.name}
 
     @extend_schema_field(EmployerBriefSerializer)
     def get_employer(self, gig):
@@ -230,6 +270,15 @@ class WorkerBriefSerializer(serializers.Serializer):
     reliability = WorkerReliabilitySerializer()
 
 
+class AssignmentListSerializer(serializers.ListSerializer):
+    """A list of assignments reads every worker's record at once, not row by row."""
+
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        self.context["reliabilities"] = worker_reliabilities([item.worker for item in items])
+        return super().to_representation(items)
+
+
 class AssignmentSerializer(serializers.ModelSerializer):
     gig = GigSerializer(read_only=True)
     worker = serializers.SerializerMethodField()
@@ -243,6 +292,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
                   "completed_at", "cancelled_at", "cancelled_by", "cancel_reason", "check_in_method",
                   "minutes_worked", "pay_quantity", "amount_due", "pay_status", "pay_confirmed_at",
                   "compensation_owed", "worker_phone", "employer_contact")
+        list_serializer_class = AssignmentListSerializer
 
     def _viewer(self):
         request = self.context.get("request")
@@ -251,9 +301,11 @@ class AssignmentSerializer(serializers.ModelSerializer):
     @extend_schema_field(WorkerBriefSerializer)
     def get_worker(self, assignment):
         worker = assignment.worker
+        known = self.context.get("reliabilities") or {}
+        record = known.get(worker.pk) or worker_reliability(worker)
         return {"id": worker.pk, "display_name": worker.display_name,
                 "real_name_verified": worker.real_name_status == RealNameStatus.VERIFIED,
-                "reliability": WorkerReliabilitySerializer(worker_reliability(worker)).data}
+                "reliability": WorkerReliabilitySerializer(record).data}
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_worker_phone(self, assignment):

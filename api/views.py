@@ -29,6 +29,7 @@ from workers.models import WorkerProfile
 from zero_gig.geo import Point, distance_km
 from zero_gig.timestamps import iso
 
+from .pagination import GigPage, ListPage, ReviewPage
 from .serializers import (
     AssignmentSerializer,
     CheckInCodeSerializer,
@@ -76,6 +77,7 @@ class TradeList(generics.ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = TradeGroupSerializer
     queryset = trade_groups()
+    pagination_class = None  # one fixed tree of a few dozen trades
 
 
 def gig_context(distances=None, request=None) -> dict:
@@ -126,11 +128,11 @@ class GigViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     def get_queryset(self):
         return gigs_visible_to(self.request.user).order_by("-starts_at", "-id")
 
+    pagination_class = GigPage
+
     def list(self, request, *args, **kwargs):
-        gigs = gigs_of(request.user).order_by("-starts_at", "-id")
-        page = self.paginate_queryset(gigs) if self.paginator else None
-        items = list(page if page is not None else gigs[:200])
-        return Response(GigSerializer(items, many=True, context=gig_context(request=request)).data)
+        page = self.paginate_queryset(gigs_of(request.user))
+        return self.get_paginated_response(GigSerializer(page, many=True, context=gig_context(request=request)).data)
 
     @extend_schema(parameters=[HerePointSerializer], responses={200: GigDetailSerializer, **errors(400, 404)})
     def retrieve(self, request, *args, **kwargs):
@@ -196,11 +198,10 @@ class GigViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
                          "qr_payload": f"zerogig:checkin:{gig.code}:{code}"})
 
     @extend_schema(request=None, responses={200: AssignmentSerializer(many=True), **errors(401, 403, 404)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=ListPage)
     def assignments(self, request, pk=None):
-        gig = self._gig()
-        items = people_on_gig(gig, viewer=request.user).order_by("id")
-        return Response(AssignmentSerializer(items, many=True, context={"request": request}).data)
+        page = self.paginate_queryset(people_on_gig(self._gig(), viewer=request.user))
+        return self.get_paginated_response(AssignmentSerializer(page, many=True, context={"request": request}).data)
 
     @extend_schema(request=None, responses={200: AssignmentSerializer, 201: AssignmentSerializer,
                                             **errors(401, 403, 404, 409)})
@@ -231,12 +232,10 @@ class ReviewQueue(generics.ListAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = GigSerializer
 
-    def get_queryset(self):
-        return pending_reviews(self.request.user).order_by("created_at")
+    pagination_class = ReviewPage
 
-    def list(self, request, *args, **kwargs):
-        gigs = list(self.get_queryset()[:200])
-        return Response(GigSerializer(gigs, many=True, context=gig_context(request=request)).data)
+    def get_queryset(self):
+        return pending_reviews(self.request.user)
 
 
 @extend_schema_view(

@@ -3,6 +3,7 @@
 import secrets
 from decimal import Decimal
 
+import h3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -12,7 +13,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import validate_phone
-from zero_gig.geo import FINEST, LocatedModel, h3_field
+from zero_gig.geo import FINEST, LocatedModel, Point, h3_field
 
 from .credit_codes import normalize_credit_code
 from .exceptions import Conflict
@@ -21,6 +22,15 @@ from .exceptions import Conflict
 def validate_pay_positive(value: Decimal) -> None:
     if value is not None and value <= 0:
         raise ValidationError(_("Pay must be more than zero."), code="pay_not_positive")
+
+
+APPROXIMATE_RESOLUTION = 8  # H3 cells of ~0.74 km²: a household's public place is its cell's centre
+
+
+def approximate_point(latitude: float, longitude: float) -> tuple[float, float]:
+    """The centre of the H3 cell around a point: the same for every view, so views cannot be averaged."""
+    lat, lng = h3.cell_to_latlng(h3.latlng_to_cell(latitude, longitude, APPROXIMATE_RESOLUTION))
+    return round(lat, 6), round(lng, 6)
 
 
 def new_check_in_secret() -> str:
@@ -258,7 +268,15 @@ class Gig(StatusMachine, LocatedModel):
     hiring_mode = models.CharField(
         _("hiring mode"), max_length=12, choices=HiringMode.choices, default=HiringMode.INSTANT,
     )
-    address = models.CharField(_("site address"), max_length=200)
+    # Where the work is, in two kinds. `latitude`, `longitude` and `address` are the public place that the feed
+    # searches and everyone sees: for an organisation its site, for a household the centre of the H3 cell
+    # around its home (about 0.7 km², a few hundred metres either way) and no street address, so neither the
+    # feed, nor a distance, nor a radius search narrowed step by step gives away a family's door. The site
+    # itself (`site_*`) goes to those hired there, the employer, the gig's center and the city.
+    address = models.CharField(_("public address"), max_length=200, blank=True)
+    site_latitude = models.FloatField(_("site latitude"), null=True, editable=False)
+    site_longitude = models.FloatField(_("site longitude"), null=True, editable=False)
+    site_address = models.CharField(_("site address"), max_length=200, default="", editable=False)
     starts_at = models.DateTimeField(_("starts at"), db_index=True)
     ends_at = models.DateTimeField(_("ends at"))
     status = models.CharField(
@@ -302,6 +320,25 @@ class Gig(StatusMachine, LocatedModel):
     @property
     def slots_left(self) -> int:
         return max(0, self.headcount - self.accepted_count)
+
+    @property
+    def is_household(self) -> bool:
+        return self.employer.kind == Employer.Kind.INDIVIDUAL
+
+    def place_at(self, latitude: float, longitude: float, address: str) -> None:
+        """Set the site, and the public place derived from it (see the fields above)."""
+        self.site_latitude, self.site_longitude, self.site_address = latitude, longitude, address
+        if self.is_household:
+            self.latitude, self.longitude = approximate_point(latitude, longitude)
+            self.address = ""
+        else:
+            self.latitude, self.longitude, self.address = latitude, longitude, address
+
+    @property
+    def site_point(self) -> Point:
+        if self.site_latitude is None:
+            return self.point
+        return Point(self.site_latitude, self.site_longitude)
 
     @property
     def duration_hours(self) -> float:

@@ -102,6 +102,7 @@ class CenterCard:
 class EmployerCard:
     id: int
     name: str
+    kind: str
     verification_status: str
     rating_total: int
     rating_count: int
@@ -449,24 +450,32 @@ class WorkerReliability:
 
 
 def worker_reliability(worker) -> WorkerReliability:
-    counts = worker.assignments.aggregate(
-        completed=Count("id", filter=Q(status=AssignmentStatus.COMPLETED)),
-        no_shows=Count("id", filter=Q(status=AssignmentStatus.NO_SHOW)),
-    )
-    strikes = worker.strikes.aggregate(
-        late=Count("id", filter=Q(reason=Strike.Reason.LATE_CANCEL)),
-        active=Count("id", filter=Q(cleared_at__isnull=True)),
-    )
-    total, count = WorkerProfile.objects.values_list("rating_total", "rating_count").get(pk=worker.pk)
-    attended = counts["completed"] + counts["no_shows"]
+    return worker_reliabilities([WorkerProfile.objects.get(pk=worker.pk)])[worker.pk]
+
+
+def worker_reliabilities(workers) -> dict[int, WorkerReliability]:
+    """Each worker's record, in three queries however many workers a list shows."""
+    ids = [worker.pk for worker in workers]
+    counts = {row["worker_id"]: row for row in Assignment.objects.filter(worker_id__in=ids).values("worker_id")
+              .annotate(completed=Count("id", filter=Q(status=AssignmentStatus.COMPLETED)),
+                        no_shows=Count("id", filter=Q(status=AssignmentStatus.NO_SHOW)))}
+    strikes = {row["worker_id"]: row for row in Strike.objects.filter(worker_id__in=ids).values("worker_id")
+               .annotate(late=Count("id", filter=Q(reason=Strike.Reason.LATE_CANCEL)),
+                         active=Count("id", filter=Q(cleared_at__isnull=True)))}
     now = timezone.now()
-    return WorkerReliability(
-        completed=counts["completed"], no_shows=counts["no_shows"], late_cancellations=strikes["late"],
-        active_strikes=strikes["active"],
-        attendance_rate=round(counts["completed"] / attended, 3) if attended else None,
-        rating=average_rating(total, count), ratings=count,
-        suspended_until=worker.suspended_until if worker.suspended_until and worker.suspended_until > now else None,
-    )
+    records = {}
+    for worker in workers:
+        done = counts.get(worker.pk, {"completed": 0, "no_shows": 0})
+        marks = strikes.get(worker.pk, {"late": 0, "active": 0})
+        attended = done["completed"] + done["no_shows"]
+        suspended = worker.suspended_until if worker.suspended_until and worker.suspended_until > now else None
+        records[worker.pk] = WorkerReliability(
+            completed=done["completed"], no_shows=done["no_shows"], late_cancellations=marks["late"],
+            active_strikes=marks["active"],
+            attendance_rate=round(done["completed"] / attended, 3) if attended else None,
+            rating=average_rating(worker.rating_total, worker.rating_count), ratings=worker.rating_count,
+            suspended_until=suspended)
+    return records
 
 
 @dataclass(frozen=True)
@@ -530,7 +539,8 @@ def gigs_visible_to(viewer) -> QuerySet[Gig]:
 def assignments_visible_to(viewer) -> QuerySet[Assignment]:
     """A worker sees their own; an employer those who applied to or took their gigs; staff those at their
     centers; the city all."""
-    assignments = Assignment.objects.select_related("gig__category", "gig__employer", "gig__center", "worker__user")
+    assignments = Assignment.objects.select_related("gig__category", "gig__employer", "gig__center", "worker__user",
+                                                    "compensation")
     if not viewer.is_authenticated:
         return assignments.none()
     if viewer.role == Role.CITY_ADMIN:
@@ -598,6 +608,42 @@ def worker_card(worker_id: int, *, viewer) -> dict:
             "trades": [{"code": t.category.code, "name": t.category.name, "years_experience": t.years_experience}
                        for t in worker.worker_trades.all()],
             "reliability": asdict(worker_reliability(worker))}
+
+
+class SiteAccess:
+    """Whose eyes a gig's exact site is for: see Gig.place_at. An organisation's site is public; a household's
+    goes to the workers hired there, the employer, the gig's center staff and the city. At most one query per
+    viewer, however many gigs are shown."""
+
+    def __init__(self, viewer):
+        self.viewer = viewer
+        self._centers: set[int] | None = None
+        self._slots: set[int] | None = None
+
+    def exact(self, gig) -> bool:
+        viewer, employer = self.viewer, gig.employer
+        if employer.kind == Employer.Kind.ORGANISATION:
+            return True
+        if not hasattr(gig, "site_latitude"):
+            return False  # a feed card carries the public place only
+        if gig.site_latitude is None:
+            return True  # no site apart from the public place was recorded
+        if not (viewer and viewer.is_authenticated):
+            return False
+        if viewer.role == Role.CITY_ADMIN:
+            return True
+        if viewer.role == Role.EMPLOYER:
+            return getattr(getattr(viewer, "employer", None), "pk", None) == employer.id
+        if viewer.role == Role.CENTER_STAFF:
+            if self._centers is None:
+                self._centers = set(staff_center_ids(viewer))
+            return gig.center.id in self._centers
+        if viewer.role == Role.WORKER and hasattr(viewer, "worker_profile"):
+            if self._slots is None:
+                self._slots = set(Assignment.objects.filter(worker=viewer.worker_profile, status__in=SLOT_HOLDING)
+                                  .values_list("gig_id", flat=True))
+            return gig.pk in self._slots
+        return False
 
 
 def contact_is_shared(assignment: Assignment) -> bool:

@@ -199,6 +199,8 @@ def _check_gig_rules(gig: Gig, now: dt.datetime) -> None:
         gig.full_clean()
     except ValidationError as error:
         errors = error.update_error_dict(errors)
+    if not gig.site_address:
+        errors.setdefault("address", []).append(_("Give the site's address."))
     if "starts_at" not in errors and gig.starts_at and gig.starts_at <= now:
         errors.setdefault("starts_at", []).append(_("The start must be in the future."))
     if "pay_amount" not in errors and "pay_unit" not in errors and gig.center_id and gig.starts_at:
@@ -242,12 +244,30 @@ def create_gig(*, actor, publish: bool = True, now: dt.datetime | None = None, *
     unknown = set(fields) - set(GIG_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
+    site = {name: fields.pop(name) for name in SITE_FIELDS if name in fields}
     gig = Gig(employer=employer, code=new_gig_code(), **fields)
+    _place_site(gig, site)
     gig.status = _published_status(employer) if publish else GigStatus.DRAFT
     _check_gig_rules(gig, now)
     gig.save()
     _announce_if_open(gig, now)
     return gig
+
+
+SITE_FIELDS = ("latitude", "longitude", "address")
+
+
+def _place_site(gig: Gig, site: dict) -> None:
+    """The site comes in as latitude, longitude and address; the gig keeps it apart from its public place."""
+    latitude = site.get("latitude", gig.site_latitude)
+    longitude = site.get("longitude", gig.site_longitude)
+    address = str(site.get("address", gig.site_address) or "").strip()
+    try:
+        validate_point(latitude, longitude)
+    except ValidationError:
+        gig.latitude, gig.longitude, gig.site_address = latitude, longitude, address  # the rules name the error
+        return
+    gig.place_at(float(latitude), float(longitude), address)
 
 
 def _announce_if_open(gig: Gig, now: dt.datetime) -> None:
@@ -271,9 +291,12 @@ def update_gig(gig: Gig, *, actor, now: dt.datetime | None = None, **fields) -> 
     unknown = set(fields) - set(GIG_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
+    site = {name: fields.pop(name) for name in SITE_FIELDS if name in fields}
     for name, value in fields.items():
         setattr(gig, name, value)
-    if {"latitude", "longitude"} & set(fields) and "center" not in fields:
+    if site:
+        _place_site(gig, site)
+    if {"latitude", "longitude"} & set(site) and "center" not in fields:
         gig.center = None  # the nearest center to the new site takes it
     _check_gig_rules(gig, now)
     if gig.status == GigStatus.OPEN:
@@ -614,7 +637,7 @@ def check_in(assignment: Assignment, *, actor, now: dt.datetime | None = None, l
         if latitude is None or longitude is None:
             raise ValidationError({"latitude": _("Send your location, or the code shown at the site.")})
         validate_point(latitude, longitude)
-        metres = distance_km(Point(float(latitude), float(longitude)), gig.point) * 1000
+        metres = distance_km(Point(float(latitude), float(longitude)), gig.site_point) * 1000
         limit = rules.rule("GEOFENCE_METERS")
         if metres > limit:
             raise ValidationError({"latitude": _("You are %(d)s m from the site; check in within %(limit)s m, "

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from centers.models import CenterLevel, CenterStaff, ServiceCenter
-from jobs.models import Assignment, Category, Employer, Gig, GigStatus, WageFloor
+from jobs.models import Assignment, Category, Employer, Gig, GigStatus, Strike, WageFloor
 from workers.id_numbers import check_char, parse_id_number
 from workers.models import WorkerProfile
 
@@ -119,6 +119,9 @@ class GigFactory(InStateFactory):
     pay_unit = "day"
     address = "王益区（测试地点）"
     latitude, longitude = WANGYI
+    site_address = factory.SelfAttribute("address")
+    site_latitude = factory.SelfAttribute("latitude")
+    site_longitude = factory.SelfAttribute("longitude")
     starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=1))
     ends_at = factory.LazyAttribute(lambda gig: gig.starts_at + dt.timedelta(hours=8))
     status = GigStatus.OPEN
@@ -190,3 +193,11 @@ class QualifiedWorkerFactory(WorkerFactory):
         if create:
             for trade in extracted if extracted is not None else [TradeFactory()]:
                 WorkerTradeFactory(worker=worker, category=trade)
+
+
+class StrikeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Strike
+
+    reason = "late_cancel"
+    created_at = factory.LazyFunction(timezone.now)

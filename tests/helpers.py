@@ -4,3 +4,9 @@
 def field_errors(response) -> dict:
     """The field errors of a 400 answer: {field: [messages]}."""
     return response.json()
+
+
+def listed(response) -> list:
+    """The rows of one page of a list answer (every list of the API is paginated)."""
+    assert response.status_code == 200, response.content[:300]
+    return response.json()["results"]

@@ -229,6 +229,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ListPage",
     # A caller is its REMOTE_ADDR: uvicorn has already put the client from X-Forwarded-For there when the
     # request came through a trusted proxy (FORWARDED_ALLOW_IPS); the header itself is anyone's to write.
     "NUM_PROXIES": 0,

@@ -5,6 +5,7 @@ fields of an assignment, once a job is agreed (the worker holds a slot): `worker
 and `employer_contact`, for that worker.
 """
 
+import datetime as dt
 import json
 import re
 
@@ -14,6 +15,7 @@ from accounts.models import Role, User
 from jobs.models import SLOT_HOLDING, Assignment, Employer
 from tests.api.conftest import World
 from tests.factories import QualifiedWorkerFactory
+from tests.helpers import listed
 from workers.models import WorkerProfile
 
 pytestmark = pytest.mark.django_db
@@ -108,22 +110,18 @@ def test_lists_searches_and_cards_never_show_a_phone_or_id_number(market):
 
 def test_the_review_queue_and_the_feed_show_the_gigs_they_should(market):
     """The privacy scan above is only worth something if the lists are not empty."""
-    assert [gig["id"] for gig in market.client("staff").get("/api/reviews/").json()] == [market.pending.pk]
+    assert [gig["id"] for gig in listed(market.client("staff").get("/api/reviews/"))] == [market.pending.pk]
     site = {"latitude": market.gig.latitude, "longitude": market.gig.longitude}
     found = {gig["id"] for gig in market.client("anonymous").get("/api/gigs/nearby/", site).json()["results"]}
     assert market.gig.pk in found
 
 
 def phones_seen(market: Market, role: str, url: str = "/api/assignments/") -> dict[int, object]:
-    response = market.client(role).get(url)
-    assert response.status_code == 200, response.content
-    return {item["id"]: item["worker_phone"] for item in response.json()}
+    return {item["id"]: item["worker_phone"] for item in listed(market.client(role).get(url))}
 
 
 def contacts_seen(market: Market, role: str) -> dict[int, object]:
-    response = market.client(role).get("/api/assignments/")
-    assert response.status_code == 200, response.content
-    return {item["id"]: item["employer_contact"] for item in response.json()}
+    return {item["id"]: item["employer_contact"] for item in listed(market.client(role).get("/api/assignments/"))}
 
 
 def test_an_employer_sees_a_workers_phone_only_once_that_worker_is_hired_on_their_gig(market):
@@ -168,8 +166,8 @@ def test_the_employers_contact_is_shown_only_to_the_worker_they_hired(market):
                                "phone": market.other_employer.contact_phone}}
 
     applicant, offered = market.client("applicant"), market.client("offered_worker")
-    assert {item["employer_contact"] for item in applicant.get("/api/assignments/").json()} == {None}
-    assert {item["employer_contact"] for item in offered.get("/api/assignments/").json()} == {None}
+    assert {item["employer_contact"] for item in listed(applicant.get("/api/assignments/"))} == {None}
+    assert {item["employer_contact"] for item in listed(offered.get("/api/assignments/"))} == {None}
     # An employer's own view of the assignment does not echo their contact back as someone else's.
     assert set(contacts_seen(market, "employer").values()) == {None}
 
@@ -220,12 +218,67 @@ def test_notifications_carry_no_phone_or_id_number_beyond_an_agreed_job(market):
 def test_an_employer_never_learns_who_was_offered_a_gig(market):
     """Offers go to workers near the site: the list of them would say where workers live or are."""
     employer = market.client("employer")
-    listed = {item["id"] for item in employer.get("/api/assignments/").json()}
-    on_gig = {item["id"] for item in employer.get(f"/api/gigs/{market.gig.pk}/assignments/").json()}
-    assert market.offer.pk not in listed | on_gig
+    seen = {item["id"] for item in listed(employer.get("/api/assignments/"))}
+    on_gig = {item["id"] for item in listed(employer.get(f"/api/gigs/{market.gig.pk}/assignments/"))}
+    assert market.offer.pk not in seen | on_gig
     assert employer.get(f"/api/assignments/{market.offer.pk}/").status_code == 404
     assert employer.get(f"/api/workers/{market.offered_worker.pk}/").status_code == 404
     # Once the worker takes the offer, the employer sees them like any hire.
     Assignment.objects.filter(pk=market.offer.pk).update(status="accepted", accepted_at=market.now)
-    assert market.offer.pk in {item["id"] for item in employer.get("/api/assignments/").json()}
+    assert market.offer.pk in {item["id"] for item in listed(employer.get("/api/assignments/"))}
     assert employer.get(f"/api/workers/{market.offered_worker.pk}/").status_code == 200
+
+
+def test_a_households_site_is_shown_only_to_those_hired_there(market):
+    """Public and not-yet-hired views of a household's gig show the area and the district; the exact site and
+    address go to the hired workers, the employer, the gig's center staff and the city."""
+    from geopy.distance import geodesic
+
+    from jobs import services
+    from jobs.models import Employer as EmployerModel
+
+    site = (35.07321, 109.08111)
+    employer = services.verify_employer(market.employer, actor=market.city_admin)  # its posts go live
+    assert employer.kind == EmployerModel.Kind.INDIVIDUAL
+    gig = services.create_gig(actor=employer.owner, category=market.trade, title="家里搬柜子", headcount=1,
+                              pay_amount="200", pay_unit="day", address="王益区红旗街12号3单元", latitude=site[0],
+                              longitude=site[1], starts_at=market.now + dt.timedelta(days=4),
+                              ends_at=market.now + dt.timedelta(days=4, hours=8))
+    seen = {}
+    for role in ("anonymous", "worker", "other_worker", "employer", "other_employer", "staff", "other_staff",
+                 "city_admin"):
+        body = market.client(role).get(f"/api/gigs/{gig.pk}/").json()
+        seen[role] = (body["latitude"], body["longitude"], body["address"], body["exact_site"])
+    for role in ("employer", "staff", "city_admin"):
+        assert seen[role] == (site[0], site[1], "王益区红旗街12号3单元", True), role
+    for role in ("anonymous", "worker", "other_worker", "other_employer", "other_staff"):
+        lat, lng, address, exact = seen[role]
+        assert not exact and "红旗街" not in address and market.center.name in address, role
+        assert 20 < geodesic(site, (lat, lng)).m < 600, role
+    # Everyone who is not hired sees the same approximate place: views cannot be averaged into the site.
+    assert len({seen[role][:2] for role in ("anonymous", "worker", "other_employer")}) == 1
+    # The feed searches the public place, so a radius narrowed step by step finds the area, never the door.
+    feed = market.client("anonymous").get("/api/gigs/nearby/", {"latitude": site[0], "longitude": site[1],
+                                                                 "radius_km": 0.5}).json()["results"]
+    card = next(item for item in feed if item["id"] == gig.pk)
+    assert (card["latitude"], card["longitude"]) == seen["anonymous"][:2] and card["exact_site"] is False
+    # Once hired, the worker sees the site and checks in against it.
+    taken = services.accept_gig(gig, actor=market.other_worker.user)
+    body = market.client("other_worker").get(f"/api/gigs/{gig.pk}/").json()
+    assert (body["latitude"], body["longitude"], body["exact_site"]) == (site[0], site[1], True)
+    assert market.client("other_worker").get(f"/api/assignments/{taken.pk}/").json()["gig"]["address"] == (
+        "王益区红旗街12号3单元")
+
+
+def test_an_organisations_site_is_public(market):
+    from jobs import services
+    from tests.factories import EmployerFactory
+
+    shop = EmployerFactory(kind="organisation", credit_code="91610200MA6Y000000")
+    gig = services.create_gig(actor=shop.owner, category=market.trade, title="超市理货", headcount=1,
+                              pay_amount="200", pay_unit="day", address="王益区新华街超市", latitude=35.0701,
+                              longitude=109.0762, starts_at=market.now + dt.timedelta(days=4),
+                              ends_at=market.now + dt.timedelta(days=4, hours=8))
+    body = market.client("anonymous").get(f"/api/gigs/{gig.pk}/").json()
+    assert (body["latitude"], body["longitude"], body["address"], body["exact_site"]) == (
+        35.0701, 109.0762, "王益区新华街超市", True)

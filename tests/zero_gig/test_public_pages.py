@@ -3,13 +3,14 @@
 import pytest
 
 from tests.factories import GigFactory, ServiceCenterFactory, TradeFactory
+from tests.helpers import listed
 
 pytestmark = pytest.mark.django_db
 
 
 def test_centers_are_public_and_demo_centers_say_so(client):
     ServiceCenterFactory(name="印台区零工服务中心（示例）", is_demo=True)
-    body = client.get("/api/centers/").json()
+    body = listed(client.get("/api/centers/"))
     assert body[0]["name"] == "印台区零工服务中心（示例）"
     assert body[0]["is_demo"] is True
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
