@@ -219,6 +219,7 @@ def test_a_take_refused_for_lack_of_slots_says_why(client, worker):
     response = client.post(f"/gigs/{gig.pk}/take/", follow=True)
     body = response.content.decode()
     assert "Not done:" in body and "No slots left on this gig." in body
+    assert "every place on this gig is taken" in body and 'data-testid="take"' not in body  # no button to fail again
     assert not Assignment.objects.filter(gig=gig, worker=worker).exists()
 
 
