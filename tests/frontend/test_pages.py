@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.utils import timezone
 from django.views.defaults import server_error
 
@@ -303,6 +303,14 @@ def test_a_server_error_page_is_friendly_and_shows_no_traceback():
     assert response.status_code == 500
     assert "Something went wrong" in body and "Traceback" not in body
     assert "出错了" in body  # the other language too, in case the failure came before the language was chosen
+
+
+def test_a_form_sent_without_its_csrf_token_gets_a_friendly_page(settings):
+    settings.DEBUG = False
+    client = Client(enforce_csrf_checks=True)
+    page = client.post("/display/senior/", {"senior": "on"})
+    assert page.status_code == 403
+    assert "Please try again" in page.content.decode() and "CSRF" not in page.content.decode()
 
 
 # --- The GCJ-02 conversion ----------------------------------------------------------------------------------
