@@ -222,6 +222,7 @@ def test_the_last_feed_opens_offline(browser, live_asgi_server, market):
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")
         page.reload()  # now under the service worker, which keeps this copy
         page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.wait_for_function("caches.match('/gigs/').then(Boolean)")  # the copy is stored
         context.set_offline(True)
         page.goto("/gigs/")
         assert page.locator("[data-testid=gig-card]").count() == 2
