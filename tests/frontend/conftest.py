@@ -6,7 +6,6 @@ whole session and one browser a module of tests; each test gets fresh browser co
 """
 
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -18,30 +17,14 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from accounts import sms
+from tests.accounts.conftest import CODE, outbox  # noqa: F401 (outbox: texts sent by this process, a fixture)
 
-CODE = re.compile(r"\b(\d{6})\b")
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 PHONE = {"width": 360, "height": 640}
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-
-
-@pytest.fixture(autouse=True)
-def outbox(settings):
-    """Texts sent by this process go to accounts.sms.outbox; it starts empty."""
-    settings.SMS_BACKEND = "accounts.sms.LocmemBackend"
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
-
-
-def code_in(text: str) -> str:
-    match = CODE.search(text)
-    assert match, f"no code in {text!r}"
-    return match.group(1)
 
 
 # --- The live server ------------------------------------------------------------------------------
@@ -75,7 +58,7 @@ class LiveServer:
         lines = [line for line in self.outbox_file.read_text(encoding="utf-8").splitlines()
                  if line.startswith(phone + "\t")]
         assert lines, f"no text to {phone}"
-        return code_in(lines[-1])
+        return CODE.search(lines[-1]).group(1)
 
 
 @pytest.fixture(scope="session")

@@ -141,6 +141,7 @@ def test_a_refused_take_shows_its_reason(phone_page, live_asgi_server, market):
     refusal = page.locator("[data-testid=message].error.code-no_slots_left")
     with translation.override("zh-hans"):
         assert translation.gettext("No slots left on this gig.") in refusal.inner_text()
+    assert page.locator("[data-testid=full]").is_visible()
     screenshot(page, "gig-refused-no-slots")
     assert not worker.assignments.exists()
 
@@ -221,6 +222,7 @@ def test_the_last_feed_opens_offline(browser, live_asgi_server, market):
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")
         page.reload()  # now under the service worker, which keeps this copy
         page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.wait_for_function("caches.match('/gigs/').then(Boolean)")  # the copy is stored
         context.set_offline(True)
         page.goto("/gigs/")
         assert page.locator("[data-testid=gig-card]").count() == 2
@@ -228,3 +230,20 @@ def test_the_last_feed_opens_offline(browser, live_asgi_server, market):
         assert page.locator("[data-testid=offline]").is_visible()
     finally:
         context.close()
+
+
+def test_the_keyboard_reaches_the_content_first_and_every_control(phone_page, market):
+    worker, gigs = market
+    page = phone_page()
+    page.goto(f"/gigs/{gigs['two'].pk}/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    assert page.locator("a.skip").bounding_box()["y"] >= 0  # shown when focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    for _ in range(30):  # onwards to the take button, without a mouse
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.dataset.testid") == "take":
+            break
+    else:
+        pytest.fail("the take button cannot be reached with the keyboard")

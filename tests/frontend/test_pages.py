@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.utils import timezone
 from django.views.defaults import server_error
 
@@ -14,9 +14,8 @@ from accounts.models import Role, SmsCode, User
 from frontend.gcj02 import wgs84_to_gcj02
 from frontend.models import DisplayPreference
 from jobs.models import Assignment, AssignmentStatus
+from tests.accounts.conftest import last_code
 from tests.factories import WANGYI, GigFactory, QualifiedWorkerFactory, TradeFactory, UserFactory, WorkerFactory
-
-from .conftest import code_in
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +33,7 @@ def test_a_worker_signs_up_with_a_texted_code_and_lands_on_gigs_near_them(client
     page = ask_code(client, "/signup/", role="worker", name="张师傅", phone="13812345678", home=center.pk)
     assert page.status_code == 200
     assert "a code is on its way" in page.content.decode()
-    code = code_in(outbox[-1].text)
+    code = last_code(outbox)
 
     response = client.post("/signup/", {"action": "sign_up", "role": "worker", "name": "张师傅",
                                         "phone": "13812345678", "code": code, "home": center.pk})
@@ -49,7 +48,7 @@ def test_a_worker_signs_up_with_a_texted_code_and_lands_on_gigs_near_them(client
 def test_an_employer_signs_up_and_then_logs_in_again_by_code(client, outbox):
     ask_code(client, "/signup/", role="employer", name="李老板", phone="13912345678")
     client.post("/signup/", {"action": "sign_up", "role": "employer", "name": "李老板", "phone": "13912345678",
-                             "code": code_in(outbox[-1].text), "kind": "individual"})
+                             "code": last_code(outbox), "kind": "individual"})
     assert User.objects.get(phone="13912345678").employer.name == "李老板"
     logged_out = client.post("/logout/")
     assert logged_out["Clear-Site-Data"] == '"cache", "storage"'  # the pages kept offline were theirs
@@ -57,7 +56,7 @@ def test_an_employer_signs_up_and_then_logs_in_again_by_code(client, outbox):
     SmsCode.objects.update(created_at=timezone.now() - dt.timedelta(minutes=2))  # codes go one a minute
 
     ask_code(client, "/login/", phone="139 1234 5678")
-    response = client.post("/login/", {"action": "log_in", "phone": "13912345678", "code": code_in(outbox[-1].text)})
+    response = client.post("/login/", {"action": "log_in", "phone": "13912345678", "code": last_code(outbox)})
 
     assert response.status_code == 302 and response["Location"] == "/"
     assert client.get("/").context["user"].phone == "13912345678"
@@ -100,7 +99,7 @@ def test_after_login_the_page_goes_where_the_person_was_going_but_not_off_site(c
     UserFactory(phone="13812340004")
     ask_code(client, "/login/", phone="13812340004")
     response = client.post("/login/", {"action": "log_in", "phone": "13812340004", "next": "https://evil.example/",
-                                       "code": code_in(outbox[-1].text)})
+                                       "code": last_code(outbox)})
     assert response["Location"] == "/gigs/"
 
 
@@ -219,6 +218,7 @@ def test_a_take_refused_for_lack_of_slots_says_why(client, worker):
     response = client.post(f"/gigs/{gig.pk}/take/", follow=True)
     body = response.content.decode()
     assert "Not done:" in body and "No slots left on this gig." in body
+    assert "every place on this gig is taken" in body and 'data-testid="take"' not in body  # no button to fail again
     assert not Assignment.objects.filter(gig=gig, worker=worker).exists()
 
 
@@ -258,7 +258,7 @@ def test_senior_mode_follows_a_logged_in_person_to_another_phone(client, outbox)
     other_phone = client.__class__()
     ask_code(other_phone, "/login/", phone="13812349999")
     response = other_phone.post("/login/", {"action": "log_in", "phone": "13812349999",
-                                            "code": code_in(outbox[-1].text)})
+                                            "code": last_code(outbox)})
     assert response.cookies["zg_senior"].value == "1"
 
 
@@ -303,6 +303,14 @@ def test_a_server_error_page_is_friendly_and_shows_no_traceback():
     assert response.status_code == 500
     assert "Something went wrong" in body and "Traceback" not in body
     assert "出错了" in body  # the other language too, in case the failure came before the language was chosen
+
+
+def test_a_form_sent_without_its_csrf_token_gets_a_friendly_page(settings):
+    settings.DEBUG = False
+    client = Client(enforce_csrf_checks=True)
+    page = client.post("/display/senior/", {"senior": "on"})
+    assert page.status_code == 403
+    assert "Please try again" in page.content.decode() and "CSRF" not in page.content.decode()
 
 
 # --- The GCJ-02 conversion ----------------------------------------------------------------------------------
