@@ -6,8 +6,6 @@ from django.utils.translation import get_language
 
 from jobs.models import PayUnit
 
-APPROXIMATE_DEGREES = 0.005  # pins before hiring snap to a grid about 500 m across
-
 
 def trade_name(category) -> str:
     english = (get_language() or "").startswith("en")
@@ -30,8 +28,3 @@ def length_hours(gig) -> float:
     return round((gig.ends_at - gig.starts_at).total_seconds() / 3600, 1)
 
 
-def approximate(lat: float, lng: float) -> tuple[float, float]:
-    def snap(value: float) -> float:
-        return round(round(value / APPROXIMATE_DEGREES) * APPROXIMATE_DEGREES, 4)
-
-    return snap(lat), snap(lng)

@@ -3,7 +3,7 @@
 from django.conf import settings
 
 from centers.models import CenterLevel, ServiceCenter
-from jobs.models import SLOT_HOLDING, Assignment
+from jobs.models import Assignment
 
 from .models import DisplayPreference
 
@@ -29,10 +29,6 @@ def my_assignment(user, gig) -> Assignment | None:
     if profile is None:
         return None
     return Assignment.objects.filter(gig=gig, worker=profile).first()
-
-
-def holds_slot(assignment: Assignment | None) -> bool:
-    return assignment is not None and assignment.status in SLOT_HOLDING
 
 
 def senior_preference(user) -> bool | None:

@@ -29,6 +29,7 @@ from jobs.exceptions import Conflict
 from jobs.models import Employer, HiringMode, average_rating
 from jobs.selectors import (
     NearbyQuery,
+    SiteAccess,
     employer_standing,
     gigs_visible_to,
     nearby_gigs,
@@ -180,7 +181,8 @@ def _origin(request, form) -> tuple[float, float, str]:
 
 
 def _card(gig, distance_km: float) -> dict:
-    lat, lng = labels.approximate(gig.latitude, gig.longitude)
+    """A gig as a card; its pin is the public place (a household's is approximate: see Gig.place_at)."""
+    lat, lng = gig.latitude, gig.longitude
     return {"gig": gig, "distance_km": distance_km, "trade": labels.trade_name(gig.category),
             "unit": labels.pay_unit_label(gig.pay_unit), "estimate": labels.day_estimate(gig),
             "hours": labels.length_hours(gig), "pin": {"lat": lat, "lng": lng},
@@ -243,8 +245,9 @@ def _cancellation_rules() -> dict:
 def gig_page(request, pk: int):
     gig = _gig_or_404(request, pk)
     assignment = reads.my_assignment(request.user, gig)
-    exact = reads.holds_slot(assignment)
-    lat, lng = (gig.latitude, gig.longitude) if exact else labels.approximate(gig.latitude, gig.longitude)
+    exact = SiteAccess(request.user).exact(gig)
+    place = gig.site_point if exact else gig.point
+    lat, lng = place.lat, place.lng
     gcj_lat, gcj_lng = wgs84_to_gcj02(lat, lng)
     context = {
         "gig": gig, "card": _card(gig, None), "assignment": assignment, "exact": exact,
@@ -266,16 +269,12 @@ def take_gig(request, pk: int):
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={detail}")
     gig = _gig_or_404(request, pk)
-    worker = getattr(request.user, "worker_profile", None)
-    if worker is None:
-        messages.error(request, _("Only workers can take gigs. Log in with a worker account."))
-        return redirect(detail)
     try:
         if gig.hiring_mode == HiringMode.INSTANT:
-            job_services.accept_gig(worker, gig)
+            job_services.accept_gig(gig, actor=request.user)
             messages.success(request, _("You took this gig. Be at the site on time and check in there."))
         else:
-            job_services.apply_to_gig(worker, gig)
+            job_services.apply_to_gig(gig, actor=request.user)
             messages.success(request, _("You applied. The employer will choose; you will get a message."))
     except Conflict as refusal:
         messages.error(request, str(refusal.message), extra_tags=f"code-{refusal.code}")

@@ -134,7 +134,7 @@ def test_a_refused_take_shows_its_reason(phone_page, live_asgi_server, market):
     page = phone_page()
     log_in(page, live_asgi_server, worker.user)
     page.goto(f"/gigs/{gigs['one'].pk}/")
-    accept_gig(QualifiedWorkerFactory(), gigs["one"])  # someone else is quicker
+    accept_gig(gigs["one"], actor=QualifiedWorkerFactory().user)  # someone else is quicker
 
     page.click("[data-testid=take]")
 
