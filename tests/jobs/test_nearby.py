@@ -9,10 +9,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from jobs.models import Gig, GigStatus
 from jobs.selectors import NearbyQuery, encode_cursor, feed_statement, full_scan_nearby_ids, nearby_gigs
 from tests.factories import EmployerFactory, GigFactory, ServiceCenterFactory, TradeFactory
+from tests.helpers import field_errors
 from zero_gig.geo import LocalPlane, Point, distance_km
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +101,16 @@ def test_best_paid_first_compares_pay_in_one_unit_only():
         nearby_gigs(NearbyQuery(HOME.lat, HOME.lng, sort="pay"))
     assert "pay unit" in " ".join(refused.value.message_dict["pay_unit"])
     assert ids(nearby_gigs(NearbyQuery(HOME.lat, HOME.lng, sort="pay", pay_unit="day"))) == [better_day.pk, day.pk]
+
+
+def test_the_feed_over_http_asks_which_pay_unit_to_sort_by():
+    gig_at(1)
+    response = APIClient().get("/api/gigs/nearby/", {"latitude": HOME.lat, "longitude": HOME.lng, "sort": "pay"})
+    assert response.status_code == 400
+    assert "pay unit" in " ".join(field_errors(response)["pay_unit"])
+    response = APIClient().get("/api/gigs/nearby/", {"latitude": HOME.lat, "longitude": HOME.lng, "sort": "pay",
+                                                     "pay_unit": "day"})
+    assert response.status_code == 200 and len(response.json()["results"]) == 1
 
 
 @pytest.mark.parametrize("sort", ["distance", "pay", "start"])
