@@ -21,13 +21,13 @@ from accounts.models import Role
 from workers.models import WorkerProfile
 from zero_gig.geo import (
     FINEST,
-    PLANE_ERROR_KM,
     LocalPlane,
     Point,
     covering_runs,
     distance_km,
     distances_km,
     h3_field,
+    plane_error_km,
 )
 
 from . import rules
@@ -237,13 +237,13 @@ def nearby_gigs(query: NearbyQuery, now: dt.datetime | None = None) -> NearbyPag
     plane = LocalPlane.around(center)
     after = decode_cursor(query.cursor, query.sort) if query.cursor else None
     # By the plane, everything the geodesic puts within the radius lies within `limit_km`.
-    limit_km = query.radius_km + PLANE_ERROR_KM
+    limit_km = query.radius_km + plane_error_km(query.radius_km)
     reach = limit_km
     if query.sort == "distance":
         start = NEAREST_FIRST_START_KM[bool(query.trade_ids)]
         reach = min(limit_km, max(start, math.sqrt(after[0]) / 1000 * 1.5 if after else 0))
     # Gigs the plane puts this close are within the radius whatever the geodesic says.
-    sure_m2 = max(0.0, query.radius_km - PLANE_ERROR_KM) ** 2 * 10 ** 6
+    sure_m2 = max(0.0, query.radius_km - plane_error_km(query.radius_km)) ** 2 * 10 ** 6
     found: list[FeedGig] = []
     last = after
     while True:
@@ -334,7 +334,7 @@ def feed_statement(query: NearbyQuery, plane: LocalPlane, reach_km: float, after
     Outermost, the trade, center and employer of just those rows.
     """
     quote, ops = connection.ops.quote_name, connection.ops
-    runs = covering_runs(Point(plane.lat, plane.lng), reach_km + PLANE_ERROR_KM)
+    runs = covering_runs(Point(plane.lat, plane.lng), reach_km + plane_error_km(reach_km))
     lead, descending = SORT_LEAD[query.sort]
     distance_sql, params = plane.sql("latitude", "longitude")
     cover_sql = _cover_sql(runs, params)
