@@ -37,7 +37,8 @@ GIG = st.fixed_dictionaries({
 })
 
 
-def place_gigs(center, radius_km, specs, now) -> None:
+def place_gigs(center, radius_km, specs, now) -> list:
+    """The gigs of one example, at their share of the radius from the centre; their two trades."""
     employer, site_center = EmployerFactory(), ServiceCenterFactory()
     trades = [TradeFactory(), TradeFactory()]
     gigs = []
