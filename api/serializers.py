@@ -199,11 +199,14 @@ class NearbyQuerySerializer(serializers.Serializer):
     longitude = serializers.FloatField(min_value=CHINA_LNG_RANGE[0], max_value=CHINA_LNG_RANGE[1])
     radius_km = serializers.FloatField(required=False, min_value=0.1)
     trades = serializers.CharField(required=False, max_length=500, help_text=_("Comma-separated trade codes."))
-    pay_unit = serializers.ChoiceField(choices=PayUnit.choices, required=False)
+    pay_unit = serializers.ChoiceField(choices=PayUnit.choices, required=False, help_text=_(
+        "Only gigs paid in this unit. Required with min_pay and with sort=pay."))
     min_pay = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"), required=False)
     starts_after = DateTimeField(required=False)
     starts_before = DateTimeField(required=False)
-    sort = serializers.ChoiceField(choices=SORTS, required=False, default="distance")
+    sort = serializers.ChoiceField(choices=SORTS, required=False, default="distance", help_text=_(
+        "distance: nearest first; pay: best paid first, within one pay_unit (pay per hour, day, piece and job "
+        "do not compare); start: soonest first. Ties go nearest first."))
     limit = serializers.IntegerField(min_value=1, max_value=50, required=False, default=20)
     cursor = serializers.CharField(required=False, max_length=200)
 

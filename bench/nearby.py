@@ -21,7 +21,7 @@ from django.utils import timezone
 from jobs import selectors
 from jobs.models import Category, Gig, GigStatus
 from jobs.selectors import NearbyQuery, full_scan_nearby_ids, haversine_km, nearby_gigs
-from zero_gig.geo import Point, covering_cells, h3_field
+from zero_gig.geo import Point, covering_cells, h3_field, plane_error_km
 
 from . import config
 from .stats import ratio, summary_ms
@@ -113,7 +113,8 @@ def shortlist_sizes(points: list[QueryPoint], all_trades: bool = False) -> dict:
     """Rows each method reads from the database, and how many gigs are really within the radius (medians).
 
     For nearby_gigs: the index entries in the covering cells of every disc it searched (it widens
-    nearest-first, so usually one small disc), before the distance filter.
+    nearest-first, so usually one small disc; each cover reaches the plane's error beyond it, as
+    `feed_statement`'s does), before the distance filter.
     """
     now = timezone.now()
     shortlist, scanned, within, discs = [], [], [], []
@@ -131,7 +132,7 @@ def shortlist_sizes(points: list[QueryPoint], all_trades: bool = False) -> dict:
             nearby_gigs(point.query(all_trades=all_trades), now)
             rows = 0
             for reach in searched:
-                res, cells = covering_cells(Point(point.lat, point.lng), reach)
+                res, cells = covering_cells(Point(point.lat, point.lng), reach + plane_error_km(reach))
                 candidates = Gig.objects.filter(status=GigStatus.OPEN, starts_at__gt=now,
                                                 **{f"{h3_field(res)}__in": cells})
                 if not all_trades:

@@ -21,7 +21,16 @@ from psycopg.pq import Format
 from accounts.models import Role
 from centers.selectors import may_manage_center
 from workers.models import RealNameStatus, WorkerProfile
-from zero_gig.geo import FINEST, LocalPlane, Point, covering_runs, distances_km, h3_field
+from zero_gig.geo import (
+    FINEST,
+    LocalPlane,
+    Point,
+    covering_runs,
+    distance_km,
+    distances_km,
+    h3_field,
+    plane_error_km,
+)
 
 from . import rules
 from .models import (
@@ -212,27 +221,48 @@ NEAREST_FIRST_START_KM = {False: 1.0, True: 1.5}
 def nearby_gigs(query: NearbyQuery, now: dt.datetime | None = None) -> NearbyPage:
     """Open gigs within the radius, nearest first (or best paid, or soonest), one page at a time.
 
-    One SQL statement per disc (`feed_statement`): the stored H3 cells shortlist candidates through an
-    index, the database ranks them by a local-plane distance and keeps a page, and geopy gives the
-    exact distance of the gigs on it. Nearest-first pages search a small disc first and widen it
-    only while it holds too few gigs: what a fully covered disc holds comes before anything
-    outside it, so each wider disc only adds the gigs after the last one found.
+    Exactly the open gigs that the geodesic puts within `radius_km` (the edge included), each once over
+    the pages. One SQL statement per disc (`feed_statement`): the stored H3 cells shortlist candidates
+    through an index, the database ranks them by a local-plane distance and keeps a page, and geopy has
+    the last word on the gigs at the edge and gives the exact distance of those shown.
+
+    Nearest-first pages search a small disc first and widen it only while it holds too few gigs. Each
+    disc is whole (its cells cover all of it) and each wider one continues after the last gig found, in
+    the plane's order: nothing between two discs is skipped.
+
+    `sort="pay"` needs a `pay_unit`: amounts per hour, day, piece and job do not compare, and a gig
+    states no hours or output to convert them by.
     """
+    if query.sort == "pay" and not query.pay_unit:
+        raise ValidationError({"pay_unit": _("Say which pay unit to sort by: pay in different units does not "
+                                             "compare.")})
     now = now or timezone.now()
     center = Point(query.latitude, query.longitude)
     plane = LocalPlane.around(center)
     after = decode_cursor(query.cursor, query.sort) if query.cursor else None
-    reach = query.radius_km
+    # By the plane, everything the geodesic puts within the radius lies within `limit_km`.
+    limit_km = query.radius_km + plane_error_km(query.radius_km)
+    reach = limit_km
     if query.sort == "distance":
         start = NEAREST_FIRST_START_KM[bool(query.trade_ids)]
-        reach = min(query.radius_km, max(start, math.sqrt(after[0]) / 1000 * 1.5 if after else 0))
+        reach = min(limit_km, max(start, math.sqrt(after[0]) / 1000 * 1.5 if after else 0))
+    # Gigs the plane puts this close are within the radius whatever the geodesic says.
+    sure_m2 = max(0.0, query.radius_km - plane_error_km(query.radius_km)) ** 2 * 10 ** 6
     found: list[FeedGig] = []
+    last = after
     while True:
-        last = _page_key(query.sort, found[-1]) if found else after
-        found += _feed_rows(query, plane, reach, last, query.limit + 1 - len(found), now)
-        if len(found) > query.limit or reach >= query.radius_km:
+        wanted = query.limit + 1 - len(found)
+        rows = _feed_rows(query, plane, reach, last, wanted, now)
+        if rows:
+            last = _page_key(query.sort, rows[-1])
+        found += [gig for gig in rows
+                  if gig.plane_m2 <= sure_m2 or distance_km(center, gig.point) <= query.radius_km]
+        if len(found) > query.limit:
             break
-        reach = min(query.radius_km, reach * 2.5)
+        if len(rows) < wanted:  # the disc holds no more
+            if reach >= limit_km:
+                break
+            reach = min(limit_km, reach * 2.5)
     shown = found[: query.limit]
     page = NearbyPage(results=list(zip(shown, distances_km(center, [gig.point for gig in shown]), strict=True)))
     if len(found) > query.limit:
@@ -301,13 +331,14 @@ def feed_statement(query: NearbyQuery, plane: LocalPlane, reach_km: float, after
                    now: dt.datetime) -> tuple[str, list]:
     """The nearby feed's one SQL statement and its parameters (tests EXPLAIN it).
 
-    Innermost, the shortlist: open gigs in the runs of H3 cells that cover the disc (one index descent
+    Innermost, the shortlist: open gigs in the runs of H3 cells that cover the disc, and the plane's error
+    beyond it, so that nothing the plane puts within `reach_km` is left out (one index descent
     per run, through `gig_open_cells`, or `gig_open_trade_cells` for chosen trades) and the filters,
     with their plane distance. Then the page: within reach, after the cursor, sorted, limited.
     Outermost, the trade, center and employer of just those rows.
     """
     quote, ops = connection.ops.quote_name, connection.ops
-    runs = covering_runs(Point(plane.lat, plane.lng), reach_km)
+    runs = covering_runs(Point(plane.lat, plane.lng), reach_km + plane_error_km(reach_km))
     lead, descending = SORT_LEAD[query.sort]
     distance_sql, params = plane.sql("latitude", "longitude")
     cover_sql = _cover_sql(runs, params)

@@ -7,9 +7,14 @@ import h3
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from geopy.distance import geodesic
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.factories import WANGYI, GigFactory, ServiceCenterFactory
+from tests.geo_strategies import origins
 from zero_gig.geo import (
+    _SPHERE_STRETCH,
     H3_RESOLUTIONS,
     LocalPlane,
     Point,
@@ -17,8 +22,12 @@ from zero_gig.geo import (
     covering_runs,
     distance_km,
     distances_km,
+    plane_error_km,
     validate_point,
 )
+
+# Derandomized: the same examples on every run and in CI.
+EVERYWHERE = settings(max_examples=150, derandomize=True, database=None, deadline=None)
 
 
 @pytest.mark.parametrize(
@@ -80,6 +89,81 @@ def test_covering_cells_contain_every_point_within_the_radius(radius_km):
         lng = center.lng + rng.uniform(-1, 1) * radius_km / 91
         if distance_km(center, Point(lat, lng)) <= radius_km:
             assert h3.latlng_to_cell(lat, lng, res) in cells
+
+
+def _vector(lat: float, lng: float) -> tuple[float, float, float]:
+    phi, lam = math.radians(lat), math.radians(lng)
+    return (math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi))
+
+
+def _cross(a, b):
+    return (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
+
+
+def _dot(a, b) -> float:
+    return sum(x * y for x, y in zip(a, b, strict=True))
+
+
+def _angle(a, b) -> float:
+    return math.atan2(math.sqrt(_dot(_cross(a, b), _cross(a, b))), _dot(a, b))
+
+
+def _sphere_km_to_cell(p, cell) -> float:
+    """The shortest great-circle distance from a point outside a cell to the cell, on h3's sphere: to the
+    foot of the perpendicular on a side where it falls within the side, else to the nearer corner."""
+    corners = [_vector(*corner) for corner in h3.cell_to_boundary(cell)]
+    best = math.inf
+    for a, b in zip(corners, corners[1:] + corners[:1], strict=True):
+        n = _cross(a, b)
+        n = tuple(x / math.sqrt(_dot(n, n)) for x in n)
+        foot = tuple(x - _dot(p, n) * y for x, y in zip(p, n, strict=True))
+        if _dot(_cross(a, foot), n) >= 0 and _dot(_cross(foot, b), n) >= 0:
+            best = min(best, abs(math.asin(_dot(p, n))))
+        else:
+            best = min(best, _angle(p, a), _angle(p, b))
+    return best * 6371.007180918475
+
+
+@EVERYWHERE
+@given(origins(), st.floats(0.5, 55))
+def test_no_cell_outside_the_cover_comes_within_the_radius(center, radius_km):
+    """Measured to the nearest cell beyond the cover on h3's own sphere, at cell corners and edges anywhere in
+    China. (The sphere overstates the geodesic by at most the stretch: the next test.)"""
+    res, cells = covering_cells(center, radius_km)
+    cover = set(cells)
+    beyond = {neighbour for cell in cover for neighbour in h3.grid_disk(cell, 1)} - cover
+    here = _vector(center.lat, center.lng)
+    way_out_km = min(_sphere_km_to_cell(here, cell) for cell in beyond)
+    assert way_out_km >= radius_km * _SPHERE_STRETCH, (res, len(cover), way_out_km)
+
+
+@EVERYWHERE
+@given(origins(), st.floats(0, 60), st.floats(0, 360))
+def test_h3s_sphere_overstates_the_geodesic_by_at_most_the_stretch(center, km, bearing):
+    far = geodesic(kilometers=km).destination((center.lat, center.lng), bearing)
+    on_sphere = h3.great_circle_distance((center.lat, center.lng), (far.latitude, far.longitude), unit="km")
+    assert on_sphere <= distance_km(center, Point(far.latitude, far.longitude)) * _SPHERE_STRETCH + 1e-12
+
+
+@EVERYWHERE
+@given(origins(), st.floats(0.5, 50), st.floats(0, 5), st.sampled_from([0, 1e-9, 1e-6, 1e-3]))
+def test_points_just_inside_the_radius_all_round_are_in_covering_cells(center, radius_km, turn, short):
+    """geopy's own circle, every 5°, just inside the radius."""
+    res, cells = covering_cells(center, radius_km)
+    for bearing in range(72):
+        far = geodesic(kilometers=radius_km * (1 - short)).destination((center.lat, center.lng), bearing * 5 + turn)
+        assert h3.latlng_to_cell(far.latitude, far.longitude, res) in cells, bearing * 5 + turn
+
+
+@EVERYWHERE
+@given(origins(), st.floats(0, 200), st.floats(0, 360))
+def test_the_local_plane_strays_from_the_geodesic_less_than_its_stated_error(center, km, bearing):
+    """Anywhere in China, out past any radius the rules may allow: the feed's margin around the plane's disc
+    rests on it."""
+    far = geodesic(kilometers=km).destination((center.lat, center.lng), bearing)
+    point = Point(far.latitude, far.longitude)
+    plane_km = math.sqrt(LocalPlane.around(center).squared_metres(point)) / 1000
+    assert abs(plane_km - distance_km(center, point)) < plane_error_km(km)
 
 
 @pytest.mark.parametrize("radius_km", [0.5, 1.5, 3.75, 12, 50])

@@ -35,6 +35,21 @@ class Point:
     lng: float
 
 
+# WGS-84 ellipsoid
+_A = 6378137.0
+_E2 = 6.69437999014e-3
+
+
+def _metres_per_degree(lat: float) -> tuple[float, float]:
+    """(north-south, east-west) metres per degree at a latitude, from the ellipsoid's radii of curvature."""
+    phi = math.radians(lat)
+    s = math.sin(phi)
+    w = 1 - _E2 * s * s
+    meridional = _A * (1 - _E2) / (w * math.sqrt(w))
+    normal = _A / math.sqrt(w)
+    return math.radians(meridional), math.radians(normal * math.cos(phi))
+
+
 def validate_point(lat, lng, lat_field: str = "latitude", lng_field: str = "longitude") -> None:
     """Raise a field-named ValidationError unless (lat, lng) is a WGS-84 point in mainland China."""
     errors: dict[str, list[str]] = {}
@@ -98,18 +113,68 @@ def covering_cells(center: Point, radius_km: float) -> tuple[int, tuple[str, ...
 
 
 def _cover(center: Point, radius_km: float) -> tuple[int, int, int]:
-    """The resolution, the centre's cell and the number of rings that cover the disc."""
+    """The resolution, the centre's cell and the number of rings that cover the disc (geodesic km).
+
+    A grid disc of k rings around a cell of edge e reaches (1.5 k + 0.5) e from that cell's centre in a
+    regular hexagonal grid (to the nearest vertex of ring k + 1), less the point's own distance from the
+    centre. H3's cells are neither regular nor of one size: cells in China are up to a tenth smaller than
+    the world's average, so the scale is the origin cell's own (`_cell_scale`), and `COVER_SCALE_MARGIN`
+    allows for cells shrinking across the disc (most near the icosahedron vertex off Dalian, 39.1°N
+    122.3°E). tests/test_geo.py measures the real distance to ring k + 1 against this bound.
+    """
+    needed_km = radius_km * _SPHERE_STRETCH
     for res in reversed(H3_RESOLUTIONS):
-        edge = _EDGE_KM[res]
-        # A ring k reaches at least k * sqrt(3) * edge / 1.15 from the centre (hexagons are
-        # distorted up to ~15% across a resolution); one more ring covers the centre cell itself.
-        k = math.ceil(radius_km / (math.sqrt(3) * edge / 1.15)) + 1
+        origin = h3_int.latlng_to_cell(center.lat, center.lng, res)
+        scale_km, centre = _cell_scale(origin)
+        offset_km = h3_int.great_circle_distance((center.lat, center.lng), centre, unit="km")
+        k = max(0, math.ceil(((needed_km + offset_km) / (scale_km * COVER_SCALE_MARGIN) - 0.5) / 1.5))
         if 3 * k * (k + 1) + 1 <= 400 or res == H3_RESOLUTIONS[0]:
-            return res, h3_int.latlng_to_cell(center.lat, center.lng, res), k
+            return res, origin, k
     raise AssertionError("unreachable")
 
 
-_EDGE_KM = {res: h3.average_hexagon_edge_length(res, unit="km") for res in H3_RESOLUTIONS}
+# h3 draws cells on a sphere of this radius from the same latitudes and longitudes that geopy measures on the
+# WGS-84 ellipsoid. The sphere's distances are the longer by at most its radius over the ellipsoid's smallest
+# radius of curvature (the meridional one at the southernmost latitude served): 0.47 %.
+_SPHERE_KM = 6371.007180918475
+_SPHERE_STRETCH = _SPHERE_KM / math.degrees(_metres_per_degree(CHINA_LAT_RANGE[0])[0] / 1000)
+
+# The share of the origin cell's scale that a disc of rings is sure to keep out to its last ring. Measured
+# worst over mainland China: 0.980 (resolution 5, 14 rings, by the pentagon); 0.985 within 11 rings.
+COVER_SCALE_MARGIN = 0.97
+
+
+@functools.lru_cache(maxsize=4096)
+def _cell_scale(cell: int) -> tuple[float, tuple[float, float]]:
+    """A cell's edge length as its grid spacing (km on h3's sphere), and its centre.
+
+    The shorter of its shortest edge and its inradius × 2/√3 (equal in a regular hexagon): a cell squeezed
+    across a vertex keeps its edges but not its inradius, one squeezed across an edge the other way round.
+    """
+    edge = min(h3_int.edge_length(e, unit="km") for e in h3_int.origin_to_directed_edges(cell))
+    centre = h3_int.cell_to_latlng(cell)
+    c = _unit_vector(*centre)
+    corners = [_unit_vector(lat, lng) for lat, lng in h3_int.cell_to_boundary(cell)]
+    # The distance from the centre to each side's great circle (no longer than to the side itself).
+    sides = zip(corners, corners[1:] + corners[:1], strict=True)
+    inradius = _SPHERE_KM * min(math.asin(min(1.0, abs(_dot(c, _normal(a, b))))) for a, b in sides)
+    return min(edge, inradius * 2 / math.sqrt(3)), centre
+
+
+def _unit_vector(lat: float, lng: float) -> tuple[float, float, float]:
+    phi, lam = math.radians(lat), math.radians(lng)
+    return math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi)
+
+
+def _dot(a, b) -> float:
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+
+
+def _normal(a, b) -> tuple[float, float, float]:
+    """The unit normal of the great circle through a and b."""
+    n = (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
+    length = math.sqrt(_dot(n, n))
+    return n[0] / length, n[1] / length, n[2] / length
 
 
 @functools.lru_cache(maxsize=4096)
@@ -230,21 +295,6 @@ class LocatedModel(models.Model):
             setattr(self, h3_field(res), cell)
 
 
-# WGS-84 ellipsoid
-_A = 6378137.0
-_E2 = 6.69437999014e-3
-
-
-def _metres_per_degree(lat: float) -> tuple[float, float]:
-    """(north-south, east-west) metres per degree at a latitude, from the ellipsoid's radii of curvature."""
-    phi = math.radians(lat)
-    s = math.sin(phi)
-    w = 1 - _E2 * s * s
-    meridional = _A * (1 - _E2) / (w * math.sqrt(w))
-    normal = _A / math.sqrt(w)
-    return math.radians(meridional), math.radians(normal * math.cos(phi))
-
-
 def fast_distance_km(a: Point, b: Point) -> float:
     """Ellipsoidal distance on a local tangent plane: within a metre of geodesic up to ~50 km, ~100× faster.
 
@@ -252,6 +302,15 @@ def fast_distance_km(a: Point, b: Point) -> float:
     """
     per_lat, per_lng = _metres_per_degree((a.lat + b.lat) / 2)
     return math.hypot((b.lng - a.lng) * per_lng, (b.lat - a.lat) * per_lat) / 1000
+
+
+def plane_error_km(km: float) -> float:
+    """How far the plane's distance may stray from the geodesic at about `km` anywhere in mainland China.
+
+    Measured worst: 3.1e-6 m × km³ (0.5 m at 55 km and 53.6°N, 25 m at 200 km); this is three times that and
+    a metre. Searches by the plane reach this much further and leave the last word to the geodesic.
+    """
+    return 0.001 + 1e-8 * km ** 3
 
 
 @dataclass(frozen=True)

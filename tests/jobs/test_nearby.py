@@ -9,10 +9,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from jobs.models import Gig, GigStatus
 from jobs.selectors import NearbyQuery, encode_cursor, feed_statement, full_scan_nearby_ids, nearby_gigs
 from tests.factories import EmployerFactory, GigFactory, ServiceCenterFactory, TradeFactory
+from tests.helpers import field_errors
 from zero_gig.geo import LocalPlane, Point, distance_km
 
 pytestmark = pytest.mark.django_db
@@ -85,8 +87,30 @@ def test_sorting_by_pay_or_by_start():
     a = gig_at(1, pay_amount=Decimal("170"), starts_at=soon + dt.timedelta(days=2))
     b = gig_at(2, pay_amount=Decimal("300"), starts_at=soon + dt.timedelta(days=1))
     c = gig_at(3, pay_amount=Decimal("200"), starts_at=soon)
-    assert ids(nearby_gigs(NearbyQuery(HOME.lat, HOME.lng, sort="pay"))) == [b.pk, c.pk, a.pk]
+    assert ids(nearby_gigs(NearbyQuery(HOME.lat, HOME.lng, sort="pay", pay_unit="day"))) == [b.pk, c.pk, a.pk]
     assert ids(nearby_gigs(NearbyQuery(HOME.lat, HOME.lng, sort="start"))) == [c.pk, b.pk, a.pk]
+
+
+def test_best_paid_first_compares_pay_in_one_unit_only():
+    """35 yuan an hour is not less than 200 a day, nor 500 a job more: sorting by pay asks for the unit."""
+    day = gig_at(1, pay_amount=Decimal("200"))
+    gig_at(2, pay_amount=Decimal("35"), pay_unit="hour")
+    gig_at(3, pay_amount=Decimal("500"), pay_unit="job")
+    better_day = gig_at(4, pay_amount=Decimal("260"))
+    with pytest.raises(ValidationError) as refused:
+        nearby_gigs(NearbyQuery(HOME.lat, HOME.lng, sort="pay"))
+    assert "pay unit" in " ".join(refused.value.message_dict["pay_unit"])
+    assert ids(nearby_gigs(NearbyQuery(HOME.lat, HOME.lng, sort="pay", pay_unit="day"))) == [better_day.pk, day.pk]
+
+
+def test_the_feed_over_http_asks_which_pay_unit_to_sort_by():
+    gig_at(1)
+    response = APIClient().get("/api/gigs/nearby/", {"latitude": HOME.lat, "longitude": HOME.lng, "sort": "pay"})
+    assert response.status_code == 400
+    assert "pay unit" in " ".join(field_errors(response)["pay_unit"])
+    response = APIClient().get("/api/gigs/nearby/", {"latitude": HOME.lat, "longitude": HOME.lng, "sort": "pay",
+                                                     "pay_unit": "day"})
+    assert response.status_code == 200 and len(response.json()["results"]) == 1
 
 
 @pytest.mark.parametrize("sort", ["distance", "pay", "start"])
@@ -95,7 +119,7 @@ def test_cursor_pages_walk_every_gig_once(sort):
     expected = {gig_at(rng.uniform(0, 4.9), pay_amount=Decimal(rng.randrange(170, 300))).pk for _ in range(23)}
     seen, cursor, pages = [], None, 0
     while True:
-        page = nearby_gigs(NearbyQuery(HOME.lat, HOME.lng, limit=5, sort=sort, cursor=cursor))
+        page = nearby_gigs(NearbyQuery(HOME.lat, HOME.lng, limit=5, sort=sort, cursor=cursor, pay_unit="day"))
         seen += ids(page)
         pages += 1
         cursor = page.next_cursor
@@ -123,7 +147,7 @@ def test_gigs_at_the_same_spot_and_pay_page_without_loss_or_repeat(sort):
     expected = [gig_at(1.0, pay_amount=Decimal("188.50"), starts_at=starts).pk for _ in range(7)]
     seen, cursor = [], None
     while True:
-        page = nearby_gigs(NearbyQuery(HOME.lat, HOME.lng, limit=3, sort=sort, cursor=cursor))
+        page = nearby_gigs(NearbyQuery(HOME.lat, HOME.lng, limit=3, sort=sort, cursor=cursor, pay_unit="day"))
         seen += ids(page)
         if not (cursor := page.next_cursor):
             break
@@ -141,7 +165,7 @@ def test_gigs_at_the_same_spot_and_pay_page_without_loss_or_repeat(sort):
 ])
 def test_a_cursor_with_impossible_values_is_a_field_error(sort, key):
     with pytest.raises(ValidationError) as refused:
-        nearby_gigs(NearbyQuery(HOME.lat, HOME.lng, sort=sort, cursor=encode_cursor(key)))
+        nearby_gigs(NearbyQuery(HOME.lat, HOME.lng, sort=sort, pay_unit="day", cursor=encode_cursor(key)))
     assert "cursor" in refused.value.message_dict
 
 
