@@ -10,6 +10,7 @@ when the gig fills, is cancelled or closes are withdrawn (`withdraw_pending_offe
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -95,7 +96,10 @@ def candidates_for(gig: Gig, radius_km: float, now: dt.datetime, include_favouri
     site = gig.point
     res, cells = covering_cells(site, reach)
     fresh_since = now - dt.timedelta(minutes=config("FRESH_LOCATION_MINUTES"))
-    lat_pad, lng_pad = reach / 110.0, reach / 85.0
+    # A box around the site for fresh current locations, never narrower than the reach: a degree of latitude
+    # is at least 110.5 km, one of longitude 111.3 km × cos(latitude) at the box's edge nearest a pole.
+    lat_pad = reach / 110.5
+    lng_pad = reach / (111.3 * math.cos(math.radians(min(89.0, abs(site.lat) + lat_pad))))
     near = (Q(**{f"{h3_field(res)}__in": cells})
             | Q(current_at__gte=fresh_since, current_latitude__range=(site.lat - lat_pad, site.lat + lat_pad),
                 current_longitude__range=(site.lng - lng_pad, site.lng + lng_pad)))

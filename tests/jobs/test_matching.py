@@ -2,10 +2,11 @@
 and they stop when the gig is filled."""
 
 import datetime as dt
+import math
 
 import pytest
 
-from jobs import services
+from jobs import matching, services
 from jobs.exceptions import Conflict
 from jobs.matching import Candidate, advance_matching, available_for, rank
 from jobs.models import Assignment, AssignmentStatus, FavouriteWorker, GigMatching
@@ -188,3 +189,15 @@ def test_offers_still_pending_when_the_gig_gets_under_way_are_withdrawn_by_the_s
     assert set(withdrawn_offers(gig)) == {waiting.pk}
     assert Assignment.objects.get(gig=gig, worker=hired).status == AssignmentStatus.ACCEPTED
     assert Notification.objects.get(user=waiting.user, kind="withdrawn").payload["reason"] == "closed"
+
+
+def test_a_fresh_location_just_inside_the_reach_counts_in_the_north_too(make_worker, now):
+    """Far north a degree of longitude is short (78 km at Harbin): the box around the site must still hold the
+    whole reach east and west."""
+    harbin = (45.75, 126.65)
+    gig = GigFactory(latitude=harbin[0], longitude=harbin[1], starts_at=now + dt.timedelta(hours=5))
+    east = make_worker(trade=gig.category, latitude=SITE[0], longitude=SITE[1])  # home far away, in 王益区
+    east_lng = harbin[1] + 2.9 / (111.32 * math.cos(math.radians(harbin[0])))  # 2.9 km east of the site
+    WorkerProfile.objects.filter(pk=east.pk).update(current_latitude=harbin[0], current_longitude=east_lng,
+                                                    current_at=now)
+    assert [c.worker_id for c in matching.candidates_for(gig, 3.0, now)] == [east.pk]
