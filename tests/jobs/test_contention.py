@@ -7,6 +7,7 @@ import json
 import os
 import queue
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -48,7 +50,8 @@ def database_url() -> str:
 
 @pytest.fixture
 def server():
-    """`SERVER_PROCESSES` uvicorn processes on one port, each with its own connections to the test database."""
+    """Starts `SERVER_PROCESSES` uvicorn processes on one port, each with its own connections to the test
+    database; returns a function that waits until they answer and gives their address."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -61,23 +64,26 @@ def server():
         env={**os.environ, "DEBUG": "0", "SECRET_KEY": "storm-" * 10, "ALLOWED_HOSTS": "127.0.0.1",
              "SECURE_SSL_REDIRECT": "0", "DATABASE_URL": database_url(), "DB_POOL_SIZE": "4"})
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 45
+
+    def ready() -> str:
+        deadline = time.monotonic() + 60
         while True:
             assert process.poll() is None and time.monotonic() < deadline, "the server did not start"
             try:
                 urllib.request.urlopen(base + "/healthz", timeout=2).close()
-                break
+                return base
             except OSError:
                 time.sleep(0.3)
-        yield base
+
+    try:
+        yield ready
     finally:
         process.terminate()
         process.wait(timeout=20)
         log.seek(0)
-        refusals = ("Bad Request:", "Forbidden:", "Not Found:", "Conflict:")  # the 4xx answers, logged as warnings
-        errors = [line for line in log.read().decode(errors="replace").splitlines() if not line.startswith(refusals)]
-        print("\n".join(errors[-200:]))  # shown when the test fails
+        errors = Counter(line for line in log.read().decode(errors="replace").splitlines()
+                         if re.match(r"[\w.]+(Error|Exception|Detected|Violation): ", line))
+        print("server errors:", errors.most_common())  # shown when the test fails
         log.close()
 
 
@@ -108,18 +114,19 @@ def test_accept_cancel_and_hire_storms_from_several_processes_give_no_server_err
     worker_keys = [issue_api_token(worker.user)[1] for worker in workers]
     employer_key = issue_api_token(employer.owner)[1]
     applications: queue.Queue = queue.Queue()
+    base = server()
 
     def worker_storm(key: str) -> list[tuple[str, int, object]]:
         """Take every instant gig in a random order, giving most back at once (each cancel offers the freed slot
         to workers who are accepting right then); apply to the others."""
         answers = []
         for gig in random.sample(instant, len(instant)):
-            status, body = post(server, key, f"/api/gigs/{gig.pk}/accept/")
+            status, body = post(base, key, f"/api/gigs/{gig.pk}/accept/")
             answers.append(("accept", status, body))
             if status == 200 and random.random() < 0.7:
-                answers.append(("cancel", *post(server, key, f"/api/assignments/{body['id']}/cancel/")))
+                answers.append(("cancel", *post(base, key, f"/api/assignments/{body['id']}/cancel/")))
         for gig in by_application:
-            status, body = post(server, key, f"/api/gigs/{gig.pk}/apply/")
+            status, body = post(base, key, f"/api/gigs/{gig.pk}/apply/")
             answers.append(("apply", status, body))
             if status == 200:
                 applications.put(body["id"])
@@ -129,7 +136,7 @@ def test_accept_cancel_and_hire_storms_from_several_processes_give_no_server_err
         """Hire applicants as they come, while the same workers accept and cancel elsewhere."""
         answers = []
         while (assignment := applications.get()) is not None:
-            answers.append(("hire", *post(server, employer_key, f"/api/assignments/{assignment}/hire/")))
+            answers.append(("hire", *post(base, employer_key, f"/api/assignments/{assignment}/hire/")))
         return answers
 
     with ThreadPoolExecutor(CLIENTS + 2) as pool:
