@@ -1,14 +1,17 @@
 """A transaction that loses a deadlock or serialization race is run again from the start, and only what the
 attempt that commits did is kept and pushed."""
 
+import datetime as dt
+import re
 import threading
 
 import psycopg.errors
 import pytest
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from jobs import events, services
-from jobs.models import Assignment, AssignmentStatus, Gig
+from jobs.models import Assignment, AssignmentStatus, Gig, HiringMode
 from notifications.models import Kind, Notification
 from tests.factories import GigFactory
 from zero_gig import db
@@ -133,3 +136,51 @@ def test_a_real_deadlock_on_postgresql_is_broken_and_both_transactions_complete(
         thread.join(timeout=30)
     assert errors == []
     assert sorted(attempts.values()) == [1, 2]
+
+
+LOCK_ORDER = ["workers_workerprofile", "jobs_gig", "jobs_assignment"]
+
+
+def tables_in_locking_order(queries) -> list[str]:
+    """The tables of LOCK_ORDER in the order the statements first lock a row of each (SELECT ... FOR ... UPDATE,
+    or UPDATE)."""
+    first = []
+    for query in queries:
+        sql = query["sql"]
+        found = re.match(r'UPDATE "(\w+)"', sql) or (re.search(r' FOR (NO KEY )?UPDATE', sql)
+                                                      and re.search(r'FROM "(\w+)"', sql))
+        if found and found.group(1) in LOCK_ORDER and found.group(1) not in first:
+            first.append(found.group(1))
+    return first
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are taken on PostgreSQL only")
+def test_every_service_locks_workers_then_gigs_then_assignments(open_gig, make_worker, now):
+    """One global order makes a cycle of waits (a deadlock) impossible between the services."""
+    trade, employer = open_gig.category, open_gig.employer.owner
+    workers = [make_worker(trade=trade) for _ in range(4)]  # the last ones are offered the freed slot
+    by_application = GigFactory(category=trade, employer=open_gig.employer, hiring_mode=HiringMode.APPLICATION,
+                                starts_at=open_gig.starts_at + dt.timedelta(days=1))
+    on_the_day = open_gig.starts_at - dt.timedelta(minutes=30)
+    steps = {
+        "accept": lambda: services.accept_gig(open_gig, actor=workers[0].user, now=now),
+        "accept again": lambda: services.accept_gig(open_gig, actor=workers[1].user, now=now),
+        "cancel (the slot is offered on)": lambda: services.cancel_assignment(
+            Assignment.objects.get(gig=open_gig, worker=workers[1]), actor=workers[1].user, now=now),
+        "apply": lambda: services.apply_to_gig(by_application, actor=workers[2].user, now=now),
+        "hire": lambda: services.hire_applicant(Assignment.objects.get(gig=by_application),
+                                                actor=employer, now=now),
+        "check in": lambda: services.check_in(
+            Assignment.objects.get(gig=open_gig, worker=workers[0]), actor=workers[0].user, now=on_the_day,
+            code=services.check_in_code(open_gig, on_the_day)[0]),
+        "record pay": lambda: services.record_pay(Assignment.objects.get(gig=open_gig, worker=workers[0]),
+                                                  actor=employer, quantity=1, now=on_the_day),
+        "no-shows": lambda: services.mark_no_shows(by_application.starts_at + dt.timedelta(hours=2)),
+        "cancel the gig": lambda: services.cancel_gig(by_application, actor=employer, now=now),
+    }
+    for name, step in steps.items():
+        with CaptureQueriesContext(connection) as statements:
+            step()
+        tables = tables_in_locking_order(statements.captured_queries)
+        assert tables == sorted(tables, key=LOCK_ORDER.index), name
