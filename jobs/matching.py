@@ -14,12 +14,12 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from workers.models import Availability, RealNameStatus, WorkerProfile, WorkerTrade
+from zero_gig.db import atomic_with_retry, locked
 from zero_gig.geo import Point, covering_cells, fast_distance_km, h3_field
 
 from . import events
@@ -160,11 +160,11 @@ def _finish(matching: GigMatching, reason: str, now: dt.datetime) -> int:
     return 0
 
 
-@transaction.atomic
+@atomic_with_retry
 def send_next_wave(matching: GigMatching, now: dt.datetime) -> int:
     """Offer the gig to the next best workers, a little further out than last time; returns offers sent."""
-    matching = GigMatching.objects.select_for_update().select_related("gig__category", "gig__employer").get(
-        pk=matching.pk)
+    locked(Gig.objects.only("pk"), matching.gig_id)  # the gig before its matching row: the order of jobs.services
+    matching = locked(GigMatching.objects.select_related("gig__category", "gig__employer"), matching.pk)
     gig = matching.gig
     if matching.finished_at is not None:
         return 0

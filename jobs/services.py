@@ -3,7 +3,9 @@
 Concurrency: a gig's slots are taken by one conditional UPDATE
 (`accepted_count < headcount`), which PostgreSQL re-checks after waiting for the row
 lock and SQLite runs inside an IMMEDIATE transaction, so no more workers are ever
-accepted than the headcount, however many accept at once.
+accepted than the headcount, however many accept at once. Row locks are taken in one
+order (see "Locks" below), and a transaction that still loses a deadlock or
+serialization race is run again (`atomic_with_retry`), so contention is never a 500.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Role
 from centers.selectors import may_manage_center, nearest_center
 from workers.models import WorkerProfile
+from zero_gig.db import atomic_with_retry, locked
 from zero_gig.geo import Point, distance_km, validate_point
 
 from . import events, matching, rules
@@ -61,6 +64,22 @@ MAX_AMOUNT = Decimal("1e8")  # amounts are stored with 10 digits, 2 after the po
 
 def new_gig_code() -> str:
     return "G" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(7))
+
+
+# --- Locks -------------------------------------------------------------------------------------
+# A service locks the rows it will change at its start, in one order for all: the worker profile, then the gig,
+# then the assignment (several of a kind by id), and anything else after them. Two services needing the same
+# rows then queue for them instead of each holding one and waiting for the other; before this, an accept
+# (worker, then gig) and a cancel (gig, then offering the freed slot to that same worker) deadlocked.
+# FOR NO KEY UPDATE: a row that is locked can still be referenced by a new one, so a wave of offers for a gig
+# does not wait on the profiles of workers who are accepting other gigs at that moment.
+
+def _locked_assignment(assignment: Assignment, *related: str) -> Assignment:
+    """Lock the assignment's worker, its gig and then the assignment; returns it as it is now."""
+    worker_id, gig_id = Assignment.objects.values_list("worker_id", "gig_id").get(pk=assignment.pk)
+    locked(WorkerProfile.objects, worker_id)
+    locked(Gig.objects, gig_id)
+    return locked(Assignment.objects.select_related(*related), assignment.pk)
 
 
 # --- Who may act ------------------------------------------------------------------------------
@@ -168,7 +187,7 @@ def register_employer(*, phone: str, name: str, contact_name: str, kind: str = E
     return employer
 
 
-@transaction.atomic
+@atomic_with_retry
 def verify_employer(employer: Employer, *, actor, approve: bool = True) -> Employer:
     """Center staff or the city have checked who the employer is (实名核验); a verified employer's posts go
     live without review, a rejected one's keep waiting."""
@@ -235,7 +254,7 @@ def _published_status(employer: Employer) -> str:
     return GigStatus.PENDING_REVIEW
 
 
-@transaction.atomic
+@atomic_with_retry
 def create_gig(*, actor, publish: bool = True, now: dt.datetime | None = None, **fields) -> Gig:
     """The actor (an employer) posts a gig, published or as a draft. The nearest center takes it unless one is
     chosen."""
@@ -277,11 +296,11 @@ def _announce_if_open(gig: Gig, now: dt.datetime) -> None:
         matching.start_matching(gig, now)
 
 
-@transaction.atomic
+@atomic_with_retry
 def update_gig(gig: Gig, *, actor, now: dt.datetime | None = None, **fields) -> Gig:
     """Edit a gig while nobody holds a slot or has been hired: workers took it as it was."""
     now = now or timezone.now()
-    gig = Gig.objects.select_for_update().get(pk=gig.pk)
+    gig = locked(Gig.objects, gig.pk)
     _check_owner(actor, gig)
     if gig.status not in (GigStatus.DRAFT, GigStatus.PENDING_REVIEW, GigStatus.OPEN):
         raise Conflict(_("Only a draft, waiting or open gig can be edited."), code="not_editable")
@@ -305,10 +324,10 @@ def update_gig(gig: Gig, *, actor, now: dt.datetime | None = None, **fields) -> 
     return gig
 
 
-@transaction.atomic
+@atomic_with_retry
 def publish_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Gig:
     now = now or timezone.now()
-    gig = Gig.objects.select_for_update().get(pk=gig.pk)
+    gig = locked(Gig.objects, gig.pk)
     _check_owner(actor, gig)
     gig.move_to(_published_status(gig.employer))
     _check_gig_rules(gig, now)
@@ -317,11 +336,11 @@ def publish_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Gig:
     return gig
 
 
-@transaction.atomic
+@atomic_with_retry
 def review_gig(gig: Gig, *, actor, approve: bool, reason: str = "", now: dt.datetime | None = None) -> Gig:
     """Staff of the gig's center (or the city) approve a waiting post, or send it back with a reason."""
     now = now or timezone.now()
-    gig = Gig.objects.select_for_update().get(pk=gig.pk)
+    gig = locked(Gig.objects, gig.pk)
     _check_center_staff(actor, gig.center_id)
     if gig.status != GigStatus.PENDING_REVIEW:
         raise Conflict(_("This gig is not waiting for review."), code="not_pending")
@@ -337,11 +356,11 @@ def review_gig(gig: Gig, *, actor, approve: bool, reason: str = "", now: dt.date
     return gig
 
 
-@transaction.atomic
+@atomic_with_retry
 def cancel_gig(gig: Gig, *, actor, reason: str = "", now: dt.datetime | None = None) -> Gig:
     """The employer calls a gig off. Under 24 h before the start, each accepted worker is owed show-up pay."""
     now = now or timezone.now()
-    gig = Gig.objects.select_for_update().get(pk=gig.pk)
+    gig = locked(Gig.objects, gig.pk)
     _check_owner(actor, gig)
     gig.move_to(GigStatus.CANCELLED)
     affected = []
@@ -389,10 +408,10 @@ def show_up_pay(gig: Gig) -> Decimal:
     return (hourly * hours).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-@transaction.atomic
+@atomic_with_retry
 def reopen_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Gig:
     now = now or timezone.now()
-    gig = Gig.objects.select_for_update().get(pk=gig.pk)
+    gig = locked(Gig.objects, gig.pk)
     _check_owner(actor, gig)
     if gig.status not in (GigStatus.CANCELLED, GigStatus.EXPIRED, GigStatus.FILLED):
         raise Conflict(_("Only a cancelled, expired or filled gig can be reopened."), code="bad_transition")
@@ -411,7 +430,7 @@ def reopen_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Gig:
 
 def _lock_worker(worker: WorkerProfile) -> WorkerProfile:
     """Lock the worker's row so that two accepts by the same worker are decided one after the other."""
-    return WorkerProfile.objects.select_for_update().get(pk=worker.pk)
+    return locked(WorkerProfile.objects, worker.pk)
 
 
 def _check_worker_may_take(worker: WorkerProfile, gig: Gig, now: dt.datetime) -> None:
@@ -450,12 +469,12 @@ def _free_slot(gig: Gig, now: dt.datetime) -> None:
     Gig.moved(Gig.objects.filter(pk=gig.pk, status=GigStatus.FILLED, starts_at__gt=now), GigStatus.OPEN)
 
 
-@transaction.atomic
+@atomic_with_retry
 def accept_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Assignment:
     """即时快招: the first `headcount` qualified workers to accept get the slots. Accepting twice is harmless."""
     now = now or timezone.now()
     worker = _lock_worker(worker_of(actor))
-    gig = Gig.objects.select_related("category").get(pk=gig.pk)
+    gig = locked(Gig.objects.select_related("category"), gig.pk)
     existing = Assignment.objects.filter(gig=gig, worker=worker).first()
     matching.refuse_withdrawn_offer(existing, gig)
     if existing and existing.status in SLOT_HOLDING:
@@ -476,12 +495,12 @@ def accept_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Assignment
     return assignment
 
 
-@transaction.atomic
+@atomic_with_retry
 def apply_to_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Assignment:
     """Apply to a gig that hires by application; applying twice is harmless."""
     now = now or timezone.now()
     worker = _lock_worker(worker_of(actor))
-    gig = Gig.objects.select_related("category").get(pk=gig.pk)
+    gig = locked(Gig.objects.select_related("category"), gig.pk)
     existing = Assignment.objects.filter(gig=gig, worker=worker).first()
     if existing and existing.status in (AssignmentStatus.APPLIED, *SLOT_HOLDING):
         return existing
@@ -498,13 +517,13 @@ def apply_to_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Assignme
     return assignment
 
 
-@transaction.atomic
+@atomic_with_retry
 def hire_applicant(assignment: Assignment, *, actor, now: dt.datetime | None = None) -> Assignment:
     """The employer picks an applicant: the applicant takes a slot, by the same rule as instant hiring."""
     now = now or timezone.now()
     _check_employer_of(actor, assignment)
-    worker = _lock_worker(assignment.worker)
-    assignment = Assignment.objects.select_for_update().select_related("gig__category").get(pk=assignment.pk)
+    assignment = _locked_assignment(assignment, "gig__category", "worker")
+    worker = assignment.worker
     if assignment.status in SLOT_HOLDING:
         return assignment
     if assignment.status != AssignmentStatus.APPLIED:
@@ -518,9 +537,9 @@ def hire_applicant(assignment: Assignment, *, actor, now: dt.datetime | None = N
     return assignment
 
 
-@transaction.atomic
+@atomic_with_retry
 def decline_applicant(assignment: Assignment, *, actor, reason: str = "") -> Assignment:
-    assignment = Assignment.objects.select_for_update().select_related("gig").get(pk=assignment.pk)
+    assignment = _locked_assignment(assignment, "gig")
     _check_employer_of(actor, assignment)
     if assignment.status != AssignmentStatus.APPLIED:
         raise Conflict(_("Only an applicant can be declined."), code="not_applicant")
@@ -530,7 +549,7 @@ def decline_applicant(assignment: Assignment, *, actor, reason: str = "") -> Ass
     return assignment
 
 
-@transaction.atomic
+@atomic_with_retry
 def cancel_assignment(assignment: Assignment, *, actor, reason: str = "",
                       now: dt.datetime | None = None) -> Assignment:
     """A worker withdraws, or an employer lets one worker go, before the work starts.
@@ -539,7 +558,7 @@ def cancel_assignment(assignment: Assignment, *, actor, reason: str = "",
     An employer letting a worker go close to the start owes show-up pay.
     """
     now = now or timezone.now()
-    assignment = Assignment.objects.select_for_update().select_related("gig", "worker").get(pk=assignment.pk)
+    assignment = _locked_assignment(assignment, "gig", "worker")
     by = _side_of(actor, assignment)
     gig = assignment.gig
     if assignment.status in (AssignmentStatus.OFFERED, AssignmentStatus.APPLIED):
@@ -610,12 +629,12 @@ def check_in_code(gig: Gig, now: dt.datetime, step: int = 0) -> tuple[str, dt.da
     return code, valid_until
 
 
-@transaction.atomic
+@atomic_with_retry
 def check_in(assignment: Assignment, *, actor, now: dt.datetime | None = None, latitude=None, longitude=None,
              code: str | None = None) -> Assignment:
     """Check in at the site: by location inside the geofence, or by the code shown at the site."""
     now = now or timezone.now()
-    assignment = Assignment.objects.select_for_update().select_related("gig").get(pk=assignment.pk)
+    assignment = _locked_assignment(assignment, "gig")
     _check_worker_on(actor, assignment)
     gig = assignment.gig
     if assignment.status == AssignmentStatus.CHECKED_IN:
@@ -653,11 +672,11 @@ def check_in(assignment: Assignment, *, actor, now: dt.datetime | None = None, l
     return assignment
 
 
-@transaction.atomic
+@atomic_with_retry
 def check_out(assignment: Assignment, *, actor, now: dt.datetime | None = None) -> Assignment:
     """The worker leaves the site, or the employer signs them out."""
     now = now or timezone.now()
-    assignment = Assignment.objects.select_for_update().select_related("gig").get(pk=assignment.pk)
+    assignment = _locked_assignment(assignment, "gig")
     _side_of(actor, assignment)
     return _check_out(assignment, now)
 
@@ -676,11 +695,11 @@ def _check_out(assignment: Assignment, now: dt.datetime) -> Assignment:
 
 # --- Pay and ratings -------------------------------------------------------------------------
 
-@transaction.atomic
+@atomic_with_retry
 def record_pay(assignment: Assignment, *, actor, quantity: Decimal, now: dt.datetime | None = None) -> Assignment:
     """The employer confirms the work and records what is due: quantity (hours, days, pieces, 1 job) × rate."""
     now = now or timezone.now()
-    assignment = Assignment.objects.select_for_update().select_related("gig", "worker").get(pk=assignment.pk)
+    assignment = _locked_assignment(assignment, "gig", "worker")
     _check_employer_of(actor, assignment)
     if assignment.status not in (AssignmentStatus.CHECKED_OUT, AssignmentStatus.CHECKED_IN):
         raise Conflict(_("Pay is recorded after the worker has checked in and worked."), code="bad_transition")
@@ -717,11 +736,11 @@ def _complete_gig_if_done(gig: Gig) -> None:
         Gig.moved(Gig.objects.filter(pk=gig.pk), GigStatus.COMPLETED)
 
 
-@transaction.atomic
+@atomic_with_retry
 def confirm_paid(assignment: Assignment, *, actor, now: dt.datetime | None = None) -> Assignment:
     """The worker says the money arrived. Money never passes through the platform."""
     now = now or timezone.now()
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    assignment = _locked_assignment(assignment)
     _check_worker_on(actor, assignment)
     if assignment.pay_status == PayStatus.CONFIRMED:
         return assignment
@@ -736,11 +755,11 @@ def confirm_paid(assignment: Assignment, *, actor, now: dt.datetime | None = Non
     return assignment
 
 
-@transaction.atomic
+@atomic_with_retry
 def dispute_pay(assignment: Assignment, *, actor, reason: str, amount_claimed: Decimal | None = None,
                 now: dt.datetime | None = None) -> WageDispute:
     """The worker says the money did not arrive, or not all of it (欠薪): recorded for the center to mediate."""
-    assignment = Assignment.objects.select_for_update().select_related("gig").get(pk=assignment.pk)
+    assignment = _locked_assignment(assignment, "gig")
     _check_worker_on(actor, assignment)
     if assignment.status not in (AssignmentStatus.CHECKED_OUT, AssignmentStatus.COMPLETED):
         raise Conflict(_("A wage dispute is raised after the work is done."), code="bad_transition")
@@ -761,10 +780,10 @@ def dispute_pay(assignment: Assignment, *, actor, reason: str, amount_claimed: D
     return dispute
 
 
-@transaction.atomic
+@atomic_with_retry
 def rate(assignment: Assignment, *, actor, score: int, comment: str = "") -> Rating:
     """Each side rates the other once, after the work is complete."""
-    assignment = Assignment.objects.select_for_update().select_related("gig").get(pk=assignment.pk)
+    assignment = _locked_assignment(assignment, "gig")
     direction = (Rating.Direction.OF_EMPLOYER if _side_of(actor, assignment) == "worker"
                  else Rating.Direction.OF_WORKER)
     if assignment.status != AssignmentStatus.COMPLETED:
@@ -780,10 +799,10 @@ def rate(assignment: Assignment, *, actor, score: int, comment: str = "") -> Rat
     return rating
 
 
-@transaction.atomic
+@atomic_with_retry
 def settle_wage_dispute(dispute: WageDispute, *, actor, now: dt.datetime | None = None) -> WageDispute:
     """Staff of the gig's center (or the city) record that a wage dispute has been settled."""
-    dispute = WageDispute.objects.select_for_update().select_related("assignment__gig").get(pk=dispute.pk)
+    dispute = locked(WageDispute.objects.select_related("assignment__gig"), dispute.pk)
     _check_center_staff(actor, dispute.assignment.gig.center_id)
     if dispute.status != WageDispute.Status.RESOLVED:
         dispute.status = WageDispute.Status.RESOLVED
@@ -810,21 +829,21 @@ def mark_no_shows(now: dt.datetime) -> int:
     """Accepted workers not checked in NO_SHOW_AFTER_MINUTES after the start: no-show, a strike, slot freed."""
     late = Assignment.objects.filter(status=AssignmentStatus.ACCEPTED,
                                      gig__starts_at__lt=now - rules.minutes("NO_SHOW_AFTER_MINUTES"))
-    count = 0
-    for assignment_id in late.values_list("id", flat=True):
-        with transaction.atomic():
-            assignment = (Assignment.objects.select_for_update().select_related("gig", "worker")
-                          .filter(pk=assignment_id, status=AssignmentStatus.ACCEPTED).first())
-            if assignment is None:
-                continue
-            assignment.move_to(AssignmentStatus.NO_SHOW)
-            assignment.save(update_fields=["status", "updated_at"])
-            give_strike(assignment, Strike.Reason.NO_SHOW, now)
-            _free_slot(assignment.gig, now)
-            _complete_gig_if_done(assignment.gig)
-            events.no_show(assignment)
-            count += 1
-    return count
+    return sum(_mark_no_show(assignment, now) for assignment in late.only("pk"))
+
+
+@atomic_with_retry
+def _mark_no_show(assignment: Assignment, now: dt.datetime) -> bool:
+    assignment = _locked_assignment(assignment, "gig", "worker")
+    if assignment.status != AssignmentStatus.ACCEPTED:
+        return False
+    assignment.move_to(AssignmentStatus.NO_SHOW)
+    assignment.save(update_fields=["status", "updated_at"])
+    give_strike(assignment, Strike.Reason.NO_SHOW, now)
+    _free_slot(assignment.gig, now)
+    _complete_gig_if_done(assignment.gig)
+    events.no_show(assignment)
+    return True
 
 
 def clear_strikes(now: dt.datetime) -> int:

@@ -103,31 +103,29 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
-if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Under ASGI every request runs in its own thread; a pool caps the connections per process
-        # (requests wait for a free one) instead of opening one per request until PostgreSQL refuses.
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-            "min_size": 1, "max_size": int(os.environ.get("DB_POOL_SIZE", "10")), "timeout": 15}
-        # Parameters travel apart from the SQL, so a list of H3 cells (the nearby feed's shortlist) is one
-        # array, not hundreds of inlined literals; and a statement run five times on a connection is
-        # prepared, so the feed's query is planned once per connection, not on every request. (Neither
-        # suits a transaction-mode pgbouncer; the processes pool their own connections instead.)
-        DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-            # Wait for a writer instead of failing at once; writes are short transactions. WAL lets
-            # readers go on while one writer writes (it halved the 200-accept burst in the benchmark).
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE",
-                        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
-            # Tests that use threads need a file, not the shared in-memory database; one per test run.
-            "TEST": {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")},
-        }
-    }
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL) if DATABASE_URL else {
+    "ENGINE": "django.db.backends.sqlite3", "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3"))}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Under ASGI every request runs in its own thread; a pool caps the connections per process
+    # (requests wait for a free one) instead of opening one per request until PostgreSQL refuses.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1, "max_size": int(os.environ.get("DB_POOL_SIZE", "10")), "timeout": 15}
+    # Parameters travel apart from the SQL, so a list of H3 cells (the nearby feed's shortlist) is one
+    # array, not hundreds of inlined literals; and a statement run five times on a connection is
+    # prepared, so the feed's query is planned once per connection, not on every request. (Neither
+    # suits a transaction-mode pgbouncer; the processes pool their own connections instead.)
+    DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The same for the default file and for DATABASE_URL=sqlite:///...: wait for a writer instead of failing
+    # at once (writes are short transactions); take the write lock when the transaction begins, so two
+    # transactions never both read and then both ask for it ("database is locked" at once, whatever the
+    # timeout); WAL lets readers go on while one writer writes (it halved the 200-accept burst in the benchmark).
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20, "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {})}
+    # Tests that use threads need a file, not the shared in-memory database; one per test run.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channels and cache ---------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Settings come from the environment; with DEBUG off the development secret is refused."""
 
+import json
 import os
 import subprocess
 import sys
@@ -8,11 +9,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def load_settings(**env) -> subprocess.CompletedProcess:
+SUMMARY = ("[s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, "
+           "s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND']]")
+
+
+def load_settings(shown: str = SUMMARY, **env) -> subprocess.CompletedProcess:
+    """Start Django with `env` as the environment and print `shown` (an expression of the settings `s`) as JSON."""
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"}}
-    code = ("import django, json; django.setup(); from django.conf import settings as s; "
-            "print(json.dumps([s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, "
-            "s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND']]))")
+    code = f"import django, json; django.setup(); from django.conf import settings as s; print(json.dumps({shown}))"
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
                           env={**clean, "DJANGO_SETTINGS_MODULE": "zero_gig.settings", **env})
 
@@ -37,3 +41,16 @@ def test_database_and_redis_urls_switch_the_backends():
     assert result.returncode == 0, result.stderr
     assert '"django.db.backends.postgresql"' in result.stdout
     assert '"channels_redis.core.RedisChannelLayer"' in result.stdout
+
+
+def test_a_sqlite_database_url_waits_takes_the_write_lock_at_begin_and_uses_wal_like_the_default(tmp_path):
+    """Without these, 30 workers accepting at once through DATABASE_URL=sqlite:///... got "database is locked"."""
+    shown = "[s.DATABASES['default']['NAME'], s.DATABASES['default']['OPTIONS']]"
+    by_default = load_settings(shown, DEBUG="1", SQLITE_PATH=str(tmp_path / "default.sqlite3"))
+    by_url = load_settings(shown, DEBUG="1", DATABASE_URL=f"sqlite:///{tmp_path / 'by-url.sqlite3'}")
+    assert by_default.returncode == 0 and by_url.returncode == 0, by_default.stderr + by_url.stderr
+    (default_name, default_options), (url_name, url_options) = json.loads(by_default.stdout), json.loads(by_url.stdout)
+    assert (default_name, url_name) == (str(tmp_path / "default.sqlite3"), str(tmp_path / "by-url.sqlite3"))
+    assert url_options == default_options
+    assert url_options["timeout"] >= 20 and url_options["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in url_options["init_command"]
