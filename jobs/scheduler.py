@@ -41,21 +41,36 @@ DUTIES = (
 
 
 def run_due_duties(now: dt.datetime | None = None, duties=DUTIES) -> dict[str, int]:
-    """Run every duty whose interval has passed since its last run; returns what each did."""
+    """Run every duty whose interval has passed since its last run; returns what each did.
+
+    A duty is claimed in a short transaction of its own and then run outside it: its items take their own
+    locks and retries (services.mark_no_shows, matching.send_next_wave), which one long transaction around the
+    whole duty would defeat, and a second scheduler by mistake finds the duty already claimed.
+    """
     now = now or timezone.now()
     done = {}
     for duty in duties:
-        with transaction.atomic():
-            state, _created = ScheduledDuty.objects.select_for_update().get_or_create(name=duty.name)
-            if state.last_run_at and now - state.last_run_at < duty.every:
-                continue
-            try:
-                count = duty.run(now)
-            except Exception:  # a failing duty must not stop the others; it is retried next tick
-                log.exception("duty %s failed", duty.name)
-                continue
-            state.last_run_at = now
-            state.last_result = f"{count} changed"
-            state.save(update_fields=["last_run_at", "last_result"])
-            done[duty.name] = count
+        claimed, previous = _claim(duty, now)
+        if not claimed:
+            continue
+        try:
+            count = duty.run(now)
+        except Exception:  # a failing duty must not stop the others; it is retried next tick
+            log.exception("duty %s failed", duty.name)
+            ScheduledDuty.objects.filter(name=duty.name, last_run_at=now).update(last_run_at=previous)
+            continue
+        ScheduledDuty.objects.filter(name=duty.name).update(last_result=f"{count} changed")
+        done[duty.name] = count
     return done
+
+
+@transaction.atomic
+def _claim(duty: Duty, now: dt.datetime) -> tuple[bool, dt.datetime | None]:
+    """Mark the duty as run now if it is due; returns whether it was, and when it last ran before."""
+    state, _created = ScheduledDuty.objects.select_for_update().get_or_create(name=duty.name)
+    previous = state.last_run_at
+    if previous and now - previous < duty.every:
+        return False, previous
+    state.last_run_at = now
+    state.save(update_fields=["last_run_at"])
+    return True, previous

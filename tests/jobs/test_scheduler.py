@@ -51,3 +51,16 @@ def test_a_failing_duty_does_not_stop_the_others_and_is_retried(now):
 def test_the_scheduler_command_runs_once(now):
     call_command("run_scheduler", "--once")
     assert set(ScheduledDuty.objects.values_list("name", flat=True)) == {duty.name for duty in DUTIES}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_duty_runs_outside_the_claim_so_its_items_lock_and_retry_on_their_own(now):
+    """One long transaction around a whole duty would pile up every item's locks and defeat their retries."""
+    from django.db import connection
+
+    seen = []
+    duty = Duty("probe", dt.timedelta(minutes=1), lambda at: seen.append(connection.in_atomic_block) or 0)
+    assert run_due_duties(now, duties=(duty,)) == {"probe": 0}
+    assert seen == [False]
+    assert ScheduledDuty.objects.get(name="probe").last_run_at == now
+    assert run_due_duties(now + dt.timedelta(seconds=30), duties=(duty,)) == {}  # claimed: not due again yet
