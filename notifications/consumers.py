@@ -293,14 +293,12 @@ class BoardSocket(EventSocket):
 
     def check_access(self, user):
         from centers.models import ServiceCenter
+        from centers.selectors import may_manage_center
 
         self.center_id = int(self.scope["url_route"]["kwargs"]["center_id"])
         if not ServiceCenter.objects.filter(pk=self.center_id).exists():
             return CLOSE_NOT_FOUND
-        allowed = (user.role == Role.CITY_ADMIN
-                   or (user.role == Role.CENTER_STAFF
-                       and user.center_memberships.filter(center_id=self.center_id).exists()))
-        if not allowed:
+        if not may_manage_center(user, self.center_id):
             return CLOSE_FORBIDDEN
         self.group = board_group(self.center_id)
         return None
