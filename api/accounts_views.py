@@ -8,8 +8,7 @@ import math
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -23,19 +22,18 @@ from jobs import services as job_services
 from workers import services as worker_services
 
 from .accounts_serializers import (
-    AccountLockedSerializer,
     AuthResultSerializer,
     DetailSerializer,
     EmployerSerializer,
     LoginSerializer,
     MeSerializer,
     PasswordResetSerializer,
-    RateLimitedSerializer,
     SignupSerializer,
     SmsCodeRequestSerializer,
     SmsCodeSentSerializer,
     WorkerProfileSerializer,
 )
+from .exceptions import error, errors
 from .permissions import IsEmployer, IsWorker
 from .throttles import LoginsPerAddress, PerAddressLimit, SmsCodesPerAddress
 
@@ -100,23 +98,14 @@ class AnonymousAccountsView(AccountsView):
 
 
 # --- Schema helpers -------------------------------------------------------------------------------
-FIELD_ERRORS = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description="Field errors: each field names its broken rules; errors not about one field are in "
-                "`non_field_errors`.",
-    examples=[OpenApiExample("field errors", value={"phone": ["Enter a valid mainland China mobile number: "
-                                                              "11 digits starting with 13–19."]})],
-)
-UNAUTHENTICATED = OpenApiResponse(DetailSerializer, description="No credentials, or an invalid, expired or "
-                                                                "revoked token.")
-FORBIDDEN = OpenApiResponse(DetailSerializer, description="Not allowed for this role.")
-RATE_LIMITED = OpenApiResponse(RateLimitedSerializer, description="Too many codes for this phone (one a minute, "
-                                                                  "ten a day) or from this network address "
-                                                                  "(SMS_CODES_PER_ADDRESS_PER_HOUR). See Retry-After.")
-FROM_ADDRESS = OpenApiResponse(RateLimitedSerializer, description="Too many attempts from this network address "
-                                                                  "(LOGINS_PER_ADDRESS_PER_HOUR). See Retry-After.")
-LOCKED = OpenApiResponse(AccountLockedSerializer, description="Too many failed logins: the account is locked "
-                                                              "until `locked_until`, whatever the password.")
+FIELD_ERRORS = errors(400)[400]
+UNAUTHENTICATED = errors(401)[401]
+FORBIDDEN = error(_("Not allowed for this role."))
+RATE_LIMITED = error(_("Too many codes for this phone (one a minute, ten a day) or from this network address "
+                       "(SMS_CODES_PER_ADDRESS_PER_HOUR). See Retry-After."))
+FROM_ADDRESS = error(_("Too many attempts from this network address (LOGINS_PER_ADDRESS_PER_HOUR). "
+                       "See Retry-After."))
+LOCKED = error(_("Too many failed logins: the account is locked until `locked_until`, whatever the password."))
 
 
 def _auth_result(result) -> dict:
@@ -141,7 +130,7 @@ class SmsCodeView(AnonymousAccountsView):
         description="Answers 202 whether or not the phone has an account: a login or password-reset code is "
                     "only sent to registered phones, a sign-up code only to new ones.",
         responses={202: SmsCodeSentSerializer, 400: FIELD_ERRORS, 429: RATE_LIMITED,
-                   503: OpenApiResponse(DetailSerializer, description="The SMS gateway failed.")},
+                   503: error(_("The SMS gateway failed."))},
     )
     def post(self, request):
         serializer = SmsCodeRequestSerializer(data=request.data)
@@ -215,7 +204,7 @@ class LogoutView(AccountsView):
     @extend_schema(
         tags=[TAG], operation_id="auth_logout", request=None, summary="Log out",
         description="Revokes the API token of the request, or ends the web session.",
-        responses={204: None, 401: UNAUTHENTICATED, 403: OpenApiResponse(description="CSRF check failed.")},
+        responses={204: None, 401: UNAUTHENTICATED, 403: error(_("CSRF check failed."))},
     )
     def post(self, request):
         if isinstance(request.auth, ApiToken):

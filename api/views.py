@@ -4,7 +4,7 @@ from dataclasses import asdict
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -30,6 +30,7 @@ from jobs.selectors import (
 from workers.models import RealNameStatus, WorkerProfile
 from zero_gig.geo import Point, distance_km
 
+from .exceptions import errors
 from .permissions import IsCenterStaff, IsEmployer, IsWorker
 from .serializers import (
     AssignmentSerializer,
@@ -50,18 +51,6 @@ from .serializers import (
     TradeGroupSerializer,
     WorkerPublicSerializer,
 )
-
-ERRORS = {
-    400: OpenApiResponse(description="Bad input: field errors naming the field and the rule."),
-    401: OpenApiResponse(description="Not logged in."),
-    403: OpenApiResponse(description="Logged in, but not allowed."),
-    404: OpenApiResponse(description="Not found, or not yours to see."),
-    409: OpenApiResponse(description="Refused by the gig's current state (e.g. no slots left); `code` says why."),
-}
-
-
-def errors(*codes):
-    return {code: ERRORS[code] for code in codes}
 
 
 class CenterList(generics.ListAPIView):

@@ -2,5 +2,8 @@
 
 
 def field_errors(response) -> dict:
-    """The field errors of a 400 answer: {field: [messages]}."""
-    return response.json()
+    """The field errors of a 400 answer: {field: [messages]} (a nested field by its path, `trades.0.category`)."""
+    assert response.status_code == 400, (response.status_code, response.content)
+    body = response.json()
+    assert body["code"] == "invalid", body
+    return body["fields"]

@@ -45,6 +45,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from werkzeug.test import Client as WsgiClient
 
 from tests.api.conftest import World
+from tests.helpers import field_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -265,7 +266,7 @@ def test_paying_for_an_absurd_quantity_is_a_400_and_breaks_nothing(world):
 
     assert (employer.get("/api/assignments/").status_code, worker.get("/api/assignments/").status_code) == (200, 200)
     assert response.status_code == 400, response.status_code
-    assert "quantity" in response.json()
+    assert "quantity" in field_errors(response)
 
 
 @pytest.mark.parametrize("where", ["nearby", "post"])
@@ -283,7 +284,7 @@ def test_a_date_before_year_1_in_utc_is_a_400_not_a_500(world, where):
         response = client.post("/api/gigs/", body, format="json")
         field = "starts_at"
     assert response.status_code == 400, response.status_code
-    assert field in response.json()
+    assert field in field_errors(response)
 
 
 @pytest.mark.parametrize(("role", "method", "action"), [
