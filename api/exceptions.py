@@ -42,6 +42,9 @@ def _api_exception(exc):
         return ConflictError(exc.message, exc.code)
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, exceptions.ParseError):
+        # The parser's text quotes Python's JSON decoder, in English.
+        return exceptions.ParseError()
     if isinstance(exc, Http404):
         # Django's text ("No Gig matches the given query.") names a class, and is not translated.
         return exceptions.NotFound()

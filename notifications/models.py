@@ -26,9 +26,11 @@ class Kind(models.TextChoices):
 class Notification(models.Model):
     """An event for one user's inbox, or for one center's live board (exactly one of the two)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
+    on_delete=models.CASCADE,
                              related_name="notifications")
-    center = models.ForeignKey("centers.ServiceCenter", null=True, blank=True, on_delete=models.CASCADE,
+    center = models.ForeignKey("centers.ServiceCenter", verbose_name=_("service center"), null=True, blank=True,
+    on_delete=models.CASCADE,
                                related_name="board_events")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     payload = models.JSONField(_("payload"), default=dict)

@@ -1,0 +1,51 @@
+"""The catalogs are complete: every message has its Chinese, none is a fuzzy guess, and what Django reads (the
+compiled .mo) is what the .po says. New strings come in with `make messages`; this test then names what is left."""
+
+import re
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+
+LOCALE = Path(settings.LOCALE_PATHS[0])
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|\{\w*\}")
+
+
+@pytest.fixture(scope="module")
+def chinese():
+    return polib.pofile(str(LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"))
+
+
+def test_every_chinese_message_is_translated_and_none_is_fuzzy(chinese):
+    assert [entry.msgid for entry in chinese.untranslated_entries()] == []
+    assert [entry.msgid for entry in chinese.fuzzy_entries()] == []
+    assert [entry.msgid for entry in chinese.obsolete_entries()] == []
+
+
+def test_translations_keep_their_placeholders(chinese):
+    """A Chinese message without the %(name)s of its English one would lose the value, or fail to format."""
+    def placeholders(text):
+        return sorted(set(PLACEHOLDER.findall(text)))
+
+    broken = [entry.msgid for entry in chinese.translated_entries()
+              if any(placeholders(entry.msgid_plural or entry.msgid) != placeholders(text)
+                     for text in (entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]))]
+    assert broken == []
+
+
+@pytest.mark.parametrize("language", ["zh_Hans", "en"])
+def test_the_compiled_catalog_is_the_source_catalog(language):
+    folder = LOCALE / language / "LC_MESSAGES"
+    source = polib.pofile(str(folder / "django.po")).translated_entries()
+    compiled = [entry for entry in polib.mofile(str(folder / "django.mo")) if entry.msgid]
+    assert messages(compiled) == messages(source)
+
+
+def messages(entries) -> dict:
+    return {entry.msgid: entry.msgstr or entry.msgstr_plural for entry in entries}
+
+
+def test_the_english_catalog_has_every_message_the_chinese_one_has(chinese):
+    english = polib.pofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.po"))
+    assert {entry.msgid for entry in chinese} <= {entry.msgid for entry in english}
