@@ -109,6 +109,7 @@ class ErrorSerializer(serializers.Serializer):
 
     class Meta:
         ref_name = "Error"
+        sometimes_absent = ("fields", "retry_after", "locked_until")
 
 
 ERRORS = {

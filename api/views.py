@@ -204,8 +204,7 @@ class GigViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         items = assignments_visible_to(request.user).filter(gig=gig).order_by("id")
         return Response(AssignmentSerializer(items, many=True, context={"request": request}).data)
 
-    @extend_schema(request=None, responses={200: AssignmentSerializer, 201: AssignmentSerializer,
-                                            **errors(401, 403, 404, 409)})
+    @extend_schema(request=None, responses={200: AssignmentSerializer, **errors(401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         gig = get_object_or_404(gigs_visible_to(request.user), pk=pk)

@@ -55,7 +55,8 @@ def test_an_app_can_log_in_without_a_session_cookie(api, worker):
 
 def test_another_site_cannot_post_a_login_form(api, worker):
     """Logging in takes JSON only: a cross-site HTML form cannot log a browser into someone else's account."""
-    response = api.post("/api/auth/login/", {"phone": PHONE, "password": PASSWORD})  # form-encoded
+    response = api.post("/api/auth/login/", f"phone={PHONE}&password={PASSWORD}",
+                        content_type="application/x-www-form-urlencoded")
     assert response.status_code == 415
     assert "sessionid" not in response.cookies
 

@@ -2,8 +2,8 @@
 
 Schemathesis reads the schema the app serves at /api/schema/ and fuzzes every operation in it through the
 Django WSGI app, inside the test database, as an anonymous visitor, a worker, an employer and a center's staff.
-Every answer must be a non-5xx that matches the documented response schema (that every refusal's status code
-is documented is checked, without fuzzing, in test_permissions.py). Requests that carry an `{id}` are
+Every answer must be a non-5xx with a documented status code and the documented body (the refusals of the
+permission matrix are checked, without fuzzing, in test_permissions.py). Requests that carry an `{id}` are
 pointed at the seeded gigs, assignments and workers (in every state) as often as at random ids, so that the
 fuzzed bodies reach the services and not just the 404s.
 
@@ -41,7 +41,7 @@ from hypothesis import settings as fuzz_settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 from werkzeug.test import Client as WsgiClient
 
 from tests.api.conftest import World
@@ -52,7 +52,7 @@ pytestmark = pytest.mark.django_db
 FUZZ_ROLES = ("anonymous", "worker", "employer", "staff")
 MAX_EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "8"))
 MODES = [schemathesis.GenerationMode(mode) for mode in os.environ.get("API_FUZZ_MODES", "positive").split(",")]
-CHECKS = [not_a_server_error, response_schema_conformance]
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 HTTP_METHODS = ("get", "put", "post", "patch", "delete")
 
 
