@@ -6,7 +6,9 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.utils.functional import Promise
 
 LOCALE = Path(settings.LOCALE_PATHS[0])
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|\{\w*\}")
@@ -49,3 +51,15 @@ def messages(entries) -> dict:
 def test_the_english_catalog_has_every_message_the_chinese_one_has(chinese):
     english = polib.pofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.po"))
     assert {entry.msgid for entry in chinese} <= {entry.msgid for entry in english}
+
+
+def test_every_model_and_field_of_ours_has_a_translatable_name():
+    """Django makes "created at" of `created_at` when no name is given: English in the Chinese admin."""
+    ours = [config for config in apps.get_app_configs() if Path(config.path).parent == settings.BASE_DIR]
+    untranslated = []
+    for model in (model for config in ours for model in config.get_models()):
+        texts = {"": model._meta.verbose_name, "(plural)": model._meta.verbose_name_plural}
+        texts |= {field.name: field.verbose_name for field in model._meta.get_fields()
+                  if hasattr(field, "verbose_name") and not field.auto_created}
+        untranslated += [f"{model._meta.label}.{name}" for name, text in texts.items() if not isinstance(text, Promise)]
+    assert ours and untranslated == []
