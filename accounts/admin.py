@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from .forms import PhoneFormField
@@ -36,7 +37,9 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("phone", "password")}),
         (_("Profile"), {"fields": ("name", "role")}),
-        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        # Roles decide who may do what (api.permissions, the services); Django's groups and per-model
+        # permissions are not used, so they are not offered here.
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("phone", "name", "role", "password1", "password2")}),)
@@ -44,6 +47,9 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description=_("mobile number"), ordering="phone")
     def masked_phone(self, obj):
         return obj.masked_phone
+
+
+admin.site.unregister(Group)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -104,7 +104,7 @@ class SmsCode(models.Model):
 
     phone = models.CharField(_("mobile number"), max_length=11)
     purpose = models.CharField(_("purpose"), max_length=16, choices=SmsCodePurpose.choices)
-    code_hash = models.CharField(max_length=64, editable=False)
+    code_hash = models.CharField(_("code hash"), max_length=64, editable=False)
     sent = models.BooleanField(_("sent"), default=True, help_text=_("False when no text was sent for this request."))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))
@@ -132,7 +132,7 @@ class AuthThrottle(models.Model):
     failed_logins = models.PositiveSmallIntegerField(_("failed logins"), default=0)
     failures_since = models.DateTimeField(_("first failure in window"), null=True, blank=True)
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("sign-in throttle")
@@ -151,7 +151,7 @@ class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens",
     )
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
     name = models.CharField(_("device"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"), db_index=True)

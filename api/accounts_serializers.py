@@ -201,21 +201,6 @@ class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField(read_only=True)
 
 
-class ConflictSerializer(serializers.Serializer):
-    detail = serializers.CharField(read_only=True)
-    code = serializers.CharField(read_only=True)
-
-
-class RateLimitedSerializer(serializers.Serializer):
-    detail = serializers.CharField(read_only=True)
-    code = serializers.CharField(read_only=True)
-    retry_after = serializers.IntegerField(read_only=True, help_text=_("Seconds to wait (also in Retry-After)."))
-
-
-class AccountLockedSerializer(RateLimitedSerializer):
-    locked_until = serializers.DateTimeField(read_only=True)
-
-
 class MeSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)

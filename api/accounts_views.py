@@ -9,8 +9,7 @@ from django.conf import settings
 from django.contrib.auth import login, logout
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import JSONParser
@@ -27,9 +26,7 @@ from workers import services as worker_services
 from workers.models import WorkerProfile
 
 from .accounts_serializers import (
-    AccountLockedSerializer,
     AuthResultSerializer,
-    ConflictSerializer,
     DetailSerializer,
     EmployerSerializer,
     IdentityClaimSentSerializer,
@@ -38,7 +35,6 @@ from .accounts_serializers import (
     LoginSerializer,
     MeSerializer,
     PasswordResetSerializer,
-    RateLimitedSerializer,
     ResolveClaimSerializer,
     SignupSerializer,
     SmsCodeRequestSerializer,
@@ -46,6 +42,7 @@ from .accounts_serializers import (
     StaffIdentityClaimSerializer,
     WorkerProfileSerializer,
 )
+from .exceptions import error, errors
 from .permissions import IsEmployer, IsWorker
 from .throttles import LoginsPerAddress, PerAddressLimit, SmsCodesPerAddress
 
@@ -110,31 +107,21 @@ class AnonymousAccountsView(AccountsView):
 
 
 # --- Schema helpers -------------------------------------------------------------------------------
-FIELD_ERRORS = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description="Field errors: each field names its broken rules; errors not about one field are in "
-                "`non_field_errors`.",
-    examples=[OpenApiExample("field errors", value={"phone": ["Enter a valid mainland China mobile number: "
-                                                              "11 digits starting with 13–19."]})],
-)
-UNAUTHENTICATED = OpenApiResponse(DetailSerializer, description="No credentials, or an invalid, expired or "
-                                                                "revoked token.")
-FORBIDDEN = OpenApiResponse(DetailSerializer, description="Not allowed for this role.")
-RATE_LIMITED = OpenApiResponse(RateLimitedSerializer, description="Too many codes for this phone (one a minute, "
-                                                                  "ten a day) or from this network address "
-                                                                  "(SMS_CODES_PER_ADDRESS_PER_HOUR). See Retry-After.")
-FROM_ADDRESS = OpenApiResponse(RateLimitedSerializer, description="Too many attempts from this network address "
-                                                                  "(LOGINS_PER_ADDRESS_PER_HOUR). See Retry-After.")
-LOCKED = OpenApiResponse(AccountLockedSerializer, description="Too many failed logins: the account is locked "
-                                                              "until `locked_until`, whatever the password.")
+FIELD_ERRORS = errors(400)[400]
+UNAUTHENTICATED = errors(401)[401]
+FORBIDDEN = error(_("Not allowed for this role."))
+RATE_LIMITED = error(_("Too many codes for this phone (one a minute, ten a day) or from this network address "
+                       "(SMS_CODES_PER_ADDRESS_PER_HOUR). See Retry-After."))
+FROM_ADDRESS = error(_("Too many attempts from this network address (LOGINS_PER_ADDRESS_PER_HOUR). "
+                       "See Retry-After."))
+LOCKED = error(_("Too many failed logins: the account is locked until `locked_until`, whatever the password."))
 
 
 CLAIM_SENT = OpenApiResponse(IdentityClaimSentSerializer, description="The ID number is held by another account: "
                                                                       "an identity claim was sent for an in-person "
                                                                       "check at the worker's service center.")
-CONFLICT = OpenApiResponse(ConflictSerializer, description="`too_many_id_attempts`: too many ID numbers submitted "
-                                                           "today; `no_center`: no center to check the card; "
-                                                           "`id_number_race`: taken a moment ago, submit again.")
+CONFLICT = error("`too_many_id_attempts`: too many ID numbers submitted today; `no_center`: no center to check "
+                 "the card; `id_number_race`: taken a moment ago, submit again.")
 
 
 def _auth_result(result) -> dict:
@@ -159,7 +146,7 @@ class SmsCodeView(AnonymousAccountsView):
         description="Answers 202 whether or not the phone has an account: a login or password-reset code is "
                     "only sent to registered phones, a sign-up code only to new ones.",
         responses={202: SmsCodeSentSerializer, 400: FIELD_ERRORS, 429: RATE_LIMITED,
-                   503: OpenApiResponse(DetailSerializer, description="The SMS gateway failed.")},
+                   503: error(_("The SMS gateway failed."))},
     )
     def post(self, request):
         serializer = SmsCodeRequestSerializer(data=request.data)
@@ -233,7 +220,7 @@ class LogoutView(AccountsView):
     @extend_schema(
         tags=[TAG], operation_id="auth_logout", request=None, summary="Log out",
         description="Revokes the API token of the request, or ends the web session.",
-        responses={204: None, 401: UNAUTHENTICATED, 403: OpenApiResponse(description="CSRF check failed.")},
+        responses={204: None, 401: UNAUTHENTICATED, 403: error(_("CSRF check failed."))},
     )
     def post(self, request):
         if isinstance(request.auth, ApiToken):
@@ -351,7 +338,7 @@ class IdentityClaimResolve(AccountsView):
                     "Staff of the claim's center or a city administrator only.",
         responses={200: StaffIdentityClaimSerializer, 400: FIELD_ERRORS, 401: UNAUTHENTICATED, 403: FORBIDDEN,
                    404: OpenApiResponse(DetailSerializer),
-                   409: OpenApiResponse(ConflictSerializer, description="`claim_settled`: already settled.")},
+                   409: error("`claim_settled`: already settled.")},
     )
     def post(self, request, pk: int):
         serializer = ResolveClaimSerializer(data=request.data)
@@ -372,7 +359,7 @@ class VerifyWorkerIdentity(AccountsView):
         description="Staff of any service center or a city administrator; the worker must have given an ID number.",
         responses={200: WorkerProfileSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN,
                    404: OpenApiResponse(DetailSerializer),
-                   409: OpenApiResponse(ConflictSerializer, description="`no_id_number`: no ID number given yet.")},
+                   409: error("`no_id_number`: no ID number given yet.")},
     )
     def post(self, request, pk: int):
         worker = get_object_or_404(WorkerProfile, pk=pk)

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from notifications import selectors, services
 from notifications.models import Kind
 
-from .views import errors
+from .exceptions import errors
 
 PAGE = 100
 

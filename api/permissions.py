@@ -1,5 +1,6 @@
 """Who may call what: one permission class per role. Object-level ownership lives in the selectors."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from accounts.models import Role
@@ -19,20 +20,20 @@ class _HasRole(BasePermission):
 class IsWorker(_HasRole):
     role = Role.WORKER
     profile = "worker_profile"
-    message = "Only workers with a worker profile can do this."
+    message = _("Only workers with a worker profile can do this.")
 
 
 class IsEmployer(_HasRole):
     role = Role.EMPLOYER
     profile = "employer"
-    message = "Only employers with an employer profile can do this."
+    message = _("Only employers with an employer profile can do this.")
 
 
 class IsCenterStaff(_HasRole):
     role = Role.CENTER_STAFF
-    message = "Only service-center staff can do this."
+    message = _("Only service-center staff can do this.")
 
 
 class IsCityAdmin(_HasRole):
     role = Role.CITY_ADMIN
-    message = "Only city administrators can do this."
+    message = _("Only city administrators can do this.")

@@ -210,6 +210,11 @@ class NearbyQuerySerializer(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, max_value=50, required=False, default=20)
     cursor = serializers.CharField(required=False, max_length=200)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The largest radius is a setting: the schema shows it as it is (validate_radius_km enforces it).
+        self.fields["radius_km"].max_value = nearby_radius_limits()[1]
+
     def validate_radius_km(self, value):
         _default, max_radius = nearby_radius_limits()
         if value > max_radius:

@@ -2,7 +2,7 @@
 
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
@@ -29,6 +29,7 @@ from workers.models import WorkerProfile
 from zero_gig.geo import Point, distance_km
 from zero_gig.timestamps import iso
 
+from .exceptions import errors
 from .pagination import GigPage, ListPage, ReviewPage
 from .serializers import (
     AssignmentSerializer,
@@ -49,18 +50,6 @@ from .serializers import (
     TradeGroupSerializer,
     WorkerPublicSerializer,
 )
-
-ERRORS = {
-    400: OpenApiResponse(description="Bad input: field errors naming the field and the rule."),
-    401: OpenApiResponse(description="Not logged in."),
-    403: OpenApiResponse(description="Logged in, but not allowed."),
-    404: OpenApiResponse(description="Not found, or not yours to see."),
-    409: OpenApiResponse(description="Refused by the gig's current state (e.g. no slots left); `code` says why."),
-}
-
-
-def errors(*codes):
-    return {code: ERRORS[code] for code in codes}
 
 
 class CenterList(generics.ListAPIView):
@@ -203,8 +192,7 @@ class GigViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         page = self.paginate_queryset(people_on_gig(self._gig(), viewer=request.user))
         return self.get_paginated_response(AssignmentSerializer(page, many=True, context={"request": request}).data)
 
-    @extend_schema(request=None, responses={200: AssignmentSerializer, 201: AssignmentSerializer,
-                                            **errors(401, 403, 404, 409)})
+    @extend_schema(request=None, responses={200: AssignmentSerializer, **errors(401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         assignment = services.accept_gig(self._gig(), actor=request.user)

@@ -50,8 +50,8 @@ class ServiceCenter(LocatedModel):
         help_text=_("Illustrative demo center: its address and location are approximate, not real."),
     )
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("service center")
@@ -77,8 +77,12 @@ class CenterStaff(models.Model):
         STAFF = "staff", _("Staff")
         MANAGER = "manager", _("Manager")
 
-    center = models.ForeignKey(ServiceCenter, on_delete=models.CASCADE, related_name="staff")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="center_memberships")
+    center = models.ForeignKey(
+        ServiceCenter, verbose_name=_("service center"), on_delete=models.CASCADE, related_name="staff",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="center_memberships",
+    )
     role = models.CharField(_("role"), max_length=10, choices=StaffRole.choices, default=StaffRole.STAFF)
     since = models.DateField(_("since"), auto_now_add=True)
 

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,7 @@ from .models import (
     FavouriteWorker,
     Gig,
     GigMatching,
+    PayUnit,
     Rating,
     ScheduledDuty,
     Strike,
@@ -20,8 +22,22 @@ from .models import (
 )
 
 
+class CategoryForm(forms.ModelForm):
+    """Pay units as named checkboxes, not a JSON list of codes."""
+
+    pay_units = forms.MultipleChoiceField(
+        label=Category._meta.get_field("pay_units").verbose_name, choices=PayUnit.choices, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=Category._meta.get_field("pay_units").help_text,
+    )
+
+    class Meta:
+        model = Category
+        fields = ("parent", "code", "name", "name_en", "pay_units", "piece_label", "sort_order")
+
+
 class TradeInline(admin.TabularInline):
     model = Category
+    form = CategoryForm
     fk_name = "parent"
     fields = ("code", "name", "name_en", "pay_units", "piece_label", "sort_order")
     extra = 0
@@ -29,10 +45,15 @@ class TradeInline(admin.TabularInline):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "name_en", "parent", "pay_units", "sort_order")
+    form = CategoryForm
+    list_display = ("name", "name_en", "parent", "pay_unit_labels", "sort_order")
     list_filter = ("parent",)
     search_fields = ("name", "name_en", "code")
     inlines = [TradeInline]
+
+    @admin.display(description=_("allowed pay units"))
+    def pay_unit_labels(self, category):
+        return "、".join(str(PayUnit(unit).label) for unit in category.pay_units if unit in PayUnit.values)
 
 
 @admin.register(Employer)

@@ -110,7 +110,7 @@ class Category(models.Model):
     """A trade (工种), in two levels: a group such as 建筑工程 and the trades within it."""
 
     parent = models.ForeignKey(
-        "self", verbose_name=_("group"), null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self", verbose_name=_("trade group"), null=True, blank=True, on_delete=models.PROTECT, related_name="children",
     )
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=40)
@@ -122,7 +122,7 @@ class Category(models.Model):
     piece_label = models.CharField(
         _("piece"), max_length=20, blank=True, help_text=_("What one piece is, e.g. 袋 (bag) or 单 (order)."),
     )
-    sort_order = models.PositiveSmallIntegerField(default=0)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
     class Meta:
         verbose_name = _("trade")
@@ -166,7 +166,9 @@ class Employer(models.Model):
         INDIVIDUAL = "individual", _("Individual or household")
         ORGANISATION = "organisation", _("Organisation")
 
-    owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="employer")
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="employer",
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.INDIVIDUAL)
     name = models.CharField(_("name"), max_length=100)
     credit_code = models.CharField(
@@ -182,8 +184,8 @@ class Employer(models.Model):
     # Kept up to date by jobs.services.rate(), so lists show ratings without scanning every rating.
     rating_total = models.PositiveIntegerField(_("sum of ratings"), default=0, editable=False)
     rating_count = models.PositiveIntegerField(_("ratings"), default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("employer")
@@ -244,11 +246,11 @@ class Gig(StatusMachine, LocatedModel):
     }
 
     # A gig's cells are searched only through the open-gig indexes in Meta, so they need no index of their own.
-    h3_r5 = models.CharField(max_length=16, editable=False)
-    h3_r7 = models.CharField(max_length=16, editable=False)
-    h3_r9 = models.CharField(max_length=16, editable=False)
+    h3_r5 = models.CharField(_("H3 cell (resolution 5)"), max_length=16, editable=False)
+    h3_r7 = models.CharField(_("H3 cell (resolution 7)"), max_length=16, editable=False)
+    h3_r9 = models.CharField(_("H3 cell (resolution 9)"), max_length=16, editable=False)
     code = models.CharField(_("reference"), max_length=20, unique=True, help_text=_("Quoted on dispatch slips."))
-    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="gigs")
+    employer = models.ForeignKey(Employer, verbose_name=_("employer"), on_delete=models.PROTECT, related_name="gigs")
     category = models.ForeignKey(Category, verbose_name=_("trade"), on_delete=models.PROTECT, related_name="gigs")
     center = models.ForeignKey(
         "centers.ServiceCenter", verbose_name=_("service center"), on_delete=models.PROTECT, related_name="gigs",
@@ -286,7 +288,7 @@ class Gig(StatusMachine, LocatedModel):
         _("slots taken"), default=0, editable=False,
         help_text=_("Workers holding a slot; changed only by a conditional UPDATE so it never passes headcount."),
     )
-    check_in_secret = models.CharField(max_length=32, editable=False, default=new_check_in_secret)
+    check_in_secret = models.CharField(_("check-in secret"), max_length=32, editable=False, default=new_check_in_secret)
     review_note = models.CharField(_("review note"), max_length=200, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
@@ -295,8 +297,8 @@ class Gig(StatusMachine, LocatedModel):
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.CharField(_("cancellation reason"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("gig")
@@ -414,8 +416,10 @@ class Assignment(StatusMachine):
         AssignmentStatus.NO_SHOW: set(),
     }
 
-    gig = models.ForeignKey(Gig, on_delete=models.CASCADE, related_name="assignments")
-    worker = models.ForeignKey("workers.WorkerProfile", on_delete=models.PROTECT, related_name="assignments")
+    gig = models.ForeignKey(Gig, verbose_name=_("gig"), on_delete=models.CASCADE, related_name="assignments")
+    worker = models.ForeignKey(
+        "workers.WorkerProfile", verbose_name=_("worker"), on_delete=models.PROTECT, related_name="assignments",
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=AssignmentStatus.choices, default=AssignmentStatus.OFFERED, db_index=True,
     )
@@ -444,8 +448,8 @@ class Assignment(StatusMachine):
                                   db_index=True)
     pay_recorded_at = models.DateTimeField(_("pay recorded at"), null=True, blank=True)
     pay_confirmed_at = models.DateTimeField(_("pay confirmed at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("assignment")
@@ -495,8 +499,12 @@ class Strike(models.Model):
         LATE_CANCEL = "late_cancel", _("Late cancellation")
         NO_SHOW = "no_show", _("No-show")
 
-    worker = models.ForeignKey("workers.WorkerProfile", on_delete=models.CASCADE, related_name="strikes")
-    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="strike")
+    worker = models.ForeignKey(
+        "workers.WorkerProfile", verbose_name=_("worker"), on_delete=models.CASCADE, related_name="strikes",
+    )
+    assignment = models.OneToOneField(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="strike",
+    )
     reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
     created_at = models.DateTimeField(_("given at"), db_index=True)
     cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
@@ -513,10 +521,12 @@ class Strike(models.Model):
 class Compensation(models.Model):
     """Money an employer owes a worker for a late cancellation (show-up pay). The platform holds no money."""
 
-    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="compensation")
+    assignment = models.OneToOneField(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="compensation",
+    )
     amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2)
     reason = models.CharField(_("reason"), max_length=200)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
 
     class Meta:
@@ -535,12 +545,14 @@ class WageDispute(models.Model):
         MEDIATING = "mediating", _("Being mediated")
         RESOLVED = "resolved", _("Resolved")
 
-    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="wage_dispute")
+    assignment = models.OneToOneField(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="wage_dispute",
+    )
     reason = models.TextField(_("what happened"), max_length=1000)
     amount_claimed = models.DecimalField(_("amount claimed (yuan)"), max_digits=10, decimal_places=2)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN,
                               db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
     class Meta:
@@ -559,14 +571,16 @@ class Rating(models.Model):
         OF_WORKER = "of_worker", _("Employer rates worker")
         OF_EMPLOYER = "of_employer", _("Worker rates employer")
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="ratings")
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="ratings",
+    )
     direction = models.CharField(_("direction"), max_length=12, choices=Direction.choices)
     score = models.PositiveSmallIntegerField(
         _("score"), validators=[MinValueValidator(1, _("A score is 1 to 5.")),
                                 MaxValueValidator(5, _("A score is 1 to 5."))],
     )
     comment = models.CharField(_("comment"), max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("rating")
@@ -580,9 +594,9 @@ class Rating(models.Model):
 class ScheduledDuty(models.Model):
     """When each background duty last ran; kept in the database so a restart resumes on time."""
 
-    name = models.CharField(max_length=50, unique=True)
-    last_run_at = models.DateTimeField(null=True, blank=True)
-    last_result = models.CharField(max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    last_run_at = models.DateTimeField(_("last run at"), null=True, blank=True)
+    last_result = models.CharField(_("last result"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("scheduled duty")
@@ -595,7 +609,7 @@ class ScheduledDuty(models.Model):
 class GigMatching(models.Model):
     """Where the offer waves of one gig stand; the scheduler drives it, so a restart resumes it."""
 
-    gig = models.OneToOneField(Gig, on_delete=models.CASCADE, related_name="matching")
+    gig = models.OneToOneField(Gig, verbose_name=_("gig"), on_delete=models.CASCADE, related_name="matching")
     waves_sent = models.PositiveSmallIntegerField(_("waves sent"), default=0)
     offers_sent = models.PositiveIntegerField(_("offers sent"), default=0)
     next_wave_at = models.DateTimeField(_("next wave at"), null=True, blank=True, db_index=True)
@@ -613,9 +627,13 @@ class GigMatching(models.Model):
 class FavouriteWorker(models.Model):
     """Workers an employer liked: they get the first wave of the employer's new gigs."""
 
-    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="favourites")
-    worker = models.ForeignKey("workers.WorkerProfile", on_delete=models.CASCADE, related_name="favoured_by")
-    created_at = models.DateTimeField(auto_now_add=True)
+    employer = models.ForeignKey(
+        Employer, verbose_name=_("employer"), on_delete=models.CASCADE, related_name="favourites",
+    )
+    worker = models.ForeignKey(
+        "workers.WorkerProfile", verbose_name=_("worker"), on_delete=models.CASCADE, related_name="favoured_by",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("favourite worker")

@@ -43,9 +43,11 @@ class Stream(models.Model):
 class Notification(models.Model):
     """An event for one user's inbox, or for one center's live board (exactly one of the two)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
+    on_delete=models.CASCADE,
                              related_name="notifications")
-    center = models.ForeignKey("centers.ServiceCenter", null=True, blank=True, on_delete=models.CASCADE,
+    center = models.ForeignKey("centers.ServiceCenter", verbose_name=_("service center"), null=True, blank=True,
+    on_delete=models.CASCADE,
                                related_name="board_events")
     seq = models.PositiveBigIntegerField(_("sequence number"),
                                       help_text=_("1, 2, 3 … for each recipient, in the order they committed."))

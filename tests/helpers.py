@@ -2,8 +2,11 @@
 
 
 def field_errors(response) -> dict:
-    """The field errors of a 400 answer: {field: [messages]}."""
-    return response.json()
+    """The field errors of a 400 answer: {field: [messages]} (a nested field by its path, `trades.0.category`)."""
+    assert response.status_code == 400, (response.status_code, response.content)
+    body = response.json()
+    assert body["code"] == "invalid", body
+    return body["fields"]
 
 
 def listed(response) -> list:

@@ -27,9 +27,13 @@ class Availability(models.TextChoices):
 class WorkerProfile(LocatedModel):
     """A worker's home location is `latitude`/`longitude`; the 3-km job circle is drawn around it."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="worker_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="worker_profile",
+    )
     display_name = models.CharField(_("display name"), max_length=50)
-    trades = models.ManyToManyField("jobs.Category", through="WorkerTrade", related_name="workers", blank=True)
+    trades = models.ManyToManyField(
+        "jobs.Category", verbose_name=_("trades"), through="WorkerTrade", related_name="workers", blank=True,
+    )
     availability = models.CharField(
         _("availability"), max_length=12, choices=Availability.choices, default=Availability.ANY_DAY, db_index=True,
     )
@@ -38,7 +42,9 @@ class WorkerProfile(LocatedModel):
         default=RealNameStatus.UNVERIFIED, db_index=True,
     )
     # What is kept of the resident ID number, and why no more: see workers.id_numbers.
-    id_number_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    id_number_hash = models.CharField(
+        _("ID number hash"), max_length=64, unique=True, null=True, blank=True, editable=False,
+    )
     id_number_masked = models.CharField(_("ID number"), max_length=18, blank=True, editable=False)
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True, editable=False)
     registered_at_center = models.ForeignKey(
@@ -60,8 +66,8 @@ class WorkerProfile(LocatedModel):
     # Kept up to date by jobs.services.rate(), so cards show a rating without scanning every rating.
     rating_total = models.PositiveIntegerField(_("sum of ratings"), default=0, editable=False)
     rating_count = models.PositiveIntegerField(_("ratings"), default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("worker")
@@ -84,8 +90,10 @@ class WorkerProfile(LocatedModel):
 
 
 class WorkerTrade(models.Model):
-    worker = models.ForeignKey(WorkerProfile, on_delete=models.CASCADE, related_name="worker_trades")
-    category = models.ForeignKey("jobs.Category", on_delete=models.PROTECT, related_name="+")
+    worker = models.ForeignKey(
+        WorkerProfile, verbose_name=_("worker"), on_delete=models.CASCADE, related_name="worker_trades",
+    )
+    category = models.ForeignKey("jobs.Category", verbose_name=_("trade"), on_delete=models.PROTECT, related_name="+")
     years_experience = models.PositiveSmallIntegerField(
         _("years of experience"), default=0, validators=[MinValueValidator(0), MaxValueValidator(60)],
     )

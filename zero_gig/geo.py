@@ -257,9 +257,9 @@ class LocatedModel(models.Model):
 
     latitude = models.FloatField(_("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)])
     longitude = models.FloatField(_("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)])
-    h3_r5 = models.CharField(max_length=16, editable=False, db_index=True)
-    h3_r7 = models.CharField(max_length=16, editable=False, db_index=True)
-    h3_r9 = models.CharField(max_length=16, editable=False, db_index=True)
+    h3_r5 = models.CharField(_("H3 cell (resolution 5)"), max_length=16, editable=False, db_index=True)
+    h3_r7 = models.CharField(_("H3 cell (resolution 7)"), max_length=16, editable=False, db_index=True)
+    h3_r9 = models.CharField(_("H3 cell (resolution 9)"), max_length=16, editable=False, db_index=True)
 
     class Meta:
         abstract = True

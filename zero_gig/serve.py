@@ -5,10 +5,16 @@ in production run it as one separate process (`manage.py run_scheduler`).
 """
 
 import argparse
+import os
+import signal
 import subprocess
 import sys
 
 import uvicorn
+
+
+def _exit(signum, frame):
+    raise SystemExit(128 + signum)
 
 
 def main() -> None:
@@ -19,9 +25,13 @@ def main() -> None:
                         help="ASGI processes (use REDIS_URL when more than 1)")
     parser.add_argument("--no-scheduler", action="store_true", help="do not start the background duties")
     args = parser.parse_args()
+    # uvicorn stops on SIGTERM, then raises the signal again with the handler that was there before it: this one,
+    # so that the scheduler below is stopped too instead of the process dying at once and leaving it behind.
+    signal.signal(signal.SIGTERM, _exit)
     scheduler = None
     if not args.no_scheduler:
-        scheduler = subprocess.Popen([sys.executable, "manage.py", "run_scheduler"])
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zero_gig.settings")
+        scheduler = subprocess.Popen([sys.executable, "-m", "django", "run_scheduler"])
     try:
         uvicorn.run("zero_gig.asgi:application", host=args.host, port=args.port, workers=args.workers,
                     lifespan="off", ws_max_size=64 * 1024, log_level="info",

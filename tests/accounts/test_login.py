@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import ApiToken, AuthThrottle
 from tests.factories import UserFactory, WorkerFactory
+from tests.helpers import field_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,8 @@ def test_an_app_can_log_in_without_a_session_cookie(api, worker):
 
 def test_another_site_cannot_post_a_login_form(api, worker):
     """Logging in takes JSON only: a cross-site HTML form cannot log a browser into someone else's account."""
-    response = api.post("/api/auth/login/", {"phone": PHONE, "password": PASSWORD})  # form-encoded
+    response = api.post("/api/auth/login/", f"phone={PHONE}&password={PASSWORD}",
+                        content_type="application/x-www-form-urlencoded")
     assert response.status_code == 415
     assert "sessionid" not in response.cookies
 
@@ -71,7 +73,7 @@ def test_an_unknown_phone_gets_the_same_answer_as_a_wrong_password(api, worker):
     wrong_password = login(api, password=WRONG)
     unknown_phone = login(api, phone="13900000000", password=PASSWORD)
     assert wrong_password.status_code == unknown_phone.status_code == 400
-    assert wrong_password.json() == unknown_phone.json() == {"non_field_errors": [WRONG_LOGIN]}
+    assert field_errors(wrong_password) == field_errors(unknown_phone) == {"non_field_errors": [WRONG_LOGIN]}
 
 
 def test_an_unknown_phone_gets_the_same_answer_as_a_wrong_code(api, worker, ask_code):
@@ -79,13 +81,14 @@ def test_an_unknown_phone_gets_the_same_answer_as_a_wrong_code(api, worker, ask_
     ask_code("13900000000", "login")
     wrong_code = login(api, code="000000")
     unknown_phone = login(api, phone="13900000000", code="000000")
-    assert wrong_code.json() == unknown_phone.json() == {"non_field_errors": ["The phone number or code is wrong."]}
+    assert field_errors(wrong_code) == field_errors(unknown_phone) == {
+        "non_field_errors": ["The phone number or code is wrong."]}
 
 
 def test_a_disabled_account_cannot_log_in_and_is_not_told_why(api, worker):
     worker.user.is_active = False
     worker.user.save()
-    assert login(api, password=PASSWORD).json() == {"non_field_errors": [WRONG_LOGIN]}
+    assert field_errors(login(api, password=PASSWORD)) == {"non_field_errors": [WRONG_LOGIN]}
 
 
 def test_a_walk_in_worker_without_a_password_cannot_log_in_with_an_empty_one(api):
@@ -106,13 +109,13 @@ def test_a_walk_in_worker_without_a_password_cannot_log_in_with_an_empty_one(api
 def test_bad_login_requests_name_the_fields(api, worker, body, errors):
     response = api.post("/api/auth/login/", body, format="json")
     assert response.status_code == 400
-    assert set(response.json()) == errors
+    assert set(field_errors(response)) == errors
 
 
 # --- Lockout --------------------------------------------------------------------------------------
 def test_five_wrong_passwords_lock_the_account_for_15_minutes(api, worker, clock):
     for _ in range(4):
-        assert login(api, password=WRONG).json() == {"non_field_errors": [WRONG_LOGIN]}
+        assert field_errors(login(api, password=WRONG)) == {"non_field_errors": [WRONG_LOGIN]}
     fifth = login(api, password=WRONG)
     assert fifth.status_code == 403
     locked_until = clock.now + dt.timedelta(minutes=15)
@@ -205,7 +208,7 @@ def test_a_reset_lifts_the_lockout(api, worker, ask_code):
 def test_a_weak_new_password_is_refused_and_the_code_still_works(api, worker, ask_code):
     code = ask_code(PHONE, "reset_password")
     weak = reset(api, code, new_password="password")
-    assert weak.status_code == 400 and "too common" in weak.json()["new_password"][0]
+    assert weak.status_code == 400 and "too common" in field_errors(weak)["new_password"][0]
     assert reset(api, code).status_code == 200
 
 

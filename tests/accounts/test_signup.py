@@ -6,6 +6,7 @@ from accounts.models import ApiToken, Role, SmsCode, User
 from jobs.credit_codes import check_char
 from jobs.models import Employer
 from tests.factories import UserFactory
+from tests.helpers import field_errors
 from workers.models import WorkerProfile
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_an_organisation_signs_up_with_its_credit_code_and_contact(api, ask_code
 def test_an_organisation_must_give_a_credit_code_and_a_contact(api, ask_code):
     response = post(api, employer_body(ask_code(PHONE), kind="organisation"))
     assert response.status_code == 400
-    assert set(response.json()) == {"credit_code", "contact_name"}
+    assert set(field_errors(response)) == {"credit_code", "contact_name"}
 
 
 def test_staff_and_city_administrators_cannot_sign_up(api, ask_code):
@@ -86,22 +87,22 @@ def test_staff_and_city_administrators_cannot_sign_up(api, ask_code):
     for role in (Role.CENTER_STAFF, Role.CITY_ADMIN):
         response = post(api, worker_body(code, role=role))
         assert response.status_code == 400
-        assert "Only workers and employers can sign up" in response.json()["role"][0]
+        assert "Only workers and employers can sign up" in field_errors(response)["role"][0]
     assert not User.objects.filter(phone=PHONE).exists()
 
 
 def test_a_weak_password_is_refused_with_the_rule(api, ask_code):
     response = post(api, worker_body(ask_code(PHONE), password="12345678"))
     assert response.status_code == 400
-    assert any("too common" in m or "entirely numeric" in m for m in response.json()["password"])
+    assert any("too common" in m or "entirely numeric" in m for m in field_errors(response)["password"])
     response = post(api, worker_body("000000", password="short"))
-    assert "at least 8 characters" in response.json()["password"][0]
+    assert "at least 8 characters" in field_errors(response)["password"][0]
 
 
 def test_a_wrong_code_is_refused_and_nothing_is_created(api, ask_code):
     code = ask_code(PHONE)
     response = post(api, worker_body(f"{(int(code) + 1) % 1_000_000:06d}"))
-    assert response.status_code == 400 and "code" in response.json()
+    assert response.status_code == 400 and "code" in field_errors(response)
     assert not User.objects.filter(phone=PHONE).exists()
 
 
@@ -109,7 +110,7 @@ def test_a_registered_phone_cannot_sign_up_again(api, ask_code, outbox):
     UserFactory(phone=PHONE)
     assert ask_code(PHONE) is None  # the owner is told they have an account; no code is sent
     response = post(api, worker_body("123456"))
-    assert response.status_code == 400 and "code" in response.json()
+    assert response.status_code == 400 and "code" in field_errors(response)
     assert User.objects.filter(phone=PHONE).count() == 1
 
 
@@ -117,10 +118,10 @@ def test_fixing_a_field_error_does_not_need_a_new_code(api, ask_code):
     code = ask_code(PHONE)
     outside_china = post(api, worker_body(code, latitude=48.85, longitude=2.35))
     assert outside_china.status_code == 400
-    assert "outside mainland China" in outside_china.json()["longitude"][0]
+    assert "outside mainland China" in field_errors(outside_china)["longitude"][0]
     bad_credit_code = post(api, employer_body(code, kind="organisation", contact_name="王经理",
                                               credit_code=CREDIT_CODE[:-1] + ("0" if CREDIT_CODE[-1] != "0" else "1")))
-    assert bad_credit_code.status_code == 400 and "credit_code" in bad_credit_code.json()
+    assert bad_credit_code.status_code == 400 and "credit_code" in field_errors(bad_credit_code)
     assert post(api, worker_body(code)).status_code == 201
 
 
@@ -142,10 +143,10 @@ def test_bad_worker_sign_ups_name_the_field(api, change, field, message):
     body = {**worker_body("123456"), **change}
     response = post(api, body)
     if field == "code":  # a number is taken as its digits; it is simply the wrong code
-        assert response.status_code == 400 and "code" in response.json()
+        assert response.status_code == 400 and "code" in field_errors(response)
         return
     assert response.status_code == 400, response.content
-    assert message in response.json()[field][0]
+    assert message in field_errors(response)[field][0]
 
 
 def test_a_worker_must_give_a_home_location(api):
@@ -153,10 +154,10 @@ def test_a_worker_must_give_a_home_location(api):
     del body["latitude"], body["longitude"]
     response = post(api, body)
     assert response.status_code == 400
-    assert set(response.json()) == {"latitude", "longitude"}
+    assert set(field_errors(response)) == {"latitude", "longitude"}
 
 
 def test_missing_fields_are_all_named(api):
     response = post(api, {})
     assert response.status_code == 400
-    assert set(response.json()) == {"phone", "code", "role", "name"}
+    assert set(field_errors(response)) == {"phone", "code", "role", "name"}

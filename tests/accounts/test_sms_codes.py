@@ -10,6 +10,7 @@ from django.db import connection
 from accounts import services, sms
 from accounts.models import SmsCode
 from tests.factories import UserFactory
+from tests.helpers import field_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +99,7 @@ def test_a_sign_up_code_for_a_registered_phone_tells_the_owner_instead(api, outb
 def test_bad_requests_name_the_field_and_the_rule(api, body, field, message):
     response = api.post("/api/auth/sms-code/", body, format="json")
     assert response.status_code == 400
-    assert message in response.json()[field][0]
+    assert message in field_errors(response)[field][0]
 
 
 def test_a_body_that_is_not_an_object_is_a_400(api):
@@ -163,7 +164,7 @@ def test_a_code_works_for_five_minutes(api, clock, ask_code):
     clock.advance(seconds=301)
     response = signup(api, code)
     assert response.status_code == 400
-    assert "no longer valid" in response.json()["code"][0]
+    assert "no longer valid" in field_errors(response)["code"][0]
 
 
 def test_a_code_allows_five_wrong_tries_then_dies(api, ask_code):
@@ -173,7 +174,7 @@ def test_a_code_allows_five_wrong_tries_then_dies(api, ask_code):
         assert signup(api, wrong).status_code == 400
     assert SmsCode.objects.get(phone=PHONE).attempts == 5
     response = signup(api, code)  # the right code, too late
-    assert response.status_code == 400 and "code" in response.json()
+    assert response.status_code == 400 and "code" in field_errors(response)
 
 
 def test_only_the_newest_code_works_and_only_once(api, clock, ask_code):
@@ -191,14 +192,14 @@ def test_a_code_is_for_one_purpose(api, ask_code):
     code = ask_code(PHONE, "login")
     response = api.post("/api/auth/password-reset/",
                         {"phone": PHONE, "code": code, "new_password": "a-new-long-password"}, format="json")
-    assert response.status_code == 400 and "code" in response.json()
+    assert response.status_code == 400 and "code" in field_errors(response)
 
 
 @pytest.mark.parametrize("code", ["12345", "1234567", "abcdef", "12 456", ""])
 def test_a_malformed_code_is_named(api, code):
     response = signup(api, code)
     assert response.status_code == 400
-    assert response.json()["code"]
+    assert field_errors(response)["code"]
 
 
 # --- Concurrency ----------------------------------------------------------------------------------

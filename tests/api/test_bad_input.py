@@ -15,6 +15,7 @@ from tests.factories import (
     TradeFactory,
     WageFloorFactory,
 )
+from tests.helpers import field_errors
 
 pytestmark = pytest.mark.django_db
 NEARBY = "/api/gigs/nearby/"
@@ -63,7 +64,7 @@ def good_gig(**overrides):
 def test_posting_a_gig_with_bad_input_names_the_field_and_the_rule(employer_client, overrides, field, words):
     response = employer_client.post("/api/gigs/", good_gig(**overrides), format="json")
     assert response.status_code == 400
-    assert words in " ".join(response.json()[field])
+    assert words in " ".join(field_errors(response)[field])
     assert Gig.objects.count() == 0
 
 
@@ -91,7 +92,7 @@ def test_the_nearby_feed_refuses_bad_queries_by_field(params, field, words):
     TradeFactory()
     response = APIClient().get(NEARBY, params)
     assert response.status_code == 400
-    assert words in " ".join(response.json()[field])
+    assert words in " ".join(field_errors(response)[field])
 
 
 def test_a_bad_check_in_body_is_a_400(employer_client):
@@ -100,6 +101,6 @@ def test_a_bad_check_in_body_is_a_400(employer_client):
     assignment = AssignmentFactory(gig=gig, status="accepted")
     worker_client.force_authenticate(assignment.worker.user)
     response = worker_client.post(f"/api/assignments/{assignment.pk}/check-in/", {"code": "12ab"}, format="json")
-    assert response.status_code == 400 and "6 digits" in response.json()["code"][0]
+    assert response.status_code == 400 and "6 digits" in field_errors(response)["code"][0]
     response = worker_client.post(f"/api/assignments/{assignment.pk}/check-in/", {}, format="json")
-    assert response.status_code == 400 and "latitude" in response.json()
+    assert response.status_code == 400 and "latitude" in field_errors(response)

@@ -1,0 +1,64 @@
+"""The OpenAPI schema as the API behaves: the refusals every operation can give follow from how its view is built,
+so that a client generated from the schema knows every answer it can get."""
+
+from drf_spectacular import openapi
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import AllowAny, IsAuthenticated
+
+from .exceptions import errors
+
+DIGITS = r"^\d+$"
+
+
+class AutoSchema(openapi.AutoSchema):
+    def _refusals(self) -> set[int]:
+        """What any view of this kind answers, whatever its decorator lists (which adds 409s and its own texts).
+
+        400 and 415: a body that is not JSON, or breaks its rules. 401: any bad token, on every route that
+        authenticates. 403: a role or ownership rule, or a session's missing CSRF token on a write.
+        404: an id in the path of a router's route (its object is looked up). 429: a throttle.
+        """
+        view = self.view
+        codes = set()
+        if self._get_request_body() is not None:
+            codes |= {400, 415}
+        authenticators = view.get_authenticators()
+        if authenticators:
+            codes.add(401)
+        permissions = [type(permission) for permission in view.get_permissions()]
+        if any(permission is not AllowAny for permission in permissions):
+            codes.add(401)
+        if any(permission not in (AllowAny, IsAuthenticated) for permission in permissions) or (
+                self.method not in ("GET", "HEAD", "OPTIONS")
+                and any(isinstance(auth, SessionAuthentication) for auth in authenticators)):
+            codes.add(403)
+        if self.path_regex and "(?P<" in self.path_regex:
+            codes.add(404)
+        if view.get_throttles():
+            codes.add(429)
+        return codes
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code, response in errors(*sorted(self._refusals())).items():
+            responses.setdefault(str(code), self._get_response_for_code(response, str(code), direction=direction))
+        return dict(sorted(responses.items()))
+
+    def _map_basic_serializer(self, serializer, direction):
+        """An answer carries every field of its serializer (null when empty), so a client may rely on each;
+        only the fields a serializer names in `Meta.sometimes_absent` may be missing."""
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "response":
+            absent = set(getattr(getattr(serializer, "Meta", None), "sometimes_absent", ()))
+            required = sorted(set(schema["properties"]) - absent)
+            if required:
+                schema["required"] = required
+        return schema
+
+    def _resolve_path_parameters(self, variables):
+        """Ids matched by `\\d+` are integers, not strings with a pattern."""
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            if parameter["schema"].get("pattern") == DIGITS:
+                parameter["schema"] = {"type": "integer"}
+        return parameters
