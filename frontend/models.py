@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 class DisplayPreference(models.Model):
     """How a logged-in person wants the pages shown, so that it follows them to another phone."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="display_preference")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                                related_name="display_preference")
     senior_mode = models.BooleanField(_("senior mode (长辈版)"), default=False)
 
     class Meta:

@@ -33,8 +33,13 @@ class Kind(models.TextChoices):
 class Stream(models.Model):
     """The last seq given to one recipient; its row lock orders that recipient's events."""
 
-    key = models.CharField(max_length=40, unique=True, help_text="The recipient's group name, e.g. user.7.")
-    last_seq = models.PositiveBigIntegerField(default=0)
+    key = models.CharField(_("recipient"), max_length=40, unique=True,
+                           help_text=_("The recipient's group name, e.g. user.7."))
+    last_seq = models.PositiveBigIntegerField(_("last sequence number"), default=0)
+
+    class Meta:
+        verbose_name = _("event stream")
+        verbose_name_plural = _("event streams")
 
     def __str__(self):
         return f"{self.key} @ {self.last_seq}"

@@ -113,7 +113,8 @@ class IdNumberAttempt(models.Model):
     Without a limit, "this number is already registered" would tell anyone which numbers have an account.
     """
 
-    worker = models.ForeignKey(WorkerProfile, on_delete=models.CASCADE, related_name="id_number_attempts")
+    worker = models.ForeignKey(WorkerProfile, verbose_name=_("worker"), on_delete=models.CASCADE,
+                               related_name="id_number_attempts")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -154,7 +155,7 @@ class IdentityClaim(models.Model):
     )
     center = models.ForeignKey("centers.ServiceCenter", verbose_name=_("center"), on_delete=models.PROTECT,
                                related_name="identity_claims", help_text=_("Where the card is checked."))
-    id_number_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    id_number_hash = models.CharField(_("ID number hash"), max_length=64, db_index=True, editable=False)
     id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
     birth_year = models.PositiveSmallIntegerField(_("birth year"), editable=False)
     status = models.CharField(_("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING,
