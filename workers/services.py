@@ -230,7 +230,7 @@ def submit_id_number(profile: WorkerProfile, raw: str, *, actor, now: datetime |
 
 
 @transaction.atomic
-def verify_worker_identity(worker: WorkerProfile, *, actor, now: datetime | None = None) -> WorkerProfile:
+def verify_worker_identity(worker: WorkerProfile, *, actor) -> WorkerProfile:
     """Staff (of any center) or a city administrator looked at the worker's ID card: real name verified."""
     _check_checks_in_person(actor)
     worker = WorkerProfile.objects.select_for_update().get(pk=worker.pk)
