@@ -221,7 +221,8 @@ def submit_id_number(profile: WorkerProfile, raw: str, *, actor, now: datetime |
     if actor is None or actor.pk != profile.user_id:
         _check_checks_in_person(actor)
         center = _desk_of(actor, profile)
-    profile = WorkerProfile.objects.select_for_update().select_related("registered_at_center").get(pk=profile.pk)
+    profile = (WorkerProfile.objects.select_for_update(of=("self",)).select_related("registered_at_center")
+               .get(pk=profile.pk))
     claim = _record_id_number(profile, raw, center=center, now=now)
     if claim is None:
         _save_profile(profile)
@@ -229,7 +230,7 @@ def submit_id_number(profile: WorkerProfile, raw: str, *, actor, now: datetime |
 
 
 @transaction.atomic
-def verify_worker_identity(worker: WorkerProfile, *, actor, now: datetime | None = None) -> WorkerProfile:
+def verify_worker_identity(worker: WorkerProfile, *, actor) -> WorkerProfile:
     """Staff (of any center) or a city administrator looked at the worker's ID card: real name verified."""
     _check_checks_in_person(actor)
     worker = WorkerProfile.objects.select_for_update().get(pk=worker.pk)
@@ -308,8 +309,8 @@ def update_worker_profile(profile: WorkerProfile, *, actor, trades: list[tuple] 
     unknown = set(fields) - WORKER_PROFILE_FIELDS
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
-    profile = WorkerProfile.objects.select_for_update().select_related("user", "registered_at_center").get(
-        pk=profile.pk)
+    profile = (WorkerProfile.objects.select_for_update(of=("self",)).select_related("user", "registered_at_center")
+               .get(pk=profile.pk))
     for name, value in fields.items():
         setattr(profile, name, value)
     claim = None

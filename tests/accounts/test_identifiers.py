@@ -123,7 +123,7 @@ def test_the_admin_form_stores_the_ascii_number():
 @pytest.mark.django_db
 def test_a_service_cannot_store_a_phone_in_another_spelling():
     with pytest.raises(ValidationError) as error:
-        register_employer(phone="13900000001", name="张家", contact_name="张", contact_phone="１３９００００００２")
+        register_employer(phone="13900000001", name="张家", contact_name="张", contact_phone="１３９０００００００２")
     assert "contact_phone" in error.value.message_dict
     employer = register_employer(phone="+86 １３９ 0000 0001", name="张家", contact_name="张")
     assert employer.owner.phone == employer.contact_phone == "13900000001"
@@ -139,3 +139,24 @@ def test_an_employer_editing_the_contact_phone_stores_ascii(api):
     assert employer.contact_phone == "13900000003"
     response = api.patch("/api/me/employer/", {"contact_phone": "14012345678"}, format="json")
     assert response.status_code == 400 and "not mobile numbers" in field_errors(response)["contact_phone"][0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_rewrites_stored_phones_in_ascii_where_the_number_is_free():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("accounts", "0002_sms_codes_throttles_api_tokens")], [("accounts", "0003_phones_stored_in_ascii")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    users = executor.loader.project_state(before).apps.get_model("accounts", "User").objects
+    users.create(phone="13800000001", role="worker")
+    users.create(phone="13٨00000001", role="worker")  # a second account for the same number: left for staff
+    users.create(phone="１３９０００００００２", role="employer")
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    phones = list(executor.loader.project_state(after).apps.get_model("accounts", "User").objects
+                  .order_by("pk").values_list("phone", flat=True))
+    assert phones == ["13800000001", "13٨00000001", "13900000002"]
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

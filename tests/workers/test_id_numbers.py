@@ -157,15 +157,23 @@ def test_the_migration_shortens_old_masks_and_keeps_only_the_birth_year():
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
     user = old.get_model("accounts", "User").objects.create(phone="13812345678", role="worker")
-    old.get_model("workers", "WorkerProfile").objects.create(
-        user=user, display_name="李师傅", latitude=35.07, longitude=109.07, h3_r5="", h3_r7="", h3_r9="",
-        id_number_hash="a" * 64, id_number_masked="610202********4171", birth_date=dt.date(1975, 3, 8))
+    profiles = old.get_model("workers", "WorkerProfile").objects
+    profiles.create(user=user, display_name="李师傅", latitude=35.07, longitude=109.07, h3_r5="", h3_r7="", h3_r9="",
+                    id_number_hash="a" * 64, id_number_masked="610202********4171", birth_date=dt.date(1975, 3, 8),
+                    real_name_status="verified")
+    # Registered in full-width digits: its hash can never match the ASCII number.
+    other = old.get_model("accounts", "User").objects.create(phone="13812345679", role="worker")
+    profiles.create(user=other, display_name="冒名", latitude=35.07, longitude=109.07, h3_r5="", h3_r7="", h3_r9="",
+                    id_number_hash="b" * 64, id_number_masked="６１０２０２********４１７１",
+                    birth_date=dt.date(1975, 3, 8), real_name_status="verified")
     executor = MigrationExecutor(connection)
     executor.migrate(after)
     new = executor.loader.project_state(after).apps
-    row = new.get_model("workers", "WorkerProfile").objects.values().get()
+    row, full_width = new.get_model("workers", "WorkerProfile").objects.order_by("pk").values()
     assert row["id_number_masked"] == "61***************1"
-    assert row["birth_year"] == 1975
+    assert row["birth_year"] == 1975 and row["real_name_status"] == "verified"
     assert "birth_date" not in row
+    assert full_width["id_number_hash"] is None and full_width["id_number_masked"] == ""
+    assert full_width["real_name_status"] == "unverified"
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())

@@ -12,6 +12,12 @@ def keep_only_what_cannot_rebuild_the_number(apps, schema_editor):
     WorkerProfile = apps.get_model("workers", "WorkerProfile")
     for profile in WorkerProfile.objects.exclude(id_number_masked="", birth_date__isnull=True).iterator():
         masked = profile.id_number_masked
+        if not masked.isascii():
+            # Hashed in a non-ASCII spelling (full-width digits were accepted): the hash cannot find the same
+            # number typed in ASCII, so it is dropped and the worker gives the number again.
+            WorkerProfile.objects.filter(pk=profile.pk).update(
+                id_number_hash=None, id_number_masked="", birth_year=None, real_name_status="unverified")
+            continue
         if masked:
             masked = masked[:2] + "*" * (len(masked) - 3) + masked[-1:]
         WorkerProfile.objects.filter(pk=profile.pk).update(
