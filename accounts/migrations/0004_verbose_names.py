@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_sms_codes_throttles_api_tokens'),
+        ('accounts', '0003_phones_stored_in_ascii'),
     ]
 
     operations = [
