@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -43,6 +42,7 @@ from .accounts_serializers import (
     WorkerProfileSerializer,
 )
 from .exceptions import error, errors
+from .pagination import ListPage
 from .permissions import IsEmployer, IsWorker
 from .throttles import LoginsPerAddress, PerAddressLimit, SmsCodesPerAddress
 
@@ -306,9 +306,8 @@ class IdNumberView(AccountsView):
         return Response(WorkerProfileSerializer(selectors.worker_profile_for(request.user)).data)
 
 
-class ClaimPages(CursorPagination):
-    page_size = 50
-    ordering = ("created_at", "id")
+class ClaimPages(ListPage):
+    ordering = ("created_at", "id")  # oldest waiting first
 
 
 class IdentityClaimList(AccountsView, generics.ListAPIView):
@@ -337,7 +336,7 @@ class IdentityClaimResolve(AccountsView):
                     "and the account that held it loses it and its verification. `reject`: nothing moves. "
                     "Staff of the claim's center or a city administrator only.",
         responses={200: StaffIdentityClaimSerializer, 400: FIELD_ERRORS, 401: UNAUTHENTICATED, 403: FORBIDDEN,
-                   404: OpenApiResponse(DetailSerializer),
+                   404: errors(404)[404],
                    409: error("`claim_settled`: already settled.")},
     )
     def post(self, request, pk: int):
@@ -358,7 +357,7 @@ class VerifyWorkerIdentity(AccountsView):
         summary="Mark a worker real-name verified after seeing their ID card",
         description="Staff of any service center or a city administrator; the worker must have given an ID number.",
         responses={200: WorkerProfileSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN,
-                   404: OpenApiResponse(DetailSerializer),
+                   404: errors(404)[404],
                    409: error("`no_id_number`: no ID number given yet.")},
     )
     def post(self, request, pk: int):

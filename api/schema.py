@@ -14,14 +14,17 @@ class AutoSchema(openapi.AutoSchema):
     def _refusals(self) -> set[int]:
         """What any view of this kind answers, whatever its decorator lists (which adds 409s and its own texts).
 
-        400 and 415: a body that is not JSON, or breaks its rules. 401: any bad token, on every route that
-        authenticates. 403: a role or ownership rule, or a session's missing CSRF token on a write.
-        404: an id in the path of a router's route (its object is looked up). 429: a throttle.
+        400 and 415: a body that is not JSON, or breaks its rules; a page's cursor that is not one of ours.
+        401: any bad token, on every route that authenticates. 403: a role or ownership rule, or a session's
+        missing CSRF token on a write. 404: an id in the path of a router's route (its object is looked up).
+        429: a throttle.
         """
         view = self.view
         codes = set()
         if self._get_request_body() is not None:
             codes |= {400, 415}
+        if self._is_list_view() and getattr(view, "paginator", None) is not None:
+            codes.add(400)  # a cursor that is not one of ours
         authenticators = view.get_authenticators()
         if authenticators:
             codes.add(401)
