@@ -237,16 +237,16 @@ def _check_served_area(gig: Gig, errors: dict) -> None:
 
 def _check_times(gig: Gig, now: dt.datetime, errors: dict) -> None:
     """The start lies ahead, but not beyond MAX_DAYS_AHEAD; a gig lasts at most MAX_GIG_DAYS."""
-    if "starts_at" not in errors and gig.starts_at:
-        if gig.starts_at <= now:
-            errors["starts_at"] = [_("The start must be in the future.")]
-        elif gig.starts_at - now > rules.days("MAX_DAYS_AHEAD"):
-            errors["starts_at"] = [_("A gig is posted at most %(days)s days ahead.")
-                                   % {"days": rules.rule("MAX_DAYS_AHEAD")}]
-    if ("ends_at" not in errors and gig.starts_at and gig.ends_at
-            and gig.ends_at - gig.starts_at > rules.days("MAX_GIG_DAYS")):
+    if "starts_at" in errors or not gig.starts_at:
+        return
+    if "ends_at" not in errors and gig.ends_at and gig.ends_at - gig.starts_at > rules.days("MAX_GIG_DAYS"):
         errors["ends_at"] = [_("A gig lasts at most %(days)s days; post a longer job as several gigs.")
                              % {"days": rules.rule("MAX_GIG_DAYS")}]
+    if gig.starts_at <= now:
+        errors["starts_at"] = [_("The start must be in the future.")]
+    elif gig.starts_at - now > rules.days("MAX_DAYS_AHEAD"):
+        errors["starts_at"] = [_("A gig is posted at most %(days)s days ahead.")
+                               % {"days": rules.rule("MAX_DAYS_AHEAD")}]
 
 
 def _check_stated_quantities(gig: Gig, errors: dict) -> None:
@@ -264,8 +264,8 @@ def _check_stated_quantities(gig: Gig, errors: dict) -> None:
             errors[name] = [_("%(field)s is only for gigs paid %(units)s.") % {
                 "field": label, "units": ", ".join(str(PayUnit(unit).label) for unit, names
                                                    in STATED_FOR_UNIT.items() if name in names)}]
-    if ("expected_hours" in needed and "expected_hours" not in errors and gig.expected_hours is not None
-            and "ends_at" not in errors and gig.starts_at and gig.ends_at
+    if ("expected_hours" in needed and gig.expected_hours is not None
+            and not {"expected_hours", "starts_at", "ends_at"} & set(errors) and gig.starts_at and gig.ends_at
             and gig.expected_hours > Decimal(str(gig.duration_hours))):
         errors["expected_hours"] = [_("The job must fit between the start and the end (%(h)s hours).")
                                     % {"h": round(gig.duration_hours, 2)}]
