@@ -789,7 +789,7 @@ def record_pay(assignment: Assignment, *, actor, quantity: Decimal, reason: str 
     _check_employer_of(actor, assignment)
     if assignment.pay_status == PayStatus.CONFIRMED:
         raise Conflict(_("The worker has confirmed this pay; it can no longer be changed."), code="pay_settled")
-    correcting = assignment.pay_status in (PayStatus.RECORDED, PayStatus.DISPUTED)
+    correcting = assignment.pay_recorded_at is not None
     if not correcting and assignment.status not in (AssignmentStatus.CHECKED_OUT, AssignmentStatus.CHECKED_IN):
         raise Conflict(_("Pay is recorded after the worker has checked in and worked."), code="bad_transition")
     reason = (reason or "").strip()
@@ -822,7 +822,8 @@ def record_pay(assignment: Assignment, *, actor, quantity: Decimal, reason: str 
         assignment.save(update_fields=["pay_quantity", "amount_due", "updated_at"])
         events.pay_corrected(assignment, previous=previous, reason=reason)
         return assignment
-    assignment.pay_status = PayStatus.RECORDED
+    if assignment.pay_status == PayStatus.NOT_DUE:
+        assignment.pay_status = PayStatus.RECORDED  # a dispute raised before any pay was recorded stays open
     assignment.pay_recorded_at = now
     assignment.move_to(AssignmentStatus.COMPLETED)
     assignment.completed_at = now

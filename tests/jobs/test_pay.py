@@ -144,3 +144,12 @@ def test_a_pay_dispute_reaches_the_employer_and_the_gigs_center_staff_at_once(ho
     # The employer may still correct the pay while the center mediates; the worker then confirms.
     services.record_pay(hourly, actor=gig.employer.owner, quantity=Decimal("7.5"), reason="补足工时", now=now)
     assert services.confirm_paid(hourly, actor=hourly.worker.user, now=now).pay_status == PayStatus.CONFIRMED
+
+
+def test_pay_recorded_after_the_worker_disputed_its_absence_completes_the_work_and_keeps_the_dispute(hourly, now):
+    services.dispute_pay(hourly, actor=hourly.worker.user, reason="干完活没人记工资", amount_claimed=Decimal("187.50"),
+                         now=now)
+    recorded = services.record_pay(hourly, actor=hourly.gig.employer.owner, quantity=Decimal("7.5"), now=now)
+    assert recorded.status == AssignmentStatus.COMPLETED and recorded.pay_recorded_at == now
+    assert recorded.pay_status == PayStatus.DISPUTED  # the center still mediates until the worker confirms
+    assert services.confirm_paid(hourly, actor=hourly.worker.user, now=now).pay_status == PayStatus.CONFIRMED
