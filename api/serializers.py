@@ -8,7 +8,18 @@ from rest_framework import serializers
 
 from accounts.models import Role
 from centers.models import ServiceCenter
-from jobs.models import Assignment, Category, Gig, HiringMode, PayUnit, Rating, VerificationStatus, average_rating
+from jobs.models import (
+    MAX_PIECES,
+    Assignment,
+    Category,
+    Gig,
+    HiringMode,
+    PayRecord,
+    PayUnit,
+    Rating,
+    VerificationStatus,
+    average_rating,
+)
 from jobs.selectors import (
     SORTS,
     SiteAccess,
@@ -152,7 +163,9 @@ class GigDetailSerializer(GigSerializer):
     employer_standing = serializers.SerializerMethodField()
 
     class Meta(GigSerializer.Meta):
-        fields = (*GigSerializer.Meta.fields, "description", "employer_standing", "review_note", "created_at")
+        fields = (*GigSerializer.Meta.fields, "description", "expected_hours", "expected_pieces_per_day",
+                  "max_pieces", "planned_ends_at", "ended_early_at", "end_early_reason", "employer_standing",
+                  "review_note", "created_at")
 
     @extend_schema_field(EmployerStandingSerializer)
     def get_employer_standing(self, gig):
@@ -177,6 +190,16 @@ class GigWriteSerializer(serializers.Serializer):
     ends_at = DateTimeField()
     center = serializers.PrimaryKeyRelatedField(queryset=ServiceCenter.objects.filter(is_active=True), required=False,
                                                 help_text=_("Defaults to the nearest service center."))
+    expected_hours = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=Decimal("0.25"), required=False, allow_null=True,
+        help_text=_("Required for per-job pay: the hours the job takes (its pay per hour must meet the minimum "
+                    "wage)."))
+    expected_pieces_per_day = serializers.IntegerField(
+        min_value=1, max_value=MAX_PIECES, required=False, allow_null=True,
+        help_text=_("Required for per-piece pay: what a worker makes in an 8-hour day at an ordinary pace."))
+    max_pieces = serializers.IntegerField(
+        min_value=1, max_value=MAX_PIECES, required=False, allow_null=True,
+        help_text=_("Required for per-piece pay: the most pieces one worker can be paid for on this gig."))
     draft = serializers.BooleanField(required=False, default=False, write_only=True,
                                      help_text=_("Keep as a draft instead of publishing."))
 
@@ -252,6 +275,10 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
+class EndEarlySerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, help_text=_("Why the gig ends early; the workers are shown it."))
+
+
 class CheckInCodeSerializer(serializers.Serializer):
     code = serializers.CharField()
     valid_until = serializers.DateTimeField()
@@ -293,13 +320,16 @@ class AssignmentSerializer(serializers.ModelSerializer):
     worker_phone = serializers.SerializerMethodField(help_text=_("Only for the employer, once the worker is hired."))
     employer_contact = serializers.SerializerMethodField(help_text=_("Only for the hired worker."))
     compensation_owed = serializers.SerializerMethodField()
+    max_pay_quantity = serializers.DecimalField(
+        max_digits=10, decimal_places=2, read_only=True, allow_null=True,
+        help_text=_("The most the employer may record, in the gig's pay unit (null until it is known)."))
 
     class Meta:
         model = Assignment
         fields = ("id", "gig", "worker", "status", "offered_at", "accepted_at", "checked_in_at", "checked_out_at",
                   "completed_at", "cancelled_at", "cancelled_by", "cancel_reason", "check_in_method",
-                  "minutes_worked", "pay_quantity", "amount_due", "pay_status", "pay_confirmed_at",
-                  "compensation_owed", "worker_phone", "employer_contact")
+                  "minutes_worked", "pay_quantity", "max_pay_quantity", "amount_due", "pay_status",
+                  "pay_confirmed_at", "compensation_owed", "worker_phone", "employer_contact")
         list_serializer_class = AssignmentListSerializer
 
     def _viewer(self):
@@ -352,6 +382,21 @@ class CheckInSerializer(serializers.Serializer):
 class PaySerializer(serializers.Serializer):
     quantity = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"),
                                         help_text=_("Hours, days, pieces or 1 job, in the gig's pay unit."))
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
+                                   help_text=_("Required to correct pay already recorded; the worker is shown it."))
+
+
+class ConfirmPaidSerializer(serializers.Serializer):
+    amount_due = serializers.DecimalField(
+        max_digits=10, decimal_places=2, required=False,
+        help_text=_("The amount the worker was shown: if the employer has corrected it since, nothing is "
+                    "confirmed (409 pay_changed)."))
+
+
+class PayRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PayRecord
+        fields = ("id", "quantity", "amount", "recorded_at", "reason")
 
 
 class DisputeSerializer(serializers.Serializer):

@@ -35,13 +35,16 @@ from .serializers import (
     AssignmentSerializer,
     CheckInCodeSerializer,
     CheckInSerializer,
+    ConfirmPaidSerializer,
     DisputeSerializer,
+    EndEarlySerializer,
     GigDetailSerializer,
     GigSerializer,
     GigWriteSerializer,
     HerePointSerializer,
     NearbyPageSerializer,
     NearbyQuerySerializer,
+    PayRecordSerializer,
     PaySerializer,
     RatingSerializer,
     ReasonSerializer,
@@ -178,6 +181,15 @@ class GigViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     def publish(self, request, pk=None):
         return self._detail(services.publish_gig(self._gig(), actor=request.user))
 
+    @extend_schema(request=EndEarlySerializer, responses={200: GigDetailSerializer, **errors(400, 401, 403, 404, 409)})
+    @action(detail=True, methods=["post"], url_path="end-early")
+    def end_early(self, request, pk=None):
+        """The employer ends a gig under way early, saying why: everyone on site is checked out now."""
+        payload = EndEarlySerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._detail(services.end_gig_early(self._gig(), actor=request.user,
+                                                   reason=payload.validated_data["reason"]))
+
     @extend_schema(request=None, responses={200: CheckInCodeSerializer, **errors(401, 403, 404)})
     @action(detail=True, methods=["get"], url_path="check-in-code")
     def check_in_code(self, request, pk=None):
@@ -283,10 +295,17 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def pay(self, request, pk=None):
         return self._done(self._act(services.record_pay, PaySerializer))
 
-    @extend_schema(request=None, responses={200: AssignmentSerializer, **errors(401, 403, 404, 409)})
+    @extend_schema(request=ConfirmPaidSerializer,
+                   responses={200: AssignmentSerializer, **errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"], url_path="confirm-paid")
     def confirm_paid(self, request, pk=None):
-        return self._done(self._act(services.confirm_paid))
+        return self._done(self._act(services.confirm_paid, ConfirmPaidSerializer))
+
+    @extend_schema(request=None, responses={200: PayRecordSerializer(many=True), **errors(401, 404)})
+    @action(detail=True, methods=["get"], url_path="pay-history")
+    def pay_history(self, request, pk=None):
+        """Every version of the pay the employer recorded, oldest first: corrections never erase one."""
+        return Response(PayRecordSerializer(self.get_object().pay_records.all(), many=True).data)
 
     @extend_schema(request=DisputeSerializer, responses={200: AssignmentSerializer, **errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -114,6 +114,18 @@ def _pay(rng: random.Random, unit: str, low: float, high: float) -> Decimal:
         return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     step = Decimal("10") if unit in ("day", "job") else Decimal("1")
     return ((value / step).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * step).quantize(Decimal("0.01"))
+
+
+def _stated_quantities(rng: random.Random, unit: str, pay: Decimal, hours: int) -> dict:
+    """What the employer of a per-job or per-piece demo gig states: the hours the job takes, or an 8-hour
+    day's output and the most pieces one worker is paid for, so that the pay comes to 25–60 yuan an hour."""
+    if unit == "job":
+        half_hours = (pay / Decimal(str(rng.uniform(25, 60))) * 2).to_integral_value(rounding=ROUND_FLOOR)
+        return {"expected_hours": max(Decimal("0.5"), min(Decimal(hours), half_hours / 2))}
+    if unit == "piece":
+        per_day = math.ceil(Decimal(str(rng.uniform(200, 480))) / pay)
+        return {"expected_pieces_per_day": per_day, "max_pieces": 2 * per_day}
+    return {}
 
 
 def _trade_table() -> list[tuple[str, Category, dict]]:
@@ -293,7 +305,7 @@ def _load_gigs(today: dt.date, employers, trades) -> None:
             title=GIG_TITLES[group_code].format(trade=trade.name, n=headcount),
             description=f"示例岗位：{trade.name}，工作地点为近似位置。",
             headcount=headcount, pay_amount=pay, pay_unit=unit, address=f"铜川市（示例地点 {index}）",
-            latitude=lat, longitude=lng, starts_at=starts, ends_at=ends,
+            latitude=lat, longitude=lng, starts_at=starts, ends_at=ends, **_stated_quantities(rng, unit, pay, hours),
         )
         Gig.objects.filter(pk=gig.pk).update(code=code)  # a readable, stable reference for the demo
         if gig.status == GigStatus.OPEN:
@@ -337,5 +349,6 @@ def _demo_quantity(gig: Gig, rng: random.Random) -> Decimal:
     if gig.pay_unit == "hour":
         return Decimal(str(round(gig.duration_hours, 2)))
     if gig.pay_unit == "piece":
-        return Decimal(rng.randrange(800, 5000) if gig.pay_amount < 1 else rng.randrange(15, 40))
+        made = gig.expected_pieces_per_day * gig.duration_hours / 8 * rng.uniform(0.8, 1.3)
+        return Decimal(min(gig.max_pieces, max(1, round(made))))
     return Decimal("1")

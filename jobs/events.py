@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from centers.models import CenterStaff
 from notifications.models import Kind
 from notifications.services import notify_board, notify_each, notify_user
 from zero_gig.timestamps import iso
 
 from . import matching
-from .models import Assignment, Gig, GigStatus
+from .models import Assignment, Gig, GigStatus, WageDispute
 
 
 def gig_brief(gig: Gig) -> dict:
@@ -120,3 +121,24 @@ def pay_recorded(assignment: Assignment) -> None:
 def reviewed(gig: Gig) -> None:
     notify_user(_owner(gig), Kind.REVIEW, {"approved": gig.status == GigStatus.OPEN, "note": gig.review_note,
                                            "gig": gig_brief(gig)})
+
+
+def pay_corrected(assignment: Assignment, previous, reason: str) -> None:
+    """The employer changed the pay recorded: the worker sees the old and new amounts and why."""
+    notify_user(assignment.worker.user_id, Kind.PAY, {"assignment": assignment.pk, "corrected": True,
+                                                      "previous_amount": str(previous),
+                                                      "amount_due": str(assignment.amount_due), "reason": reason,
+                                                      "gig": gig_brief(assignment.gig)})
+
+
+def pay_disputed(dispute: WageDispute) -> None:
+    """A wage dispute reaches the employer, each staff member of the gig's center and its board at once."""
+    assignment = dispute.assignment
+    gig = assignment.gig
+    payload = {"assignment": assignment.pk, "dispute": dispute.pk, "disputed": True,
+               "worker": assignment.worker.display_name, "amount_claimed": str(dispute.amount_claimed),
+               "amount_due": None if assignment.amount_due is None else str(assignment.amount_due),
+               "reason": dispute.reason, "gig": gig_brief(gig)}
+    staff = CenterStaff.objects.filter(center_id=gig.center_id, user__is_active=True).values_list("user_id", flat=True)
+    notify_each(Kind.PAY, [(user_id, payload) for user_id in (_owner(gig), *staff)])
+    notify_board(gig.center_id, Kind.PAY, payload)

@@ -1,5 +1,6 @@
 """Gigs and the people on them: trades, employers, gigs, assignments and the legal wage floor."""
 
+import math
 import secrets
 from decimal import Decimal
 
@@ -225,6 +226,9 @@ class HiringMode(models.TextChoices):
 
 
 MAX_HEADCOUNT = 500
+MAX_PIECES = 1_000_000
+HOURS_PER_DAY = 8  # a day's pay is measured against 8 hours at the hourly minimum
+QUARTER_HOUR = 15
 
 
 class Gig(StatusMachine, LocatedModel):
@@ -297,6 +301,29 @@ class Gig(StatusMachine, LocatedModel):
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.CharField(_("cancellation reason"), max_length=200, blank=True)
+    # What the employer states so that per-job and per-piece pay can be held to the minimum wage and bounded.
+    expected_hours = models.DecimalField(
+        _("expected hours of work"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.25"), _("A job takes at least a quarter of an hour."))],
+        help_text=_("Per-job gigs: how many hours the job takes; its pay per hour must meet the minimum wage."),
+    )
+    expected_pieces_per_day = models.PositiveIntegerField(
+        _("expected pieces per day"), null=True, blank=True,
+        validators=[MinValueValidator(1, _("At least 1 piece.")),
+                    MaxValueValidator(MAX_PIECES, _("At most %(limit_value)s pieces."))],
+        help_text=_("Per-piece gigs: what a worker at an ordinary pace makes in an 8-hour day; the pay this "
+                    "implies must meet the minimum wage."),
+    )
+    max_pieces = models.PositiveIntegerField(
+        _("most pieces per worker"), null=True, blank=True,
+        validators=[MinValueValidator(1, _("At least 1 piece.")),
+                    MaxValueValidator(MAX_PIECES, _("At most %(limit_value)s pieces."))],
+        help_text=_("Per-piece gigs: the most pieces one worker can be paid for on this gig."),
+    )
+    # An employer may end a gig under way early: ends_at becomes that moment and the posted end is kept here.
+    ended_early_at = models.DateTimeField(_("ended early at"), null=True, blank=True)
+    end_early_reason = models.CharField(_("why it ended early"), max_length=200, blank=True)
+    planned_ends_at = models.DateTimeField(_("planned end"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -345,6 +372,17 @@ class Gig(StatusMachine, LocatedModel):
     @property
     def duration_hours(self) -> float:
         return (self.ends_at - self.starts_at).total_seconds() / 3600
+
+    @property
+    def planned_hours(self) -> float:
+        """The length the gig was posted with, even if its employer ended it early."""
+        return ((self.planned_ends_at or self.ends_at) - self.starts_at).total_seconds() / 3600
+
+    @property
+    def days_spanned(self) -> int:
+        """Days (or shifts) a per-day gig pays at most: up to 24 hours is one, each further 24 hours or part
+        one more, so a night shift across midnight is one day."""
+        return max(1, math.ceil(self.planned_hours / 24))
 
     def clean(self):
         super().clean()
@@ -461,6 +499,57 @@ class Assignment(StatusMachine):
     def __str__(self):
         return f"{self.worker} → {self.gig}"
 
+    @property
+    def max_pay_quantity(self) -> Decimal | None:
+        """The most the employer may record, in the gig's pay unit (None: not known until check-out).
+
+        Per hour: the minutes worked, rounded up to the quarter hour (at least one quarter); if the employer
+        ended the gig early they may also pay the hours it was posted for, since the worker set that time
+        aside. Per day: the days the gig spans (Gig.days_spanned). Per piece: the most pieces the employer
+        stated. Per job: 1.
+        """
+        gig = self.gig
+        if gig.pay_unit == PayUnit.JOB:
+            return Decimal(1)
+        if gig.pay_unit == PayUnit.PIECE:
+            return Decimal(gig.max_pieces) if gig.max_pieces else None
+        if gig.pay_unit == PayUnit.DAY:
+            return Decimal(gig.days_spanned)
+        if self.minutes_worked is None:
+            return None
+        quarters = max(1, math.ceil(self.minutes_worked / QUARTER_HOUR))
+        hours = Decimal(quarters * QUARTER_HOUR) / 60
+        if gig.ended_early_at:
+            hours = max(hours, Decimal(math.ceil(gig.planned_hours * 60 / QUARTER_HOUR) * QUARTER_HOUR) / 60)
+        return hours
+
+
+
+class PayRecord(models.Model):
+    """One version of the pay an employer recorded for an assignment. A correction adds a version; none is
+    changed or deleted, so the worker (and a mediating center) can see every amount that was ever stated."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="pay_records")
+    quantity = models.DecimalField(_("quantity paid for"), max_digits=10, decimal_places=2)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"))
+    reason = models.CharField(_("reason for the correction"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("pay record")
+        verbose_name_plural = _("pay records")
+        ordering = ("recorded_at", "id")
+
+    def __str__(self):
+        return f"{self.assignment}: {self.amount} ({self.recorded_at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise Conflict(gettext("A pay record is never changed: record a correction instead."),
+                           code="pay_record_kept")
+        super().save(*args, **kwargs)
 
 
 class WageFloor(models.Model):

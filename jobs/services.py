@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,6 +34,7 @@ from zero_gig.geo import Point, distance_km, validate_point
 from . import events, matching, rules
 from .exceptions import Conflict
 from .models import (
+    HOURS_PER_DAY,
     SLOT_HOLDING,
     Assignment,
     AssignmentStatus,
@@ -44,6 +46,7 @@ from .models import (
     Gig,
     GigStatus,
     HiringMode,
+    PayRecord,
     PayStatus,
     PayUnit,
     Rating,
@@ -57,7 +60,6 @@ from .taxonomy import TAXONOMY
 from .wage_floors import AREA_CLASSES, EFFECTIVE_FROM, SOURCE, TONGCHUAN_REGIONS
 
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I: codes are read out over the phone
-HOURS_PER_DAY = 8
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1e8")  # amounts are stored with 10 digits, 2 after the point
 
@@ -202,27 +204,36 @@ def verify_employer(employer: Employer, *, actor, approve: bool = True) -> Emplo
 # --- Posting gigs ---------------------------------------------------------------------------
 
 GIG_EDITABLE_FIELDS = ("category", "title", "description", "headcount", "pay_amount", "pay_unit", "hiring_mode",
-                       "address", "latitude", "longitude", "starts_at", "ends_at", "center")
+                       "address", "latitude", "longitude", "starts_at", "ends_at", "center", "expected_hours",
+                       "expected_pieces_per_day", "max_pieces")
+# What the employer must state for pay in these units, so that its hourly rate and its total can be checked.
+STATED_FOR_UNIT = {PayUnit.JOB: ("expected_hours",), PayUnit.PIECE: ("expected_pieces_per_day", "max_pieces")}
 
 
 def _check_gig_rules(gig: Gig, now: dt.datetime) -> None:
     """Every rule a gig must meet when it is posted or edited, as one set of field errors."""
-    if gig.center_id is None:
-        try:
-            validate_point(gig.latitude, gig.longitude)
-            gig.center = nearest_center(Point(float(gig.latitude), float(gig.longitude)))
-        except ValidationError:
-            pass  # full_clean below names the bad coordinates with every other error
     errors: dict[str, list] = {}
+    try:
+        validate_point(gig.latitude, gig.longitude)
+    except ValidationError:
+        pass  # full_clean below names the bad coordinates with every other error
+    else:
+        _check_served_area(gig, errors)
     try:
         gig.full_clean()
     except ValidationError as error:
         errors = error.update_error_dict(errors)
     if not gig.site_address:
         errors.setdefault("address", []).append(_("Give the site's address."))
-    if "starts_at" not in errors and gig.starts_at and gig.starts_at <= now:
-        errors.setdefault("starts_at", []).append(_("The start must be in the future."))
-    if "pay_amount" not in errors and "pay_unit" not in errors and gig.center_id and gig.starts_at:
+    _check_times(gig, now, errors)
+    _check_stated_quantities(gig, errors)
+    if "pay_amount" not in errors and "pay_unit" not in errors and gig.pay_unit in PayUnit.values:
+        cap = Decimal(rules.rule("MAX_PAY_PER_UNIT")[gig.pay_unit])
+        if Decimal(gig.pay_amount) > cap:
+            errors["pay_amount"] = [_("Pay is at most %(cap)s yuan %(unit)s.")
+                                    % {"cap": cap, "unit": PayUnit(gig.pay_unit).label}]
+    if (not {"pay_amount", "pay_unit", "starts_at", *STATED_FOR_UNIT.get(gig.pay_unit, ())} & set(errors)
+            and gig.center_id):
         message = _below_wage_floor(gig)
         if message:
             errors.setdefault("pay_amount", []).append(message)
@@ -230,19 +241,85 @@ def _check_gig_rules(gig: Gig, now: dt.datetime) -> None:
         raise ValidationError(errors)
 
 
+def _check_served_area(gig: Gig, errors: dict) -> None:
+    """The site must lie within SERVICE_AREA_KM of an active center (the nearest takes the gig unless one
+    was chosen): the platform serves its city, and a gig elsewhere would land on a center that cannot help."""
+    site = Point(float(gig.latitude), float(gig.longitude))
+    nearest = nearest_center(site)
+    reach = rules.rule("SERVICE_AREA_KM")
+    if nearest is None or distance_km(site, nearest.point) > reach:
+        message = _("The site is outside the area this platform serves: it must be within %(km)s km of one "
+                    "of its service centers.") % {"km": reach}
+        errors["latitude"] = [message]
+        errors["longitude"] = [message]
+    elif gig.center_id is None:
+        gig.center = nearest
+
+
+def _check_times(gig: Gig, now: dt.datetime, errors: dict) -> None:
+    """The start lies ahead, but not beyond MAX_DAYS_AHEAD; a gig lasts at most MAX_GIG_DAYS."""
+    if "starts_at" in errors or not gig.starts_at:
+        return
+    if "ends_at" not in errors and gig.ends_at and gig.ends_at - gig.starts_at > rules.days("MAX_GIG_DAYS"):
+        errors["ends_at"] = [_("A gig lasts at most %(days)s days; post a longer job as several gigs.")
+                             % {"days": rules.rule("MAX_GIG_DAYS")}]
+    if gig.starts_at <= now:
+        errors["starts_at"] = [_("The start must be in the future.")]
+    elif gig.starts_at - now > rules.days("MAX_DAYS_AHEAD"):
+        errors["starts_at"] = [_("A gig is posted at most %(days)s days ahead.")
+                               % {"days": rules.rule("MAX_DAYS_AHEAD")}]
+
+
+def _check_stated_quantities(gig: Gig, errors: dict) -> None:
+    """Per-job gigs state the hours the job takes, per-piece gigs the output of a day and the most pieces
+    one worker is paid for; other gigs state none of them."""
+    needed = STATED_FOR_UNIT.get(gig.pay_unit, ())
+    for name in {name for names in STATED_FOR_UNIT.values() for name in names}:
+        if name in errors:
+            continue
+        label = capfirst(Gig._meta.get_field(name).verbose_name)
+        if getattr(gig, name) is None and name in needed:
+            errors[name] = [_("%(field)s is required for a gig paid %(unit)s.")
+                            % {"field": label, "unit": PayUnit(gig.pay_unit).label}]
+        elif getattr(gig, name) is not None and name not in needed:
+            errors[name] = [_("%(field)s is only for gigs paid %(units)s.") % {
+                "field": label, "units": ", ".join(str(PayUnit(unit).label) for unit, names
+                                                   in STATED_FOR_UNIT.items() if name in names)}]
+    if ("expected_hours" in needed and gig.expected_hours is not None
+            and not {"expected_hours", "starts_at", "ends_at"} & set(errors) and gig.starts_at and gig.ends_at
+            and gig.expected_hours > Decimal(str(gig.duration_hours))):
+        errors["expected_hours"] = [_("The job must fit between the start and the end (%(h)s hours).")
+                                    % {"h": round(gig.duration_hours, 2)}]
+
+
 def _below_wage_floor(gig: Gig) -> str | None:
-    """The refusal message if an hourly or daily gig pays under its area's legal minimum."""
-    if gig.pay_unit not in (PayUnit.HOUR, PayUnit.DAY):
-        return None
+    """The refusal message if a gig pays under its area's legal minimum per hour: hourly pay directly, daily
+    pay over 8 hours, per-job pay over the hours the job takes, per-piece pay over an 8-hour day's output."""
     floor = wage_floor_for(gig.center.region_code, timezone.localdate(gig.starts_at))
     if floor is None:
         return None
-    minimum = floor.hourly_minimum * (HOURS_PER_DAY if gig.pay_unit == PayUnit.DAY else 1)
-    if Decimal(gig.pay_amount) >= minimum:
+    pay = Decimal(gig.pay_amount)
+    if gig.pay_unit in (PayUnit.HOUR, PayUnit.DAY):
+        minimum = floor.hourly_minimum * (HOURS_PER_DAY if gig.pay_unit == PayUnit.DAY else 1)
+        if pay >= minimum:
+            return None
+        return _("Pay is below the legal minimum wage here: %(minimum)s yuan %(unit)s "
+                 "(%(hourly)s yuan per hour, %(area)s, effective %(date)s; %(source)s).") % {
+            "minimum": minimum.quantize(CENT), "unit": PayUnit(gig.pay_unit).label, "hourly": floor.hourly_minimum,
+            "area": floor.area_class or floor.region_code, "date": floor.effective_from, "source": floor.source,
+        }
+    if gig.pay_unit == PayUnit.JOB:
+        implied = pay / gig.expected_hours
+        basis = _("%(pay)s yuan for a job of %(hours)s hours") % {"pay": pay, "hours": gig.expected_hours}
+    else:
+        implied = pay * gig.expected_pieces_per_day / HOURS_PER_DAY
+        basis = _("%(pay)s yuan a piece at %(pieces)s pieces in an 8-hour day") % {
+            "pay": pay, "pieces": gig.expected_pieces_per_day}
+    if implied >= floor.hourly_minimum:
         return None
-    return _("Pay is below the legal minimum wage here: %(minimum)s yuan %(unit)s "
-             "(%(hourly)s yuan per hour, %(area)s, effective %(date)s; %(source)s).") % {
-        "minimum": minimum.quantize(CENT), "unit": PayUnit(gig.pay_unit).label, "hourly": floor.hourly_minimum,
+    return _("Pay is below the legal minimum wage here: %(basis)s is %(implied)s yuan per hour, under the "
+             "minimum of %(hourly)s yuan per hour (%(area)s, effective %(date)s; %(source)s).") % {
+        "basis": basis, "implied": implied.quantize(CENT, rounding=ROUND_HALF_UP), "hourly": floor.hourly_minimum,
         "area": floor.area_class or floor.region_code, "date": floor.effective_from, "source": floor.source,
     }
 
@@ -443,7 +520,9 @@ def _check_worker_may_take(worker: WorkerProfile, gig: Gig, now: dt.datetime) ->
     if rules.rule("REQUIRE_TRADE_MATCH") and not worker.worker_trades.filter(category_id=gig.category_id).exists():
         raise Conflict(_("This gig needs a %(trade)s; add the trade to your profile first.")
                        % {"trade": gig.category.name}, code="not_qualified")
-    overlapping = (Assignment.objects.filter(worker=worker, status__in=SLOT_HOLDING,
+    # Only work still ahead or under way clashes: a worker who has checked out is free again.
+    overlapping = (Assignment.objects.filter(worker=worker, status__in=(AssignmentStatus.ACCEPTED,
+                                                                        AssignmentStatus.CHECKED_IN),
                                              gig__starts_at__lt=gig.ends_at, gig__ends_at__gt=gig.starts_at)
                    .exclude(gig=gig).select_related("gig").first())
     if overlapping:
@@ -686,6 +765,10 @@ def _check_out(assignment: Assignment, now: dt.datetime) -> Assignment:
         return assignment
     if assignment.status != AssignmentStatus.CHECKED_IN:
         raise Conflict(_("Check in before checking out."), code="bad_transition")
+    if now < assignment.gig.starts_at:
+        raise Conflict(_("The gig has not started yet: check out after %(start)s. If the work is off, the "
+                         "employer cancels the gig.") % {
+            "start": timezone.localtime(assignment.gig.starts_at).strftime("%Y-%m-%d %H:%M")}, code="not_started")
     assignment.move_to(AssignmentStatus.CHECKED_OUT)
     assignment.checked_out_at = now
     assignment.minutes_worked = max(0, int((now - assignment.checked_in_at).total_seconds() // 60))
@@ -693,18 +776,68 @@ def _check_out(assignment: Assignment, now: dt.datetime) -> Assignment:
     return assignment
 
 
+@atomic_with_retry
+def end_gig_early(gig: Gig, *, actor, reason: str, now: dt.datetime | None = None) -> Gig:
+    """The employer stops a gig under way before its end (the rain came, the work ran out).
+
+    Everyone still on site is checked out now; workers still on their way (within the no-show grace) are let go
+    as by an employer's cancellation, so they are owed show-up pay. The gig now ends at this moment, its posted
+    end and the reason are kept, and hourly workers may still be paid the hours it was posted for.
+    """
+    now = now or timezone.now()
+    gig = Gig.objects.select_for_update().get(pk=gig.pk)
+    _check_owner(actor, gig)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the gig ends early; the workers are shown it.")})
+    if gig.status not in (GigStatus.OPEN, GigStatus.FILLED, GigStatus.IN_PROGRESS):
+        raise Conflict(_("Only a gig under way can be ended early."), code="not_under_way")
+    if now < gig.starts_at:
+        raise Conflict(_("The gig has not started: cancel it instead."), code="not_started")
+    if now >= gig.ends_at:
+        raise Conflict(_("The gig has already ended."), code="ended")
+    assignments = list(gig.assignments.select_for_update().select_related("worker").filter(
+        status__in=(AssignmentStatus.ACCEPTED, AssignmentStatus.CHECKED_IN)).order_by("id"))
+    on_the_way = []
+    for assignment in assignments:
+        assignment.gig = gig
+        if assignment.status == AssignmentStatus.CHECKED_IN:
+            _check_out(assignment, now)
+        elif now - gig.starts_at <= rules.minutes("NO_SHOW_AFTER_MINUTES"):
+            _employer_cancels(assignment, gig, reason, now)
+            on_the_way.append(assignment)
+    gig.move_to(GigStatus.IN_PROGRESS)
+    gig.planned_ends_at, gig.ends_at = gig.ends_at, now
+    gig.ended_early_at, gig.end_early_reason = now, reason
+    gig.accepted_count = gig.assignments.filter(status__in=SLOT_HOLDING).count()
+    gig.save()
+    _complete_gig_if_done(gig)
+    events.cancelled_by_employer(on_the_way, gig)
+    events.gig_closed(gig)
+    return gig
+
+
 # --- Pay and ratings -------------------------------------------------------------------------
 
 @atomic_with_retry
-def record_pay(assignment: Assignment, *, actor, quantity: Decimal, now: dt.datetime | None = None) -> Assignment:
-    """The employer confirms the work and records what is due: quantity (hours, days, pieces, 1 job) × rate."""
+def record_pay(assignment: Assignment, *, actor, quantity: Decimal, reason: str = "",
+               now: dt.datetime | None = None) -> Assignment:
+    """The employer confirms the work and records what is due: quantity (hours, days, pieces, 1 job) × rate.
+
+    Until the worker confirms it, the employer may correct it, saying why; every version is kept as a
+    PayRecord and the worker is told of each. The quantity is bounded by Assignment.max_pay_quantity.
+    """
     now = now or timezone.now()
     assignment = _locked_assignment(assignment, "gig", "worker")
     _check_employer_of(actor, assignment)
-    if assignment.status not in (AssignmentStatus.CHECKED_OUT, AssignmentStatus.CHECKED_IN):
+    if assignment.pay_status == PayStatus.CONFIRMED:
+        raise Conflict(_("The worker has confirmed this pay; it can no longer be changed."), code="pay_settled")
+    correcting = assignment.pay_recorded_at is not None
+    if not correcting and assignment.status not in (AssignmentStatus.CHECKED_OUT, AssignmentStatus.CHECKED_IN):
         raise Conflict(_("Pay is recorded after the worker has checked in and worked."), code="bad_transition")
-    if assignment.pay_status in (PayStatus.CONFIRMED, PayStatus.DISPUTED):
-        raise Conflict(_("Pay is already settled or disputed."), code="pay_settled")
+    reason = (reason or "").strip()
+    if correcting and not reason:
+        raise ValidationError({"reason": _("Say why the pay is corrected; the worker is shown it.")})
     quantity = Decimal(quantity)
     if quantity <= 0:
         raise ValidationError({"quantity": _("The quantity must be more than zero.")})
@@ -712,13 +845,28 @@ def record_pay(assignment: Assignment, *, actor, quantity: Decimal, now: dt.date
         raise ValidationError({"quantity": _("A gig paid per job is paid for 1 job.")})
     if assignment.status == AssignmentStatus.CHECKED_IN:
         assignment = _check_out(assignment, now)
+    limit = assignment.max_pay_quantity
+    if limit is not None and quantity > limit:
+        raise ValidationError({"quantity": _("At most %(limit)s can be recorded for this gig paid %(unit)s (%(why)s).")
+                               % {"limit": limit.normalize(), "unit": PayUnit(assignment.gig.pay_unit).label,
+                                  "why": _pay_limit_reason(assignment)}})
     amount_due = (quantity * assignment.gig.pay_amount).quantize(CENT, rounding=ROUND_HALF_UP)
     if amount_due >= MAX_AMOUNT:
         raise ValidationError({"quantity": _("%(q)s × %(rate)s is more than any gig pays; check the quantity.")
                                % {"q": quantity, "rate": assignment.gig.pay_amount}})
+    if correcting and (quantity, amount_due) == (assignment.pay_quantity, assignment.amount_due):
+        return assignment  # the same pay sent again: nothing to correct
+    previous = assignment.amount_due
+    PayRecord.objects.create(assignment=assignment, quantity=quantity, amount=amount_due, recorded_by=actor,
+                             recorded_at=now, reason=reason)
     assignment.pay_quantity = quantity
     assignment.amount_due = amount_due
-    assignment.pay_status = PayStatus.RECORDED
+    if correcting:
+        assignment.save(update_fields=["pay_quantity", "amount_due", "updated_at"])
+        events.pay_corrected(assignment, previous=previous, reason=reason)
+        return assignment
+    if assignment.pay_status == PayStatus.NOT_DUE:
+        assignment.pay_status = PayStatus.RECORDED  # a dispute raised before any pay was recorded stays open
     assignment.pay_recorded_at = now
     assignment.move_to(AssignmentStatus.COMPLETED)
     assignment.completed_at = now
@@ -729,6 +877,17 @@ def record_pay(assignment: Assignment, *, actor, quantity: Decimal, now: dt.date
     return assignment
 
 
+def _pay_limit_reason(assignment: Assignment) -> str:
+    gig = assignment.gig
+    if gig.pay_unit == PayUnit.PIECE:
+        return _("the most pieces stated for the gig")
+    if gig.pay_unit == PayUnit.DAY:
+        return _("the days the gig spans")
+    if gig.ended_early_at:
+        return _("the hours worked or, as the gig was ended early, the hours it was posted for")
+    return _("the time worked, rounded up to the quarter hour")
+
+
 def _complete_gig_if_done(gig: Gig) -> None:
     unfinished = gig.assignments.filter(status__in=(AssignmentStatus.ACCEPTED, AssignmentStatus.CHECKED_IN,
                                                     AssignmentStatus.CHECKED_OUT)).exists()
@@ -737,8 +896,13 @@ def _complete_gig_if_done(gig: Gig) -> None:
 
 
 @atomic_with_retry
-def confirm_paid(assignment: Assignment, *, actor, now: dt.datetime | None = None) -> Assignment:
-    """The worker says the money arrived. Money never passes through the platform."""
+def confirm_paid(assignment: Assignment, *, actor, amount_due: Decimal | None = None,
+                 now: dt.datetime | None = None) -> Assignment:
+    """The worker says the money arrived. Money never passes through the platform.
+
+    With `amount_due`, the amount the worker saw: if the employer corrected the pay meanwhile, nothing is
+    confirmed, so a worker never confirms an amount they were not shown.
+    """
     now = now or timezone.now()
     assignment = _locked_assignment(assignment)
     _check_worker_on(actor, assignment)
@@ -746,6 +910,9 @@ def confirm_paid(assignment: Assignment, *, actor, now: dt.datetime | None = Non
         return assignment
     if assignment.pay_status not in (PayStatus.RECORDED, PayStatus.DISPUTED):
         raise Conflict(_("The employer has not recorded the pay yet."), code="pay_not_recorded")
+    if amount_due is not None and Decimal(amount_due) != assignment.amount_due:
+        raise Conflict(_("The employer has changed the pay to %(amount)s yuan; check it before confirming.")
+                       % {"amount": assignment.amount_due}, code="pay_changed")
     assignment.pay_status = PayStatus.CONFIRMED
     assignment.pay_confirmed_at = now
     assignment.save()
@@ -777,6 +944,7 @@ def dispute_pay(assignment: Assignment, *, actor, reason: str, amount_claimed: D
     dispute.save()
     assignment.pay_status = PayStatus.DISPUTED
     assignment.save(update_fields=["pay_status", "updated_at"])
+    events.pay_disputed(dispute)
     return dispute
 
 

@@ -30,7 +30,7 @@ FIELDS = ["site_latitude", "site_longitude", "site_address", "latitude", "longit
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jobs', '0008_verbose_names'),
+        ('jobs', '0009_money_and_time'),
     ]
 
     operations = [

@@ -97,6 +97,10 @@ class World:
     def cancelled_gig(self):
         return self.new_gig(GigStatus.CANCELLED, cancelled_at=self.now, cancel_reason="下雨")
 
+    def started_gig(self):
+        """A gig under way, its worker checked in two hours ago."""
+        return self.new_assignment("checked_in").gig
+
     def application_gig(self):
         """An open gig hiring by application, three days out so that it clashes with nothing."""
         return self.new_gig(hiring_mode=HiringMode.APPLICATION, starts_in=dt.timedelta(days=3))

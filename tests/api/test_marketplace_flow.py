@@ -3,9 +3,11 @@
 import datetime as dt
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from jobs.models import Assignment, Gig
 from tests.factories import (
     EmployerFactory,
     GigFactory,
@@ -66,6 +68,10 @@ def test_post_find_take_work_pay_rate(market):
     code = boss.get(f"/api/gigs/{gig['id']}/check-in-code/").json()["code"]
     checked_in = me.post(f"/api/assignments/{assignment_id}/check-in/", {"code": code}, format="json")
     assert checked_in.status_code == 200 and checked_in.json()["status"] == "checked_in"
+    # Four and a half hours later (the gig and the check-in move back in time instead of the test waiting).
+    later = dt.timedelta(hours=4, minutes=30)
+    Gig.objects.filter(pk=gig["id"]).update(starts_at=F("starts_at") - later, ends_at=F("ends_at") - later)
+    Assignment.objects.filter(pk=assignment_id).update(checked_in_at=F("checked_in_at") - later)
     assert me.post(f"/api/assignments/{assignment_id}/check-out/").json()["status"] == "checked_out"
 
     paid = boss.post(f"/api/assignments/{assignment_id}/pay/", {"quantity": "4"}, format="json")

@@ -145,6 +145,11 @@ MATRIX = [
     row("POST gig-reopen",          "cancelled gig",           "anon  404    404   ok    404   403   404   403"),
     row("POST gig-publish",         "draft gig",               "anon  404    404   ok    404   403   404   403"),
     row("GET gig-check-in-code",    "gig",                     "anon  403    403   ok    403   403   403   403"),
+    # Only the gig's employer ends it early, and only once it has started (before, they cancel it).
+    row("POST gig-end-early",       "started gig",             "anon  403    404   ok    404   403   404   403",
+        body={"reason": "下雨停工"}),
+    row("POST gig-end-early",       "gig",                     "anon  403    403   409   403   403   403   403",
+        body={"reason": "下雨停工"}),
     # Who applied to or took a gig: its employer, its center's staff and the city.
     row("GET gig-assignments",      "gig",                     "anon  403    403   ok    403   ok    403   ok"),
     row("POST gig-accept",          "gig",                     "anon  ok     ok    403   403   403   403   403"),
@@ -173,6 +178,9 @@ MATRIX = [
                                                                "anon  ok     404   403   404   403   404   403"),
     row("POST assignment-dispute",  "pay_recorded assignment", "anon  ok     404   403   404   403   404   403",
         body={"reason": "说好180元，只给了130元", "amount_claimed": "50.00"}),
+    # Every version of the pay: the two sides, and the staff of the gig's center who mediate a dispute.
+    row("GET assignment-pay-history", "pay_recorded assignment",
+                                                               "anon  ok     404   ok    404   ok    404   ok"),
     row("POST assignment-rate",     "completed assignment",    "anon  ok     404   ok    404   403   404   403",
         body={"score": 5, "comment": "干活利索"}),
 ]

@@ -6,13 +6,14 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from jobs import services
 from jobs.exceptions import Conflict
-from jobs.models import AssignmentStatus, GigStatus, PayStatus, Rating, WageDispute
+from jobs.models import AssignmentStatus, Gig, GigStatus, PayStatus, Rating, Strike, WageDispute
 from jobs.selectors import employer_standing, worker_reliability
-from tests.factories import GigFactory
+from notifications.models import Notification
+from tests.factories import EmployerFactory, GigFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +141,100 @@ def test_rating_counters_follow_every_rating_and_are_filled_for_old_ratings(hire
     migration.count_existing_ratings(apps, None)
     gig.employer.refresh_from_db()
     assert (gig.employer.rating_total, gig.employer.rating_count) == (3, 1)
+
+
+# --- Time adds up: no check-out before the start; an employer may end a gig early, saying why -------------
+
+def test_a_worker_who_checked_in_early_cannot_check_out_before_the_start(hired):
+    gig = hired.gig
+    services.check_in(hired, actor=hired.worker.user, now=gig.starts_at - dt.timedelta(minutes=30),
+                      latitude=gig.latitude, longitude=gig.longitude)
+    for actor in (hired.worker.user, gig.employer.owner):
+        with pytest.raises(Conflict) as refused:
+            services.check_out(hired, actor=actor, now=gig.starts_at - dt.timedelta(minutes=10))
+        assert refused.value.code == "not_started"
+    with pytest.raises(Conflict) as refused:  # recording pay would check the worker out too
+        services.record_pay(hired, actor=gig.employer.owner, quantity=Decimal("1"),
+                            now=gig.starts_at - dt.timedelta(minutes=10))
+    assert refused.value.code == "not_started"
+    hired.refresh_from_db()
+    assert hired.status == AssignmentStatus.CHECKED_IN and hired.checked_out_at is None
+    out = services.check_out(hired, actor=hired.worker.user, now=gig.starts_at + dt.timedelta(hours=1))
+    assert out.status == AssignmentStatus.CHECKED_OUT and out.minutes_worked == 90
+
+
+@pytest.fixture
+def two_hired(hired, make_worker, now):
+    """The hourly gig of `hired` with a second worker on it."""
+    gig = hired.gig
+    Gig.objects.filter(pk=gig.pk).update(headcount=2)
+    second = services.accept_gig(gig, actor=make_worker(trade=gig.category).user, now=now)
+    return hired, second
+
+
+def test_the_employer_ends_a_gig_early_with_a_reason_and_everyone_on_site_is_checked_out(two_hired):
+    on_site, on_the_way = two_hired
+    gig = on_site.gig
+    planned_end = gig.ends_at
+    services.check_in(on_site, actor=on_site.worker.user, now=gig.starts_at, latitude=gig.latitude,
+                      longitude=gig.longitude)
+    stop = gig.starts_at + dt.timedelta(minutes=50)
+
+    ended = services.end_gig_early(gig, actor=gig.employer.owner, reason="下暴雨，停工", now=stop)
+
+    assert (ended.ends_at, ended.planned_ends_at, ended.ended_early_at) == (stop, planned_end, stop)
+    assert ended.end_early_reason == "下暴雨，停工" and ended.status == GigStatus.IN_PROGRESS
+    on_site.refresh_from_db()
+    assert on_site.status == AssignmentStatus.CHECKED_OUT and on_site.minutes_worked == 50
+    # The worker still on the way (within the no-show grace) is let go and owed show-up pay, with no strike.
+    on_the_way.refresh_from_db()
+    assert on_the_way.status == AssignmentStatus.CANCELLED and on_the_way.cancelled_by == "employer"
+    assert on_the_way.compensation.amount == Decimal("100.00")  # 4 hours at 25 yuan
+    assert not Strike.objects.exists()
+    assert Notification.objects.filter(user=on_the_way.worker.user, kind="cancelled",
+                                       payload__reason="下暴雨，停工").exists()
+    # The gig is over: nobody checks in to it any more.
+    with pytest.raises(Conflict) as refused:
+        services.check_in(on_the_way, actor=on_the_way.worker.user, now=stop + dt.timedelta(minutes=5),
+                          latitude=gig.latitude, longitude=gig.longitude)
+    assert refused.value.code in ("ended", "bad_transition")
+
+
+def test_ending_early_needs_a_reason_a_started_gig_and_its_own_employer(hired, make_worker):
+    gig = hired.gig
+    with pytest.raises(ValidationError) as refused:
+        services.end_gig_early(gig, actor=gig.employer.owner, reason="  ", now=gig.starts_at + dt.timedelta(hours=1))
+    assert "reason" in refused.value.message_dict
+    with pytest.raises(Conflict) as refused:
+        services.end_gig_early(gig, actor=gig.employer.owner, reason="不干了",
+                               now=gig.starts_at - dt.timedelta(hours=1))
+    assert refused.value.code == "not_started"  # before the start the employer cancels instead
+    with pytest.raises(PermissionDenied):
+        services.end_gig_early(gig, actor=EmployerFactory().owner, reason="不干了", now=gig.starts_at)
+    with pytest.raises(PermissionDenied):
+        services.end_gig_early(gig, actor=hired.worker.user, reason="不干了", now=gig.starts_at)
+    with pytest.raises(Conflict) as refused:
+        services.end_gig_early(gig, actor=gig.employer.owner, reason="不干了", now=gig.ends_at)
+    assert refused.value.code == "ended"
+    gig.refresh_from_db()
+    assert gig.ended_early_at is None and gig.planned_ends_at is None
+
+
+# --- A finished assignment does not block an overlapping new gig ---------------------------------------------
+
+@pytest.mark.parametrize("finished", ["checked_out", "completed"])
+def test_a_worker_who_has_finished_a_gig_may_take_one_that_overlaps_its_posted_hours(hired, finished):
+    gig = hired.gig
+    services.check_in(hired, actor=hired.worker.user, now=gig.starts_at, latitude=gig.latitude,
+                      longitude=gig.longitude)
+    left = gig.starts_at + dt.timedelta(hours=3)
+    evening = GigFactory(category=gig.category, starts_at=left + dt.timedelta(hours=1),
+                         ends_at=gig.ends_at + dt.timedelta(hours=2))  # overlaps the first gig's posted end
+    with pytest.raises(Conflict) as refused:  # while still on site, the worker is busy then
+        services.accept_gig(evening, actor=hired.worker.user, now=left - dt.timedelta(minutes=1))
+    assert refused.value.code == "overlap"
+    services.check_out(hired, actor=hired.worker.user, now=left)
+    if finished == "completed":
+        services.record_pay(hired, actor=gig.employer.owner, quantity=Decimal("3"), now=left)
+    taken = services.accept_gig(evening, actor=hired.worker.user, now=left)
+    assert taken.status == AssignmentStatus.ACCEPTED

@@ -54,9 +54,11 @@ def test_the_province_wide_floor_applies_where_a_district_has_none(wangyi):
     assert "19.00" in refused.value.message_dict["pay_amount"][0]
 
 
-def test_piece_rates_are_not_held_to_the_hourly_floor(wangyi):
+def test_piece_rates_are_held_to_the_hourly_floor_through_the_stated_output(wangyi):
     bagging = TradeFactory(code="apple_bagging", name="苹果套袋", pay_units=["piece", "day"])
-    assert post(category=bagging, pay_amount=Decimal("0.09"), pay_unit="piece").pay_amount == Decimal("0.09")
+    gig = post(category=bagging, pay_amount=Decimal("0.09"), pay_unit="piece", expected_pieces_per_day=5000,
+               max_pieces=8000)
+    assert gig.pay_amount == Decimal("0.09")  # 450 yuan for an 8-hour day's 5,000 bags: 56.25 yuan per hour
 
 
 def test_the_start_must_be_in_the_future(wangyi):
