@@ -302,7 +302,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return self._done(self._act(services.confirm_paid, ConfirmPaidSerializer))
 
     @extend_schema(request=None, responses={200: PayRecordSerializer(many=True), **errors(401, 404)})
-    @action(detail=True, methods=["get"], url_path="pay-history")
+    @action(detail=True, methods=["get"], url_path="pay-history", pagination_class=None)  # a handful of versions
     def pay_history(self, request, pk=None):
         """Every version of the pay the employer recorded, oldest first: corrections never erase one."""
         return Response(PayRecordSerializer(self.get_object().pay_records.all(), many=True).data)

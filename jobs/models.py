@@ -529,7 +529,8 @@ class PayRecord(models.Model):
     """One version of the pay an employer recorded for an assignment. A correction adds a version; none is
     changed or deleted, so the worker (and a mediating center) can see every amount that was ever stated."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="pay_records")
+    assignment = models.ForeignKey(Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE,
+                                   related_name="pay_records")
     quantity = models.DecimalField(_("quantity paid for"), max_digits=10, decimal_places=2)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
