@@ -175,7 +175,7 @@ def test_every_service_locks_workers_then_gigs_then_assignments(open_gig, make_w
             Assignment.objects.get(gig=open_gig, worker=workers[0]), actor=workers[0].user, now=on_the_day,
             code=services.check_in_code(open_gig, on_the_day)[0]),
         "record pay": lambda: services.record_pay(Assignment.objects.get(gig=open_gig, worker=workers[0]),
-                                                  actor=employer, quantity=1, now=on_the_day),
+                                                  actor=employer, quantity=1, now=open_gig.ends_at),
         "no-shows": lambda: services.mark_no_shows(by_application.starts_at + dt.timedelta(hours=2)),
         "cancel the gig": lambda: services.cancel_gig(by_application, actor=employer, now=now),
     }
