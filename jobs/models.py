@@ -351,6 +351,21 @@ class Gig(StatusMachine, LocatedModel):
         return max(0, self.headcount - self.accepted_count)
 
     @property
+    def hourly_rate(self) -> Decimal | None:
+        """What the gig pays an hour: hourly pay itself, a day's over 8 hours, a job's over the hours it takes,
+        a piece's times an 8-hour day's stated output; None where the employer stated neither."""
+        pay = Decimal(self.pay_amount)
+        if self.pay_unit == PayUnit.HOUR:
+            return pay
+        if self.pay_unit == PayUnit.DAY:
+            return pay / HOURS_PER_DAY
+        if self.pay_unit == PayUnit.JOB and self.expected_hours:
+            return pay / Decimal(self.expected_hours)
+        if self.pay_unit == PayUnit.PIECE and self.expected_pieces_per_day:
+            return pay * self.expected_pieces_per_day / HOURS_PER_DAY
+        return None
+
+    @property
     def is_household(self) -> bool:
         return self.employer.kind == Employer.Kind.INDIVIDUAL
 

@@ -308,11 +308,10 @@ def _below_wage_floor(gig: Gig) -> str | None:
             "minimum": minimum.quantize(CENT), "unit": PayUnit(gig.pay_unit).label, "hourly": floor.hourly_minimum,
             "area": floor.area_class or floor.region_code, "date": floor.effective_from, "source": floor.source,
         }
+    implied = gig.hourly_rate
     if gig.pay_unit == PayUnit.JOB:
-        implied = pay / gig.expected_hours
         basis = _("%(pay)s yuan for a job of %(hours)s hours") % {"pay": pay, "hours": gig.expected_hours}
     else:
-        implied = pay * gig.expected_pieces_per_day / HOURS_PER_DAY
         basis = _("%(pay)s yuan a piece at %(pieces)s pieces in an 8-hour day") % {
             "pay": pay, "pieces": gig.expected_pieces_per_day}
     if implied >= floor.hourly_minimum:
@@ -406,6 +405,8 @@ def publish_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Gig:
     now = now or timezone.now()
     gig = locked(Gig.objects, gig.pk)
     _check_owner(actor, gig)
+    if gig.status != GigStatus.DRAFT:
+        raise Conflict(_("Only a draft is published; a cancelled or expired gig is reopened."), code="not_draft")
     gig.move_to(_published_status(gig.employer))
     _check_gig_rules(gig, now)
     gig.save()
@@ -471,15 +472,13 @@ def _employer_cancels(assignment: Assignment, gig: Gig, reason: str, now: dt.dat
 
 
 def show_up_pay(gig: Gig) -> Decimal:
-    """SHOW_UP_PAY_HOURS of the gig's pay (at most the whole gig), at the area's minimum for piece work."""
+    """SHOW_UP_PAY_HOURS of the gig's pay per hour (at most the whole gig); for a job or piece work posted
+    without stated hours or output, a job's pay over the gig's length, or the area's minimum for pieces."""
     hours = Decimal(str(min(rules.rule("SHOW_UP_PAY_HOURS"), gig.duration_hours)))
-    if gig.pay_unit == PayUnit.HOUR:
-        hourly = gig.pay_amount
-    elif gig.pay_unit == PayUnit.DAY:
-        hourly = gig.pay_amount / HOURS_PER_DAY
-    elif gig.pay_unit == PayUnit.JOB:
+    hourly = gig.hourly_rate
+    if hourly is None and gig.pay_unit == PayUnit.JOB:
         hourly = gig.pay_amount / Decimal(str(max(gig.duration_hours, 1)))
-    else:
+    elif hourly is None:
         floor = wage_floor_for(gig.center.region_code, timezone.localdate(gig.starts_at))
         hourly = floor.hourly_minimum if floor else Decimal("0")
     return (hourly * hours).quantize(CENT, rounding=ROUND_HALF_UP)

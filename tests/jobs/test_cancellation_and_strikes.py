@@ -140,3 +140,10 @@ def test_a_strike_clears_after_ten_clean_gigs(make_worker, now):
     strike.refresh_from_db()
     assert strike.cleared_at is not None
     assert worker_reliability(worker).active_strikes == 0
+
+
+def test_show_up_pay_for_a_job_uses_the_hours_the_employer_said_it_takes(now):
+    """200 yuan for a 2-hour job in a 10-hour window pays 100 an hour, not 20: 4 hours' show-up pay is 400."""
+    gig = GigFactory(pay_unit="job", pay_amount=Decimal("200"), expected_hours=Decimal("2"),
+                     starts_at=now + dt.timedelta(hours=5), ends_at=now + dt.timedelta(hours=15))
+    assert services.show_up_pay(gig) == Decimal("400.00")

@@ -12,6 +12,7 @@ from jobs.models import GigStatus
 from tests.factories import (
     CenterStaffFactory,
     EmployerFactory,
+    GigFactory,
     ServiceCenterFactory,
     TradeFactory,
     WageFloorFactory,
@@ -124,3 +125,11 @@ def test_unknown_fields_are_refused_by_name(wangyi):
     with pytest.raises(ValidationError) as refused:
         post(accepted_count=0)
     assert "accepted_count" in refused.value.message_dict
+
+
+def test_only_a_draft_is_published_a_cancelled_gig_is_reopened(now):
+    gig = GigFactory(status=GigStatus.CANCELLED, starts_at=now + dt.timedelta(days=2))
+    with pytest.raises(Conflict) as refused:
+        services.publish_gig(gig, actor=gig.employer.owner)
+    assert refused.value.code == "not_draft"
+    assert services.reopen_gig(gig, actor=gig.employer.owner).status == GigStatus.OPEN
