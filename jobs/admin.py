@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import PhoneFormField
 from zero_gig.admin import run_service_action
 
 from . import services
@@ -56,8 +57,17 @@ class CategoryAdmin(admin.ModelAdmin):
         return "、".join(str(PayUnit(unit).label) for unit in category.pay_units if unit in PayUnit.values)
 
 
+class EmployerForm(forms.ModelForm):
+    contact_phone = PhoneFormField(label=_("contact phone"))  # +86, spaces, full-width digits, as the API takes
+
+    class Meta:
+        model = Employer
+        fields = ("owner", "kind", "name", "credit_code", "contact_name", "contact_phone")
+
+
 @admin.register(Employer)
 class EmployerAdmin(admin.ModelAdmin):
+    form = EmployerForm
     list_display = ("name", "kind", "contact_name", "verification_status", "created_at")
     list_filter = ("kind", "verification_status")
     search_fields = ("name", "contact_name", "credit_code", "owner__phone")

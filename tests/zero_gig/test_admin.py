@@ -79,3 +79,15 @@ def test_statuses_are_read_only_and_actions_call_the_services(admin_client):
     admin_client.post(reverse("admin:jobs_wagedispute_changelist"),
                       {"action": "settle", "_selected_action": [dispute.pk]})
     assert WageDispute.objects.get(pk=dispute.pk).status == WageDispute.Status.RESOLVED
+
+
+def test_an_employers_contact_phone_typed_in_the_admin_is_stored_in_ascii(admin_client):
+    from jobs.models import Employer
+    from tests.factories import EmployerFactory
+
+    employer = EmployerFactory()
+    url = reverse("admin:jobs_employer_change", args=[employer.pk])
+    form = {"owner": employer.owner_id, "kind": employer.kind, "name": employer.name,
+            "contact_name": employer.contact_name, "contact_phone": "+86 １３９ １２３４ ５６７８"}
+    assert admin_client.post(url, form).status_code == 302
+    assert Employer.objects.get(pk=employer.pk).contact_phone == "13912345678"
