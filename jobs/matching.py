@@ -220,31 +220,30 @@ def withdrawal_reason(gig: Gig) -> str:
 
 
 def withdraw_pending_offers(gig: Gig, now: dt.datetime, reason: str) -> int:
-    """Offers nobody has answered yet are withdrawn (offered → cancelled by the system, a transition of
+    """Offers nobody has answered yet are withdrawn (offered → withdrawn, a transition of
     Assignment.TRANSITIONS) and each worker is told, instead of finding out by a refusal when they accept.
     `reason` is a key of WITHDRAWN_BECAUSE. Locks the offers by id, after the gig (the global lock order)."""
     pending = list(Assignment.objects.select_for_update(of=("self",)).select_related("worker")
                    .filter(gig=gig, status=AssignmentStatus.OFFERED).order_by("id"))
     if not pending:
         return 0
-    Assignment.objects.filter(pk__in=[a.pk for a in pending]).update(
-        status=AssignmentStatus.CANCELLED, cancelled_at=now, cancelled_by="system",
-        cancel_reason=gettext(WITHDRAWN_BECAUSE[reason]), updated_at=now)
+    Assignment.moved(Assignment.objects.filter(pk__in=[a.pk for a in pending]), AssignmentStatus.WITHDRAWN,
+                     cancelled_at=now, cancelled_by="system", cancel_reason=gettext(WITHDRAWN_BECAUSE[reason]),
+                     updated_at=now)
     events.offers_withdrawn(gig, pending, reason)
     return len(pending)
 
 
 def refuse_withdrawn_offer(assignment: Assignment | None, gig: Gig) -> None:
     """A worker answering an offer that was withdrawn hears why it went, as anyone accepting the gig now would,
-    not "you have already cancelled". Called by accept_gig before its other checks."""
-    if assignment is None or assignment.status != AssignmentStatus.CANCELLED or assignment.cancelled_by != "system":
+    not "you have already responded"; if the gig is open again with a slot, the offer stands. Called by
+    accept_gig before its other checks."""
+    if assignment is None or assignment.status != AssignmentStatus.WITHDRAWN:
         return
     if gig.status == GigStatus.FILLED or (gig.status == GigStatus.OPEN and gig.slots_left == 0):
         raise Conflict(gettext("No slots left on this gig."), code="no_slots_left")
     if gig.status != GigStatus.OPEN:
         raise Conflict(gettext("This gig is not open."), code="not_open")
-    raise Conflict(gettext("This offer was withdrawn when the gig filled; it cannot be taken again."),
-                   code="offer_withdrawn")
 
 
 def withdraw_stale_offers(now: dt.datetime) -> int:

@@ -432,6 +432,7 @@ class AssignmentStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
     CANCELLED = "cancelled", _("Cancelled")
     NO_SHOW = "no_show", _("No-show")
+    WITHDRAWN = "withdrawn", _("Offer withdrawn")
 
 
 class CheckInMethod(models.TextChoices):
@@ -458,7 +459,10 @@ class Assignment(StatusMachine):
     STATUS = AssignmentStatus
     INITIAL = frozenset({AssignmentStatus.OFFERED, AssignmentStatus.APPLIED, AssignmentStatus.ACCEPTED})
     TRANSITIONS = {
-        AssignmentStatus.OFFERED: {AssignmentStatus.ACCEPTED, AssignmentStatus.DECLINED, AssignmentStatus.CANCELLED},
+        AssignmentStatus.OFFERED: {AssignmentStatus.ACCEPTED, AssignmentStatus.DECLINED, AssignmentStatus.CANCELLED,
+                                   AssignmentStatus.WITHDRAWN},
+        # an offer withdrawn when its gig filled may still be taken if a slot frees and the gig opens again
+        AssignmentStatus.WITHDRAWN: {AssignmentStatus.ACCEPTED},
         AssignmentStatus.APPLIED: {AssignmentStatus.ACCEPTED, AssignmentStatus.DECLINED, AssignmentStatus.CANCELLED},
         AssignmentStatus.ACCEPTED: {AssignmentStatus.CHECKED_IN, AssignmentStatus.CANCELLED, AssignmentStatus.NO_SHOW},
         AssignmentStatus.CHECKED_IN: {AssignmentStatus.CHECKED_OUT, AssignmentStatus.CANCELLED},

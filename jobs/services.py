@@ -557,10 +557,12 @@ def accept_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Assignment
     matching.refuse_withdrawn_offer(existing, gig)
     if existing and existing.status in SLOT_HOLDING:
         return existing
-    if gig.hiring_mode != HiringMode.INSTANT and not (existing and existing.status == AssignmentStatus.OFFERED):
+    answering_offer = existing is not None and existing.status in (AssignmentStatus.OFFERED,
+                                                                   AssignmentStatus.WITHDRAWN)
+    if gig.hiring_mode != HiringMode.INSTANT and not answering_offer:
         raise Conflict(_("This gig hires by application: apply and the employer will choose."),
                        code="needs_application")
-    if existing and existing.status not in (AssignmentStatus.OFFERED,):
+    if existing and not answering_offer:
         raise Conflict(_("You have already %(state)s this gig.") % {"state": existing.get_status_display()},
                        code="already_responded")
     _check_worker_may_take(worker, gig, now)

@@ -154,7 +154,7 @@ def test_ranking_prefers_reliable_experienced_workers_at_the_same_distance():
 
 
 def withdrawn_offers(gig):
-    return {a.worker_id: a for a in Assignment.objects.filter(gig=gig, status=AssignmentStatus.CANCELLED,
+    return {a.worker_id: a for a in Assignment.objects.filter(gig=gig, status=AssignmentStatus.WITHDRAWN,
                                                               cancelled_by="system")}
 
 
@@ -201,3 +201,13 @@ def test_a_fresh_location_just_inside_the_reach_counts_in_the_north_too(make_wor
     WorkerProfile.objects.filter(pk=east.pk).update(current_latitude=harbin[0], current_longitude=east_lng,
                                                     current_at=now)
     assert [c.worker_id for c in matching.candidates_for(gig, 3.0, now)] == [east.pk]
+
+
+def test_a_withdrawn_offer_can_be_taken_when_a_slot_frees_again(make_worker, now):
+    first, second = (worker_km_north(make_worker, km) for km in (0.5, 1.0))
+    gig = post_gig(now)
+    taken = services.accept_gig(gig, actor=first.user, now=now + dt.timedelta(seconds=30))
+    assert set(withdrawn_offers(gig)) == {second.pk}
+    services.cancel_assignment(taken, actor=first.user, now=now + dt.timedelta(minutes=1))  # free, in time
+    again = services.accept_gig(gig, actor=second.user, now=now + dt.timedelta(minutes=2))
+    assert again.status == AssignmentStatus.ACCEPTED and again.worker_id == second.pk
