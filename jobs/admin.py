@@ -84,9 +84,9 @@ class EmployerAdmin(admin.ModelAdmin):
         run_service_action(self, request, queryset, services.verify_employer, approve=False)
 
 
-class ServicesOnlyAdmin(admin.ModelAdmin):
+class ServicesOnly:
     """Gigs and assignments change only through the services (posting, taking, check-in, pay), which keep
-    the market's rules; here they are read, and acted on through the actions."""
+    the market's rules; in the admin they are read, and acted on through the actions."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -98,20 +98,15 @@ class ServicesOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class AssignmentInline(admin.TabularInline):
+class ServicesOnlyAdmin(ServicesOnly, admin.ModelAdmin):
+    pass
+
+
+class AssignmentInline(ServicesOnly, admin.TabularInline):
     model = Assignment
     extra = 0
     fields = ("worker", "status", "accepted_at", "checked_in_at", "checked_out_at")
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Gig)
