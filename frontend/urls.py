@@ -15,3 +15,12 @@ urlpatterns = [
     path("sw.js", views.service_worker, name="service_worker"),
     path("offline/", views.offline, name="offline"),
 ]
+
+# --- Center staff: the review queue (issue 10, staff) ---
+from . import views_staff  # noqa: E402
+
+urlpatterns += [
+    path("staff/reviews/", views_staff.review_queue, name="staff_reviews"),
+    path("staff/reviews/<int:pk>/", views_staff.review, name="staff_review"),
+    path("staff/employers/<int:pk>/verify/", views_staff.verify, name="staff_verify"),
+]

@@ -1,0 +1,35 @@
+"""The review queue in a real browser: a center's staff member approves a post on a 360×640 phone."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from jobs.models import Gig, GigStatus
+from tests.factories import CenterStaffFactory, EmployerFactory, GigFactory
+
+from .conftest import screenshot
+from .test_browser import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_staff_approve_a_post_from_the_review_queue_on_a_phone(phone_page, live_asgi_server):
+    staff = CenterStaffFactory()
+    gig = GigFactory(center=staff.center, status=GigStatus.PENDING_REVIEW, description="搬运瓷砖上三楼，需自带手套",
+                     employer=EmployerFactory(verification_status="pending"))
+    page = phone_page()
+    log_in(page, live_asgi_server, staff.user)
+
+    page.goto("/")
+    page.click("[data-testid=nav-reviews]")
+    page.wait_for_url("**/staff/reviews/")
+    card = page.locator(f"[data-testid=review-{gig.pk}]")
+    assert card.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    violations = Axe().run(page).response["violations"]
+    assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
+    screenshot(page, "staff-review-queue")
+
+    card.locator("[data-testid=approve]").click()
+    page.wait_for_selector("[data-testid=message]")
+    assert page.locator("[data-testid=no-reviews]").is_visible()
+    assert Gig.objects.get(pk=gig.pk).status == GigStatus.OPEN
