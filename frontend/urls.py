@@ -23,4 +23,5 @@ urlpatterns += [
     path("staff/reviews/", views_staff.review_queue, name="staff_reviews"),
     path("staff/reviews/<int:pk>/", views_staff.review, name="staff_review"),
     path("staff/employers/<int:pk>/verify/", views_staff.verify, name="staff_verify"),
+    path("staff/claims/<int:pk>/", views_staff.resolve_claim, name="staff_claim"),
 ]

@@ -1,4 +1,5 @@
-"""Service-center staff: the review queue (posts waiting for review) and the employers waiting for verification.
+"""Service-center staff: the review queue (posts waiting for review), the employers waiting for verification and
+the identity claims waiting for an in-person check of the card.
 
 The services decide who may review or verify; these pages only read, parse a form and show the answer."""
 
@@ -6,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +18,8 @@ from jobs import services as job_services
 from jobs.exceptions import Conflict
 from jobs.models import Employer, Gig, VerificationStatus
 from jobs.selectors import SiteAccess, pending_reviews
+from workers import services as worker_services
+from workers.selectors import identity_claim, pending_identity_claims
 
 from . import labels
 from .forms import NfkcCharField
@@ -26,6 +30,10 @@ class ReviewForm(forms.Form):
 
     reason = NfkcCharField(label=gettext_lazy("Reason (needed to reject; the employer sees it)"), required=False,
                            max_length=500)
+
+
+class ClaimForm(forms.Form):
+    note = NfkcCharField(label=gettext_lazy("Note (what you checked)"), required=False, max_length=500)
 
 
 def employers_waiting(viewer) -> QuerySet[Employer]:
@@ -47,7 +55,9 @@ def _queue(request, invalid: tuple[int, ReviewForm] | None = None, status: int =
               "hours": labels.length_hours(gig), "exact": site.exact(gig),
               "form": invalid[1] if invalid and invalid[0] == gig.pk else ReviewForm(prefix=f"gig{gig.pk}")}
              for gig in gigs]
-    context = {"items": items, "employers": list(employers_waiting(request.user))}
+    claims = [{"claim": claim, "form": ClaimForm(prefix=f"claim{claim.pk}")}
+              for claim in pending_identity_claims(request.user)]
+    context = {"items": items, "employers": list(employers_waiting(request.user)), "claims": claims}
     return render(request, "frontend/staff/reviews.html", context, status=status)
 
 
@@ -96,4 +106,27 @@ def verify(request, pk: int):
     else:
         messages.success(request, _("%(name)s is marked as not verified: their posts keep waiting for review.")
                          % {"name": employer.name})
+    return redirect("staff_reviews")
+
+
+@require_POST
+def resolve_claim(request, pk: int):
+    if not request.user.is_authenticated:
+        return _login_first(request)
+    claim = identity_claim(pk)
+    if claim is None:
+        raise Http404
+    form = ClaimForm(request.POST, prefix=f"claim{pk}")
+    form.is_valid()
+    try:
+        claim = worker_services.resolve_identity_claim(claim, actor=request.user,
+                                                       decision=request.POST.get("decision", ""),
+                                                       note=form.cleaned_data.get("note") or "")
+    except Conflict as refusal:
+        messages.error(request, str(refusal.message), extra_tags=f"code-{refusal.code}")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The identity claim for %(number)s is settled: %(outcome)s.")
+                         % {"number": claim.id_number_masked, "outcome": claim.get_status_display()})
     return redirect("staff_reviews")

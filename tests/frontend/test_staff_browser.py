@@ -1,10 +1,14 @@
 """The review queue in a real browser: a center's staff member approves a post on a 360×640 phone."""
 
+import datetime as dt
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from jobs.models import Gig, GigStatus
-from tests.factories import CenterStaffFactory, EmployerFactory, GigFactory
+from tests.factories import CenterStaffFactory, EmployerFactory, GigFactory, WorkerFactory, id_number_for
+from workers.id_numbers import parse_id_number
+from workers.services import submit_id_number
 
 from .conftest import screenshot
 from .test_browser import log_in
@@ -16,6 +20,10 @@ def test_staff_approve_a_post_from_the_review_queue_on_a_phone(phone_page, live_
     staff = CenterStaffFactory()
     gig = GigFactory(center=staff.center, status=GigStatus.PENDING_REVIEW, description="搬运瓷砖上三楼，需自带手套",
                      employer=EmployerFactory(verification_status="pending"))
+    holder, claimant = WorkerFactory(), WorkerFactory()
+    holder.set_resident_id(parse_id_number(id_number_for(dt.date(1975, 3, 8))))
+    holder.save()
+    submit_id_number(claimant, id_number_for(dt.date(1975, 3, 8)), actor=staff.user)  # a claim to check too
     page = phone_page()
     log_in(page, live_asgi_server, staff.user)
 
@@ -24,6 +32,8 @@ def test_staff_approve_a_post_from_the_review_queue_on_a_phone(phone_page, live_
     page.wait_for_url("**/staff/reviews/")
     card = page.locator(f"[data-testid=review-{gig.pk}]")
     assert card.is_visible()
+    assert page.locator("article[data-testid^=employer-]").count() == 1
+    assert page.locator("article[data-testid^=claim-]").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     violations = Axe().run(page).response["violations"]
     assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []

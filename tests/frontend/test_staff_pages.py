@@ -12,7 +12,11 @@ from tests.factories import (
     GigFactory,
     ServiceCenterFactory,
     WorkerFactory,
+    id_number_for,
 )
+from workers.id_numbers import parse_id_number
+from workers.models import ClaimStatus, RealNameStatus, WorkerProfile
+from workers.services import submit_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +143,41 @@ def test_another_centers_staff_cannot_verify_the_employer(client, waiting):
     assert client.get("/staff/reviews/").context["employers"] == []
     assert client.post(f"/staff/employers/{employer.pk}/verify/", {"decision": "approve"}).status_code == 404
     assert Employer.objects.get(pk=employer.pk).verification_status == "pending"
+
+
+# --- Identity claims ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def claim(waiting):
+    """A worker at the post's center says the ID number another account holds is theirs."""
+    number = id_number_for(dt.date(1975, 3, 8))
+    holder = WorkerFactory(display_name="先登记的人")
+    holder.set_resident_id(parse_id_number(number))
+    holder.real_name_status = RealNameStatus.VERIFIED
+    holder.save()
+    claimant = WorkerFactory(display_name="真正的持证人")
+    return submit_id_number(claimant, number, actor=waiting["staff"]).claim  # at the desk of the post's center
+
+
+def test_staff_settle_an_identity_claim_of_their_center(client, waiting, claim):
+    client.force_login(waiting["staff"])
+    page = client.get("/staff/reviews/")
+    assert [item["claim"] for item in page.context["claims"]] == [claim]
+    assert "真正的持证人" in page.content.decode() and claim.id_number_masked in page.content.decode()
+
+    response = client.post(f"/staff/claims/{claim.pk}/",
+                           {"decision": "approve", f"claim{claim.pk}-note": "看过身份证原件"})
+
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.APPROVED and claim.note == "看过身份证原件"
+    assert WorkerProfile.objects.get(pk=claim.claimant_id).real_name_status == RealNameStatus.VERIFIED
+
+
+def test_another_centers_staff_cannot_settle_the_claim(client, waiting, claim):
+    client.force_login(waiting["other"])
+
+    assert client.get("/staff/reviews/").context["claims"] == []
+    assert client.post(f"/staff/claims/{claim.pk}/", {"decision": "approve"}).status_code == 403
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.PENDING
