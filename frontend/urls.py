@@ -15,3 +15,18 @@ urlpatterns = [
     path("sw.js", views.service_worker, name="service_worker"),
     path("offline/", views.offline, name="offline"),
 ]
+
+# --- Employer: post a gig, my gigs, one gig with its people, the site code (views_employer) ---
+from . import views_employer  # noqa: E402
+
+urlpatterns += [
+    path("employer/gigs/", views_employer.my_gigs, name="employer_gigs"),
+    path("employer/gigs/new/", views_employer.post_gig, name="employer_post_gig"),
+    path("employer/gigs/<int:pk>/", views_employer.employer_gig, name="employer_gig"),
+    path("employer/gigs/<int:pk>/publish/", views_employer.publish, name="employer_publish_gig"),
+    path("employer/gigs/<int:pk>/cancel/", views_employer.cancel, name="employer_cancel_gig"),
+    path("employer/gigs/<int:pk>/code/", views_employer.site_code, name="employer_site_code"),
+    path("employer/gigs/<int:pk>/people/<int:assignment_id>/hire/", views_employer.hire, name="employer_hire"),
+    path("employer/gigs/<int:pk>/people/<int:assignment_id>/decline/", views_employer.decline,
+         name="employer_decline"),
+]
