@@ -1,4 +1,4 @@
-// The post form, made easier when scripts run: pay units narrowed to the trade's, the quantities shown only
+// The employer's pages. The post form, made easier when scripts run: pay units narrowed to the trade's, the quantities shown only
 // for their unit, and the site's point set by a pin on the map or by the phone's location. Without scripts
 // every field is typed and the service's errors say what is wrong.
 (function () {
@@ -64,5 +64,11 @@
       });
     }
   }
+  function refreshSiteCode() {
+    // The site code page fetches the next code by itself (a meta refresh would be a timed change axe refuses).
+    var element = document.querySelector("[data-refresh-after]");
+    if (element) setTimeout(function () { window.location.reload(); }, 1000 * Number(element.dataset.refreshAfter));
+  }
   document.addEventListener("DOMContentLoaded", setUp);
+  document.addEventListener("DOMContentLoaded", refreshSiteCode);
 })();
