@@ -17,16 +17,18 @@ urlpatterns = [
 ]
 
 # --- Employer: post a gig, my gigs, one gig with its people, the site code (views_employer) ---
+# One include, so that DEBUG's not-found page lists a single short line for the area.
+from django.urls import include  # noqa: E402
+
 from . import views_employer  # noqa: E402
 
-urlpatterns += [
-    path("employer/gigs/", views_employer.my_gigs, name="employer_gigs"),
-    path("employer/gigs/new/", views_employer.post_gig, name="employer_post_gig"),
-    path("employer/gigs/<int:pk>/", views_employer.employer_gig, name="employer_gig"),
-    path("employer/gigs/<int:pk>/publish/", views_employer.publish, name="employer_publish_gig"),
-    path("employer/gigs/<int:pk>/cancel/", views_employer.cancel, name="employer_cancel_gig"),
-    path("employer/gigs/<int:pk>/code/", views_employer.site_code, name="employer_site_code"),
-    path("employer/gigs/<int:pk>/people/<int:assignment_id>/hire/", views_employer.hire, name="employer_hire"),
-    path("employer/gigs/<int:pk>/people/<int:assignment_id>/decline/", views_employer.decline,
-         name="employer_decline"),
-]
+urlpatterns.append(path("employer/gigs/", include([
+    path("", views_employer.my_gigs, name="employer_gigs"),
+    path("new/", views_employer.post_gig, name="employer_post_gig"),
+    path("<int:pk>/", views_employer.employer_gig, name="employer_gig"),
+    path("<int:pk>/publish/", views_employer.publish, name="employer_publish_gig"),
+    path("<int:pk>/cancel/", views_employer.cancel, name="employer_cancel_gig"),
+    path("<int:pk>/code/", views_employer.site_code, name="employer_site_code"),
+    path("<int:pk>/people/<int:assignment_id>/hire/", views_employer.hire, name="employer_hire"),
+    path("<int:pk>/people/<int:assignment_id>/decline/", views_employer.decline, name="employer_decline"),
+])))
