@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import views, views_employer, views_staff
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,12 +16,24 @@ urlpatterns = [
     path("offline/", views.offline, name="offline"),
 ]
 
-# --- Center staff: the review queue (issue 10, staff) ---
-from . import views_staff  # noqa: E402
-
+# Each area under one include, so that DEBUG's not-found page lists one short line for it.
 urlpatterns += [
-    path("staff/reviews/", views_staff.review_queue, name="staff_reviews"),
-    path("staff/reviews/<int:pk>/", views_staff.review, name="staff_review"),
-    path("staff/employers/<int:pk>/verify/", views_staff.verify, name="staff_verify"),
-    path("staff/claims/<int:pk>/", views_staff.resolve_claim, name="staff_claim"),
+    # Employer: post a gig, my gigs, one gig with its people, the site code (views_employer)
+    path("employer/gigs/", include([
+        path("", views_employer.my_gigs, name="employer_gigs"),
+        path("new/", views_employer.post_gig, name="employer_post_gig"),
+        path("<int:pk>/", views_employer.employer_gig, name="employer_gig"),
+        path("<int:pk>/publish/", views_employer.publish, name="employer_publish_gig"),
+        path("<int:pk>/cancel/", views_employer.cancel, name="employer_cancel_gig"),
+        path("<int:pk>/code/", views_employer.site_code, name="employer_site_code"),
+        path("<int:pk>/people/<int:assignment_id>/hire/", views_employer.hire, name="employer_hire"),
+        path("<int:pk>/people/<int:assignment_id>/decline/", views_employer.decline, name="employer_decline"),
+    ])),
+    # Center staff: the review queue, employers to verify, identity claims (views_staff)
+    path("staff/", include([
+        path("reviews/", views_staff.review_queue, name="staff_reviews"),
+        path("reviews/<int:pk>/", views_staff.review, name="staff_review"),
+        path("employers/<int:pk>/verify/", views_staff.verify, name="staff_verify"),
+        path("claims/<int:pk>/", views_staff.resolve_claim, name="staff_claim"),
+    ])),
 ]

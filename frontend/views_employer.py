@@ -1,0 +1,192 @@
+"""The employer's pages: post a gig, my gigs, one gig with its people, cancelling, the site code.
+
+Thin like views.py: the form tidies input, selectors read, services decide and write."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jobs import rules
+from jobs import services as job_services
+from jobs.exceptions import Conflict
+from jobs.models import SLOT_HOLDING, AssignmentStatus, GigStatus, VerificationStatus
+from jobs.selectors import contact_is_shared, gigs_of, people_on_gig, site_check_in_code, trade_groups
+
+from . import labels, reads
+from .forms_employer import GigPostForm
+from .views import _add_errors
+
+GIGS_PER_PAGE = 20
+
+
+def _employer(request):
+    """Only employers have these pages (others get a plain 403)."""
+    return job_services.employer_of(request.user)
+
+
+def _my_gig(request, pk: int):
+    _employer(request)
+    return get_object_or_404(gigs_of(request.user).filter(employer__owner=request.user), pk=pk)
+
+
+def _say_refusal(request, refusal) -> None:
+    if isinstance(refusal, Conflict):
+        messages.error(request, str(refusal.message), extra_tags=f"code-{refusal.code}")
+    elif isinstance(refusal, ValidationError):
+        messages.error(request, " ".join(refusal.messages))
+    else:
+        messages.error(request, str(refusal) or _("You may not do this."))
+
+
+def _status_said(request, gig) -> None:
+    if gig.status == GigStatus.PENDING_REVIEW:
+        messages.info(request, _("Your post waits for a service center's review; workers see it once approved."))
+    elif gig.status == GigStatus.OPEN:
+        messages.success(request, _("Your gig is published: workers nearby can take it now."))
+    else:
+        messages.success(request, _("Saved as a draft. Publish it when it is ready."))
+
+
+# --- Post a gig -----------------------------------------------------------------------------------
+
+@login_required
+def post_gig(request):
+    employer = _employer(request)
+    form = GigPostForm(request.POST or None, trade_groups=trade_groups())
+    if request.method == "POST" and form.is_valid():
+        try:
+            gig = job_services.create_gig(actor=request.user, publish=request.POST.get("action") == "publish",
+                                          **form.gig_fields())
+        except ValidationError as error:
+            _add_errors(form, error)
+        except PermissionDenied as refusal:
+            _say_refusal(request, refusal)
+        else:
+            _status_said(request, gig)
+            return redirect("employer_gig", pk=gig.pk)
+    return render(request, "frontend/employer/post.html", {
+        "form": form, "units_by_trade": form.units_by_trade(),
+        "unverified": employer.verification_status != VerificationStatus.VERIFIED,
+        "map_center": reads.city_center_point()})
+
+
+# --- My gigs ----------------------------------------------------------------------------------------
+
+@login_required
+def my_gigs(request):
+    _employer(request)
+    gigs = (gigs_of(request.user).filter(employer__owner=request.user)
+            .annotate(applicants=Count("assignments", filter=Q(assignments__status=AssignmentStatus.APPLIED)))
+            .order_by("-created_at", "-pk"))
+    page = Paginator(gigs, GIGS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [{"gig": gig, "trade": labels.trade_name(gig.category), "unit": labels.pay_unit_label(gig.pay_unit)}
+            for gig in page]
+    return render(request, "frontend/employer/gigs.html", {"page": page, "rows": rows})
+
+
+def _person(assignment) -> dict:
+    shared = contact_is_shared(assignment)
+    phone = assignment.worker.user.phone
+    return {"assignment": assignment, "worker": assignment.worker, "shared": shared,
+            "phone": phone if shared else assignment.worker.user.masked_phone,
+            "applied": assignment.status == AssignmentStatus.APPLIED}
+
+
+@login_required
+def employer_gig(request, pk: int):
+    gig = _my_gig(request, pk)
+    people = people_on_gig(gig, viewer=request.user).select_related("worker__user").order_by("pk")
+    return render(request, "frontend/employer/gig.html", {
+        "gig": gig, "trade": labels.trade_name(gig.category), "unit": labels.pay_unit_label(gig.pay_unit),
+        "people": [_person(a) for a in people], "draft": gig.status == GigStatus.DRAFT,
+        "may_cancel": gig.can_become(GigStatus.CANCELLED)})
+
+
+def _act_on_person(request, pk: int, assignment_id: int, act) -> None:
+    gig = _my_gig(request, pk)
+    assignment = get_object_or_404(people_on_gig(gig, viewer=request.user), pk=assignment_id)
+    try:
+        act(assignment, actor=request.user)
+    except (Conflict, PermissionDenied, ValidationError) as refusal:
+        _say_refusal(request, refusal)
+        return False
+    return True
+
+
+@require_POST
+@login_required
+def hire(request, pk: int, assignment_id: int):
+    if _act_on_person(request, pk, assignment_id, job_services.hire_applicant):
+        messages.success(request, _("Hired: the worker is told, and you can now see their phone number."))
+    return redirect("employer_gig", pk=pk)
+
+
+@require_POST
+@login_required
+def decline(request, pk: int, assignment_id: int):
+    if _act_on_person(request, pk, assignment_id, job_services.decline_applicant):
+        messages.success(request, _("Declined: the worker is told."))
+    return redirect("employer_gig", pk=pk)
+
+
+@require_POST
+@login_required
+def publish(request, pk: int):
+    gig = _my_gig(request, pk)
+    try:
+        gig = job_services.publish_gig(gig, actor=request.user)
+    except (Conflict, PermissionDenied, ValidationError) as refusal:
+        _say_refusal(request, refusal)
+    else:
+        _status_said(request, gig)
+    return redirect("employer_gig", pk=pk)
+
+
+def _cancel_cost(gig, now) -> dict:
+    """What cancelling now costs: show-up pay to each worker holding a slot when the start is near."""
+    holders = gig.assignments.filter(status__in=SLOT_HOLDING).count()
+    late = gig.starts_at - now < rules.hours("EMPLOYER_LATE_CANCEL_HOURS")
+    each = job_services.show_up_pay(gig) if late and holders else None
+    return {"holders": holders, "late": late, "each": each, "total": each * holders if each else None,
+            "late_hours": rules.rule("EMPLOYER_LATE_CANCEL_HOURS"), "pay_hours": rules.rule("SHOW_UP_PAY_HOURS")}
+
+
+@login_required
+def cancel(request, pk: int):
+    """GET shows what cancelling costs; the confirm form POSTs."""
+    gig = _my_gig(request, pk)
+    if request.method == "POST":
+        try:
+            job_services.cancel_gig(gig, actor=request.user, reason=request.POST.get("reason", "").strip()[:200])
+        except (Conflict, PermissionDenied, ValidationError) as refusal:
+            _say_refusal(request, refusal)
+        else:
+            messages.success(request, _("The gig is cancelled; the workers on it are told."))
+        return redirect("employer_gig", pk=pk)
+    return render(request, "frontend/employer/cancel.html", {
+        "gig": gig, "trade": labels.trade_name(gig.category), "cost": _cancel_cost(gig, timezone.now())})
+
+
+# --- On the day: the site code --------------------------------------------------------------------
+
+CODE_REFRESH_SECONDS = 30
+
+
+@login_required
+def site_code(request, pk: int):
+    """The rotating check-in code, big, with its QR drawn here (no script needed); the page reloads itself."""
+    import segno
+
+    gig = _my_gig(request, pk)
+    code, valid_until = site_check_in_code(gig, viewer=request.user, now=timezone.now())
+    qr = segno.make(f"zerogig:checkin:{gig.code}:{code}", error="m")
+    return render(request, "frontend/employer/code.html", {
+        "gig": gig, "trade": labels.trade_name(gig.category), "code": code, "valid_until": valid_until,
+        "qr": qr.svg_inline(scale=8, border=2, omitsize=True, title=_("QR code for checking in")),
+        "refresh": CODE_REFRESH_SECONDS})
