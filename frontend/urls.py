@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_employer, views_staff
+from . import views, views_employer, views_myjobs, views_staff
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -29,6 +29,20 @@ urlpatterns += [
         path("<int:pk>/people/<int:assignment_id>/hire/", views_employer.hire, name="employer_hire"),
         path("<int:pk>/people/<int:assignment_id>/decline/", views_employer.decline, name="employer_decline"),
     ])),
+    # The worker's own gigs: each assignment with the action its state allows (views_myjobs)
+    path("me/gigs/", include([
+        path("", views_myjobs.my_gigs, name="my_gigs"),
+        path("<int:pk>/", views_myjobs.assignment_page, name="my_assignment"),
+        path("<int:pk>/check-in/location/", views_myjobs.check_in_by_location, name="my_check_in_location"),
+        path("<int:pk>/check-in/code/", views_myjobs.check_in_by_code, name="my_check_in_code"),
+        path("<int:pk>/check-out/", views_myjobs.check_out, name="my_check_out"),
+        path("<int:pk>/pay/confirm/", views_myjobs.confirm_pay, name="my_confirm_pay"),
+        path("<int:pk>/pay/dispute/", views_myjobs.dispute_pay, name="my_dispute_pay"),
+        path("<int:pk>/rate/", views_myjobs.rate_employer, name="my_rate"),
+        path("<int:pk>/cancel/", views_myjobs.cancel, name="my_cancel"),
+    ])),
+    path("inbox/", views_myjobs.inbox, name="inbox"),
+    path("inbox/read/", views_myjobs.mark_read, name="inbox_read"),
     # Center staff: the review queue, employers to verify, identity claims (views_staff)
     path("staff/", include([
         path("reviews/", views_staff.review_queue, name="staff_reviews"),

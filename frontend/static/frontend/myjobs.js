@@ -1,0 +1,18 @@
+// Check in by location: fill latitude/longitude from the phone's location, then send the form.
+// Without JavaScript (or without a location) the fields are typed, or the site code is used.
+(function () {
+  var form = document.querySelector("[data-geo-form]");
+  if (!form || !("geolocation" in navigator)) return;
+  form.addEventListener("submit", function (event) {
+    if (form.dataset.located) return;
+    event.preventDefault();
+    navigator.geolocation.getCurrentPosition(function (position) {
+      form.elements.latitude.value = position.coords.latitude.toFixed(6);
+      form.elements.longitude.value = position.coords.longitude.toFixed(6);
+      form.dataset.located = "1";
+      form.submit();
+    }, function () {
+      form.querySelector("[data-geo-failed]").hidden = false;
+    }, {enableHighAccuracy: true, timeout: 10000, maximumAge: 0});
+  });
+})();

@@ -1,0 +1,312 @@
+"""The worker's own gigs: my gigs, one assignment and its actions, and the inbox. Thin like views.py."""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from jobs import rules
+from jobs import services as job_services
+from jobs.exceptions import Conflict
+from jobs.models import AssignmentStatus, PayStatus, Rating, Strike
+from jobs.selectors import SiteAccess, assignments_visible_to, contact_is_shared
+from notifications import selectors as inbox_selectors
+from notifications import services as inbox_services
+
+from . import labels
+from .forms import NfkcCharField
+from .gcj02 import wgs84_to_gcj02
+
+signed_in = login_required(login_url="login")
+
+# --- Reads this page needs (to move into jobs.selectors) --------------------------------------------
+
+ENDED = {AssignmentStatus.COMPLETED, AssignmentStatus.DECLINED, AssignmentStatus.CANCELLED,
+         AssignmentStatus.NO_SHOW, AssignmentStatus.WITHDRAWN}
+STATUS_ICONS = {"offered": "✉", "applied": "⧗", "accepted": "✓", "checked_in": "⚑", "checked_out": "⏏",
+                "completed": "★", "declined": "✕", "cancelled": "✕", "no_show": "⚠", "withdrawn": "✕"}
+
+
+def my_assignments(user):
+    """The worker's own rows only (an employer's or staff's view of others is on other pages)."""
+    return assignments_visible_to(user).filter(worker__user=user)
+
+
+def worker_standing(user, now: dt.datetime) -> dict:
+    """Active strikes (each leaving the window at its end) and a running suspension."""
+    profile = getattr(user, "worker_profile", None)
+    if profile is None:
+        return {"strikes": [], "suspended_until": None}
+    window = rules.days("STRIKE_WINDOW_DAYS")
+    strikes = [{"reason": strike.get_reason_display(), "given": strike.created_at, "ends": strike.created_at + window,
+                "gig": strike.assignment.gig}
+               for strike in Strike.objects.filter(worker=profile, cleared_at__isnull=True,
+                                                   created_at__gt=now - window).select_related("assignment__gig")]
+    suspended = profile.suspended_until if profile.suspended_until and profile.suspended_until > now else None
+    return {"strikes": strikes, "suspended_until": suspended, "to_suspend": rules.rule("STRIKES_TO_SUSPEND")}
+
+
+def cancel_costs_strike(assignment, now: dt.datetime) -> bool:
+    """What cancel_assignment will decide: free just after taking, a strike if later and close to the start."""
+    free = assignment.accepted_at and now - assignment.accepted_at <= rules.minutes("FREE_CANCEL_MINUTES")
+    return not free and assignment.gig.starts_at - now < rules.hours("LATE_CANCEL_HOURS")
+
+
+# --- Forms -------------------------------------------------------------------------------------------
+
+class LocationForm(forms.Form):
+    latitude = forms.FloatField(label=gettext_lazy("Latitude"), min_value=-90, max_value=90,
+                                widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
+    longitude = forms.FloatField(label=gettext_lazy("Longitude"), min_value=-180, max_value=180,
+                                 widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
+
+
+class CodeForm(forms.Form):
+    code = NfkcCharField(label=gettext_lazy("Code shown at the site"), max_length=6, min_length=6)
+    code.widget.attrs.update(inputmode="numeric", pattern="[0-9]{6}", autocomplete="off")
+
+
+class DisputeForm(forms.Form):
+    reason = NfkcCharField(label=gettext_lazy("What happened"), max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    amount_claimed = forms.DecimalField(label=gettext_lazy("Amount you are owed (yuan)"), min_value=0,
+                                        max_digits=10, decimal_places=2, required=False,
+                                        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
+
+
+class RateForm(forms.Form):
+    score = forms.TypedChoiceField(label=gettext_lazy("Your rating of the employer"), coerce=int,
+                                   widget=forms.RadioSelect, choices=[(n, "★" * n) for n in range(5, 0, -1)])
+    comment = NfkcCharField(label=gettext_lazy("Comment (optional)"), max_length=500, required=False,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# --- My gigs -----------------------------------------------------------------------------------------
+
+def _row(assignment) -> dict:
+    gig = assignment.gig
+    return {"a": assignment, "gig": gig, "trade": labels.trade_name(gig.category),
+            "unit": labels.pay_unit_label(gig.pay_unit), "icon": STATUS_ICONS.get(assignment.status, "•"),
+            "contact": contact_is_shared(assignment)}
+
+
+@signed_in
+def my_gigs(request):
+    now = timezone.now()
+    today_end = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
+    groups = {"today": [], "upcoming": [], "past": []}
+    for assignment in my_assignments(request.user).order_by("gig__starts_at", "pk"):
+        gig = assignment.gig
+        if assignment.status in ENDED or gig.ends_at < now and assignment.status != AssignmentStatus.CHECKED_IN:
+            groups["past"].append(_row(assignment))
+        elif gig.starts_at < today_end:
+            groups["today"].append(_row(assignment))
+        else:
+            groups["upcoming"].append(_row(assignment))
+    groups["past"].reverse()  # the most recent first
+    return render(request, "frontend/myjobs/my_gigs.html", {
+        "groups": [("today", _("Today"), groups["today"]), ("upcoming", _("Upcoming"), groups["upcoming"]),
+                   ("past", _("Past"), groups["past"])],
+        "standing": worker_standing(request.user, now)})
+
+
+# --- One assignment ----------------------------------------------------------------------------------
+
+def _mine_or_404(request, pk: int):
+    return get_object_or_404(my_assignments(request.user), pk=pk)
+
+
+@signed_in
+def assignment_page(request, pk: int, forms_with_errors: dict | None = None):
+    assignment = _mine_or_404(request, pk)
+    gig = assignment.gig
+    now = timezone.now()
+    exact = SiteAccess(request.user).exact(gig)
+    place = gig.site_point if exact else gig.point
+    gcj_lat, gcj_lng = wgs84_to_gcj02(place.lat, place.lng)
+    status = assignment.status
+    bound = forms_with_errors or {}
+    rated = Rating.objects.filter(assignment=assignment, direction=Rating.Direction.OF_EMPLOYER).exists()
+    context = {
+        "row": _row(assignment), "a": assignment, "gig": gig, "exact": exact,
+        "amap_url": "https://uri.amap.com/marker?" + urlencode({
+            "position": f"{gcj_lng:.6f},{gcj_lat:.6f}", "name": labels.trade_name(gig.category),
+            "coordinate": "gaode", "callnative": 1}),
+        "can_check_in": status == AssignmentStatus.ACCEPTED,
+        "can_check_out": status == AssignmentStatus.CHECKED_IN,
+        "can_confirm": status in (AssignmentStatus.CHECKED_OUT, AssignmentStatus.COMPLETED)
+        and assignment.pay_status in (PayStatus.RECORDED, PayStatus.DISPUTED),
+        "can_dispute": status in (AssignmentStatus.CHECKED_OUT, AssignmentStatus.COMPLETED)
+        and assignment.pay_status not in (PayStatus.CONFIRMED, PayStatus.DISPUTED),
+        "can_rate": status == AssignmentStatus.COMPLETED and not rated, "rated": rated,
+        "can_cancel": status in (AssignmentStatus.ACCEPTED, AssignmentStatus.OFFERED, AssignmentStatus.APPLIED),
+        "cancel_strike": status == AssignmentStatus.ACCEPTED and cancel_costs_strike(assignment, now),
+        "free_minutes": rules.rule("FREE_CANCEL_MINUTES"), "late_hours": rules.rule("LATE_CANCEL_HOURS"),
+        "location_form": bound.get("location") or LocationForm(),
+        "code_form": bound.get("code") or CodeForm(),
+        "dispute_form": bound.get("dispute") or DisputeForm(initial={"amount_claimed": assignment.amount_due}),
+        "rate_form": bound.get("rate") or RateForm(),
+    }
+    return render(request, "frontend/myjobs/assignment.html", context, status=400 if bound else 200)
+
+
+def _act(request, pk: int, form_name: str | None, form_class, act, done: str):
+    """Parse the form, call the service as the person, and say plainly what happened."""
+    assignment = _mine_or_404(request, pk)
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        return assignment_page(request, pk, forms_with_errors={form_name: form})
+    try:
+        act(assignment, form.cleaned_data if form else {})
+    except ValidationError as error:
+        if form is None or not hasattr(error, "error_dict"):
+            messages.error(request, " ".join(error.messages))
+        else:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            messages.error(request, " ".join(m for errors in error.message_dict.values() for m in errors))
+            return assignment_page(request, pk, forms_with_errors={form_name: form})
+    except Conflict as refusal:
+        messages.error(request, str(refusal.message), extra_tags=f"code-{refusal.code}")
+    except PermissionDenied as refusal:
+        messages.error(request, str(refusal) or _("You may not do this."))
+    else:
+        messages.success(request, done)
+    return redirect("my_assignment", pk=pk)
+
+
+@require_POST
+@signed_in
+def check_in_by_location(request, pk: int):
+    return _act(request, pk, "location", LocationForm, lambda a, data: job_services.check_in(
+        a, actor=request.user, latitude=data["latitude"], longitude=data["longitude"]),
+        _("You are checked in. Check out when the work is done."))
+
+
+@require_POST
+@signed_in
+def check_in_by_code(request, pk: int):
+    return _act(request, pk, "code", CodeForm, lambda a, data: job_services.check_in(
+        a, actor=request.user, code=data["code"]), _("You are checked in. Check out when the work is done."))
+
+
+@require_POST
+@signed_in
+def check_out(request, pk: int):
+    return _act(request, pk, None, None, lambda a, data: job_services.check_out(a, actor=request.user),
+                _("You are checked out. The employer records your pay next."))
+
+
+@require_POST
+@signed_in
+def confirm_pay(request, pk: int):
+    def confirm(assignment, data):
+        try:
+            amount = Decimal(request.POST.get("amount_due", ""))
+        except InvalidOperation:
+            raise ValidationError(_("Reload the page and check the amount before confirming.")) from None
+        job_services.confirm_paid(assignment, actor=request.user, amount_due=amount)
+    return _act(request, pk, None, None, confirm, _("You confirmed the pay arrived. Thank you."))
+
+
+@require_POST
+@signed_in
+def dispute_pay(request, pk: int):
+    return _act(request, pk, "dispute", DisputeForm, lambda a, data: job_services.dispute_pay(
+        a, actor=request.user, reason=data["reason"], amount_claimed=data["amount_claimed"]),
+        _("Your pay dispute is recorded. The service center will contact you."))
+
+
+@require_POST
+@signed_in
+def rate_employer(request, pk: int):
+    return _act(request, pk, "rate", RateForm, lambda a, data: job_services.rate(
+        a, actor=request.user, score=data["score"], comment=data["comment"]), _("Thank you for your rating."))
+
+
+@require_POST
+@signed_in
+def cancel(request, pk: int):
+    return _act(request, pk, None, None, lambda a, data: job_services.cancel_assignment(
+        a, actor=request.user, reason=(request.POST.get("reason") or "")[:200]), _("You cancelled this gig."))
+
+
+# --- Inbox -------------------------------------------------------------------------------------------
+
+def _sentence(kind: str, payload: dict) -> str:
+    gig = payload.get("gig") or {}
+    values = {"trade": gig.get("trade", ""), "title": gig.get("title", ""), "amount": payload.get("amount_due"),
+              "previous": payload.get("previous_amount"), "worker": payload.get("worker", ""),
+              "reason": payload.get("reason") or "", "km": payload.get("distance_km")}
+    if kind == "offer":
+        return _("A gig near you (%(km)s km): %(trade)s, %(title)s.") % values
+    if kind == "hired":
+        return _("You are hired for %(trade)s, %(title)s. Be on time and check in at the site.") % values
+    if kind == "cancelled":
+        if payload.get("by") == "employer":
+            return _("The employer cancelled %(trade)s, %(title)s.") % values
+        return _("%(worker)s cancelled %(trade)s, %(title)s.") % values
+    if kind == "withdrawn":
+        return _("The offer of %(trade)s, %(title)s was withdrawn: it is no longer open to you.") % values
+    if kind == "reminder":
+        return _("Reminder: %(trade)s, %(title)s starts soon.") % values
+    if kind == "checked_in":
+        return _("%(worker)s checked in at %(trade)s, %(title)s.") % values
+    if kind == "no_show":
+        return _("No check-in was recorded for %(trade)s, %(title)s: a no-show.") % values
+    if kind == "pay":
+        if payload.get("disputed"):
+            return _("%(worker)s disputed the pay for %(trade)s, %(title)s.") % values
+        if payload.get("corrected"):
+            return _("The pay for %(trade)s, %(title)s was changed from %(previous)s to %(amount)s yuan.") % values
+        return _("The employer recorded %(amount)s yuan for %(trade)s, %(title)s. Confirm when it arrives.") % values
+    if kind == "applicant":
+        return _("%(worker)s applied for %(trade)s, %(title)s.") % values
+    if kind == "accepted":
+        return _("%(worker)s took a slot on %(trade)s, %(title)s.") % values
+    if kind == "review":
+        if payload.get("approved"):
+            return _("Your post %(trade)s, %(title)s was approved.") % values
+        return _("Your post %(trade)s, %(title)s was not approved.") % values
+    return _("%(trade)s, %(title)s: an update.") % values
+
+
+def _link(kind: str, payload: dict, mine: set[int]) -> str | None:
+    if payload.get("assignment") in mine and kind not in ("offer", "withdrawn"):
+        return reverse("my_assignment", args=[payload["assignment"]])
+    gig = (payload.get("gig") or {}).get("id")
+    return reverse("gig", args=[gig]) if gig else None
+
+
+@signed_in
+def inbox(request):
+    rows = inbox_selectors.inbox(request.user).order_by("-seq")
+    page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    ids = {n.payload.get("assignment") for n in page if isinstance(n.payload, dict)}
+    mine = set(my_assignments(request.user).filter(pk__in=[i for i in ids if isinstance(i, int)])
+               .values_list("pk", flat=True))
+    items = [{"n": n, "text": _sentence(n.kind, n.payload or {}), "url": _link(n.kind, n.payload or {}, mine)}
+             for n in page]
+    unread = inbox_selectors.inbox(request.user, unread_only=True).exists()
+    return render(request, "frontend/myjobs/inbox.html", {"page": page, "items": items, "unread": unread})
+
+
+@require_POST
+@signed_in
+def mark_read(request):
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+    count = inbox_services.mark_read(request.user, ids=ids or None)
+    messages.success(request, _("Marked as read.") if count else _("Nothing new to mark."))
+    return redirect(reverse("inbox") + (f"?page={request.POST['page']}" if request.POST.get("page", "").isdigit()
+                                        else ""))
