@@ -10,6 +10,8 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 
+from zero_gig.db import at_transaction_end
+
 from .groups import board_group, user_group
 from .models import Notification, Stream
 
@@ -31,11 +33,18 @@ def notify_board(center_id: int, kind: str, payload: dict) -> Notification:
 
 
 def _store(targets: list[tuple[str, Notification]]) -> list[Notification]:
+    """Inside a service's transaction (`atomic_with_retry`) the notifications are stored together at its end,
+    so that every recipient's stream is locked once, in one order, after the rows the service locked: two
+    services notifying the same people in different orders cannot deadlock. Elsewhere they are stored now.
+    Either way they are stored in the caller's transaction and pushed after it commits."""
+    if targets and not at_transaction_end(_write, targets):
+        _write(targets)
+    return [row for _key, row in targets]
+
+
+def _write(targets: list[tuple[str, Notification]]) -> None:
     """The one place a seq is given: under the lock of each recipient's Stream row, held until the caller's
-    transaction commits, so a later seq can only commit after an earlier one. Streams are locked in key order,
-    after whatever rows the caller has locked (notifications are written last)."""
-    if not targets:
-        return []
+    transaction commits, so a later seq can only commit after an earlier one. Streams are locked in key order."""
     keys = sorted({key for key, _row in targets})
     with transaction.atomic():
         Stream.objects.bulk_create([Stream(key=key) for key in keys], ignore_conflicts=True)
@@ -45,9 +54,8 @@ def _store(targets: list[tuple[str, Notification]]) -> list[Notification]:
             streams[key].last_seq += 1
             row.seq = streams[key].last_seq
         Stream.objects.bulk_update(list(streams.values()), ["last_seq"])
-        rows = Notification.objects.bulk_create([row for _key, row in targets])
+        Notification.objects.bulk_create([row for _key, row in targets])
     transaction.on_commit(lambda: push(targets))
-    return rows
 
 
 def push(targets: list[tuple[str, Notification]]) -> None:

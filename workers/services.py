@@ -22,6 +22,7 @@ from centers.selectors import nearest_center
 from jobs.exceptions import Conflict
 from notifications.models import Kind
 from notifications.services import notify_user
+from zero_gig.db import atomic_with_retry
 from zero_gig.geo import validate_point
 
 from .id_numbers import parse_working_age_id
@@ -229,7 +230,7 @@ def submit_id_number(profile: WorkerProfile, raw: str, *, actor, now: datetime |
     return IdSubmission(profile=profile, claim=claim)
 
 
-@transaction.atomic
+@atomic_with_retry
 def verify_worker_identity(worker: WorkerProfile, *, actor) -> WorkerProfile:
     """Staff (of any center) or a city administrator looked at the worker's ID card: real name verified."""
     _check_checks_in_person(actor)
@@ -249,7 +250,7 @@ class ClaimDecision:
     CHOICES = (APPROVE, REJECT)
 
 
-@transaction.atomic
+@atomic_with_retry
 def resolve_identity_claim(claim: IdentityClaim, *, actor, decision: str, note: str = "",
                            now: datetime | None = None) -> IdentityClaim:
     """Staff of the claim's center (or a city administrator) settle it after seeing the card in person.

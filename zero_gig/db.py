@@ -8,6 +8,10 @@ with it, so they go out once, after the attempt that commits.
 
 Only the outermost transaction is retried: inside an enclosing atomic block the failure has already doomed the
 enclosing transaction, and only its owner can start it again.
+
+Work queued with `at_transaction_end` runs last inside the outermost such transaction, just before it commits:
+the notifications of a whole service call are stored there together, so the rows they lock (each recipient's
+stream) are locked once, in one order, after every row the service itself locked.
 """
 
 from __future__ import annotations
@@ -15,8 +19,9 @@ from __future__ import annotations
 import functools
 import logging
 import random
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import ParamSpec, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, InternalError, OperationalError, transaction
@@ -42,6 +47,33 @@ def is_conflict(error: BaseException) -> bool:
     return any(message in str(error) for message in SQLITE_BUSY_MESSAGES)
 
 
+class _TransactionEnd:
+    """What one attempt of a service transaction queued for its end: items per flush function, in first-queued
+    order. Made afresh for each attempt, so a failed attempt's queue is dropped with its rollback."""
+
+    def __init__(self):
+        self.queued: dict[Callable[[list], None], list] = {}
+
+    def run(self) -> None:
+        while self.queued:
+            flush = next(iter(self.queued))
+            flush(self.queued.pop(flush))
+
+
+_service_transaction = threading.local()
+
+
+def at_transaction_end(flush: Callable[[list], None], items: Iterable) -> bool:
+    """Queue `items` for `flush`, called once with everything queued for it, at the end of the current
+    `atomic_with_retry` transaction, before it commits. False when no such transaction is open: the caller
+    then does the work at once."""
+    end = getattr(_service_transaction, "end", None)
+    if end is None:
+        return False
+    end.queued.setdefault(flush, []).extend(items)
+    return True
+
+
 def atomic_with_retry(func: Callable[P, R] | None = None, *, attempts: int = ATTEMPTS, using: str = DEFAULT_DB_ALIAS):
     """`transaction.atomic` that runs the function again (up to `attempts` times in all, with jittered
     exponential backoff) when its transaction loses a deadlock or serialization race. Nested inside another
@@ -50,14 +82,17 @@ def atomic_with_retry(func: Callable[P, R] | None = None, *, attempts: int = ATT
     def decorate(func: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(func)
         def run(*args: P.args, **kwargs: P.kwargs) -> R:
-            if transaction.get_connection(using).in_atomic_block:
+            if getattr(_service_transaction, "end", None) is not None:  # inside another service's transaction
                 with transaction.atomic(using=using):
                     return func(*args, **kwargs)
+            if transaction.get_connection(using).in_atomic_block:  # inside a plain atomic block: no retry
+                with transaction.atomic(using=using):
+                    return run_to_the_end(func, *args, **kwargs)
             attempt = 1
             while True:
                 try:
                     with transaction.atomic(using=using):
-                        return func(*args, **kwargs)
+                        return run_to_the_end(func, *args, **kwargs)
                 except (OperationalError, InternalError) as error:
                     if attempt >= attempts or not is_conflict(error):
                         raise
@@ -69,6 +104,17 @@ def atomic_with_retry(func: Callable[P, R] | None = None, *, attempts: int = ATT
         return run
 
     return decorate(func) if func is not None else decorate
+
+
+def run_to_the_end(func: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run a service inside its (already open) transaction, then what it queued for the transaction's end."""
+    _service_transaction.end = end = _TransactionEnd()
+    try:
+        result = func(*args, **kwargs)
+        end.run()
+        return result
+    finally:
+        _service_transaction.end = None
 
 
 def locked(queryset, pk):

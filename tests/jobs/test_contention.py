@@ -81,10 +81,24 @@ def server():
         process.terminate()
         process.wait(timeout=20)
         log.seek(0)
-        errors = Counter(line for line in log.read().decode(errors="replace").splitlines()
+        text = log.read().decode(errors="replace")
+        errors = Counter(line for line in text.splitlines()
                          if re.match(r"[\w.]+(Error|Exception|Detected|Violation): ", line))
         print("server errors:", errors.most_common())  # shown when the test fails
+        for error, trace in first_traceback_of_each_error(text).items():
+            print(f"\nthe first traceback of {error}:\n{trace}")
         log.close()
+
+
+def first_traceback_of_each_error(log: str) -> dict[str, str]:
+    """The server log's tracebacks, the first of each kind (by the error line that ends it)."""
+    found: dict[str, str] = {}
+    for block in log.split("Traceback (most recent call last):")[1:]:
+        lines = block.splitlines()
+        ending = next((line for line in lines if re.match(r"[\w.]+(Error|Exception|Detected|Violation): ", line)),
+                      lines[-1] if lines else "")
+        found.setdefault(ending, block[-6000:])
+    return found
 
 
 def post(base: str, key: str, path: str) -> tuple[int, dict | str]:

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from jobs import events, services
 from jobs.models import Assignment, AssignmentStatus, Gig, HiringMode
 from notifications.models import Kind, Notification
+from notifications.services import notify_user
 from tests.factories import GigFactory
 from zero_gig import db
 from zero_gig.db import atomic_with_retry
@@ -138,7 +139,8 @@ def test_a_real_deadlock_on_postgresql_is_broken_and_both_transactions_complete(
     assert sorted(attempts.values()) == [1, 2]
 
 
-LOCK_ORDER = ["workers_workerprofile", "jobs_gig", "jobs_assignment"]
+# Notifications come last: each recipient's stream row is locked when they are stored, at the transaction's end.
+LOCK_ORDER = ["workers_workerprofile", "jobs_gig", "jobs_assignment", "notifications_stream"]
 
 
 def tables_in_locking_order(queries) -> list[str]:
@@ -184,3 +186,44 @@ def test_every_service_locks_workers_then_gigs_then_assignments(open_gig, make_w
             step()
         tables = tables_in_locking_order(statements.captured_queries)
         assert tables == sorted(tables, key=LOCK_ORDER.index), name
+        stream_locks = [query for query in statements.captured_queries
+                        if re.search(r'FROM "notifications_stream".* FOR UPDATE', query["sql"])]
+        assert len(stream_locks) <= 1, f"{name} locked streams {len(stream_locks)} times, so in no one order"
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)")
+def test_two_services_notifying_the_same_people_in_opposite_orders_do_not_deadlock(make_worker):
+    """Before, each notification locked its recipient's stream at once: one service telling A then B and another
+    telling B then A deadlocked. Now a service's notifications are stored together at its end, in one order."""
+    a, b = make_worker().user, make_worker().user
+    barrier = threading.Barrier(2)
+    attempts: dict[str, int] = {"a first": 0, "b first": 0}
+    errors = []
+
+    def tell(name: str, order: list) -> None:
+        @atomic_with_retry
+        def run():
+            attempts[name] += 1
+            notify_user(order[0].pk, Kind.REMINDER, {"n": 1})
+            if attempts[name] == 1:
+                barrier.wait(timeout=10)  # both have told their first person before either tells the second
+            notify_user(order[1].pk, Kind.REMINDER, {"n": 2})
+
+        try:
+            run()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=tell, args=("a first", [a, b])),
+               threading.Thread(target=tell, args=("b first", [b, a]))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert attempts == {"a first": 1, "b first": 1}  # neither lost a deadlock
+    for user in (a, b):
+        assert sorted(Notification.objects.filter(user=user).values_list("seq", flat=True)) == [1, 2]
