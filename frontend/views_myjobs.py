@@ -57,12 +57,6 @@ def worker_standing(user, now: dt.datetime) -> dict:
     return {"strikes": strikes, "suspended_until": suspended, "to_suspend": rules.rule("STRIKES_TO_SUSPEND")}
 
 
-def cancel_costs_strike(assignment, now: dt.datetime) -> bool:
-    """What cancel_assignment will decide: free just after taking, a strike if later and close to the start."""
-    free = assignment.accepted_at and now - assignment.accepted_at <= rules.minutes("FREE_CANCEL_MINUTES")
-    return not free and assignment.gig.starts_at - now < rules.hours("LATE_CANCEL_HOURS")
-
-
 # --- Forms -------------------------------------------------------------------------------------------
 
 class LocationForm(forms.Form):
@@ -151,7 +145,8 @@ def assignment_page(request, pk: int, forms_with_errors: dict | None = None):
         and assignment.pay_status not in (PayStatus.CONFIRMED, PayStatus.DISPUTED),
         "can_rate": status == AssignmentStatus.COMPLETED and not rated, "rated": rated,
         "can_cancel": status in (AssignmentStatus.ACCEPTED, AssignmentStatus.OFFERED, AssignmentStatus.APPLIED),
-        "cancel_strike": status == AssignmentStatus.ACCEPTED and cancel_costs_strike(assignment, now),
+        "cancel_strike": (status == AssignmentStatus.ACCEPTED
+                          and job_services.worker_cancel_costs_strike(assignment, now)),
         "free_minutes": rules.rule("FREE_CANCEL_MINUTES"), "late_hours": rules.rule("LATE_CANCEL_HOURS"),
         "location_form": bound.get("location") or LocationForm(),
         "code_form": bound.get("code") or CodeForm(),

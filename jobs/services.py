@@ -655,8 +655,7 @@ def cancel_assignment(assignment: Assignment, *, actor, reason: str = "",
         assignment.move_to(AssignmentStatus.CANCELLED)
         assignment.cancelled_at, assignment.cancelled_by, assignment.cancel_reason = now, by, reason
         assignment.save()
-        free = assignment.accepted_at and now - assignment.accepted_at <= rules.minutes("FREE_CANCEL_MINUTES")
-        if not free and gig.starts_at - now < rules.hours("LATE_CANCEL_HOURS"):
+        if worker_cancel_costs_strike(assignment, now):
             give_strike(assignment, Strike.Reason.LATE_CANCEL, now)
     _free_slot(gig, now)
     events.slot_freed(assignment)
@@ -664,6 +663,13 @@ def cancel_assignment(assignment: Assignment, *, actor, reason: str = "",
     if gig.status == GigStatus.OPEN:
         matching.start_matching(gig, now)
     return assignment
+
+
+def worker_cancel_costs_strike(assignment: Assignment, now: dt.datetime) -> bool:
+    """Free just after taking a gig (FREE_CANCEL_MINUTES); later and under LATE_CANCEL_HOURS before the start,
+    a strike. The pages ask it too, to warn before a worker cancels."""
+    free = assignment.accepted_at and now - assignment.accepted_at <= rules.minutes("FREE_CANCEL_MINUTES")
+    return not free and assignment.gig.starts_at - now < rules.hours("LATE_CANCEL_HOURS")
 
 
 # --- Strikes and suspension ------------------------------------------------------------------
