@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from . import inbox_views, views
+from . import audit_views, inbox_views, views
 
 router = SimpleRouter()
 router.register("gigs", views.GigViewSet, basename="gig")
@@ -17,6 +17,7 @@ urlpatterns = [
     path("reviews/", views.ReviewQueue.as_view(), name="review-queue"),
     path("workers/<int:pk>/", views.WorkerDetail.as_view(), name="worker-detail"),
     path("workers/<int:pk>/favourite/", views.Favourite.as_view(), name="worker-favourite"),
+    path("audit/", audit_views.AuditLog.as_view(), name="audit-log"),
     path("notifications/", inbox_views.Inbox.as_view(), name="notification-list"),
     path("notifications/read/", inbox_views.MarkRead.as_view(), name="notification-read"),
     path("", include("api.accounts_urls")),

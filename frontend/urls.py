@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_employer, views_myjobs, views_staff
+from . import views, views_audit, views_employer, views_myjobs, views_staff
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -49,5 +49,6 @@ urlpatterns += [
         path("reviews/<int:pk>/", views_staff.review, name="staff_review"),
         path("employers/<int:pk>/verify/", views_staff.verify, name="staff_verify"),
         path("claims/<int:pk>/", views_staff.resolve_claim, name="staff_claim"),
+        path("audit/", views_audit.audit_page, name="staff_audit"),
     ])),
 ]
