@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from . import audit_views, inbox_views, views
+from . import audit_views, center_views, inbox_views, views
 
 router = SimpleRouter()
 router.register("gigs", views.GigViewSet, basename="gig")
@@ -12,6 +12,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("centers/", views.CenterList.as_view(), name="center-list"),
+    path("centers/geojson/", center_views.CenterGeoJSON.as_view(), name="center-geojson"),
     path("trades/", views.TradeList.as_view(), name="trade-list"),
     path("gigs/nearby/", views.NearbyGigs.as_view(), name="gig-nearby"),
     path("reviews/", views.ReviewQueue.as_view(), name="review-queue"),

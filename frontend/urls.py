@@ -1,12 +1,13 @@
 from django.urls import include, path
 
-from . import views, views_audit, views_employer, views_myjobs, views_staff
+from . import views, views_audit, views_centers, views_employer, views_myjobs, views_staff
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("signup/", views.signup_page, name="signup"),
     path("login/", views.login_page, name="login"),
     path("logout/", views.logout_page, name="logout"),
+    path("centers/", views_centers.center_map, name="centers"),
     path("gigs/", views.feed, name="feed"),
     path("gigs/<int:pk>/", views.gig_page, name="gig"),
     path("gigs/<int:pk>/take/", views.take_gig, name="take_gig"),

@@ -92,6 +92,7 @@ MATRIX = [
     row("GET schema",               None,                      "ok    ok     ok    ok    ok    ok    ok    ok"),
     row("GET api-docs",             None,                      "ok    ok     ok    ok    ok    ok    ok    ok"),
     row("GET center-list",          None,                      "ok    ok     ok    ok    ok    ok    ok    ok"),
+    row("GET center-geojson",       None,                      "ok    ok     ok    ok    ok    ok    ok    ok"),
     row("GET trade-list",           None,                      "ok    ok     ok    ok    ok    ok    ok    ok"),
     row("GET gig-nearby",           None,                      "ok    ok     ok    ok    ok    ok    ok    ok",
         query=SITE),
