@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", views.login_page, name="login"),
     path("logout/", views.logout_page, name="logout"),
     path("centers/", views_centers.center_map, name="centers"),
+    path("centers/<int:pk>/screen/", views_centers.hall_screen, name="hall_screen"),
     path("gigs/", views.feed, name="feed"),
     path("gigs/<int:pk>/", views.gig_page, name="gig"),
     path("gigs/<int:pk>/take/", views.take_gig, name="take_gig"),

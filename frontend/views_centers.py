@@ -1,11 +1,14 @@
 """The public map of service centers: where they are, whether they are open now, what they offer."""
 
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from centers.models import CenterAmenity, CenterService
-from centers.selectors import centers_near
+from centers.selectors import active_centers, centers_near
+from jobs.selectors import going_rates, hall_counts, hall_screen_gigs
 from zero_gig.geo import Point
 
+from . import labels
 from .forms import FeedForm
 from .gcj02 import amap_marker_url
 
@@ -27,3 +30,18 @@ def center_map(request):
     return render(request, "frontend/centers.html", {
         "items": items, "pins": pins, "here": here,
         "origin": {"lat": here.lat, "lng": here.lng} if here else None})
+
+
+def hall_screen(request, pk: int):
+    """The big screen in a center's hall: no login, nothing personal; the gig list re-renders live (the
+    screen's socket says when) through `?part=gigs`."""
+    center = get_object_or_404(active_centers(), pk=pk)
+    gigs = [{"gig": gig, "trade": labels.trade_name(gig.category), "unit": labels.pay_unit_label(gig.pay_unit),
+             "hours": labels.length_hours(gig)} for gig in hall_screen_gigs(center.pk)]
+    context = {"center": center, "gigs": gigs, "counts": hall_counts(center.pk, timezone.now()),
+               "rates": [{"rate": rate, "trade": labels.trade_name(rate.trade),
+                          "unit": labels.pay_unit_label(rate.pay_unit)} for rate in going_rates(center.pk)]}
+    template = "frontend/centers/screen.html"
+    if request.GET.get("part") == "gigs":
+        template += "#live"
+    return render(request, template, context)
