@@ -81,7 +81,8 @@ def post_gig(request):
 @login_required
 def my_gigs(request):
     _employer(request)
-    gigs = reads.with_progress(gigs_of(request.user).filter(employer__owner=request.user)).order_by("-created_at", "-pk")
+    gigs = reads.with_progress(gigs_of(request.user).filter(employer__owner=request.user))
+    gigs = gigs.order_by("-created_at", "-pk")
     page = Paginator(gigs, GIGS_PER_PAGE).get_page(request.GET.get("page"))
     rows = [{"gig": gig, "trade": labels.trade_name(gig.category), "unit": labels.pay_unit_label(gig.pay_unit)}
             for gig in page]
