@@ -64,6 +64,7 @@
       var after = from;
       while (handled[after + 1]) after += 1;
       failures = 0;
+      body.dataset.liveState = "open";
       socket.send(JSON.stringify({type: "resume", after: after}));
     };
     socket.onmessage = function (message) {
@@ -76,6 +77,7 @@
     };
     socket.onclose = function (event) {
       socket = null;
+      body.dataset.liveState = "closed";
       if (event.code === 4401 || event.code === 4403) {  // logged out, or not this person's socket: stop
         stopped = true;
         return;

@@ -1,0 +1,105 @@
+"""Live over the sockets, in real browsers: Chromium contexts at 360×640 against the live ASGI server.
+
+Everything happens through the pages, so every event is stored and pushed by the server process: on SQLite the
+in-memory channel layer of that one process carries it, on PostgreSQL Redis does.
+"""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from jobs.models import AssignmentStatus, Gig, GigStatus
+from tests.factories import WANGYI, EmployerFactory, QualifiedWorkerFactory, ServiceCenterFactory, TradeFactory
+
+from .conftest import screenshot
+from .test_browser import log_in
+from .test_employer_browser import serious_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LIVE = "body[data-live-state=open]"
+
+
+def waiting_for_offers(phone_page, server, worker):
+    """A worker on their page with the socket open; a marker tells a reload (it would be gone)."""
+    page = phone_page()
+    log_in(page, server, worker.user)
+    page.goto("/me/gigs/")
+    page.wait_for_selector(LIVE, state="attached")
+    page.evaluate("window.notReloaded = true")
+    return page
+
+
+def post_a_gig_for_one(page, trade) -> Gig:
+    start = timezone.localtime(timezone.now() + dt.timedelta(days=1)).replace(hour=8, minute=0)
+    page.goto("/employer/gigs/new/")
+    page.select_option("[name=category]", str(trade.pk))
+    page.fill("[name=title]", "卸一车水泥")
+    page.fill("[name=pay_amount]", "260")
+    page.select_option("[name=pay_unit]", "day")
+    page.fill("[name=headcount]", "1")
+    page.fill("[name=starts_at]", start.strftime("%Y-%m-%dT%H:%M"))
+    page.fill("[name=ends_at]", (start + dt.timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M"))
+    page.fill("[name=address]", "王益区红旗街 1 号")
+    page.fill("[name=latitude]", f"{WANGYI[0] + 0.01:.6f}")  # about a kilometre from the workers' homes
+    page.fill("[name=longitude]", f"{WANGYI[1]:.6f}")
+    page.click("[data-testid=publish]")
+    gig = Gig.objects.get(title="卸一车水泥")
+    page.wait_for_url(f"**/employer/gigs/{gig.pk}/")
+    return gig
+
+
+def test_a_worker_nearby_sees_the_offer_arrive_and_takes_it_while_the_employer_watches_it_fill(
+        phone_page, live_asgi_server):
+    ServiceCenterFactory(name="王益区零工服务中心")
+    trade = TradeFactory()
+    employer = EmployerFactory()
+    first = QualifiedWorkerFactory(user__phone="13822224444", display_name="张师傅")
+    second = QualifiedWorkerFactory(user__phone="13822225555", display_name="李师傅")
+    problems = {}
+    worker_page = waiting_for_offers(phone_page, live_asgi_server, first)
+    other_page = waiting_for_offers(phone_page, live_asgi_server, second)
+
+    employer_page = phone_page()
+    log_in(employer_page, live_asgi_server, employer.owner)
+    list_page = employer_page.context.new_page()  # the employer's gigs open in another tab
+    gig = post_a_gig_for_one(employer_page, trade)
+    assert gig.status == GigStatus.OPEN
+    employer_page.wait_for_selector(LIVE, state="attached")
+    list_page.goto("/employer/gigs/")
+    list_page.wait_for_selector(LIVE, state="attached")
+    assert employer_page.locator("[data-testid=offers-out]").inner_text() == "2"  # both workers were offered it
+    assert employer_page.locator("[data-testid=person]").count() == 0
+
+    # The offer arrives in the worker's page, in the live region, without a reload.
+    offer = worker_page.locator("[data-live-offers] [data-testid=offer]")
+    offer.wait_for()
+    assert worker_page.evaluate("window.notReloaded") is True
+    assert "¥260" in offer.locator("[data-testid=offer-pay]").inner_text()
+    assert offer.locator("[data-testid=offer-distance]").is_visible()
+    assert worker_page.locator("[data-testid=unread-count]").is_visible()
+    assert worker_page.evaluate("document.documentElement.scrollWidth") <= 360
+    problems["worker offer"] = serious_violations(worker_page)
+    screenshot(worker_page, "worker-live-offer")
+    other_page.locator("[data-testid=offer]").wait_for()
+
+    worker_page.click("[data-testid=take-offer]")
+    worker_page.wait_for_url(f"**/gigs/{gig.pk}/")
+    assert worker_page.locator("[data-testid=message].success").is_visible()
+    assert gig.assignments.get(worker=first).status == AssignmentStatus.ACCEPTED
+
+    # The employer's page and list fill in live; the other worker's offer says the gig is filled.
+    employer_page.locator("[data-testid=person]").wait_for()
+    employer_page.locator("[data-testid=gig-progress] progress[value='1']").wait_for(state="attached")
+    assert employer_page.locator("[data-testid=offers-out]").inner_text() == "0"
+    assert first.display_name in employer_page.locator("[data-testid=person]").inner_text()
+    list_page.locator(f"[data-testid=gig-progress] progress[value='1'][max='1']").wait_for(state="attached")
+    other_page.locator("[data-testid=offer-gone]").wait_for()
+    assert other_page.locator("[data-testid=take-offer]").count() == 0
+    problems["worker offer gone"] = serious_violations(other_page)
+    employer_page.evaluate("window.scrollTo(0, 0)")
+    problems["employer live gig"] = serious_violations(employer_page)
+    problems["employer live list"] = serious_violations(list_page)
+    screenshot(employer_page, "employer-live-gig")
+    assert {name: found for name, found in problems.items() if found} == {}
