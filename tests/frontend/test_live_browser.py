@@ -5,11 +5,13 @@ in-memory channel layer of that one process carries it, on PostgreSQL Redis does
 """
 
 import datetime as dt
+import json
 
 import pytest
 from django.utils import timezone
 
 from jobs.models import AssignmentStatus, Gig, GigStatus
+from notifications.services import notify_user
 from tests.factories import WANGYI, EmployerFactory, QualifiedWorkerFactory, ServiceCenterFactory, TradeFactory
 
 from .conftest import screenshot
@@ -94,7 +96,7 @@ def test_a_worker_nearby_sees_the_offer_arrive_and_takes_it_while_the_employer_w
     employer_page.locator("[data-testid=gig-progress] progress[value='1']").wait_for(state="attached")
     assert employer_page.locator("[data-testid=offers-out]").inner_text() == "0"
     assert first.display_name in employer_page.locator("[data-testid=person]").inner_text()
-    list_page.locator(f"[data-testid=gig-progress] progress[value='1'][max='1']").wait_for(state="attached")
+    list_page.locator("[data-testid=gig-progress] progress[value='1'][max='1']").wait_for(state="attached")
     other_page.locator("[data-testid=offer-gone]").wait_for()
     assert other_page.locator("[data-testid=take-offer]").count() == 0
     problems["worker offer gone"] = serious_violations(other_page)
@@ -103,3 +105,65 @@ def test_a_worker_nearby_sees_the_offer_arrive_and_takes_it_while_the_employer_w
     problems["employer live list"] = serious_violations(list_page)
     screenshot(employer_page, "employer-live-gig")
     assert {name: found for name, found in problems.items() if found} == {}
+
+
+# A stand-in for the browser's WebSocket, so that the test says when it opens, what arrives and how it closes.
+FAKE_SOCKET = """
+window.sockets = [];
+window.WebSocket = function (url) { this.url = url; this.sent = []; window.sockets.push(this); };
+window.WebSocket.prototype.send = function (data) { this.sent.push(JSON.parse(data)); };
+"""
+
+
+def test_the_socket_resumes_after_what_the_phone_saw_backs_off_and_stops_once_logged_out(
+        phone_page, live_asgi_server):
+    worker = QualifiedWorkerFactory()
+    for _ in range(3):
+        notify_user(worker.user.pk, "slots", {})
+    page = phone_page()
+    page.add_init_script(FAKE_SOCKET)
+    page.clock.install()
+    log_in(page, live_asgi_server, worker.user)
+    page.goto("/me/gigs/")
+    page.evaluate(f"localStorage.setItem('zg-seq-{worker.user.pk}', '1')")  # this phone saw seq 1 last time
+    page.reload()
+    sockets = lambda: page.evaluate("window.sockets.length")  # noqa: E731
+    unread = lambda: page.locator("[data-live-unread-number]").inner_text()  # noqa: E731
+
+    def on_socket(script: str):
+        return page.evaluate(f"(() => {{ const s = window.sockets[window.sockets.length - 1]; return {script}; }})()")
+
+    def arrive(*seqs: int) -> None:
+        for seq in seqs:
+            frame = json.dumps({"type": "event", "id": seq, "seq": seq, "kind": "slots", "payload": {},
+                                "read": False})
+            on_socket(f"s.onmessage({{data: {json.dumps(frame)}}})")
+
+    page.wait_for_function("window.sockets.length === 1")
+    assert on_socket("s.url").endswith("/ws/worker/")
+    on_socket("s.onopen()")
+    assert on_socket("s.sent") == [{"type": "resume", "after": 1}]
+    assert unread() == "3"
+    arrive(2, 3)  # the replay: already counted on the page
+    assert unread() == "3"
+    arrive(5, 4, 5)  # a push overtaking the replay, and a repeat: each seq once
+    assert unread() == "5"
+    assert page.evaluate(f"localStorage.getItem('zg-seq-{worker.user.pk}')") == "5"
+
+    on_socket("s.onclose({code: 1006})")  # the network dropped: again after 1–2 s, resuming after seq 5
+    page.clock.run_for(900)
+    assert sockets() == 1
+    page.clock.run_for(1200)
+    assert sockets() == 2
+    on_socket("s.onopen()")
+    assert on_socket("s.sent") == [{"type": "resume", "after": 5}]
+
+    on_socket("s.onclose({code: 4429})")  # too many frames: the longest wait, 30–60 s
+    page.clock.run_for(29_000)
+    assert sockets() == 2
+    page.clock.run_for(31_500)
+    assert sockets() == 3
+
+    on_socket("s.onclose({code: 4401})")  # logged out: never again on this page
+    page.clock.run_for(600_000)
+    assert sockets() == 3
