@@ -14,7 +14,8 @@ SOCKETS = {Role.WORKER: "/ws/worker/", Role.EMPLOYER: "/ws/employer/"}
 
 @register.simple_tag
 def live_state(user) -> dict | None:
-    socket = SOCKETS.get(getattr(user, "role", None)) if user.is_authenticated else None
+    # Error pages render without a request (no `user`): nothing live there.
+    socket = SOCKETS.get(getattr(user, "role", None)) if getattr(user, "is_authenticated", False) else None
     if socket is None:
         return None
     return {"socket": socket, "seq": last_seq(user_group(user.pk)), "unread": inbox(user, unread_only=True).count()}

@@ -159,3 +159,11 @@ def test_the_inbox_first_page_fetches_itself_again_as_a_partial(offered):
     body = items.content.decode()
     assert "<html" not in body and body.count('data-testid="notification"') == 1 and "read-all" in body
     assert "HX-Request" in items["Vary"]
+
+
+def test_without_scripts_an_offer_is_taken_from_the_gig_page_its_inbox_line_links_to(offered):
+    worker, _employer, gig, _offer = offered
+    client = logged_in(worker.user)
+    assert f'href="/gigs/{gig.pk}/"' in client.get("/inbox/").content.decode()
+    page = client.get(f"/gigs/{gig.pk}/").content.decode()
+    assert f'action="/gigs/{gig.pk}/take/"' in page and 'data-testid="take"' in page
