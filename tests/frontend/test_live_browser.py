@@ -23,9 +23,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LIVE = "body[data-live-state=open]"
 
 
-def waiting_for_offers(phone_page, server, worker):
+def waiting_for_offers(phone_page, server, worker, senior=False):
     """A worker on their page with the socket open; a marker tells a reload (it would be gone)."""
-    page = phone_page()
+    page = phone_page(senior=senior)
     log_in(page, server, worker.user)
     page.goto("/me/gigs/")
     page.wait_for_selector(LIVE, state="attached")
@@ -61,7 +61,7 @@ def test_a_worker_nearby_sees_the_offer_arrive_and_takes_it_while_the_employer_w
     second = QualifiedWorkerFactory(user__phone="13822225555", display_name="李师傅")
     problems = {}
     worker_page = waiting_for_offers(phone_page, live_asgi_server, first)
-    other_page = waiting_for_offers(phone_page, live_asgi_server, second)
+    other_page = waiting_for_offers(phone_page, live_asgi_server, second, senior=True)  # 长辈版
 
     employer_page = phone_page()
     log_in(employer_page, live_asgi_server, employer.owner)
@@ -71,6 +71,10 @@ def test_a_worker_nearby_sees_the_offer_arrive_and_takes_it_while_the_employer_w
     employer_page.wait_for_selector(LIVE, state="attached")
     list_page.goto("/employer/gigs/")
     list_page.wait_for_selector(LIVE, state="attached")
+    inbox_page = employer_page.context.new_page()
+    inbox_page.goto("/inbox/")
+    inbox_page.wait_for_selector(LIVE, state="attached")
+    assert inbox_page.locator("[data-testid=notification]").count() == 0
     assert employer_page.locator("[data-testid=offers-out]").inner_text() == "2"  # both workers were offered it
     assert employer_page.locator("[data-testid=person]").count() == 0
 
@@ -85,6 +89,10 @@ def test_a_worker_nearby_sees_the_offer_arrive_and_takes_it_while_the_employer_w
     problems["worker offer"] = serious_violations(worker_page)
     screenshot(worker_page, "worker-live-offer")
     other_page.locator("[data-testid=offer]").wait_for()
+    assert other_page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert other_page.locator("[data-testid=take-offer]").bounding_box()["height"] >= 60
+    problems["worker offer, senior mode"] = serious_violations(other_page)
+    screenshot(other_page, "worker-live-offer-senior")
 
     worker_page.click("[data-testid=take-offer]")
     worker_page.wait_for_url(f"**/gigs/{gig.pk}/")
@@ -98,11 +106,15 @@ def test_a_worker_nearby_sees_the_offer_arrive_and_takes_it_while_the_employer_w
     assert first.display_name in employer_page.locator("[data-testid=person]").inner_text()
     list_page.locator("[data-testid=gig-progress] progress[value='1'][max='1']").wait_for(state="attached")
     other_page.locator("[data-testid=offer-gone]").wait_for()
+    inbox_page.locator("[data-testid=notification] [data-testid=unread]").wait_for()  # "张师傅 took a slot"
+    assert first.display_name in inbox_page.locator("[data-testid=notification]").inner_text()
+    assert inbox_page.locator("[data-testid=unread-count]").inner_text().startswith("1")
     assert other_page.locator("[data-testid=take-offer]").count() == 0
     problems["worker offer gone"] = serious_violations(other_page)
     employer_page.evaluate("window.scrollTo(0, 0)")
     problems["employer live gig"] = serious_violations(employer_page)
     problems["employer live list"] = serious_violations(list_page)
+    problems["employer live inbox"] = serious_violations(inbox_page)
     screenshot(employer_page, "employer-live-gig")
     assert {name: found for name, found in problems.items() if found} == {}
 
