@@ -16,7 +16,7 @@ from tests.factories import WANGYI, EmployerFactory, QualifiedWorkerFactory, Ser
 
 from .conftest import screenshot
 from .test_browser import log_in
-from .test_employer_browser import serious_violations
+from .test_employer_browser import fill_gig_form, serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,13 +37,7 @@ def post_a_gig_for_one(page, trade) -> Gig:
     start = timezone.localtime(timezone.now() + dt.timedelta(days=1)).replace(hour=8, minute=0)
     page.goto("/employer/gigs/new/")
     page.select_option("[name=category]", str(trade.pk))
-    page.fill("[name=title]", "卸一车水泥")
-    page.fill("[name=pay_amount]", "260")
-    page.select_option("[name=pay_unit]", "day")
-    page.fill("[name=headcount]", "1")
-    page.fill("[name=starts_at]", start.strftime("%Y-%m-%dT%H:%M"))
-    page.fill("[name=ends_at]", (start + dt.timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M"))
-    page.fill("[name=address]", "王益区红旗街 1 号")
+    fill_gig_form(page, "卸一车水泥", pay="260", headcount=1, start=start)
     page.fill("[name=latitude]", f"{WANGYI[0] + 0.01:.6f}")  # about a kilometre from the workers' homes
     page.fill("[name=longitude]", f"{WANGYI[1]:.6f}")
     page.click("[data-testid=publish]")
