@@ -150,10 +150,11 @@ def test_the_socket_resumes_after_what_the_phone_saw_backs_off_and_stops_once_lo
     on_socket("s.onopen()")
     assert on_socket("s.sent") == [{"type": "resume", "after": 1}]
     assert unread() == "3"
-    arrive(2, 3)  # the replay: already counted on the page
-    assert unread() == "3"
+    page.evaluate("window.told = 0; document.body.addEventListener('live-event', () => { window.told += 1; })")
+    arrive(2, 3)  # the replay: already counted on the page, and in what it shows
+    assert unread() == "3" and page.evaluate("window.told") == 0
     arrive(5, 4, 5)  # a push overtaking the replay, and a repeat: each seq once
-    assert unread() == "5"
+    assert unread() == "5" and page.evaluate("window.told") == 2
     assert page.evaluate(f"localStorage.getItem('zg-seq-{worker.user.pk}')") == "5"
 
     on_socket("s.onclose({code: 1006})")  # the network dropped: again after 1–2 s, resuming after seq 5

@@ -40,7 +40,7 @@
 
   function handle(frame) {
     var payload = frame.payload || {}, gig = payload.gig || {};
-    if (unread && !frame.read && frame.seq > pageSeq) {
+    if (unread && !frame.read && frame.seq > pageSeq) {  // newer than the page's count
       var number = unread.querySelector("[data-live-unread-number]");
       number.textContent = String(Number(number.textContent) + 1);
       unread.hidden = false;
@@ -51,6 +51,7 @@
       else if (frame.kind === "withdrawn" && shown) showOffer(frame.seq, shown);
       else if (frame.kind === "hired" && shown) shown.remove();
     }
+    if (frame.seq <= pageSeq) return;  // the page was drawn after it: nothing there to fetch again
     body.dispatchEvent(new CustomEvent("live-event", {detail: frame}));
     if (gig.id) body.dispatchEvent(new CustomEvent("live-gig-" + Number(gig.id), {detail: frame}));
   }
