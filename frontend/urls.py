@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_employer, views_live, views_myjobs, views_staff
+from . import views, views_employer, views_myjobs, views_staff
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -52,11 +52,5 @@ urlpatterns += [
     ])),
 ]
 
-# Live parts of pages, fetched again when the person's socket brings an event (views_live, static/frontend/live.js)
-urlpatterns += [
-    path("live/", include([
-        path("offers/<int:seq>/", views_live.offer, name="live_offer"),
-        path("gigs/<int:pk>/", views_live.employer_gig, name="live_employer_gig"),
-        path("gigs/<int:pk>/progress/", views_live.gig_progress, name="live_gig_progress"),
-    ])),
-]
+# Live parts of pages, fetched again when the person's socket brings an event (frontend/urls_live.py)
+urlpatterns += [path("live/", include("frontend.urls_live"))]
