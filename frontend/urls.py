@@ -54,3 +54,6 @@ urlpatterns += [
         path("audit/", views_audit.audit_page, name="staff_audit"),
     ])),
 ]
+
+# Live parts of pages, fetched again when the person's socket brings an event (frontend/urls_live.py)
+urlpatterns += [path("live/", include("frontend.urls_live"))]
