@@ -24,6 +24,7 @@ from jobs.models import AssignmentStatus, PayStatus, Rating, Strike
 from jobs.selectors import SiteAccess, assignments_visible_to, contact_is_shared
 from notifications import selectors as inbox_selectors
 from notifications import services as inbox_services
+from notifications.sentences import sentence
 
 from . import labels
 from .forms import NfkcCharField
@@ -240,44 +241,6 @@ def cancel(request, pk: int):
 
 # --- Inbox -------------------------------------------------------------------------------------------
 
-def _sentence(kind: str, payload: dict) -> str:
-    gig = payload.get("gig") or {}
-    values = {"trade": gig.get("trade", ""), "title": gig.get("title", ""), "amount": payload.get("amount_due"),
-              "previous": payload.get("previous_amount"), "worker": payload.get("worker", ""),
-              "reason": payload.get("reason") or "", "km": payload.get("distance_km")}
-    if kind == "offer":
-        return _("A gig near you (%(km)s km): %(trade)s, %(title)s.") % values
-    if kind == "hired":
-        return _("You are hired for %(trade)s, %(title)s. Be on time and check in at the site.") % values
-    if kind == "cancelled":
-        if payload.get("by") == "employer":
-            return _("The employer cancelled %(trade)s, %(title)s.") % values
-        return _("%(worker)s cancelled %(trade)s, %(title)s.") % values
-    if kind == "withdrawn":
-        return _("The offer of %(trade)s, %(title)s was withdrawn: it is no longer open to you.") % values
-    if kind == "reminder":
-        return _("Reminder: %(trade)s, %(title)s starts soon.") % values
-    if kind == "checked_in":
-        return _("%(worker)s checked in at %(trade)s, %(title)s.") % values
-    if kind == "no_show":
-        return _("No check-in was recorded for %(trade)s, %(title)s: a no-show.") % values
-    if kind == "pay":
-        if payload.get("disputed"):
-            return _("%(worker)s disputed the pay for %(trade)s, %(title)s.") % values
-        if payload.get("corrected"):
-            return _("The pay for %(trade)s, %(title)s was changed from %(previous)s to %(amount)s yuan.") % values
-        return _("The employer recorded %(amount)s yuan for %(trade)s, %(title)s. Confirm when it arrives.") % values
-    if kind == "applicant":
-        return _("%(worker)s applied for %(trade)s, %(title)s.") % values
-    if kind == "accepted":
-        return _("%(worker)s took a slot on %(trade)s, %(title)s.") % values
-    if kind == "review":
-        if payload.get("approved"):
-            return _("Your post %(trade)s, %(title)s was approved.") % values
-        return _("Your post %(trade)s, %(title)s was not approved.") % values
-    return _("%(trade)s, %(title)s: an update.") % values
-
-
 def _link(kind: str, payload: dict, mine: set[int]) -> str | None:
     if payload.get("assignment") in mine and kind not in ("offer", "withdrawn"):
         return reverse("my_assignment", args=[payload["assignment"]])
@@ -292,7 +255,7 @@ def inbox(request):
     ids = {n.payload.get("assignment") for n in page if isinstance(n.payload, dict)}
     mine = set(my_assignments(request.user).filter(pk__in=[i for i in ids if isinstance(i, int)])
                .values_list("pk", flat=True))
-    items = [{"n": n, "text": _sentence(n.kind, n.payload or {}), "url": _link(n.kind, n.payload or {}, mine)}
+    items = [{"n": n, "text": sentence(n.kind, n.payload or {}), "url": _link(n.kind, n.payload or {}, mine)}
              for n in page]
     unread = inbox_selectors.inbox(request.user, unread_only=True).exists()
     template = "frontend/myjobs/inbox.html#items" if request.htmx else "frontend/myjobs/inbox.html"  # live.js

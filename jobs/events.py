@@ -38,9 +38,12 @@ def board(gig: Gig, change: str) -> None:
 
 
 def offers(gig: Gig, offered: list[tuple[Assignment, float]], wave: int) -> None:
+    """Each worker of a wave gets the offer; the employer hears how many were asked (their live fill progress)."""
     brief = gig_brief(gig)
     notify_each(Kind.OFFER, [(a.worker.user_id, {"assignment": a.pk, "wave": wave, "distance_km": round(km, 2),
                                                  "gig": brief}) for a, km in offered])
+    if offered:
+        notify_user(_owner(gig), Kind.WAVE, {"gig": brief, "wave": wave, "offered": len(offered)})
 
 
 def gig_opened(gig: Gig) -> None:

@@ -28,6 +28,7 @@ class Kind(models.TextChoices):
     REVIEW = "review", _("Review decision")
     BOARD = "board", _("Board update")
     WITHDRAWN = "withdrawn", _("Offer withdrawn")
+    WAVE = "wave", _("Offers sent")
 
 
 class Stream(models.Model):

@@ -115,7 +115,9 @@ async def test_the_offer_reaches_the_matching_worker_and_nobody_else(market):
     assert offer["type"] == "event" and offer["kind"] == "offer"
     assert offer["payload"]["gig"]["code"] == gig.code and offer["payload"]["distance_km"] < 1
     assert await bystander.receive_nothing(timeout=0.3)
-    assert await boss.receive_nothing(timeout=0.1)
+    wave = await boss.receive_json_from(timeout=3)  # the employer hears how many were asked, not who
+    assert wave["kind"] == "wave" and wave["payload"]["offered"] == 1 and wave["payload"]["gig"]["id"] == gig.pk
+    assert "worker" not in wave["payload"] and "assignment" not in wave["payload"]
 
     await database_sync_to_async(services.accept_gig)(gig, actor=market["worker"].user)
     hired = await worker.receive_json_from(timeout=3)

@@ -1,0 +1,50 @@
+"""The sentence each kind of notification reads as, in the reader's language: one place for the inbox page (and
+any other page that lists notifications)."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+
+def sentence(kind: str, payload: dict) -> str:
+    """What a notification says to its reader, in the active language."""
+    gig = payload.get("gig") or {}
+    values = {"trade": gig.get("trade", ""), "title": gig.get("title", ""), "amount": payload.get("amount_due"),
+              "previous": payload.get("previous_amount"), "worker": payload.get("worker", ""),
+              "reason": payload.get("reason") or "", "km": payload.get("distance_km")}
+    if kind == "offer":
+        return _("A gig near you (%(km)s km): %(trade)s, %(title)s.") % values
+    if kind == "hired":
+        return _("You are hired for %(trade)s, %(title)s. Be on time and check in at the site.") % values
+    if kind == "cancelled":
+        if payload.get("by") == "employer":
+            return _("The employer cancelled %(trade)s, %(title)s.") % values
+        return _("%(worker)s cancelled %(trade)s, %(title)s.") % values
+    if kind == "withdrawn":
+        return _("The offer of %(trade)s, %(title)s was withdrawn: it is no longer open to you.") % values
+    if kind == "reminder":
+        return _("Reminder: %(trade)s, %(title)s starts soon.") % values
+    if kind == "checked_in":
+        return _("%(worker)s checked in at %(trade)s, %(title)s.") % values
+    if kind == "no_show":
+        return _("No check-in was recorded for %(trade)s, %(title)s: a no-show.") % values
+    if kind == "pay":
+        if payload.get("disputed"):
+            return _("%(worker)s disputed the pay for %(trade)s, %(title)s.") % values
+        if payload.get("corrected"):
+            return _("The pay for %(trade)s, %(title)s was changed from %(previous)s to %(amount)s yuan.") % values
+        return _("The employer recorded %(amount)s yuan for %(trade)s, %(title)s. Confirm when it arrives.") % values
+    if kind == "wave":
+        return ngettext("Your gig %(trade)s, %(title)s was offered to %(count)s worker nearby.",
+                        "Your gig %(trade)s, %(title)s was offered to %(count)s workers nearby.",
+                        payload.get("offered") or 0) % {**values, "count": payload.get("offered") or 0}
+    if kind == "slots":
+        return _("A slot is free again on %(trade)s, %(title)s: it is offered to other workers.") % values
+    if kind == "applicant":
+        return _("%(worker)s applied for %(trade)s, %(title)s.") % values
+    if kind == "accepted":
+        return _("%(worker)s took a slot on %(trade)s, %(title)s.") % values
+    if kind == "review":
+        if payload.get("approved"):
+            return _("Your post %(trade)s, %(title)s was approved.") % values
+        return _("Your post %(trade)s, %(title)s was not approved.") % values
+    return _("%(trade)s, %(title)s: an update.") % values
