@@ -13,9 +13,13 @@
     var button = document.querySelector("[data-full-screen]");
     if (section && button && section.requestFullscreen) {
       button.hidden = false;
+      var enter = button.textContent;
       button.addEventListener("click", function () {
         if (document.fullscreenElement) document.exitFullscreen();
         else section.requestFullscreen().catch(function () {});
+      });
+      document.addEventListener("fullscreenchange", function () {
+        button.textContent = document.fullscreenElement ? button.dataset.leave : enter;
       });
     }
     keepAwake();
