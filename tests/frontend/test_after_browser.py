@@ -85,7 +85,9 @@ def test_workers_check_in_three_ways_get_paid_confirm_or_dispute_and_both_sides_
     fits_and_is_accessible(scanner, "my-gig-scan")
     scanner.evaluate("url => { window.scannedQr = url; }", link.replace(gig.code, "G0THER00"))
     scanner.get_by_test_id("scan").click()
-    scanner.get_by_text("This QR code is for another gig").wait_for()
+    scanner.get_by_test_id("scan-note").wait_for()
+    other_gig = scanner.locator("[data-code-form]").get_attribute("data-other-gig")
+    assert scanner.get_by_test_id("scan-note").inner_text() == other_gig
     scanner.evaluate("url => { window.scannedQr = url; }", link)
     scanner.get_by_test_id("check-out").wait_for()
 
