@@ -128,46 +128,44 @@ def _back(pk: int, assignment_id: int):
     return redirect(reverse("employer_pay", args=[pk]) + f"#person-{assignment_id}")
 
 
-@require_POST
-@login_required
-def record_pay(request, pk: int, assignment_id: int):
-    assignment = _person(request, pk, assignment_id)
-    form = PayForm(request.POST, unit=assignment.gig.pay_unit, auto_id=_auto_id(assignment.pk))
+def _submit(request, pk: int, assignment, name: str, form, act, said):
+    """Send a worker's form to its service: done, say so and go back to the page (PRG); refused by a rule, say why;
+    a field refused, show the page again with the error beside it."""
     if form.is_valid():
         try:
-            done = job_services.record_pay(assignment, actor=request.user, quantity=form.cleaned_data["quantity"],
-                                           reason=form.cleaned_data["reason"])
+            result = act(form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
         except (Conflict, PermissionDenied) as refusal:
             _say_refusal(request, refusal)
-            return _back(pk, assignment_id)
+            return _back(pk, assignment.pk)
         else:
-            messages.success(request, _("Pay recorded: ¥%(amount)s for %(worker)s. They are told, and confirm when "
-                                        "the money arrives.") % {"amount": yuan(done.amount_due),
-                                                                 "worker": assignment.worker.display_name})
-            return _back(pk, assignment_id)
-    return gig_pay(request, pk, bound={(assignment.pk, "pay"): form})
+            messages.success(request, said(result))
+            return _back(pk, assignment.pk)
+    return gig_pay(request, pk, bound={(assignment.pk, name): form})
+
+
+@require_POST
+@login_required
+def record_pay(request, pk: int, assignment_id: int):
+    assignment = _person(request, pk, assignment_id)
+    return _submit(
+        request, pk, assignment, "pay",
+        PayForm(request.POST, unit=assignment.gig.pay_unit, auto_id=_auto_id(assignment.pk)),
+        lambda data: job_services.record_pay(assignment, actor=request.user, quantity=data["quantity"],
+                                             reason=data["reason"]),
+        lambda done: _("Pay recorded: ¥%(amount)s for %(worker)s. They are told, and confirm when the money "
+                       "arrives.") % {"amount": yuan(done.amount_due), "worker": assignment.worker.display_name})
 
 
 @require_POST
 @login_required
 def rate_worker(request, pk: int, assignment_id: int):
     assignment = _person(request, pk, assignment_id)
-    form = RateWorkerForm(request.POST, auto_id=_auto_id(assignment.pk))
-    if form.is_valid():
-        try:
-            job_services.rate(assignment, actor=request.user, score=form.cleaned_data["score"],
-                              comment=form.cleaned_data["comment"])
-        except ValidationError as error:
-            _add_errors(form, error)
-        except (Conflict, PermissionDenied) as refusal:
-            _say_refusal(request, refusal)
-            return _back(pk, assignment_id)
-        else:
-            messages.success(request, _("Thank you for your rating."))
-            return _back(pk, assignment_id)
-    return gig_pay(request, pk, bound={(assignment.pk, "rate"): form})
+    return _submit(
+        request, pk, assignment, "rate", RateWorkerForm(request.POST, auto_id=_auto_id(assignment.pk)),
+        lambda data: job_services.rate(assignment, actor=request.user, score=data["score"], comment=data["comment"]),
+        lambda rating: _("Thank you for your rating."))
 
 
 @require_POST

@@ -197,3 +197,19 @@ def test_the_page_lists_who_worked_and_counts_who_has_not_checked_in(client, emp
     assert "1 worker has not checked in yet." in page.content.decode()
     assert f'href="/employer/gigs/{assignment.gig.pk}/pay/"' in client.get(
         f"/employer/gigs/{assignment.gig.pk}/").content.decode()
+
+
+def test_paying_a_worker_still_checked_in_checks_them_out_within_the_time_worked(client, employer):
+    assignment = worked(employer, status=AssignmentStatus.CHECKED_IN, pay_unit="hour", pay_amount=Decimal("25"),
+                        ends_at=NOW() + dt.timedelta(hours=1))
+    assignment.checked_in_at = NOW() - dt.timedelta(minutes=50)
+    assignment.checked_out_at = assignment.minutes_worked = None
+    assignment.save()
+    url = f"/employer/gigs/{assignment.gig.pk}/pay/"
+    assert "Recording the pay checks the worker out." in client.get(url).content.decode()
+
+    too_much = client.post(f"{url}{assignment.pk}/record/", {"quantity": "2"})
+    assert "At most 1 can be recorded" in error_beside(too_much.content.decode(), f"id_quantity_{assignment.pk}")
+    client.post(f"{url}{assignment.pk}/record/", {"quantity": "1"})
+    assignment.refresh_from_db()
+    assert (assignment.status, assignment.amount_due) == (AssignmentStatus.COMPLETED, Decimal("25.00"))
