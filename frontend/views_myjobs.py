@@ -159,7 +159,7 @@ def assignment_page(request, pk: int, forms_with_errors: dict | None = None):
         "free_minutes": rules.rule("FREE_CANCEL_MINUTES"), "late_hours": rules.rule("LATE_CANCEL_HOURS"),
         "location_form": bound.get("location") or LocationForm(),
         "code_form": bound.get("code") or CodeForm(initial={"code": scanned}),
-        "scanned": scanned, "scan_gig": gig.code,
+        "scanned": scanned,
         "dispute_form": bound.get("dispute") or DisputeForm(initial={"amount_claimed": assignment.amount_due}),
         "rate_form": bound.get("rate") or RateForm(),
     }

@@ -154,3 +154,13 @@ def test_workers_check_in_three_ways_get_paid_confirm_or_dispute_and_both_sides_
     assert sorted(Rating.objects.filter(assignment=typed).values_list("direction", "score")) == [
         ("of_employer", 5), ("of_worker", 4)]
     assert FavouriteWorker.objects.filter(employer=gig.employer, worker=typed.worker).exists()
+
+    # the same pages in senior mode and English
+    senior = phone_page(locale="en-US", senior=True)
+    log_in(senior, live_asgi_server, gig.employer.owner)
+    for url, name in ((f"/employer/gigs/{gig.pk}/pay/", "employer-pay-senior-english"),
+                      (f"/employer/gigs/{gig.pk}/code/", "employer-site-code-senior-english")):
+        senior.goto(url)
+        html = senior.locator("html")
+        assert html.get_attribute("lang") == "en" and "senior" in html.get_attribute("class")
+        fits_and_is_accessible(senior, name)
