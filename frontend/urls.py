@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_audit, views_centers, views_employer, views_myjobs, views_staff
+from . import views, views_audit, views_centers, views_employer, views_myjobs, views_pay, views_staff
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -57,3 +57,20 @@ urlpatterns += [
 
 # Live parts of pages, fetched again when the person's socket brings an event (frontend/urls_live.py)
 urlpatterns += [path("live/", include("frontend.urls_live"))]
+
+# On the day and after: the site QR's link, pay and ratings per worker, favourites (views_myjobs, views_pay)
+urlpatterns += [
+    path("me/check-in/", include([
+        path("<str:gig_code>/", views_myjobs.check_in_link, name="my_check_in_link"),
+    ])),
+    path("employer/gigs/<int:pk>/pay/", include([
+        path("", views_pay.gig_pay, name="employer_pay"),
+        path("<int:assignment_id>/record/", views_pay.record_pay, name="employer_record_pay"),
+        path("<int:assignment_id>/rate/", views_pay.rate_worker, name="employer_rate_worker"),
+        path("<int:assignment_id>/favourite/", views_pay.favourite, name="employer_favourite"),
+    ])),
+    path("employer/favourites/", include([
+        path("", views_pay.favourites, name="employer_favourites"),
+        path("<int:worker_id>/remove/", views_pay.unfavourite, name="employer_unfavourite"),
+    ])),
+]

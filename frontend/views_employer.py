@@ -2,13 +2,18 @@
 
 Thin like views.py: the form tidies input, selectors read, services decide and write."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from jobs import rules
@@ -176,20 +181,34 @@ def cancel(request, pk: int):
         "gig": gig, "trade": labels.trade_name(gig.category), "cost": _cancel_cost(gig, timezone.now())})
 
 
-# --- On the day: the site code --------------------------------------------------------------------
+# --- On the day: the site code and who has checked in ----------------------------------------------
 
-CODE_REFRESH_SECONDS = 30
+CODE_REFRESH_SECONDS = 30  # without scripts the page reloads itself; with them, htmx swaps the part below
+CODE_POLL_SECONDS = 15
 
 
+def _check_in_url(request, gig, code: str) -> str:
+    """What the QR holds: a link to our own check-in page for this gig with the code, so the phone's camera
+    app opens it too. The link only fills in the form: the service checks the code when the worker sends it."""
+    return request.build_absolute_uri(reverse("my_check_in_link", args=[gig.code]) + "?" + urlencode({"code": code}))
+
+
+@never_cache
 @login_required
 def site_code(request, pk: int):
-    """The rotating check-in code, big, with its QR drawn here (no script needed); the page reloads itself."""
+    """The rotating check-in code, big, with its QR drawn here, and who has checked in so far."""
     import segno
 
     gig = _my_gig(request, pk)
     code, valid_until = site_check_in_code(gig, viewer=request.user, now=timezone.now())
-    qr = segno.make(f"zerogig:checkin:{gig.code}:{code}", error="m")
-    return render(request, "frontend/employer/code.html", {
+    link = _check_in_url(request, gig, code)
+    on_site = (people_on_gig(gig, viewer=request.user).filter(status__in=SLOT_HOLDING + (AssignmentStatus.NO_SHOW,))
+               .select_related("worker").order_by(F("checked_in_at").asc(nulls_last=True), "pk"))
+    people = list(on_site)
+    template = "frontend/employer/code.html#live" if request.htmx else "frontend/employer/code.html"
+    return render(request, template, {
         "gig": gig, "trade": labels.trade_name(gig.category), "code": code, "valid_until": valid_until,
-        "qr": qr.svg_inline(scale=8, border=2, omitsize=True, title=_("QR code for checking in")),
-        "refresh": CODE_REFRESH_SECONDS})
+        "link": link, "qr": segno.make(link, error="m").svg_inline(
+            scale=6, border=2, omitsize=True, title=_("QR code for checking in")),
+        "people": people, "checked_in": sum(1 for a in people if a.checked_in_at),
+        "refresh": CODE_REFRESH_SECONDS, "poll": CODE_POLL_SECONDS})

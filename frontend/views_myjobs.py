@@ -1,6 +1,8 @@
 """The worker's own gigs: my gigs, one assignment and its actions, and the inbox. Thin like views.py."""
 
 import datetime as dt
+import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
@@ -9,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +31,7 @@ from notifications.sentences import sentence
 
 from . import labels
 from .forms import NfkcCharField
-from .gcj02 import wgs84_to_gcj02
+from .gcj02 import amap_marker_url
 
 signed_in = login_required(login_url="login")
 
@@ -130,15 +133,13 @@ def assignment_page(request, pk: int, forms_with_errors: dict | None = None):
     now = timezone.now()
     exact = SiteAccess(request.user).exact(gig)
     place = gig.site_point if exact else gig.point
-    gcj_lat, gcj_lng = wgs84_to_gcj02(place.lat, place.lng)
     status = assignment.status
     bound = forms_with_errors or {}
     rated = Rating.objects.filter(assignment=assignment, direction=Rating.Direction.OF_EMPLOYER).exists()
+    scanned = _scanned_code(request) if status == AssignmentStatus.ACCEPTED and not bound else None
     context = {
         "row": _row(assignment), "a": assignment, "gig": gig, "exact": exact,
-        "amap_url": "https://uri.amap.com/marker?" + urlencode({
-            "position": f"{gcj_lng:.6f},{gcj_lat:.6f}", "name": labels.trade_name(gig.category),
-            "coordinate": "gaode", "callnative": 1}),
+        "amap_url": amap_marker_url(place.lat, place.lng, labels.trade_name(gig.category)),
         "can_check_in": status == AssignmentStatus.ACCEPTED,
         "can_check_out": status == AssignmentStatus.CHECKED_IN,
         "can_confirm": status in (AssignmentStatus.CHECKED_OUT, AssignmentStatus.COMPLETED)
@@ -151,11 +152,37 @@ def assignment_page(request, pk: int, forms_with_errors: dict | None = None):
                           and job_services.worker_cancel_costs_strike(assignment, now)),
         "free_minutes": rules.rule("FREE_CANCEL_MINUTES"), "late_hours": rules.rule("LATE_CANCEL_HOURS"),
         "location_form": bound.get("location") or LocationForm(),
-        "code_form": bound.get("code") or CodeForm(),
+        "code_form": bound.get("code") or CodeForm(initial={"code": scanned}),
+        "scanned": scanned,
         "dispute_form": bound.get("dispute") or DisputeForm(initial={"amount_claimed": assignment.amount_due}),
         "rate_form": bound.get("rate") or RateForm(),
     }
     return render(request, "frontend/myjobs/assignment.html", context, status=400 if bound else 200)
+
+
+def _scanned_code(request) -> str | None:
+    """A code the site's QR link carried (?code=), tidied like a typed one; junk is ignored."""
+    form = CodeForm({"code": request.GET.get("code", "")[:20]})
+    return form.cleaned_data["code"] if form.is_valid() else None
+
+
+GIG_CODE = re.compile(r"[0-9A-Z]{1,20}")  # Gig.code: G and 7 letters or digits (tests use others)
+
+
+@signed_in
+def check_in_link(request, gig_code: str):
+    """Where the site's QR leads (from our scanner or the phone's own camera app): the worker's own assignment on
+    that gig, with the code filled in and one tap left to check in. Nothing is checked in by opening a link; the
+    service checks the code when the form is sent."""
+    gig_code = unicodedata.normalize("NFKC", gig_code).upper()
+    mine = my_assignments(request.user).filter(gig__code=gig_code) if GIG_CODE.fullmatch(gig_code) else None
+    assignment = mine.order_by("-pk").first() if mine is not None else None
+    if assignment is None:
+        raise Http404(_("You hold no place on this gig: open it from My gigs."))
+    code = _scanned_code(request)
+    if code and assignment.status == AssignmentStatus.ACCEPTED:
+        messages.info(request, _("The site code is filled in: tap “Check in with the code”."))
+    return redirect(reverse("my_assignment", args=[assignment.pk]) + (f"?{urlencode({'code': code})}" if code else ""))
 
 
 def _act(request, pk: int, form_name: str | None, form_class, act, done: str):

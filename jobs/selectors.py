@@ -641,6 +641,15 @@ def worker_card(worker_id: int, *, viewer) -> dict:
             "reliability": asdict(worker_reliability(worker))}
 
 
+def favourite_workers(*, viewer) -> QuerySet[FavouriteWorker]:
+    """An employer's favourite workers (they get the first wave of its new gigs), the newest first."""
+    employer = getattr(viewer, "employer", None) if viewer.is_authenticated and viewer.role == Role.EMPLOYER else None
+    if employer is None:
+        raise PermissionDenied(_("Only employers keep favourite workers."))
+    return (FavouriteWorker.objects.filter(employer=employer).select_related("worker")
+            .prefetch_related("worker__worker_trades__category").order_by("-created_at", "-pk"))
+
+
 class SiteAccess:
     """Whose eyes a gig's exact site is for: see Gig.place_at. An organisation's site is public; a household's
     goes to the workers hired there, the employer, the gig's center staff and the city. At most one query per

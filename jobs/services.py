@@ -863,7 +863,7 @@ def record_pay(assignment: Assignment, *, actor, quantity: Decimal, reason: str 
     limit = assignment.max_pay_quantity
     if limit is not None and quantity > limit:
         raise ValidationError({"quantity": _("At most %(limit)s can be recorded for this gig paid %(unit)s (%(why)s).")
-                               % {"limit": limit.normalize(), "unit": PayUnit(assignment.gig.pay_unit).label,
+                               % {"limit": f"{limit.normalize():f}", "unit": PayUnit(assignment.gig.pay_unit).label,
                                   "why": _pay_limit_reason(assignment)}})
     amount_due = (quantity * assignment.gig.pay_amount).quantize(CENT, rounding=ROUND_HALF_UP)
     if amount_due >= MAX_AMOUNT:

@@ -64,11 +64,5 @@
       });
     }
   }
-  function refreshSiteCode() {
-    // The site code page fetches the next code by itself (a meta refresh would be a timed change axe refuses).
-    var element = document.querySelector("[data-refresh-after]");
-    if (element) setTimeout(function () { window.location.reload(); }, 1000 * Number(element.dataset.refreshAfter));
-  }
   document.addEventListener("DOMContentLoaded", setUp);
-  document.addEventListener("DOMContentLoaded", refreshSiteCode);
 })();
