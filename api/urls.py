@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from . import audit_views, center_views, inbox_views, views
+from . import audit_views, center_views, inbox_views, policy_views, views
 
 router = SimpleRouter()
 router.register("gigs", views.GigViewSet, basename="gig")
@@ -19,6 +19,12 @@ urlpatterns = [
     path("workers/<int:pk>/", views.WorkerDetail.as_view(), name="worker-detail"),
     path("workers/<int:pk>/favourite/", views.Favourite.as_view(), name="worker-favourite"),
     path("audit/", audit_views.AuditLog.as_view(), name="audit-log"),
+    path("policy/", include([
+        path("articles/", policy_views.ArticleList.as_view(), name="policy-article-list"),
+        path("articles/<int:pk>/", policy_views.ArticleDetail.as_view(), name="policy-article-detail"),
+        path("questions/", policy_views.QuestionList.as_view(), name="policy-question-list"),
+        path("questions/<int:pk>/answer/", policy_views.AnswerQuestion.as_view(), name="policy-question-answer"),
+    ])),
     path("notifications/", inbox_views.Inbox.as_view(), name="notification-list"),
     path("notifications/read/", inbox_views.MarkRead.as_view(), name="notification-read"),
     path("", include("api.accounts_urls")),

@@ -21,6 +21,8 @@ ACTIONS = {
     "id_number_taken": _("ID number taken at the desk"),
     "worker_verified": _("Worker's real name verified"),
     "identity_claim_resolved": _("Identity claim settled"),
+    "policy_question_taken": _("Policy question written down at the counter"),
+    "policy_question_answered": _("Policy question answered"),
 }
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from centers.models import CenterAmenity, CenterLevel, CenterService, CenterStaff, OpenDays, ServiceCenter
+from demo.policy import load_policy_articles
 from jobs.exceptions import Conflict
 from jobs.models import Assignment, Category, Employer, Gig, GigStatus, HiringMode
 from jobs.services import (
@@ -150,6 +151,7 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
     password_hash = make_password(DEMO_PASSWORD)
     sync_taxonomy()
     load_wage_floors()
+    load_policy_articles()
     trades = _trade_table()
 
     centers = _load_centers(password_hash)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_audit, views_centers, views_employer, views_myjobs, views_pay, views_staff
+from . import views, views_audit, views_centers, views_employer, views_myjobs, views_pay, views_policy, views_staff
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -52,6 +52,8 @@ urlpatterns += [
         path("employers/<int:pk>/verify/", views_staff.verify, name="staff_verify"),
         path("claims/<int:pk>/", views_staff.resolve_claim, name="staff_claim"),
         path("audit/", views_audit.audit_page, name="staff_audit"),
+        path("questions/", views_policy.staff_questions, name="staff_questions"),
+        path("questions/<int:pk>/answer/", views_policy.answer, name="staff_answer"),
     ])),
 ]
 
@@ -72,5 +74,15 @@ urlpatterns += [
     path("employer/favourites/", include([
         path("", views_pay.favourites, name="employer_favourites"),
         path("<int:worker_id>/remove/", views_pay.unfavourite, name="employer_unfavourite"),
+    ])),
+]
+
+# Policy answers: public articles and FAQ, asking the center (views_policy)
+urlpatterns += [
+    path("policy/", include([
+        path("", views_policy.policy_home, name="policy_home"),
+        path("<int:pk>/", views_policy.article_page, name="policy_article"),
+        path("ask/", views_policy.ask, name="policy_ask"),
+        path("questions/", views_policy.my_questions, name="policy_questions"),
     ])),
 ]

@@ -29,6 +29,7 @@ class Kind(models.TextChoices):
     BOARD = "board", _("Board update")
     WITHDRAWN = "withdrawn", _("Offer withdrawn")
     WAVE = "wave", _("Offers sent")
+    ANSWER = "answer", _("Answer to your question")
 
 
 class Stream(models.Model):

@@ -39,6 +39,8 @@ def sentence(kind: str, payload: dict) -> str:
                         payload.get("offered") or 0) % {**values, "count": payload.get("offered") or 0}
     if kind == "slots":
         return _("A slot is free again on %(trade)s, %(title)s: it is offered to other workers.") % values
+    if kind == "answer":
+        return _("%(center)s answered your question.") % {"center": (payload.get("center") or {}).get("name", "")}
     if kind == "applicant":
         return _("%(worker)s applied for %(trade)s, %(title)s.") % values
     if kind == "accepted":

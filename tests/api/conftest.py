@@ -7,6 +7,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from jobs.models import AssignmentStatus, CheckInMethod, GigStatus, HiringMode, PayStatus, VerificationStatus
+from policy.models import Article, Topic
+from policy.services import ask_question
 from tests.factories import (
     AssignmentFactory,
     CenterStaffFactory,
@@ -93,6 +95,13 @@ class World:
     def identity_claim(self):
         """`other_worker` gives `worker`'s ID number: a claim waiting for a check at `center`."""
         return submit_id_number(self.other_worker, self.worker.raw_id_number, actor=self.other_worker.user).claim
+
+    def policy_article(self):
+        return Article.objects.create(topic=Topic.WAGE_PROTECTION, title="被拖欠工资怎么办", body="拨打 12333。")
+
+    def policy_question(self):
+        """`worker` asked `center` a question, waiting for an answer."""
+        return ask_question(actor=self.worker.user, text="老板不给工钱怎么办", center=self.center)
 
     def cancelled_gig(self):
         return self.new_gig(GigStatus.CANCELLED, cancelled_at=self.now, cancel_reason="下雨")

@@ -97,6 +97,14 @@ MATRIX = [
     row("GET gig-nearby",           None,                      "ok    ok     ok    ok    ok    ok    ok    ok",
         query=SITE),
     row("GET review-queue",         None,                      "anon  403    403   403   403   ok    ok    ok"),
+    # Policy answers are public; questions are the asker's and their center's; the center's staff answer.
+    row("GET policy-article-list",  None,                      "ok    ok     ok    ok    ok    ok    ok    ok"),
+    row("GET policy-article-detail", "policy article",         "ok    ok     ok    ok    ok    ok    ok    ok"),
+    row("GET policy-question-list", None,                      "anon  ok     ok    ok    ok    ok    ok    ok"),
+    row("POST policy-question-list", None,                     "anon  ok     ok    ok    ok    403   403   403",
+        body={"text": "社保在哪里交？", "topic": "social_insurance"}),
+    row("POST policy-question-answer", "policy question",      "anon  403    404   404   404   ok    404   ok",
+        body={"answer": "到社保窗口办理。"}),
     # The audit log: staff read their centers' entries, the city all of them.
     row("GET audit-log",            None,                      "anon  403    403   403   403   ok    ok    ok"),
     # An employer sees the cards of workers who applied to or took its gigs (and its favourites) only.
