@@ -29,7 +29,6 @@ from . import consents
 from .id_numbers import parse_working_age_id
 from .models import (
     ClaimStatus,
-    ConsentPurpose,
     IdentityClaim,
     IdNumberAttempt,
     RealNameStatus,

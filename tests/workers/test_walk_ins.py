@@ -7,8 +7,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import User
-from tests.factories import CenterStaffFactory, CityAdminFactory, EmployerFactory, ServiceCenterFactory, \
-    WorkerFactory, id_number_for
+from tests.factories import (
+    CenterStaffFactory,
+    CityAdminFactory,
+    EmployerFactory,
+    ServiceCenterFactory,
+    WorkerFactory,
+    id_number_for,
+)
 from workers import consents
 from workers.models import ConsentPurpose, RealNameStatus, WorkerProfile
 from workers.services import register_walk_in, update_walk_in
