@@ -42,6 +42,9 @@ def check_in_to_hall(worker, *, actor, center: ServiceCenter, now: dt.datetime |
     visit = HallVisit.objects.filter(center=center, worker_id=worker.pk, day=day, checked_out_at__isnull=True).first()
     if visit is not None:
         return visit
+    # One person waits in one hall: an open visit at another center ends when they turn up here.
+    HallVisit.objects.filter(worker_id=worker.pk, checked_out_at__isnull=True).update(checked_out_at=now,
+                                                                                     checked_out_by=actor)
     try:
         with transaction.atomic():
             return HallVisit.objects.create(center=center, worker_id=worker.pk, day=day, checked_in_at=now,

@@ -112,6 +112,14 @@ def test_hall_check_in_twice_is_one_visit_and_check_out_ends_it(desk, trade):
     assert visit.checked_out_at is not None and visit.checked_out_by == desk.user
 
 
+def test_a_worker_checked_in_at_another_center_leaves_the_first_hall(desk, trade):
+    worker = waiting(desk, trade)
+    other = CenterStaffFactory()
+    check_in_to_hall(worker, actor=other.user, center=other.center)
+    assert list(HallVisit.objects.filter(worker=worker, checked_out_at__isnull=True)
+                .values_list("center", flat=True)) == [other.center.pk]
+
+
 def test_the_board_suggests_waiting_workers_of_the_trade(desk):
     WageFloorFactory()
     gig = GigFactory(center=desk.center)
