@@ -10,6 +10,7 @@ from notifications import selectors, services
 from notifications.models import Kind
 
 from .exceptions import errors
+from .serializers import MAX_ID
 
 PAGE = 100
 
@@ -23,8 +24,6 @@ class NotificationSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     read = serializers.BooleanField()
 
-
-MAX_ID = 2**63 - 1  # ids and seqs are 64-bit integers in every database
 
 
 class InboxPageSerializer(serializers.Serializer):

@@ -32,6 +32,8 @@ from jobs.selectors import (
 from workers.models import RealNameStatus
 from zero_gig.geo import CHINA_LAT_RANGE, CHINA_LNG_RANGE
 
+MAX_ID = 2**63 - 1  # ids and seqs are 64-bit integers in every database
+
 
 class DateTimeField(serializers.DateTimeField):
     """A date-time that answers 400, not 500, when a date near year 1 or 9999 cannot be moved into our time zone."""

@@ -30,6 +30,24 @@ class CenterService(models.TextChoices):
     SHELTER = "shelter", _("Waiting and rest area")
 
 
+class CenterAmenity(models.TextChoices):
+    """What a center offers people who wait there (遮风避雨场所 and the like)."""
+
+    SHELTER = "shelter", _("Shelter from wind and rain")
+    DRINKING_WATER = "drinking_water", _("Drinking water")
+    PHONE_CHARGING = "phone_charging", _("Phone charging")
+    REST_AREA = "rest_area", _("Seats and a rest area")
+
+
+class OpenDays(models.TextChoices):
+    """On which days the opening hours apply. Working days follow the national calendar (法定工作日): closed on
+    weekends and public holidays, open on the weekend days worked in their place (调休)."""
+
+    EVERY_DAY = "every_day", _("Every day")
+    EVERY_DAY_BUT_HOLIDAYS = "every_day_but_holidays", _("Every day except public holidays")
+    WORKING_DAYS = "working_days", _("Working days")
+
+
 class ServiceCenter(LocatedModel):
     name = models.CharField(_("name"), max_length=100, unique=True)
     level = models.CharField(_("level"), max_length=10, choices=CenterLevel.choices, db_index=True)
@@ -42,7 +60,11 @@ class ServiceCenter(LocatedModel):
         help_text=_("The 6-digit code of the district or county the center serves, e.g. 610202."),
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
-    opening_hours = models.CharField(_("opening hours"), max_length=100, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=100, blank=True,
+                                     help_text=_("As people read it, e.g. 周一至周日 6:30–18:00."))
+    opens_at = models.TimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.TimeField(_("closes at"), null=True, blank=True)
+    open_days = models.CharField(_("open on"), max_length=30, choices=OpenDays.choices, default=OpenDays.EVERY_DAY)
     services = models.JSONField(_("services offered"), default=list, blank=True)
     amenities = models.JSONField(_("amenities"), default=list, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
@@ -67,6 +89,13 @@ class ServiceCenter(LocatedModel):
         unknown = set(self.services or []) - set(CenterService.values)
         if unknown:
             raise ValidationError({"services": _("Unknown services: %(s)s.") % {"s": ", ".join(sorted(unknown))}})
+        unknown = set(self.amenities or []) - set(CenterAmenity.values)
+        if unknown:
+            raise ValidationError({"amenities": _("Unknown amenities: %(s)s.") % {"s": ", ".join(sorted(unknown))}})
+        if (self.opens_at is None) != (self.closes_at is None):
+            raise ValidationError({"closes_at": _("Give both the opening and the closing time, or neither.")})
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("The closing time must be after the opening time.")})
         if self.level == CenterLevel.CITY and self.parent_id:
             raise ValidationError({"parent": _("A city center has no parent center.")})
         if self.parent_id and self.parent_id == self.pk:

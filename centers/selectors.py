@@ -1,15 +1,21 @@
 """Reads about service centers."""
 
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import chinese_calendar
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from workers.models import WorkerTrade
 from zero_gig.geo import Point, distance_km
 
-from .models import HallVisit, ServiceCenter
+from .models import CenterLevel, HallVisit, OpenDays, ServiceCenter
 
 
 def active_centers() -> QuerySet[ServiceCenter]:
@@ -32,6 +38,103 @@ def may_manage_center(user, center_id: int | None) -> bool:
         return True
     return (user.role == Role.CENTER_STAFF and center_id is not None
             and user.center_memberships.filter(center_id=center_id).exists())
+
+
+# --- Opening times: is a center open now, public holidays included -----------------------------------
+
+# chinese_calendar names the public holidays in English; the pages say them in the visitor's language.
+HOLIDAY_NAMES = {
+    "New Year's Day": _("New Year's Day"),
+    "Spring Festival": _("Spring Festival"),
+    "Tomb-sweeping Day": _("Qingming Festival"),
+    "Labour Day": _("Labour Day"),
+    "Dragon Boat Festival": _("Dragon Boat Festival"),
+    "National Day": _("National Day"),
+    "Mid-autumn Festival": _("Mid-Autumn Festival"),
+    "Anti-Fascist 70th Day": _("Victory Day"),
+}
+LEVELS = [CenterLevel.CITY, CenterLevel.DISTRICT, CenterLevel.COUNTY, CenterLevel.STATION]
+LOOK_AHEAD_DAYS = 14  # the longest run of closed days: a working-days center over the Spring Festival
+
+
+@dataclass(frozen=True)
+class DayInfo:
+    """What the national calendar says of a day: a public holiday (and its name), a working day; `known` is
+    False for a year chinese_calendar has no data for (then weekends are the only days off)."""
+
+    holiday: str | None
+    working: bool
+    known: bool
+
+
+def day_info(day: dt.date) -> DayInfo:
+    try:
+        rest, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:  # the State Council publishes each year's holidays late in the year before
+        return DayInfo(holiday=None, working=day.weekday() < 5, known=False)
+    # A weekend day worked in place of a holiday (调休) carries the holiday's name too, but is a working day.
+    holiday = str(HOLIDAY_NAMES.get(name, name)) if rest and name else None
+    return DayInfo(holiday=holiday, working=not rest, known=True)
+
+
+def open_on(center: ServiceCenter, day: dt.date) -> bool:
+    info = day_info(day)
+    if center.open_days == OpenDays.WORKING_DAYS:
+        return info.working
+    if center.open_days == OpenDays.EVERY_DAY_BUT_HOLIDAYS:
+        return info.holiday is None
+    return True
+
+
+@dataclass(frozen=True)
+class OpeningState:
+    """Open now or not, and when that changes. `known` is False when the center gave no opening times."""
+
+    known: bool
+    open_now: bool = False
+    closes_at: dt.datetime | None = None
+    next_opening: dt.datetime | None = None
+    holiday_today: str | None = None
+    calendar_known: bool = True
+
+
+def opening_state(center: ServiceCenter, now: dt.datetime | None = None) -> OpeningState:
+    if center.opens_at is None or center.closes_at is None:
+        return OpeningState(known=False)
+    local = timezone.localtime(now or timezone.now())
+    today = day_info(local.date())
+
+    def at(day: dt.date, time: dt.time) -> dt.datetime:
+        return dt.datetime.combine(day, time, tzinfo=local.tzinfo)
+
+    if open_on(center, local.date()) and center.opens_at <= local.time() < center.closes_at:
+        return OpeningState(known=True, open_now=True, closes_at=at(local.date(), center.closes_at),
+                            holiday_today=today.holiday, calendar_known=today.known)
+    next_opening = None
+    for ahead in range(LOOK_AHEAD_DAYS + 1):
+        day = local.date() + dt.timedelta(days=ahead)
+        if open_on(center, day) and (ahead > 0 or local.time() < center.opens_at):
+            next_opening = at(day, center.opens_at)
+            break
+    return OpeningState(known=True, next_opening=next_opening, holiday_today=today.holiday,
+                        calendar_known=today.known)
+
+
+@dataclass(frozen=True)
+class CenterNearby:
+    center: ServiceCenter
+    distance_km: float | None
+    opening: OpeningState
+
+
+def centers_near(point: Point | None, now: dt.datetime | None = None) -> list[CenterNearby]:
+    """Every active center with its opening state: nearest first from `point`, else the city center first."""
+    centers = sorted(active_centers(), key=lambda center: (LEVELS.index(center.level), center.name))
+    rows = [CenterNearby(center, distance_km(point, center.point) if point else None, opening_state(center, now))
+            for center in centers]
+    if point is not None:
+        rows.sort(key=lambda row: row.distance_km)
+    return rows
 
 
 # --- The console ------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import record_action, snapshot
 from zero_gig.db import atomic_with_retry, locked
 
 from .models import HallVisit, ServiceCenter
@@ -43,19 +44,32 @@ def check_in_to_hall(worker, *, actor, center: ServiceCenter, now: dt.datetime |
     if visit is not None:
         return visit
     # One person waits in one hall: an open visit at another center ends when they turn up here.
-    HallVisit.objects.filter(worker_id=worker.pk, checked_out_at__isnull=True).update(checked_out_at=now,
-                                                                                     checked_out_by=actor)
+    for elsewhere in HallVisit.objects.select_for_update().filter(worker_id=worker.pk, checked_out_at__isnull=True):
+        _check_out(elsewhere, actor, now, reason="checked_in_elsewhere")
     try:
         with transaction.atomic():
-            return HallVisit.objects.create(center=center, worker_id=worker.pk, day=day, checked_in_at=now,
-                                            checked_in_by=actor)
+            visit = HallVisit.objects.create(center=center, worker_id=worker.pk, day=day, checked_in_at=now,
+                                             checked_in_by=actor)
     except IntegrityError:  # pragma: no cover - the profile lock makes this a race of a dead transaction
         return HallVisit.objects.get(center=center, worker_id=worker.pk, day=day, checked_out_at__isnull=True)
+    record_action(actor, "hall_check_in", visit, center=center, subject_id=_user_of(worker.pk),
+                  after=snapshot(visit, "day", "checked_in_at"), now=now)
+    return visit
 
 
-def _check_out(visit: HallVisit, actor, now: dt.datetime) -> HallVisit:
+def _user_of(worker_id: int) -> int | None:
+    from workers.models import WorkerProfile
+
+    return WorkerProfile.objects.filter(pk=worker_id).values_list("user_id", flat=True).first()
+
+
+def _check_out(visit: HallVisit, actor, now: dt.datetime, reason: str = "left") -> HallVisit:
+    """End a visit (its row locked) and log it: `reason` is left, dispatched or checked_in_elsewhere."""
     visit.checked_out_at, visit.checked_out_by = now, actor
     visit.save(update_fields=["checked_out_at", "checked_out_by"])
+    record_action(actor, "hall_check_out", visit, center=visit.center, subject_id=_user_of(visit.worker_id),
+                  before={"checked_out_at": None}, after={**snapshot(visit, "checked_out_at"), "reason": reason},
+                  now=now)
     return visit
 
 
@@ -75,5 +89,5 @@ def leave_for_gig(worker_id: int, center: ServiceCenter, *, actor, now: dt.datet
     visits = list(HallVisit.objects.select_for_update().filter(
         center=center, worker_id=worker_id, day=timezone.localdate(now), checked_out_at__isnull=True))
     for visit in visits:
-        _check_out(visit, actor, now)
+        _check_out(visit, actor, now, reason="dispatched")
     return len(visits)

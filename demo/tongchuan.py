@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role
-from centers.models import CenterLevel, CenterService, CenterStaff, ServiceCenter
+from centers.models import CenterAmenity, CenterLevel, CenterService, CenterStaff, OpenDays, ServiceCenter
 from jobs.exceptions import Conflict
 from jobs.models import Assignment, Category, Employer, Gig, GigStatus, HiringMode
 from jobs.services import (
@@ -178,9 +178,10 @@ def _load_centers(password_hash: str) -> dict[str, ServiceCenter]:
                 name=name, level=level, region_code=region, latitude=lat, longitude=lng,
                 parent=centers.get("city"), is_demo=True,
                 address="示例地址：位置为区县中心的近似坐标，不是真实门牌",
-                opening_hours="周一至周日 6:30–18:00", contact_phone="12333",
+                opening_hours="周一至周日 6:30–18:00", opens_at=dt.time(6, 30), closes_at=dt.time(18),
+                open_days=OpenDays.EVERY_DAY, contact_phone="12333",
                 services=list(CenterService.values) if level != CenterLevel.STATION else ["matching", "shelter"],
-                amenities=["热水", "座椅", "充电", "避雨"],
+                amenities=list(CenterAmenity.values),
             )
             center.full_clean()
             center.save()

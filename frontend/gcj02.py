@@ -6,6 +6,7 @@ no offset.
 """
 
 import math
+from urllib.parse import urlencode
 
 _A = 6378245.0  # Krasovsky 1940 semi-major axis
 _EE = 0.00669342162296594323  # its first eccentricity squared
@@ -36,3 +37,10 @@ def wgs84_to_gcj02(lat: float, lng: float) -> tuple[float, float]:
     d_lat = (d_lat * 180.0) / ((_A * (1 - _EE)) / (magic * math.sqrt(magic)) * math.pi)
     d_lng = (d_lng * 180.0) / (_A / math.sqrt(magic) * math.cos(rad) * math.pi)
     return lat + d_lat, lng + d_lng
+
+
+def amap_marker_url(lat: float, lng: float, name: str) -> str:
+    """A link that opens AMap (the app when installed, its web page otherwise) with a pin at a WGS-84 place."""
+    gcj_lat, gcj_lng = wgs84_to_gcj02(lat, lng)
+    return "https://uri.amap.com/marker?" + urlencode({
+        "position": f"{gcj_lng:.6f},{gcj_lat:.6f}", "name": name, "coordinate": "gaode", "callnative": 1})

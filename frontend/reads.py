@@ -1,9 +1,10 @@
 """Small reads the pages need that no selector offers yet (to move into the apps' selectors)."""
 
 from django.conf import settings
+from django.db.models import Count, Q
 
 from centers.models import CenterLevel, ServiceCenter
-from jobs.models import Assignment
+from jobs.models import Assignment, AssignmentStatus
 
 from .models import DisplayPreference
 
@@ -39,3 +40,11 @@ def senior_preference(user) -> bool | None:
 
 def save_senior_preference(user, on: bool) -> None:
     DisplayPreference.objects.update_or_create(user=user, defaults={"senior_mode": on})
+
+
+def with_progress(gigs):
+    """Each gig with how it fills: offers still unanswered (`offers_out`) and applicants waiting (`applicants`);
+    slots taken are the gig's own `accepted_count`. Counts only: who was offered stays hidden from employers."""
+    return gigs.annotate(
+        applicants=Count("assignments", filter=Q(assignments__status=AssignmentStatus.APPLIED)),
+        offers_out=Count("assignments", filter=Q(assignments__status=AssignmentStatus.OFFERED)))

@@ -1,12 +1,14 @@
 from django.urls import include, path
 
-from . import views, views_console, views_employer, views_myjobs, views_staff
+from . import views, views_audit, views_centers, views_console, views_employer, views_myjobs, views_staff
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("signup/", views.signup_page, name="signup"),
     path("login/", views.login_page, name="login"),
     path("logout/", views.logout_page, name="logout"),
+    path("centers/", views_centers.center_map, name="centers"),
+    path("centers/<int:pk>/screen/", views_centers.hall_screen, name="hall_screen"),
     path("gigs/", views.feed, name="feed"),
     path("gigs/<int:pk>/", views.gig_page, name="gig"),
     path("gigs/<int:pk>/take/", views.take_gig, name="take_gig"),
@@ -49,8 +51,12 @@ urlpatterns += [
         path("reviews/<int:pk>/", views_staff.review, name="staff_review"),
         path("employers/<int:pk>/verify/", views_staff.verify, name="staff_verify"),
         path("claims/<int:pk>/", views_staff.resolve_claim, name="staff_claim"),
+        path("audit/", views_audit.audit_page, name="staff_audit"),
     ])),
 ]
+
+# Live parts of pages, fetched again when the person's socket brings an event (frontend/urls_live.py)
+urlpatterns += [path("live/", include("frontend.urls_live"))]
 
 # The staff console of a center (views_console): home and center switcher, walk-ins, the worker card, today's hall,
 # the matching board and dispatch slips. The review queue above stays where it is; the console links it.

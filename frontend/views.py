@@ -2,7 +2,6 @@
 
 import json
 import math
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -39,7 +38,7 @@ from jobs.selectors import (
 
 from . import display, labels, reads
 from .forms import FeedForm, LoginForm, SignupForm
-from .gcj02 import wgs84_to_gcj02
+from .gcj02 import amap_marker_url
 
 
 def home(request):
@@ -248,14 +247,11 @@ def gig_page(request, pk: int):
     exact = SiteAccess(request.user).exact(gig)
     place = gig.site_point if exact else gig.point
     lat, lng = place.lat, place.lng
-    gcj_lat, gcj_lng = wgs84_to_gcj02(lat, lng)
     context = {
         "gig": gig, "card": _card(gig, None), "assignment": assignment, "exact": exact,
         "standing": employer_standing(gig.employer), "rules": _cancellation_rules(),
         "pin": {"lat": lat, "lng": lng, "title": labels.trade_name(gig.category)},
-        "amap_url": "https://uri.amap.com/marker?" + urlencode({
-            "position": f"{gcj_lng:.6f},{gcj_lat:.6f}", "name": labels.trade_name(gig.category),
-            "coordinate": "gaode", "callnative": 1}),
+        "amap_url": amap_marker_url(lat, lng, labels.trade_name(gig.category)),
         "geo_url": f"geo:{lat:.6f},{lng:.6f}?q={lat:.6f},{lng:.6f}",
         "instant": gig.hiring_mode == HiringMode.INSTANT,
     }

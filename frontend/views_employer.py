@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,9 +29,10 @@ def _employer(request):
     return job_services.employer_of(request.user)
 
 
-def _my_gig(request, pk: int):
+def _my_gig(request, pk: int, progress: bool = False):
     _employer(request)
-    return get_object_or_404(gigs_of(request.user).filter(employer__owner=request.user), pk=pk)
+    gigs = gigs_of(request.user).filter(employer__owner=request.user)
+    return get_object_or_404(reads.with_progress(gigs) if progress else gigs, pk=pk)
 
 
 def _say_refusal(request, refusal) -> None:
@@ -81,9 +81,8 @@ def post_gig(request):
 @login_required
 def my_gigs(request):
     _employer(request)
-    gigs = (gigs_of(request.user).filter(employer__owner=request.user)
-            .annotate(applicants=Count("assignments", filter=Q(assignments__status=AssignmentStatus.APPLIED)))
-            .order_by("-created_at", "-pk"))
+    gigs = reads.with_progress(gigs_of(request.user).filter(employer__owner=request.user))
+    gigs = gigs.order_by("-created_at", "-pk")
     page = Paginator(gigs, GIGS_PER_PAGE).get_page(request.GET.get("page"))
     rows = [{"gig": gig, "trade": labels.trade_name(gig.category), "unit": labels.pay_unit_label(gig.pay_unit)}
             for gig in page]
@@ -98,14 +97,18 @@ def _person(assignment) -> dict:
             "applied": assignment.status == AssignmentStatus.APPLIED}
 
 
+def gig_page_context(request, pk: int) -> dict:
+    """One of the employer's gigs with its fill progress and its people (the page, and its live part)."""
+    gig = _my_gig(request, pk, progress=True)
+    people = people_on_gig(gig, viewer=request.user).select_related("worker__user").order_by("pk")
+    return {"gig": gig, "trade": labels.trade_name(gig.category), "unit": labels.pay_unit_label(gig.pay_unit),
+            "people": [_person(a) for a in people], "draft": gig.status == GigStatus.DRAFT,
+            "may_cancel": gig.can_become(GigStatus.CANCELLED)}
+
+
 @login_required
 def employer_gig(request, pk: int):
-    gig = _my_gig(request, pk)
-    people = people_on_gig(gig, viewer=request.user).select_related("worker__user").order_by("pk")
-    return render(request, "frontend/employer/gig.html", {
-        "gig": gig, "trade": labels.trade_name(gig.category), "unit": labels.pay_unit_label(gig.pay_unit),
-        "people": [_person(a) for a in people], "draft": gig.status == GigStatus.DRAFT,
-        "may_cancel": gig.can_become(GigStatus.CANCELLED)})
+    return render(request, "frontend/employer/gig.html", gig_page_context(request, pk))
 
 
 def _act_on_person(request, pk: int, assignment_id: int, act) -> None:

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -294,7 +295,10 @@ def inbox(request):
     items = [{"n": n, "text": _sentence(n.kind, n.payload or {}), "url": _link(n.kind, n.payload or {}, mine)}
              for n in page]
     unread = inbox_selectors.inbox(request.user, unread_only=True).exists()
-    return render(request, "frontend/myjobs/inbox.html", {"page": page, "items": items, "unread": unread})
+    template = "frontend/myjobs/inbox.html#items" if request.htmx else "frontend/myjobs/inbox.html"  # live.js
+    response = render(request, template, {"page": page, "items": items, "unread": unread})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_POST

@@ -780,3 +780,58 @@ def dispatches_today(center, *, viewer, now: dt.datetime | None = None) -> Query
     day = timezone.localdate(now or timezone.now())
     return (Assignment.objects.filter(dispatch_consent__center=center, dispatch_consent__recorded_at__date=day)
             .select_related("gig__category", "worker").order_by("-dispatch_consent__recorded_at"))
+
+
+# --- A center's hall screen ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GoingRate:
+    trade: Category
+    pay_unit: str
+    median: Decimal
+    lowest: Decimal
+    highest: Decimal
+    gigs: int
+
+
+HALL_SCREEN_GIGS = 60  # what a screen can scroll through in a minute or two
+HALL_SCREEN_RATES = 8
+
+
+def hall_screen_gigs(center_id: int) -> QuerySet[Gig]:
+    """The gigs a center's hall screen lists: open and filling ones of the center, soonest first. Only public
+    fields are read out of them (no employer contact, no exact site)."""
+    return (Gig.objects.filter(center_id=center_id, status__in=(GigStatus.OPEN, GigStatus.FILLED))
+            .select_related("category").order_by("starts_at", "pk")[:HALL_SCREEN_GIGS])
+
+
+def going_rates(center_id: int) -> list[GoingRate]:
+    """What a day's work pays now at a center: per trade and pay unit, the median, lowest and highest pay of the
+    gigs on its board, the trades with most gigs first."""
+    rows = (Gig.objects.filter(center_id=center_id, status__in=(GigStatus.OPEN, GigStatus.FILLED))
+            .select_related("category").only("category", "pay_unit", "pay_amount"))
+    by_trade: dict[tuple[int, str], list] = {}
+    for gig in rows:
+        by_trade.setdefault((gig.category_id, gig.pay_unit), []).append(gig)
+    rates = []
+    for gigs in by_trade.values():
+        pays = sorted(gig.pay_amount for gig in gigs)
+        middle = len(pays) // 2
+        median = pays[middle] if len(pays) % 2 else (pays[middle - 1] + pays[middle]) / 2
+        rates.append(GoingRate(trade=gigs[0].category, pay_unit=gigs[0].pay_unit, median=median, lowest=pays[0],
+                               highest=pays[-1], gigs=len(gigs)))
+    rates.sort(key=lambda rate: (-rate.gigs, rate.trade.name))
+    return rates[:HALL_SCREEN_RATES]
+
+
+def hall_counts(center_id: int, now: dt.datetime) -> dict:
+    """Today's counts on the hall screen: gigs open at the center, and workers placed today (taken or hired
+    today and still on the gig or done with it)."""
+    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return {
+        "open_gigs": Gig.objects.filter(center_id=center_id, status=GigStatus.OPEN).count(),
+        "placed_today": Assignment.objects.filter(
+            gig__center_id=center_id, accepted_at__gte=today, accepted_at__lt=today + dt.timedelta(days=1),
+            status__in=(AssignmentStatus.ACCEPTED, AssignmentStatus.CHECKED_IN, AssignmentStatus.CHECKED_OUT,
+                        AssignmentStatus.COMPLETED)).count(),
+    }

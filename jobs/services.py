@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
+from audit.services import record_action, snapshot
 from centers.selectors import may_manage_center, nearest_center
 from workers.models import WorkerProfile
 from zero_gig.db import atomic_with_retry, locked
@@ -196,8 +197,11 @@ def verify_employer(employer: Employer, *, actor, approve: bool = True) -> Emplo
     if not (_active(actor) and actor.role in (Role.CENTER_STAFF, Role.CITY_ADMIN)):
         raise PermissionDenied(_("Only service-center staff and city administrators verify employers."))
     employer = Employer.objects.select_for_update().get(pk=employer.pk)
+    before = snapshot(employer, "verification_status")
     employer.verification_status = VerificationStatus.VERIFIED if approve else VerificationStatus.REJECTED
     employer.save(update_fields=["verification_status", "updated_at"])
+    record_action(actor, "employer_verified" if approve else "employer_rejected", employer,
+                  subject_id=employer.owner_id, before=before, after=snapshot(employer, "verification_status"))
     return employer
 
 
@@ -424,11 +428,15 @@ def review_gig(gig: Gig, *, actor, approve: bool, reason: str = "", now: dt.date
         raise Conflict(_("This gig is not waiting for review."), code="not_pending")
     if not approve and not reason.strip():
         raise ValidationError({"reason": _("Say why the gig is rejected, so the employer can fix it.")})
+    before = snapshot(gig, "status", "review_note")
     gig.move_to(GigStatus.OPEN if approve else GigStatus.DRAFT)
     gig.review_note = reason.strip()
     gig.reviewed_by = actor
     gig.reviewed_at = now
     gig.save()
+    record_action(actor, "post_approved" if approve else "post_rejected", gig, center=gig.center,
+                  subject_id=gig.employer.owner_id, before=before, after=snapshot(gig, "status", "review_note"),
+                  now=now)
     events.reviewed(gig)
     _announce_if_open(gig, now)
     return gig
@@ -609,9 +617,14 @@ def assign_for_worker(gig: Gig, worker: WorkerProfile, *, actor, center, consent
     check_serves_worker(actor, center, worker, now)
     worker = _lock_worker(worker)
     gig = locked(Gig.objects.select_related("category"), gig.pk)
+    existing = Assignment.objects.filter(gig=gig, worker=worker).first()
+    before = snapshot(existing, "status") if existing else None
     assignment = _take_gig(worker, gig, now, for_staff=True)
     if not hasattr(assignment, "dispatch_consent"):
         record_consent(worker, consents.DISPATCH, actor=actor, center=center, now=now, assignment=assignment)
+        record_action(actor, "worker_dispatched", assignment, center=center, subject_id=worker.user_id,
+                      before=before, after={**snapshot(assignment, "status", "gig", "accepted_at"),
+                                            "gig_code": gig.code, "gig_center": gig.center_id}, now=now)
     leave_for_gig(worker.pk, center, actor=actor, now=now)
     return assignment
 
@@ -1018,12 +1031,17 @@ def rate(assignment: Assignment, *, actor, score: int, comment: str = "") -> Rat
 @atomic_with_retry
 def settle_wage_dispute(dispute: WageDispute, *, actor, now: dt.datetime | None = None) -> WageDispute:
     """Staff of the gig's center (or the city) record that a wage dispute has been settled."""
-    dispute = locked(WageDispute.objects.select_related("assignment__gig"), dispute.pk)
+    dispute = locked(WageDispute.objects.select_related("assignment__gig__center", "assignment__worker"),
+                     dispute.pk)
     _check_center_staff(actor, dispute.assignment.gig.center_id)
     if dispute.status != WageDispute.Status.RESOLVED:
+        before = snapshot(dispute, "status")
         dispute.status = WageDispute.Status.RESOLVED
         dispute.resolved_at = now or timezone.now()
         dispute.save(update_fields=["status", "resolved_at"])
+        record_action(actor, "wage_dispute_settled", dispute, center=dispute.assignment.gig.center,
+                      subject_id=dispute.assignment.worker.user_id, before=before,
+                      after=snapshot(dispute, "status", "resolved_at"), now=dispute.resolved_at)
     return dispute
 
 

@@ -32,6 +32,7 @@ from accounts.models import Role
 from . import selectors, services
 from .auth import current_user
 from .groups import board_group, user_group
+from .models import Kind
 
 log = logging.getLogger(__name__)
 MAX_FRAME_CHARS = 4096
@@ -85,13 +86,14 @@ class EventSocket(AsyncWebsocketConsumer):
     """Shared behaviour: authenticate, join its own group, replay by seq, relay pushes in order, refuse junk."""
 
     group = ""
+    needs_login = True
 
     async def connect(self):
         self.last_sent = 0
         self.ticker: asyncio.Task | None = None
         self.window_start, self.frames_in_window = time.monotonic(), 0
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
+        if self.needs_login and (user is None or not user.is_authenticated):
             await self.refuse(CLOSE_UNAUTHENTICATED)
             return
         verdict = await database_sync_to_async(self.check_access)(user)
@@ -103,6 +105,7 @@ class EventSocket(AsyncWebsocketConsumer):
         # push (or tick) fills from the database.
         self.last_sent = await database_sync_to_async(selectors.last_seq)(self.group)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        self.joined = True
         await self.accept()
         self.ticker = asyncio.create_task(self.tick_forever())
         await self.on_open(user)
@@ -124,7 +127,7 @@ class EventSocket(AsyncWebsocketConsumer):
 
     async def disconnect(self, code):
         self.stop_ticking()
-        if self.group and getattr(self, "user", None) is not None:
+        if self.group and getattr(self, "joined", False):
             try:
                 await self.channel_layer.group_discard(self.group, self.channel_name)
             except Exception:  # best effort: a stale member expires from the group on its own
@@ -151,6 +154,8 @@ class EventSocket(AsyncWebsocketConsumer):
         return True
 
     def recheck(self) -> int | None:
+        if not self.needs_login:
+            return self.check_access(None)
         user = current_user(self.scope)
         if user is None or user.pk != self.user.pk:
             return CLOSE_UNAUTHENTICATED
@@ -311,3 +316,28 @@ class BoardSocket(EventSocket):
 
     def missed(self, after):
         return selectors.missed_frames(selectors.board_history(self.center_id, after=after))
+
+
+class HallScreenSocket(BoardSocket):
+    """/ws/centers/<id>/screen/: the big screen in a center's hall, open to all (it hangs in a public hall): only
+    the board's lines about gigs opening, filling and closing; never a wage dispute, a name or an amount owed."""
+
+    needs_login = False
+    PUBLIC_KINDS = {Kind.BOARD}
+
+    def check_access(self, user):
+        from centers.selectors import active_centers
+
+        self.center_id = int(self.scope["url_route"]["kwargs"]["center_id"])
+        if not active_centers().filter(pk=self.center_id).exists():
+            return CLOSE_NOT_FOUND
+        self.group = board_group(self.center_id)
+        return None
+
+    async def send_frame(self, frame: dict):
+        """A line the hall may not see still moves the seq on, so the next public line is not held back."""
+        if frame["seq"] == self.last_sent + 1 and frame["kind"] not in self.PUBLIC_KINDS:
+            self.last_sent = frame["seq"]
+            return
+        await super().send_frame(frame)
+

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from audit.services import record_action, snapshot
 from centers.models import ServiceCenter
 from centers.selectors import nearest_center
 from jobs.exceptions import Conflict
@@ -120,6 +121,9 @@ def register_worker(*, phone: str, display_name: str, latitude: float, longitude
         trade = WorkerTrade(worker=profile, category=category, years_experience=years)
         trade.full_clean()
         trade.save()
+    if center is not None:
+        record_action(actor, "walk_in_registered", profile, center=center, subject_id=user.pk,
+                      after=snapshot(profile, "display_name", "registered_at_center"))
     if id_number:
         submit_id_number(profile, id_number, actor=actor or user)
     return profile
@@ -234,9 +238,14 @@ def submit_id_number(profile: WorkerProfile, raw: str, *, actor, now: datetime |
         center = _desk_of(actor, profile)
     profile = (WorkerProfile.objects.select_for_update(of=("self",)).select_related("registered_at_center")
                .get(pk=profile.pk))
+    before = snapshot(profile, "real_name_status")
     claim = _record_id_number(profile, raw, center=center, now=now)
     if claim is None:
         _save_profile(profile)
+    if actor is not None and actor.pk != profile.user_id:  # staff at a desk; the number itself is never logged
+        record_action(actor, "id_number_taken", profile, center=center, subject_id=profile.user_id, before=before,
+                      after={**snapshot(profile, "real_name_status"), "identity_claim": claim and claim.pk},
+                      now=now)
     return IdSubmission(profile=profile, claim=claim)
 
 
@@ -248,8 +257,11 @@ def verify_worker_identity(worker: WorkerProfile, *, actor) -> WorkerProfile:
     if not worker.id_number_hash:
         raise Conflict(NO_ID_NUMBER, code="no_id_number")
     if worker.real_name_status != RealNameStatus.VERIFIED:
+        before = snapshot(worker, "real_name_status")
         worker.real_name_status = RealNameStatus.VERIFIED
         worker.save(update_fields=["real_name_status", "updated_at"])
+        record_action(actor, "worker_verified", worker, center=_desk_of(actor, worker), subject_id=worker.user_id,
+                      before=before, after=snapshot(worker, "real_name_status"))
         notify_user(worker.user_id, Kind.REVIEW, {"subject": "real_name", "real_name_status": worker.real_name_status})
     return worker
 
@@ -294,9 +306,12 @@ def resolve_identity_claim(claim: IdentityClaim, *, actor, decision: str, note: 
         claimant.real_name_status = RealNameStatus.VERIFIED
         claimant.save(update_fields=["id_number_hash", "id_number_masked", "birth_year", "real_name_status",
                                      "updated_at"])
+    before = snapshot(claim, "status")
     claim.status = outcome
     claim.resolved_at, claim.resolved_by, claim.note = now, actor, (note or "")[:500]
     claim.save(update_fields=["status", "resolved_at", "resolved_by", "note"])
+    record_action(actor, "identity_claim_resolved", claim, center=claim.center, subject_id=claimant.user_id,
+                  before=before, after=snapshot(claim, "status", "note"), now=now)
     payload = {"subject": "identity_claim", "claim": claim.pk, "status": claim.status,
                "id_number_masked": claim.id_number_masked, "center": {"id": claim.center_id, "name": claim.center.name}}
     notify_user(claimant.user_id, Kind.REVIEW, {**payload, "real_name_status": claimant.real_name_status})
@@ -431,11 +446,28 @@ def _save_intake(profile: WorkerProfile, intake: dict, actor) -> WorkerIntake:
     return record
 
 
+FORM_FIELDS = ("sex", "stated_birth_year", "skills", "experience", "expected_pay", "expected_pay_unit",
+               "work_areas", "note")
+
+
+def _form_snapshot(profile: WorkerProfile, intake: WorkerIntake | None) -> dict:
+    """What the audit log keeps of a worker's form: never the phone or the ID number, only whether there is one."""
+    values = snapshot(profile, "display_name", "availability", "has_smartphone")
+    values["has_phone"] = bool(profile.user.phone)
+    values["trades"] = sorted(WorkerTrade.objects.filter(worker=profile).values_list("category__code", flat=True))
+    if intake is not None:
+        values.update(snapshot(intake, *FORM_FIELDS))
+    return values
+
+
 def record_consent(profile: WorkerProfile, text: consents.ConsentText, *, actor, center, now: datetime,
                    assignment=None) -> WorkerConsent:
-    """Staff record that the worker agreed to `text` (its version) in front of them at `center`."""
-    return WorkerConsent.objects.create(worker=profile, purpose=text.purpose, text_version=text.version,
-                                        center=center, recorded_by=actor, recorded_at=now, assignment=assignment)
+    """Staff record that the worker agreed to `text` (its version) in front of them at `center` (audited)."""
+    consent = WorkerConsent.objects.create(worker=profile, purpose=text.purpose, text_version=text.version,
+                                           center=center, recorded_by=actor, recorded_at=now, assignment=assignment)
+    record_action(actor, "consent_recorded", consent, center=center, subject_id=profile.user_id,
+                  after=snapshot(consent, "purpose", "text_version", "assignment"), now=now)
+    return consent
 
 
 @transaction.atomic
@@ -483,7 +515,9 @@ def register_walk_in(*, actor, center, display_name: str, trades: dict, consent:
     if resident is not None:
         claim = submit_id_number(profile, id_number, actor=actor, now=now).claim
         profile.refresh_from_db()
-    _save_intake(profile, intake, actor)
+    record = _save_intake(profile, intake, actor)
+    record_action(actor, "walk_in_form_recorded", record, center=center, subject_id=profile.user_id,
+                  after=_form_snapshot(profile, record), now=now)
     record_consent(profile, consents.REGISTRATION, actor=actor, center=center, now=now)
     return WalkIn(profile=profile, created=True, claim=claim)
 
@@ -515,6 +549,7 @@ def update_walk_in(worker: WorkerProfile, *, actor, center, display_name: str | 
     profile = (WorkerProfile.objects.select_for_update(of=("self",)).select_related("user", "registered_at_center")
                .get(pk=worker.pk))
     user = profile.user
+    before = _form_snapshot(profile, WorkerIntake.objects.filter(worker=profile).first())
     if phone is not None and phone != "":
         phone = _typed_phone(phone)
         if phone != user.phone:
@@ -539,4 +574,6 @@ def update_walk_in(worker: WorkerProfile, *, actor, center, display_name: str | 
         _replace_trades(profile, list(trades.items()))
     if intake:
         _save_intake(profile, intake, actor)
+    record_action(actor, "walk_in_updated", profile, center=center, subject_id=user.pk, before=before,
+                  after=_form_snapshot(profile, WorkerIntake.objects.filter(worker=profile).first()), now=now)
     return IdSubmission(profile=profile, claim=claim)

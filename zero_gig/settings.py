@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "frontend",
     "notifications",
     "demo",
+    "audit",
 ]
 
 MIDDLEWARE = [

@@ -92,10 +92,13 @@ MATRIX = [
     row("GET schema",               None,                      "ok    ok     ok    ok    ok    ok    ok    ok"),
     row("GET api-docs",             None,                      "ok    ok     ok    ok    ok    ok    ok    ok"),
     row("GET center-list",          None,                      "ok    ok     ok    ok    ok    ok    ok    ok"),
+    row("GET center-geojson",       None,                      "ok    ok     ok    ok    ok    ok    ok    ok"),
     row("GET trade-list",           None,                      "ok    ok     ok    ok    ok    ok    ok    ok"),
     row("GET gig-nearby",           None,                      "ok    ok     ok    ok    ok    ok    ok    ok",
         query=SITE),
     row("GET review-queue",         None,                      "anon  403    403   403   403   ok    ok    ok"),
+    # The audit log: staff read their centers' entries, the city all of them.
+    row("GET audit-log",            None,                      "anon  403    403   403   403   ok    ok    ok"),
     # An employer sees the cards of workers who applied to or took its gigs (and its favourites) only.
     row("GET worker-detail",        "worker",                  "anon  ok     403   ok    404   ok    ok    ok"),
     row("PUT worker-favourite",     "worker",                  "anon  403    403   ok    ok    403   403   403"),

@@ -21,6 +21,17 @@ def serious_violations(page) -> list[str]:
             for v in violations if v["impact"] in ("serious", "critical")]
 
 
+def fill_gig_form(page, title: str, pay: str, headcount: int, start: dt.datetime) -> None:
+    """The post form's title, pay per day, headcount, a day of 8 hours from `start` and the address."""
+    page.fill("[name=title]", title)
+    page.fill("[name=pay_amount]", pay)
+    page.select_option("[name=pay_unit]", "day")
+    page.fill("[name=headcount]", str(headcount))
+    page.fill("[name=starts_at]", start.strftime("%Y-%m-%dT%H:%M"))
+    page.fill("[name=ends_at]", (start + dt.timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M"))
+    page.fill("[name=address]", "王益区红旗街 1 号")
+
+
 def test_an_employer_posts_a_gig_with_a_pin_on_the_map_and_sees_it_among_their_gigs(phone_page, live_asgi_server):
     ServiceCenterFactory(name="王益区零工服务中心")
     trade = TradeFactory()  # paid per day or per hour
@@ -34,13 +45,7 @@ def test_an_employer_posts_a_gig_with_a_pin_on_the_map_and_sees_it_among_their_g
     page.select_option("[name=category]", str(trade.pk))
     assert page.locator("[name=pay_unit] option[value=piece]").is_disabled()  # not a way this trade pays
     assert page.locator("[name=expected_hours]").is_hidden()  # only for pay per job
-    page.fill("[name=title]", "工地搬砖")
-    page.fill("[name=pay_amount]", "200")
-    page.select_option("[name=pay_unit]", "day")
-    page.fill("[name=headcount]", "2")
-    page.fill("[name=starts_at]", start.strftime("%Y-%m-%dT%H:%M"))
-    page.fill("[name=ends_at]", (start + dt.timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M"))
-    page.fill("[name=address]", "王益区红旗街 1 号")
+    fill_gig_form(page, "工地搬砖", pay="200", headcount=2, start=start)
     page.locator("#map").click()  # the pin goes where the map is tapped
     assert page.input_value("[name=latitude]") and page.input_value("[name=longitude]")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('centers', '0003_hall_visits'),
+        ('centers', '0004_hall_visits'),
         ('jobs', '0012_offers_withdrawn'),
         ('workers', '0008_names_of_new_fields'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('centers', '0002_verbose_names'),
+        ('centers', '0003_opening_times_and_amenities'),
         ('workers', '0008_names_of_new_fields'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

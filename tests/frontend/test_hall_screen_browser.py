@@ -1,0 +1,52 @@
+"""The hall screen on a 1920×1080 TV: an employer posts a gig from a phone (through the API here) and the gig
+appears on the screen without a reload; nothing scrolls sideways; no serious accessibility issue."""
+
+import datetime as dt
+import json
+import urllib.request
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+
+from accounts.services import issue_api_token
+from tests.factories import EmployerFactory, GigFactory, ServiceCenterFactory, TradeFactory, WageFloorFactory
+
+from .conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def post_gig(server_url: str, key: str, center_id: int) -> dict:
+    start = timezone.now() + dt.timedelta(days=1)
+    body = {"trade": "labourer", "title": "搬家具上五楼", "headcount": 3, "pay_amount": "260", "pay_unit": "day",
+            "address": "王益区", "latitude": 35.07, "longitude": 109.07, "center": center_id,
+            "starts_at": start.isoformat(), "ends_at": (start + dt.timedelta(hours=8)).isoformat()}
+    request = urllib.request.Request(server_url + "/api/gigs/", data=json.dumps(body).encode(), method="POST",
+                                     headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=20) as response:
+        return json.load(response)
+
+
+def test_a_gig_posted_appears_on_the_hall_screen_without_a_reload(browser, live_asgi_server):
+    WageFloorFactory()
+    TradeFactory()
+    center = ServiceCenterFactory(name="铜川市零工服务中心", latitude=35.0690, longitude=109.0756)
+    for day in range(1, 4):
+        GigFactory(center=center, starts_at=timezone.now() + dt.timedelta(days=day))
+    employer = EmployerFactory()
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN",
+                                  base_url=live_asgi_server.url)
+    page = context.new_page()
+    page.goto(f"/centers/{center.pk}/screen/")
+    page.wait_for_function("document.querySelector('[data-status]').hidden")  # the socket is open
+    assert page.locator("tr[data-testid^=screen-gig-]").count() == 3
+
+    gig = post_gig(live_asgi_server.url, issue_api_token(employer.owner)[1], center.pk)
+    page.wait_for_selector(f"[data-testid=screen-gig-{gig['id']}]", timeout=10_000)
+    assert page.locator("[data-testid=open-gigs]").inner_text() == "4"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1920
+    violations = Axe().run(page).response["violations"]
+    assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
+    screenshot(page, "hall-screen")
+    context.close()
