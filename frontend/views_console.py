@@ -7,6 +7,7 @@ redirects.
 """
 
 from functools import wraps
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
@@ -24,7 +25,7 @@ from centers.selectors import console_center, consoled_centers, waiting_in_hall
 from jobs import services as job_services
 from jobs.exceptions import Conflict
 from jobs.models import Gig
-from jobs.selectors import board_gigs, dispatch_slip, dispatches_today
+from jobs.selectors import board_gigs, dispatch_slip, dispatches_today, hall_counts
 from workers import consents
 from workers import services as worker_services
 from workers.selectors import card_payload, find_workers, worker_for_staff, worker_inbox_for_staff
@@ -83,7 +84,7 @@ def console_home(request):
         "center": center, "centers": centers,
         "waiting": waiting_in_hall(center, viewer=request.user, now=now).count(),
         "dispatched": dispatches_today(center, viewer=request.user, now=now).count(),
-        "open_gigs": Gig.objects.filter(center=center, status="open").count(),
+        "open_gigs": hall_counts(center.pk, now)["open_gigs"],
     }
     return render(request, "frontend/console/home.html", {**context, "section": "home"})
 
@@ -218,7 +219,7 @@ def hall_check_in(request, center):
         query = request.POST.get("q", "")
         if not matches:
             messages.error(request, _("No worker matches “%(q)s”.") % {"q": query})
-        return redirect(f"{reverse('console_hall', args=[center.pk])}?q={query}")
+        return redirect(f"{reverse('console_hall', args=[center.pk])}?{urlencode({'q': query})}")
     worker = matches[0]
     center_services.check_in_to_hall(worker, actor=request.user, center=center)
     messages.success(request, _("%(name)s (%(number)s) is waiting in the hall.")
@@ -264,14 +265,12 @@ def board(request, center):
 @require_POST
 @console_page
 def board_assign(request, center):
-    form = AssignForm(request.POST, workers=[v.worker for v in waiting_in_hall(center, viewer=request.user)])
     gig = Gig.objects.filter(pk=request.POST.get("gig") if str(request.POST.get("gig", "")).isdigit() else None).first()
     worker_id = request.POST.get("worker", "")
     worker = worker_for_staff(int(worker_id), viewer=request.user) if worker_id.isdigit() else None
     if gig is None or worker is None:
         messages.error(request, _("Choose a gig and a worker waiting in the hall."))
         return redirect("console_board", center_id=center.pk)
-    form.is_valid()
     try:
         assignment = job_services.assign_for_worker(gig, worker, actor=request.user, center=center,
                                                     consent=request.POST.get("consent") == "on")
