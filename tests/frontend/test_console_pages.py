@@ -158,3 +158,13 @@ def test_assigning_on_the_board_takes_a_slot_and_a_refusal_says_why(client, desk
         assert shown in slip
     worker_page = client.get(f"/staff/centers/{c}/workers/{desk['worker'].pk}/")
     assert worker_page.context["notifications"]  # the "hired" news, read by the center for a worker without a phone
+
+
+def test_staff_of_another_center_read_a_worker_through_their_own_console_but_cannot_edit(client, desk):
+    other = CenterStaffFactory()
+    client.force_login(other.user)
+    mine = f"/staff/centers/{other.center.pk}/workers/{desk['worker'].pk}/"
+    page = client.get(mine)
+    assert page.status_code == 200 and "赵师傅" in page.content.decode()
+    assert page.context["serves"] is False and page.context["notifications"] is None  # read-only, no news
+    assert client.post(mine + "edit/", {"skills": "x"}).status_code == 403
