@@ -24,10 +24,11 @@ class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def _create_user(self, phone, password, **extra):
-        try:
-            phone = normalize_phone(phone)
-        except ValidationError as error:
-            raise ValidationError({"phone": error.messages}) from None
+        if phone is not None:  # None: a worker registered at a center's counter who has no phone (see User.phone)
+            try:
+                phone = normalize_phone(phone)
+            except ValidationError as error:
+                raise ValidationError({"phone": error.messages}) from None
         user = self.model(phone=phone, **extra)
         if password:
             user.set_password(password)
@@ -50,9 +51,11 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
+    # Empty (NULL, never "") only for a worker registered at a center's counter without a phone: such an account
+    # has no usable password, cannot log in, and is reached through the center (its staff see its inbox).
     phone = models.CharField(
-        _("mobile number"), max_length=11, unique=True, validators=[validate_phone],
-        help_text=_("Mainland China mobile number, stored as 11 digits."),
+        _("mobile number"), max_length=11, unique=True, null=True, blank=True, validators=[validate_phone],
+        help_text=_("Mainland China mobile number, stored as 11 digits; empty for a walk-in worker without a phone."),
     )
     name = models.CharField(_("name"), max_length=50, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.WORKER, db_index=True)

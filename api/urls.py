@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from . import audit_views, center_views, inbox_views, policy_views, views
+from . import audit_views, center_views, console_views, inbox_views, policy_views, views
 
 router = SimpleRouter()
 router.register("gigs", views.GigViewSet, basename="gig")
@@ -27,6 +27,18 @@ urlpatterns = [
     ])),
     path("notifications/", inbox_views.Inbox.as_view(), name="notification-list"),
     path("notifications/read/", inbox_views.MarkRead.as_view(), name="notification-read"),
+    # The staff console of a center (console_views)
+    path("staff/centers/", console_views.ConsoleCenters.as_view(), name="staff-center-list"),
+    path("staff/centers/<int:pk>/walk-ins/", console_views.WalkIns.as_view(), name="staff-walk-in"),
+    path("staff/centers/<int:pk>/workers/", console_views.WorkerLookup.as_view(), name="staff-worker-lookup"),
+    path("staff/centers/<int:pk>/hall/", console_views.Hall.as_view(), name="staff-hall"),
+    path("staff/centers/<int:pk>/board/", console_views.Board.as_view(), name="staff-board"),
+    path("staff/centers/<int:pk>/dispatches/", console_views.Dispatches.as_view(), name="staff-dispatch-list"),
+    path("staff/hall-visits/<int:pk>/check-out/", console_views.HallCheckOut.as_view(), name="staff-hall-check-out"),
+    path("staff/workers/<int:pk>/", console_views.StaffWorker.as_view(), name="staff-worker"),
+    path("staff/workers/<int:pk>/notifications/", console_views.StaffWorkerNews.as_view(),
+         name="staff-worker-notifications"),
+    path("staff/dispatches/<int:pk>/", console_views.DispatchDetail.as_view(), name="staff-dispatch-detail"),
     path("", include("api.accounts_urls")),
     path("", include(router.urls)),
 ]

@@ -23,6 +23,12 @@ ACTIONS = {
     "identity_claim_resolved": _("Identity claim settled"),
     "policy_question_taken": _("Policy question written down at the counter"),
     "policy_question_answered": _("Policy question answered"),
+    "walk_in_form_recorded": _("Walk-in registration form recorded"),
+    "walk_in_updated": _("Walk-in worker's details updated"),
+    "consent_recorded": _("Worker's consent recorded"),
+    "hall_check_in": _("Checked into the hall"),
+    "hall_check_out": _("Left the hall"),
+    "worker_dispatched": _("Worker sent to a gig by staff"),
 }
 
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zero_gig.geo import LocatedModel
@@ -122,3 +123,39 @@ class CenterStaff(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.center}"
+
+
+class HallVisit(models.Model):
+    """A worker waiting in a center's hall on one day: checked in at the counter, out when they leave or are sent.
+
+    Asked most as "who is waiting today at center X", hence the index on (center, day, checked_out_at).
+    """
+
+    center = models.ForeignKey(ServiceCenter, verbose_name=_("service center"), on_delete=models.CASCADE,
+                               related_name="hall_visits")
+    worker = models.ForeignKey("workers.WorkerProfile", verbose_name=_("worker"), on_delete=models.CASCADE,
+                               related_name="hall_visits")
+    day = models.DateField(_("day"), help_text=_("The local date of the visit."))
+    checked_in_at = models.DateTimeField(_("checked in at"), default=timezone.now)
+    checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("checked in by"),
+                                      on_delete=models.PROTECT, related_name="+")
+    checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
+    checked_out_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("checked out by"), null=True,
+                                       blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("hall visit")
+        verbose_name_plural = _("hall visits")
+        ordering = ("checked_in_at", "id")
+        indexes = [models.Index(fields=["center", "day", "checked_out_at"], name="hall_visit_center_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "worker", "day"], condition=models.Q(checked_out_at__isnull=True),
+                                    name="one_open_hall_visit"),
+        ]
+
+    def __str__(self):
+        return f"{self.worker} @ {self.center} {self.day}"
+
+    @property
+    def waiting(self) -> bool:
+        return self.checked_out_at is None

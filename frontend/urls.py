@@ -1,6 +1,16 @@
 from django.urls import include, path
 
-from . import views, views_audit, views_centers, views_employer, views_myjobs, views_pay, views_policy, views_staff
+from . import (
+    views,
+    views_audit,
+    views_centers,
+    views_console,
+    views_employer,
+    views_myjobs,
+    views_pay,
+    views_policy,
+    views_staff,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -84,5 +94,23 @@ urlpatterns += [
         path("<int:pk>/", views_policy.article_page, name="policy_article"),
         path("ask/", views_policy.ask, name="policy_ask"),
         path("questions/", views_policy.my_questions, name="policy_questions"),
+    ])),
+]
+
+# The staff console of a center (views_console): home and center switcher, walk-ins, the worker card, today's hall,
+# the matching board and dispatch slips. The review queue above stays where it is; the console links it.
+urlpatterns += [
+    path("staff/", views_console.console_home, name="console"),
+    path("staff/centers/<int:center_id>/", include([
+        path("walk-in/", views_console.walk_in, name="console_walk_in"),
+        path("workers/<int:worker_id>/", views_console.worker_page, name="console_worker"),
+        path("workers/<int:worker_id>/edit/", views_console.update_worker, name="console_worker_update"),
+        path("workers/<int:worker_id>/card/", views_console.worker_card, name="console_card"),
+        path("hall/", views_console.hall, name="console_hall"),
+        path("hall/check-in/", views_console.hall_check_in, name="console_hall_check_in"),
+        path("hall/<int:visit_id>/check-out/", views_console.hall_check_out, name="console_hall_check_out"),
+        path("board/", views_console.board, name="console_board"),
+        path("board/assign/", views_console.board_assign, name="console_assign"),
+        path("dispatches/<int:assignment_id>/slip/", views_console.slip, name="console_slip"),
     ])),
 ]

@@ -88,10 +88,11 @@ def rank(candidates: list[Candidate], radius_km: float) -> list[Candidate]:
 
 # --- Reading candidates ---------------------------------------------------------------------
 
-def candidates_for(gig: Gig, radius_km: float, now: dt.datetime, include_favourites_within: float = 0
-                   ) -> list[Candidate]:
+def candidates_for(gig: Gig, radius_km: float, now: dt.datetime, include_favourites_within: float = 0,
+                   among: list[int] | None = None) -> list[Candidate]:
     """Workers of the gig's trade within `radius_km` (home, or current location while fresh), free at that time,
-    not suspended, and never offered this gig before. Favourites count up to `include_favourites_within`."""
+    not suspended, and never offered this gig before. Favourites count up to `include_favourites_within`.
+    `among`: only these workers (a center's board asks about those waiting in its hall)."""
     reach = max(radius_km, include_favourites_within)
     site = gig.point
     res, cells = covering_cells(site, reach)
@@ -105,7 +106,8 @@ def candidates_for(gig: Gig, radius_km: float, now: dt.datetime, include_favouri
                 current_longitude__range=(site.lng - lng_pad, site.lng + lng_pad)))
     busy = Assignment.objects.filter(status__in=SLOT_HOLDING, gig__starts_at__lt=gig.ends_at,
                                      gig__ends_at__gt=gig.starts_at).values("worker_id")
-    rows = (WorkerProfile.objects.filter(near, worker_trades__category_id=gig.category_id)
+    workers = WorkerProfile.objects.filter(pk__in=among) if among is not None else WorkerProfile.objects
+    rows = (workers.filter(near, worker_trades__category_id=gig.category_id)
             .exclude(availability=Availability.UNAVAILABLE)
             .exclude(suspended_until__gt=now)
             .exclude(assignments__gig=gig)

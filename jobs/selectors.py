@@ -42,6 +42,7 @@ from .models import (
     FavouriteWorker,
     Gig,
     GigStatus,
+    HiringMode,
     PayStatus,
     Strike,
     WageDispute,
@@ -722,6 +723,72 @@ def board_snapshot(center_id: int) -> list[dict]:
     gigs = (Gig.objects.filter(center_id=center_id, status__in=(GigStatus.OPEN, GigStatus.FILLED))
             .select_related("category").order_by("starts_at")[:200])
     return [gig_brief(gig) for gig in gigs]
+
+
+# --- A center's console: the matching board and dispatch slips --------------------------------------
+
+BOARD_GIGS = 30
+BOARD_SUGGESTIONS = 5
+
+
+@dataclass
+class BoardGig:
+    gig: Gig
+    distance_km: float
+    suggestions: list  # matching.Candidate, best first, only workers waiting in the hall
+
+
+def board_gigs(center, *, viewer, waiting_ids: list[int], now: dt.datetime | None = None,
+               radius_km: float | None = None) -> list[BoardGig]:
+    """Open instant-hiring gigs near the center (any center's: the city's gigs are shared), soonest first, each
+    with the matching engine's ranking of the workers waiting in the hall (jobs.matching: the same rules as the
+    waves of offers)."""
+    from . import matching
+
+    if not may_manage_center(viewer, center.pk):
+        raise PermissionDenied(_("Only staff of this center or a city administrator can open its board."))
+    now = now or timezone.now()
+    radius = radius_km or rules.rule("NEARBY_MAX_RADIUS_KM")
+    lat_pad = radius / 110.5
+    lng_pad = radius / (111.3 * math.cos(math.radians(min(89.0, abs(center.latitude) + lat_pad))))
+    gigs = (Gig.objects.filter(status=GigStatus.OPEN, hiring_mode=HiringMode.INSTANT, starts_at__gt=now,
+                               latitude__range=(center.latitude - lat_pad, center.latitude + lat_pad),
+                               longitude__range=(center.longitude - lng_pad, center.longitude + lng_pad))
+            .select_related("category", "employer", "center").order_by("starts_at", "id"))
+    board = []
+    for gig in gigs:
+        km = distance_km(center.point, gig.point)
+        if km > radius:
+            continue
+        ranked = matching.rank(matching.candidates_for(gig, radius, now, among=waiting_ids), radius) if waiting_ids \
+            else []
+        board.append(BoardGig(gig=gig, distance_km=km, suggestions=ranked[:BOARD_SUGGESTIONS]))
+        if len(board) >= BOARD_GIGS:
+            break
+    return board
+
+
+def dispatch_slip(assignment_id: int, *, viewer) -> Assignment:
+    """A dispatch slip (派工单): the assignment staff made, with the gig, its exact site, the employer's contact and
+    the consent. For staff of the center that dispatched the worker, or of the gig's center, and the city."""
+    assignment = (Assignment.objects.select_related("gig__category", "gig__employer", "gig__center", "worker__user",
+                                                    "dispatch_consent__center", "dispatch_consent__recorded_by")
+                  .filter(pk=assignment_id, dispatch_consent__isnull=False).first())
+    if assignment is None:
+        raise Http404
+    if not (may_manage_center(viewer, assignment.dispatch_consent.center_id)
+            or may_manage_center(viewer, assignment.gig.center_id)):
+        raise PermissionDenied(_("Only staff of the center that dispatched the worker can print this slip."))
+    return assignment
+
+
+def dispatches_today(center, *, viewer, now: dt.datetime | None = None) -> QuerySet[Assignment]:
+    """The workers this center sent to gigs today, newest first."""
+    if not may_manage_center(viewer, center.pk):
+        raise PermissionDenied
+    day = timezone.localdate(now or timezone.now())
+    return (Assignment.objects.filter(dispatch_consent__center=center, dispatch_consent__recorded_at__date=day)
+            .select_related("gig__category", "worker").order_by("-dispatch_consent__recorded_at"))
 
 
 # --- A center's hall screen ------------------------------------------------------------------------------

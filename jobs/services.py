@@ -517,24 +517,31 @@ def _lock_worker(worker: WorkerProfile) -> WorkerProfile:
     return locked(WorkerProfile.objects, worker.pk)
 
 
-def _check_worker_may_take(worker: WorkerProfile, gig: Gig, now: dt.datetime) -> None:
+def _check_worker_may_take(worker: WorkerProfile, gig: Gig, now: dt.datetime, for_staff: bool = False) -> None:
+    """The rules a worker must meet to take a gig; `for_staff` words the refusals for staff acting for them."""
+    name = {"name": worker.display_name}
     if worker.suspended_until and worker.suspended_until > now:
-        raise Conflict(_("You cannot take new gigs until %(until)s after repeated no-shows or late cancellations.")
-                       % {"until": timezone.localtime(worker.suspended_until).strftime("%Y-%m-%d %H:%M")},
-                       code="suspended")
+        until = {"until": timezone.localtime(worker.suspended_until).strftime("%Y-%m-%d %H:%M"), **name}
+        raise Conflict((_("%(name)s cannot take new gigs until %(until)s after repeated no-shows or late "
+                          "cancellations.") if for_staff else
+                        _("You cannot take new gigs until %(until)s after repeated no-shows or late cancellations."))
+                       % until, code="suspended")
     if gig.starts_at <= now:
         raise Conflict(_("This gig has already started."), code="started")
     if rules.rule("REQUIRE_TRADE_MATCH") and not worker.worker_trades.filter(category_id=gig.category_id).exists():
-        raise Conflict(_("This gig needs a %(trade)s; add the trade to your profile first.")
-                       % {"trade": gig.category.name}, code="not_qualified")
+        trade = {"trade": gig.category.name, **name}
+        raise Conflict((_("This gig needs a %(trade)s, a trade %(name)s does not have.") if for_staff else
+                        _("This gig needs a %(trade)s; add the trade to your profile first.")) % trade,
+                       code="not_qualified")
     # Only work still ahead or under way clashes: a worker who has checked out is free again.
     overlapping = (Assignment.objects.filter(worker=worker, status__in=(AssignmentStatus.ACCEPTED,
                                                                         AssignmentStatus.CHECKED_IN),
                                              gig__starts_at__lt=gig.ends_at, gig__ends_at__gt=gig.starts_at)
                    .exclude(gig=gig).select_related("gig").first())
     if overlapping:
-        raise Conflict(_("You already have gig %(code)s at that time.") % {"code": overlapping.gig.code},
-                       code="overlap")
+        code = {"code": overlapping.gig.code, **name}
+        raise Conflict((_("%(name)s already has gig %(code)s at that time.") if for_staff else
+                        _("You already have gig %(code)s at that time.")) % code, code="overlap")
 
 
 def _take_slot(gig: Gig) -> None:
@@ -555,12 +562,9 @@ def _free_slot(gig: Gig, now: dt.datetime) -> None:
     Gig.moved(Gig.objects.filter(pk=gig.pk, status=GigStatus.FILLED, starts_at__gt=now), GigStatus.OPEN)
 
 
-@atomic_with_retry
-def accept_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Assignment:
-    """即时快招: the first `headcount` qualified workers to accept get the slots. Accepting twice is harmless."""
-    now = now or timezone.now()
-    worker = _lock_worker(worker_of(actor))
-    gig = locked(Gig.objects.select_related("category"), gig.pk)
+def _take_gig(worker: WorkerProfile, gig: Gig, now: dt.datetime, for_staff: bool = False) -> Assignment:
+    """The one way a worker takes an instant gig's slot, by their own accept or by staff at a center for them.
+    The worker's row and then the gig's must already be locked (the order of "Locks" above)."""
     existing = Assignment.objects.filter(gig=gig, worker=worker).first()
     matching.refuse_withdrawn_offer(existing, gig)
     if existing and existing.status in SLOT_HOLDING:
@@ -571,15 +575,57 @@ def accept_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Assignment
         raise Conflict(_("This gig hires by application: apply and the employer will choose."),
                        code="needs_application")
     if existing and not answering_offer:
-        raise Conflict(_("You have already %(state)s this gig.") % {"state": existing.get_status_display()},
-                       code="already_responded")
-    _check_worker_may_take(worker, gig, now)
+        state = {"state": existing.get_status_display(), "name": worker.display_name}
+        raise Conflict((_("%(name)s has already %(state)s this gig.") if for_staff else
+                        _("You have already %(state)s this gig.")) % state, code="already_responded")
+    _check_worker_may_take(worker, gig, now, for_staff)
     _take_slot(gig)
     assignment = existing or Assignment(gig=gig, worker=worker)
     assignment.move_to(AssignmentStatus.ACCEPTED)
     assignment.accepted_at = now
     assignment.save()
     events.worker_took_slot(assignment)
+    return assignment
+
+
+@atomic_with_retry
+def accept_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Assignment:
+    """即时快招: the first `headcount` qualified workers to accept get the slots. Accepting twice is harmless."""
+    now = now or timezone.now()
+    worker = _lock_worker(worker_of(actor))
+    gig = locked(Gig.objects.select_related("category"), gig.pk)
+    return _take_gig(worker, gig, now)
+
+
+DISPATCH_CONSENT_NEEDED = gettext_lazy("The worker must agree to take this gig; tick the box once they have.")
+
+
+@atomic_with_retry
+def assign_for_worker(gig: Gig, worker: WorkerProfile, *, actor, center, consent: bool,
+                      now: dt.datetime | None = None) -> Assignment:
+    """Staff at `center` take a slot of an instant gig for a worker in front of them (派工), with the worker's
+    consent recorded: exactly as the worker's own accept (same locks, rules and refusals), then the worker leaves
+    the hall for the gig. The gig may belong to any center: the city's gigs are open to every center's walk-ins.
+    Staff act for workers registered at their center or waiting in its hall today."""
+    from centers.services import leave_for_gig
+    from workers import consents
+    from workers.services import check_serves_worker, record_consent
+
+    if not consent:
+        raise ValidationError({"consent": DISPATCH_CONSENT_NEEDED})
+    now = now or timezone.now()
+    check_serves_worker(actor, center, worker, now)
+    worker = _lock_worker(worker)
+    gig = locked(Gig.objects.select_related("category"), gig.pk)
+    existing = Assignment.objects.filter(gig=gig, worker=worker).first()
+    before = snapshot(existing, "status") if existing else None
+    assignment = _take_gig(worker, gig, now, for_staff=True)
+    if not hasattr(assignment, "dispatch_consent"):
+        record_consent(worker, consents.DISPATCH, actor=actor, center=center, now=now, assignment=assignment)
+        record_action(actor, "worker_dispatched", assignment, center=center, subject_id=worker.user_id,
+                      before=before, after={**snapshot(assignment, "status", "gig", "accepted_at"),
+                                            "gig_code": gig.code, "gig_center": gig.center_id}, now=now)
+    leave_for_gig(worker.pk, center, actor=actor, now=now)
     return assignment
 
 

@@ -24,6 +24,13 @@ class Availability(models.TextChoices):
     UNAVAILABLE = "unavailable", _("Not taking work")
 
 
+WORKER_NUMBER_PREFIX = "W"
+
+
+def worker_number(pk: int) -> str:
+    return f"{WORKER_NUMBER_PREFIX}{pk:07d}"
+
+
 class WorkerProfile(LocatedModel):
     """A worker's home location is `latitude`/`longitude`; the 3-km job circle is drawn around it."""
 
@@ -76,6 +83,11 @@ class WorkerProfile(LocatedModel):
 
     def __str__(self):
         return self.display_name
+
+    @property
+    def number(self) -> str:
+        """The worker number printed on the worker's card (and in its QR), e.g. W0000042."""
+        return worker_number(self.pk)
 
     def set_resident_id(self, resident) -> None:
         """Keep of a validated number only what workers.id_numbers says may be kept."""
@@ -180,3 +192,74 @@ class IdentityClaim(models.Model):
 
     def can_become(self, status: str) -> bool:
         return status in self.TRANSITIONS[ClaimStatus(self.status)]
+
+
+# --- Walk-ins at a center's counter --------------------------------------------------------------
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+
+
+class WorkerIntake(models.Model):
+    """The registration form a center fills in for a walk-in (after DB2301/T 218—2024, Annex B).
+
+    Name, phone, trades with years of experience and availability live on the user, the profile and its trades;
+    this keeps the rest of the form. The birth year here is what the worker said: an ID number, when given,
+    sets the profile's own birth year, which wins.
+    """
+
+    worker = models.OneToOneField(WorkerProfile, verbose_name=_("worker"), on_delete=models.CASCADE,
+                                  related_name="intake")
+    sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices, blank=True)
+    stated_birth_year = models.PositiveSmallIntegerField(
+        _("birth year (as stated)"), null=True, blank=True, validators=[MinValueValidator(1900)])
+    skills = models.CharField(_("skills and certificates"), max_length=300, blank=True)
+    experience = models.CharField(_("work experience"), max_length=500, blank=True)
+    expected_pay = models.DecimalField(_("expected pay (yuan)"), max_digits=8, decimal_places=2, null=True,
+                                       blank=True, validators=[MinValueValidator(0)])
+    expected_pay_unit = models.CharField(_("expected pay per"), max_length=8, blank=True,
+                                         help_text=_("A pay unit of jobs.PayUnit (hour, day, piece, job)."))
+    work_areas = models.JSONField(_("areas they can work in"), default=list, blank=True,
+                                  help_text=_("6-digit codes of the districts and counties."))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("last updated by"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("walk-in registration form")
+        verbose_name_plural = _("walk-in registration forms")
+
+    def __str__(self):
+        return str(self.worker)
+
+
+class ConsentPurpose(models.TextChoices):
+    REGISTRATION = "registration", _("Registration at a center")
+    DISPATCH = "dispatch", _("Assignment to a gig by staff")
+
+
+class WorkerConsent(models.Model):
+    """A worker agreed, in front of staff, to what a text (of a given version) says: who recorded it, when, where."""
+
+    worker = models.ForeignKey(WorkerProfile, verbose_name=_("worker"), on_delete=models.CASCADE,
+                               related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=12, choices=ConsentPurpose.choices)
+    text_version = models.CharField(_("text version"), max_length=40)
+    center = models.ForeignKey("centers.ServiceCenter", verbose_name=_("center"), on_delete=models.PROTECT,
+                               related_name="consents")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    assignment = models.OneToOneField("jobs.Assignment", verbose_name=_("assignment"), null=True, blank=True,
+                                      on_delete=models.CASCADE, related_name="dispatch_consent",
+                                      help_text=_("For a dispatch: the assignment staff made for the worker."))
+
+    class Meta:
+        verbose_name = _("worker consent")
+        verbose_name_plural = _("worker consents")
+        ordering = ("-recorded_at", "-id")
+
+    def __str__(self):
+        return f"{self.worker} {self.purpose} {self.text_version}"

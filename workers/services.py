@@ -26,8 +26,18 @@ from notifications.services import notify_user
 from zero_gig.db import atomic_with_retry
 from zero_gig.geo import validate_point
 
+from . import consents
 from .id_numbers import parse_working_age_id
-from .models import ClaimStatus, IdentityClaim, IdNumberAttempt, RealNameStatus, WorkerProfile, WorkerTrade
+from .models import (
+    ClaimStatus,
+    IdentityClaim,
+    IdNumberAttempt,
+    RealNameStatus,
+    WorkerConsent,
+    WorkerIntake,
+    WorkerProfile,
+    WorkerTrade,
+)
 
 ID_NUMBER_ATTEMPTS_PER_DAY = 5
 DAY = timedelta(days=1)
@@ -356,3 +366,214 @@ def _replace_trades(profile: WorkerProfile, trades: list[tuple]) -> None:
             raise ValidationError({"trades": error.messages}) from None
     WorkerTrade.objects.filter(worker=profile).delete()
     WorkerTrade.objects.bulk_create(new)
+
+
+# --- Walk-ins at a center's counter --------------------------------------------------------------
+INTAKE_FIELDS = {"sex", "stated_birth_year", "skills", "experience", "expected_pay", "expected_pay_unit",
+                 "work_areas", "note"}
+CONSENT_NEEDED = _("The worker must agree to the text read out to them; tick the box once they have.")
+NEED_A_TRADE = _("Choose at least one trade.")
+PHONE_NOT_A_WORKER = _("This number belongs to an account that is not a worker's; ask the worker for another "
+                       "number, or register them without one.")
+PHONE_TAKEN = _("This number belongs to another worker.")
+NOT_SERVED_HERE = _("%(worker)s is not registered at %(center)s and not waiting in its hall today: check them in "
+                    "to the hall first.")
+UNKNOWN_AREA = _("Unknown area codes: %(codes)s.")
+
+
+@dataclass(frozen=True)
+class WalkIn:
+    """What became of a registration at the counter: a new worker, or the one who already had that phone or ID."""
+
+    profile: WorkerProfile
+    created: bool
+    matched_by: str = ""  # "phone" or "id_number" when an existing worker was found
+    claim: IdentityClaim | None = None
+
+
+def _typed_phone(raw) -> str | None:
+    if raw is None or not str(raw).strip():
+        return None
+    from accounts.phones import normalize_phone
+
+    try:
+        return normalize_phone(str(raw))
+    except ValidationError as error:
+        raise ValidationError({"phone": error.messages}) from None
+
+
+def find_registered(phone: str | None, resident) -> tuple[WorkerProfile | None, str]:
+    """The worker who already has this (normalised) phone or this ID number, and which of the two matched."""
+    if phone:
+        user = get_user_model().objects.filter(phone=phone).select_related("worker_profile").first()
+        if user is not None:
+            profile = getattr(user, "worker_profile", None)
+            if profile is None:
+                raise ValidationError({"phone": PHONE_NOT_A_WORKER})
+            return profile, "phone"
+    if resident is not None:
+        profile = WorkerProfile.objects.filter(id_number_hash=resident.keyed_hash).first()
+        if profile is not None:
+            return profile, "id_number"
+    return None, ""
+
+
+def _clean_intake(intake: dict) -> dict:
+    unknown = set(intake) - INTAKE_FIELDS
+    if unknown:
+        raise ValueError(f"not an intake field: {sorted(unknown)}")
+    areas = intake.get("work_areas")
+    if areas:
+        known = set(ServiceCenter.objects.values_list("region_code", flat=True))
+        wrong = sorted(set(areas) - known)
+        if wrong:
+            raise ValidationError({"work_areas": UNKNOWN_AREA % {"codes": ", ".join(wrong)}})
+    return intake
+
+
+def _save_intake(profile: WorkerProfile, intake: dict, actor) -> WorkerIntake:
+    record, _created = WorkerIntake.objects.get_or_create(worker=profile)
+    for name, value in intake.items():
+        if value is None and name not in ("stated_birth_year", "expected_pay"):
+            value = [] if name == "work_areas" else ""
+        setattr(record, name, value)
+    record.updated_by = actor
+    try:
+        record.full_clean(exclude=["worker"])
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from None
+    record.save()
+    return record
+
+
+FORM_FIELDS = ("sex", "stated_birth_year", "skills", "experience", "expected_pay", "expected_pay_unit",
+               "work_areas", "note")
+
+
+def _form_snapshot(profile: WorkerProfile, intake: WorkerIntake | None) -> dict:
+    """What the audit log keeps of a worker's form: never the phone or the ID number, only whether there is one."""
+    values = snapshot(profile, "display_name", "availability", "has_smartphone")
+    values["has_phone"] = bool(profile.user.phone)
+    values["trades"] = sorted(WorkerTrade.objects.filter(worker=profile).values_list("category__code", flat=True))
+    if intake is not None:
+        values.update(snapshot(intake, *FORM_FIELDS))
+    return values
+
+
+def record_consent(profile: WorkerProfile, text: consents.ConsentText, *, actor, center, now: datetime,
+                   assignment=None) -> WorkerConsent:
+    """Staff record that the worker agreed to `text` (its version) in front of them at `center` (audited)."""
+    consent = WorkerConsent.objects.create(worker=profile, purpose=text.purpose, text_version=text.version,
+                                           center=center, recorded_by=actor, recorded_at=now, assignment=assignment)
+    record_action(actor, "consent_recorded", consent, center=center, subject_id=profile.user_id,
+                  after=snapshot(consent, "purpose", "text_version", "assignment"), now=now)
+    return consent
+
+
+@transaction.atomic
+def register_walk_in(*, actor, center, display_name: str, trades: dict, consent: bool, phone: str | None = None,
+                     id_number: str | None = None, availability: str | None = None, now: datetime | None = None,
+                     **intake) -> WalkIn:
+    """Staff of `center` register a worker who came to the counter (the intake form of DB2301/T 218—2024, Annex B).
+
+    As little as a name and a trade; a phone and an ID number are optional. A phone (typed in any form) or an ID
+    number that a worker already has finds that worker: nothing is created or changed, and the page offers to
+    update them instead. A worker without a phone gets an account without one (User.phone NULL, no usable
+    password): they cannot log in, and the center's staff see their inbox for them.
+    """
+    _check_staff_of(actor, center)
+    now = now or timezone.now()
+    phone = _typed_phone(phone)
+    resident = None
+    if id_number:
+        try:
+            resident = parse_working_age_id(id_number, timezone.localdate(now))
+        except ValidationError as error:
+            raise ValidationError({"id_number": error.messages}) from None
+    existing, matched_by = find_registered(phone, resident)
+    if existing is not None:
+        return WalkIn(profile=existing, created=False, matched_by=matched_by)
+    if not consent:
+        raise ValidationError({"consent": CONSENT_NEEDED})
+    if not trades:
+        raise ValidationError({"trades": NEED_A_TRADE})
+    intake = _clean_intake(intake)
+    if any(category.is_group for category in trades):
+        raise ValidationError({"trades": NOT_A_TRADE})
+    fields = {"has_smartphone": phone is not None and intake.pop("has_smartphone", True)}
+    if availability:
+        fields["availability"] = availability
+    try:
+        with transaction.atomic():
+            # The worker's home is not asked: the center stands for it, so that gigs near the center find them.
+            profile = register_worker(phone=phone, display_name=display_name, latitude=center.latitude,
+                                      longitude=center.longitude, trades=trades, center=center, actor=actor,
+                                      **fields)
+    except IntegrityError:  # the same phone registered at another counter a moment ago
+        raise ValidationError({"phone": PHONE_TAKEN}) from None
+    claim = None
+    if resident is not None:
+        claim = submit_id_number(profile, id_number, actor=actor, now=now).claim
+        profile.refresh_from_db()
+    record = _save_intake(profile, intake, actor)
+    record_action(actor, "walk_in_form_recorded", record, center=center, subject_id=profile.user_id,
+                  after=_form_snapshot(profile, record), now=now)
+    record_consent(profile, consents.REGISTRATION, actor=actor, center=center, now=now)
+    return WalkIn(profile=profile, created=True, claim=claim)
+
+
+def waiting_today(worker: WorkerProfile, center, now: datetime | None = None) -> bool:
+    from centers.models import HallVisit
+
+    day = timezone.localdate(now or timezone.now())
+    return HallVisit.objects.filter(worker=worker, center=center, day=day, checked_out_at__isnull=True).exists()
+
+
+def check_serves_worker(actor, center, worker: WorkerProfile, now: datetime | None = None) -> None:
+    """Staff act for a worker registered at their center or waiting in its hall today (the city for anyone)."""
+    _check_staff_of(actor, center)
+    if is_city_admin(actor) or worker.registered_at_center_id == center.pk or waiting_today(worker, center, now):
+        return
+    raise PermissionDenied(NOT_SERVED_HERE % {"worker": worker.display_name, "center": center.name})
+
+
+@transaction.atomic
+def update_walk_in(worker: WorkerProfile, *, actor, center, display_name: str | None = None,
+                   trades: dict | None = None, phone: str | None = None, availability: str | None = None,
+                   id_number: str | None = None, now: datetime | None = None, **intake) -> IdSubmission:
+    """Staff update a worker's form at the counter: a phone can be added (the worker may then sign in by SMS
+    code), trades replaced, the intake facts changed. Only the fields given change."""
+    now = now or timezone.now()
+    check_serves_worker(actor, center, worker, now)
+    intake = _clean_intake(intake)
+    profile = (WorkerProfile.objects.select_for_update(of=("self",)).select_related("user", "registered_at_center")
+               .get(pk=worker.pk))
+    user = profile.user
+    before = _form_snapshot(profile, WorkerIntake.objects.filter(worker=profile).first())
+    if phone is not None and phone != "":
+        phone = _typed_phone(phone)
+        if phone != user.phone:
+            if get_user_model().objects.filter(phone=phone).exclude(pk=user.pk).exists():
+                raise ValidationError({"phone": PHONE_TAKEN})
+            user.phone = phone
+            user.save(update_fields=["phone"])
+    if display_name:
+        profile.display_name = user.name = display_name
+        user.save(update_fields=["name"])
+    if availability:
+        profile.availability = availability
+    profile.has_smartphone = profile.has_smartphone and bool(user.phone)
+    claim = None
+    if id_number:
+        claim = _record_id_number(profile, id_number, center=center, now=now)
+    profile.full_clean()
+    _save_profile(profile)
+    if trades is not None:
+        if not trades:
+            raise ValidationError({"trades": NEED_A_TRADE})
+        _replace_trades(profile, list(trades.items()))
+    if intake:
+        _save_intake(profile, intake, actor)
+    record_action(actor, "walk_in_updated", profile, center=center, subject_id=user.pk, before=before,
+                  after=_form_snapshot(profile, WorkerIntake.objects.filter(worker=profile).first()), now=now)
+    return IdSubmission(profile=profile, claim=claim)

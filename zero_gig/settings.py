@@ -253,6 +253,7 @@ SPECTACULAR_SETTINGS = {
         "PayStatusEnum": "jobs.models.PayStatus",
         "NotificationKindEnum": "notifications.models.Kind",
         "EmployerKindEnum": "jobs.models.Employer.Kind",
+        "PayUnitEnum": "jobs.models.PayUnit",
     },
     "COMPONENT_SPLIT_REQUEST": True,
 }

@@ -158,6 +158,37 @@ class World:
             gig.save(update_fields=["accepted_count"])
         return assignment
 
+    # --- the staff console ---------------------------------------------------------------------
+    def console_center(self):
+        """`center`, whose console `staff` (and the city) may open."""
+        return self.center
+
+    def console_hall(self):
+        """`center` with `other_worker` waiting in its hall, ready to be sent to `gig`."""
+        from centers.services import check_in_to_hall
+
+        check_in_to_hall(self.other_worker, actor=self.staff, center=self.center)
+        return self.center
+
+    def hall_visit(self):
+        from centers.services import check_in_to_hall
+
+        return check_in_to_hall(self.other_worker, actor=self.staff, center=self.center)
+
+    def walk_in(self):
+        """A worker without a phone registered at `center`'s counter."""
+        from workers.services import register_walk_in
+
+        return register_walk_in(actor=self.staff, center=self.center, display_name="柜台登记（测试）",
+                                trades={self.trade: 2}, consent=True).profile
+
+    def dispatch(self):
+        """`staff` sent `other_worker` to `gig` from `center`'s hall: a dispatch slip."""
+        from jobs.services import assign_for_worker
+
+        return assign_for_worker(self.gig, self.other_worker, actor=self.staff, center=self.console_hall(),
+                                 consent=True)
+
 
 @pytest.fixture
 def world(db):

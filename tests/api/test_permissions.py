@@ -194,6 +194,26 @@ MATRIX = [
                                                                "anon  ok     404   ok    404   ok    404   ok"),
     row("POST assignment-rate",     "completed assignment",    "anon  ok     404   ok    404   403   404   403",
         body={"score": 5, "comment": "干活利索"}),
+    # --- the staff console: a center's staff and the city act; everyone else, other centers' staff included,
+    # gets 403 (a worker's card is readable by any center's staff: walk-ins are matched across the city) -------
+    row("GET staff-center-list",    None,                      "anon  ok     ok    ok    ok    ok    ok    ok"),
+    row("POST staff-walk-in",       "console center",          "anon  403    403   403   403   ok    403   ok",
+        body=lambda w: {"display_name": "李师傅", "trades": [w.trade.code], "consent": True}),
+    row("GET staff-worker-lookup",  "console center",          "anon  403    403   403   403   ok    403   ok",
+        query={"q": "李"}),
+    row("GET staff-hall",           "console center",          "anon  403    403   403   403   ok    403   ok"),
+    row("POST staff-hall",          "console center",          "anon  403    403   403   403   ok    403   ok",
+        body=lambda w: {"worker": w.other_worker.pk}),
+    row("POST staff-hall-check-out", "hall visit",             "anon  403    403   403   403   ok    403   ok"),
+    row("GET staff-board",          "console center",          "anon  403    403   403   403   ok    403   ok"),
+    row("POST staff-dispatch-list", "console hall",            "anon  403    403   403   403   ok    403   ok",
+        body=lambda w: {"gig": w.gig.pk, "worker": w.other_worker.pk, "consent": True}),
+    row("GET staff-dispatch-detail", "dispatch",               "anon  403    403   403   403   ok    403   ok"),
+    row("GET staff-worker",         "walk in",                 "anon  403    403   403   403   ok    ok    ok"),
+    row("PATCH staff-worker",       "walk in",                 "anon  403    403   403   403   ok    403   ok",
+        body=lambda w: {"center": w.center.pk, "skills": "会开叉车"}),
+    row("GET staff-worker-notifications", "walk in",           "anon  403    403   403   403   ok    403   ok",
+        query=lambda w: {"center": w.center.pk}),
 ]
 
 
@@ -250,7 +270,7 @@ def call(world: World, role: str, row_: Row, target):
     url = reverse(row_.url_name, kwargs={"pk": target.pk} if target is not None else None)
     client = world.client(role)
     if row_.method == "GET":
-        return client.get(url, row_.query or {})
+        return client.get(url, (row_.query(world) if callable(row_.query) else row_.query) or {})
     body = row_.body(world) if callable(row_.body) else row_.body
     return getattr(client, row_.method.lower())(url, body, format="json")
 

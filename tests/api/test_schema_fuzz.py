@@ -139,12 +139,17 @@ class FuzzWorld(World):
                 "applied", "accepted", "checked_in", "checked_out", "pay_recorded", "completed")],
             "workers": [self.worker.pk, self.other_worker.pk],
             "identity-claims": [self.identity_claim().pk],
+            "centers": [self.center.pk, self.other_center.pk],
+            "hall-visits": [self.hall_visit().pk],
+            "dispatches": [self.dispatch().pk],
         }
 
     def ids_for(self, path: str) -> list[int]:
-        if "{id}" not in path:
+        """The seeded ids of the collection named just before `{id}` (gigs, workers, centers …)."""
+        parts = path.strip("/").split("/")
+        if "{id}" not in parts:
             return []
-        return self.ids[path.strip("/").split("/")[1]]
+        return self.ids[parts[parts.index("{id}") - 1]]
 
 
 @pytest.fixture

@@ -1,0 +1,170 @@
+"""The staff console's pages: every route answered by role (403 for staff outside their centers), a walk-in
+registered and found again, a worker checked into the hall, assigned on the board, and the slip printed."""
+
+import pytest
+
+from centers.models import HallVisit
+from jobs.models import Assignment, AssignmentStatus
+from tests.factories import (
+    CenterStaffFactory,
+    CityAdminFactory,
+    EmployerFactory,
+    GigFactory,
+    ServiceCenterFactory,
+    WageFloorFactory,
+    WorkerFactory,
+)
+from workers.models import WorkerProfile
+from workers.services import register_walk_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk(trade):
+    """A center with a member of staff, a walk-in waiting in its hall, an open gig and a dispatch already made."""
+    WageFloorFactory()
+    staff = CenterStaffFactory()
+    center = staff.center
+    worker = register_walk_in(actor=staff.user, center=center, display_name="赵师傅", trades={trade: 2},
+                              consent=True).profile
+    from centers.services import check_in_to_hall
+    from jobs.services import assign_for_worker
+
+    visit = check_in_to_hall(worker, actor=staff.user, center=center)
+    gig = GigFactory(center=center, category=trade, headcount=3)
+    sent = register_walk_in(actor=staff.user, center=center, display_name="钱师傅", trades={trade: 2},
+                            consent=True).profile
+    check_in_to_hall(sent, actor=staff.user, center=center)
+    assignment = assign_for_worker(gig, sent, actor=staff.user, center=center, consent=True)
+    return {"staff": staff.user, "center": center, "worker": worker, "visit": visit, "gig": gig,
+            "assignment": assignment, "trade": trade}
+
+
+def routes(d):
+    c = d["center"].pk
+    return [
+        ("get", f"/staff/centers/{c}/walk-in/"),
+        ("post", f"/staff/centers/{c}/walk-in/"),
+        ("get", f"/staff/centers/{c}/workers/{d['worker'].pk}/"),
+        ("post", f"/staff/centers/{c}/workers/{d['worker'].pk}/edit/"),
+        ("get", f"/staff/centers/{c}/workers/{d['worker'].pk}/card/"),
+        ("get", f"/staff/centers/{c}/hall/"),
+        ("post", f"/staff/centers/{c}/hall/check-in/"),
+        ("post", f"/staff/centers/{c}/hall/{d['visit'].pk}/check-out/"),
+        ("get", f"/staff/centers/{c}/board/"),
+        ("post", f"/staff/centers/{c}/board/assign/"),
+        ("get", f"/staff/centers/{c}/dispatches/{d['assignment'].pk}/slip/"),
+    ]
+
+
+@pytest.mark.parametrize("role", ["worker", "employer", "other_staff"])
+def test_everyone_but_the_centers_staff_and_the_city_gets_403_on_every_console_route(client, desk, role):
+    user = {"worker": lambda: WorkerFactory().user, "employer": lambda: EmployerFactory().owner,
+            "other_staff": lambda: CenterStaffFactory().user}[role]()
+    client.force_login(user)
+    for method, url in routes(desk):
+        assert getattr(client, method)(url).status_code == 403, (method, url)
+    assert client.get("/staff/").status_code == (200 if role == "other_staff" else 403)
+    assert client.get(f"/staff/?center={desk['center'].pk}").status_code == 403
+    assert HallVisit.objects.get(pk=desk["visit"].pk).checked_out_at is None
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, desk):
+    for method, url in [("get", "/staff/"), *routes(desk)]:
+        response = getattr(client, method)(url)
+        assert response.status_code == 302 and response["Location"].startswith("/login/?next="), url
+
+
+@pytest.mark.parametrize("who", ["staff", "city"])
+def test_the_centers_staff_and_a_city_administrator_open_every_page(client, desk, who):
+    client.force_login(desk["staff"] if who == "staff" else CityAdminFactory())
+    c = desk["center"].pk
+    for method, url in routes(desk):
+        if method == "get":
+            assert client.get(url).status_code == 200, url
+    home = client.get(f"/staff/?center={c}")
+    assert home.status_code == 200
+    for link in ("walk-in/", "hall/", "board/"):
+        assert f"/staff/centers/{c}/{link}" in home.content.decode()
+    assert "/staff/reviews/" in home.content.decode()
+
+
+def test_a_city_administrator_switches_between_centers(client, desk):
+    other = ServiceCenterFactory(name="宜君县零工服务中心")
+    client.force_login(CityAdminFactory())
+    page = client.get(f"/staff/?center={other.pk}")
+    assert page.context["center"] == other
+    assert 'data-testid="center-switcher"' in page.content.decode()
+
+
+def test_staff_register_a_walk_in_and_the_same_phone_full_width_finds_them(client, desk):
+    client.force_login(desk["staff"])
+    url = f"/staff/centers/{desk['center'].pk}/walk-in/"
+    response = client.post(url, {"display_name": "孙师傅", "trades": [desk["trade"].pk], "phone": "13912340001",
+                                 "availability": "any", "stated_birth_year": "58", "consent": "on"})
+    worker = WorkerProfile.objects.get(display_name="孙师傅")
+    assert response.status_code == 302 and response["Location"].endswith(f"/workers/{worker.pk}/")
+    assert worker.intake.stated_birth_year is not None and worker.intake.stated_birth_year > 1900  # an age was typed
+
+    again = client.post(url, {"display_name": "孙", "trades": [desk["trade"].pk], "phone": "１３９１２３４０００１",
+                              "availability": "any"})
+    assert again.status_code == 200 and 'data-testid="already-registered"' in again.content.decode()
+    assert WorkerProfile.objects.filter(user__phone="13912340001").count() == 1
+
+
+def test_registering_without_consent_or_a_trade_names_the_field(client, desk):
+    client.force_login(desk["staff"])
+    response = client.post(f"/staff/centers/{desk['center'].pk}/walk-in/",
+                           {"display_name": "周", "availability": "any", "phone": "123"})
+    assert response.status_code == 400
+    assert "phone" in response.context["form"].errors
+
+
+def test_the_card_has_the_worker_number_and_a_qr(client, desk):
+    client.force_login(desk["staff"])
+    page = client.get(f"/staff/centers/{desk['center'].pk}/workers/{desk['worker'].pk}/card/").content.decode()
+    assert desk["worker"].number in page and "<svg" in page and "@media print" not in page
+
+
+def test_scanning_a_card_checks_the_worker_in_and_the_hall_lists_them(client, desk):
+    client.force_login(desk["staff"])
+    c = desk["center"].pk
+    client.post(f"/staff/centers/{c}/hall/{desk['visit'].pk}/check-out/")
+    assert not HallVisit.objects.filter(worker=desk["worker"], checked_out_at__isnull=True).exists()
+    response = client.post(f"/staff/centers/{c}/hall/check-in/", {"q": f"zerogig:worker:{desk['worker'].number}"})
+    assert response.status_code == 302
+    hall = client.get(f"/staff/centers/{c}/hall/").content.decode()
+    assert "赵师傅" in hall and desk["trade"].name in hall
+    found = client.get(f"/staff/centers/{c}/hall/", {"q": "赵"})
+    assert [item["worker"] for item in found.context["found"]] == [desk["worker"]]
+
+
+def test_assigning_on_the_board_takes_a_slot_and_a_refusal_says_why(client, desk):
+    client.force_login(desk["staff"])
+    c = desk["center"].pk
+    board = client.get(f"/staff/centers/{c}/board/")
+    assert 'data-testid="suggestion"' in board.content.decode()
+    refused = client.post(f"/staff/centers/{c}/board/assign/", {"gig": desk["gig"].pk, "worker": desk["worker"].pk},
+                          follow=True)
+    assert "must agree" in refused.content.decode()
+    response = client.post(f"/staff/centers/{c}/board/assign/",
+                           {"gig": desk["gig"].pk, "worker": desk["worker"].pk, "consent": "on"})
+    assignment = Assignment.objects.get(worker=desk["worker"], gig=desk["gig"])
+    assert assignment.status == AssignmentStatus.ACCEPTED
+    assert response["Location"] == f"/staff/centers/{c}/dispatches/{assignment.pk}/slip/"
+    slip = client.get(response["Location"]).content.decode()
+    for shown in (desk["gig"].site_address, desk["gig"].employer.contact_phone, "赵师傅", "<svg"):
+        assert shown in slip
+    worker_page = client.get(f"/staff/centers/{c}/workers/{desk['worker'].pk}/")
+    assert worker_page.context["notifications"]  # the "hired" news, read by the center for a worker without a phone
+
+
+def test_staff_of_another_center_read_a_worker_through_their_own_console_but_cannot_edit(client, desk):
+    other = CenterStaffFactory()
+    client.force_login(other.user)
+    mine = f"/staff/centers/{other.center.pk}/workers/{desk['worker'].pk}/"
+    page = client.get(mine)
+    assert page.status_code == 200 and "赵师傅" in page.content.decode()
+    assert page.context["serves"] is False and page.context["notifications"] is None  # read-only, no news
+    assert client.post(mine + "edit/", {"skills": "x"}).status_code == 403
