@@ -34,7 +34,7 @@ from jobs.selectors import (
     gigs_visible_to,
     nearby_gigs,
     open_gig_count,
-    trade_groups,
+    trade_tree,
 )
 
 from . import display, labels, reads
@@ -190,8 +190,7 @@ def _card(gig, distance_km: float) -> dict:
 
 
 def feed(request):
-    groups = list(trade_groups())
-    form = FeedForm(request.GET, trade_groups=groups)
+    form = FeedForm(request.GET, trades=trade_tree())
     data = form.cleaned_data if form.is_valid() else {}
     latitude, longitude, source = _origin(request, form)
     radius = data.get("radius") or FeedForm.RADII[0]

@@ -57,6 +57,17 @@ def trade_groups() -> QuerySet[Category]:
     )
 
 
+def trade_tree() -> list[tuple[Category, list[Category]]]:
+    """The same taxonomy as trade_groups(), as (group, its trades) pairs, read in one query: for the pages'
+    trade lists, where the prefetch's second query and its bookkeeping cost more than the rows themselves."""
+    categories = list(Category.objects.all())  # ordered by sort_order, code: groups and trades alike
+    trades: dict[int, list[Category]] = {category.pk: [] for category in categories if category.parent_id is None}
+    for category in categories:
+        if category.parent_id in trades:
+            trades[category.parent_id].append(category)
+    return [(category, trades[category.pk]) for category in categories if category.parent_id is None]
+
+
 def open_gig_count() -> int:
     return Gig.objects.filter(status=GigStatus.OPEN).count()
 
