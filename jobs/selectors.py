@@ -572,10 +572,11 @@ def gigs_visible_to(viewer) -> QuerySet[Gig]:
     if viewer.role == Role.EMPLOYER and hasattr(viewer, "employer"):
         visible |= Q(employer=viewer.employer)
     elif viewer.role == Role.WORKER and hasattr(viewer, "worker_profile"):
-        visible |= Q(assignments__worker=viewer.worker_profile)
+        # A subquery, not a join: no duplicate rows, so no DISTINCT over every column of the gig and its joins.
+        visible |= Q(pk__in=Assignment.objects.filter(worker=viewer.worker_profile).values("gig_id"))
     elif viewer.role == Role.CENTER_STAFF:
         visible |= Q(center_id__in=staff_center_ids(viewer))
-    return gigs.filter(visible).distinct()
+    return gigs.filter(visible)
 
 
 def assignments_visible_to(viewer) -> QuerySet[Assignment]:
