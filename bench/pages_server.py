@@ -4,7 +4,8 @@ Started by `python -m bench.pages`. Runs on the PostgreSQL benchmark database (g
 when missing, else reused), picks a generated worker in the densest district (王益区) and a generated
 employer, gives each a logged-in session, and times many sequential GETs of each page over HTTP (one
 keep-alive connection, gzip accepted as a browser would) against uvicorn with 2 workers and DEBUG off
-(bench.server.Server). Before timing, each page is rendered once in this process to count its SQL queries.
+(bench.server.Server). Before that, each page is rendered in this process to count its SQL queries and the
+CPU time of a request.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import secrets
 import sys
 import time
 import traceback
@@ -59,8 +62,10 @@ def people() -> dict:
     }
 
 
-def count_queries(pages: list, sessions: dict) -> dict:
-    """SQL queries and response size of each page, rendered once in this process by Django's test client."""
+def in_process(pages: list, sessions: dict, count: int = 60) -> dict:
+    """Each page rendered in this process by Django's test client: its SQL queries, its size, and the CPU time
+    this process spent per request (time.process_time: the database's own time is not in it, and it moves less
+    than wall-clock time when other work shares the cores)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -69,10 +74,16 @@ def count_queries(pages: list, sessions: dict) -> dict:
     for name, path, role in pages:
         client = Client(HTTP_HOST=config.HOST)
         client.cookies["sessionid"] = sessions[role]
-        client.get(path)  # warm: taxonomy caches and the like
+        client.get(path)  # warm
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
-        found[name] = {"status": response.status_code, "queries": len(queries), "html_bytes": len(response.content)}
+        cpu = []
+        for _ in range(count):
+            started = time.process_time()
+            client.get(path)
+            cpu.append(time.process_time() - started)
+        found[name] = {"status": response.status_code, "queries": len(queries), "html_bytes": len(response.content),
+                       "cpu_ms": summary_ms(cpu)}
     return found
 
 
@@ -115,6 +126,9 @@ def main() -> None:
     args = parser.parse_args()
     config.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     ensure_pg_database()
+    # Production settings in this process too (templates without debug information), as in the server.
+    os.environ.update({"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": config.HOST,
+                       "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "WARNING"})
     setup_django("postgres")
     from django.conf import settings
 
@@ -130,7 +144,7 @@ def main() -> None:
         sys.exit(1)
     run.data["people"] = {k: who[k] for k in ("worker", "employer")}
     run.data["paths"] = {name: path for name, path, _role in who["pages"]}
-    run.step("queries", count_queries, who["pages"], who["sessions"])
+    run.step("in_process", in_process, who["pages"], who["sessions"])
     log_path = config.RESULTS_DIR / "pages-server.log"
     try:
         server = Server(database_env("postgres"), workers=2, log_path=log_path)
@@ -144,7 +158,7 @@ def main() -> None:
         run.data["errors"]["server"] = traceback.format_exc(limit=8)
         print(run.data["errors"]["server"], file=sys.stderr, flush=True)
     run.save()
-    print(json.dumps({k: run.data.get(k) for k in ("people", "queries")}, ensure_ascii=False), flush=True)
+    print(json.dumps({k: run.data.get(k) for k in ("people", "in_process")}, ensure_ascii=False), flush=True)
     sys.exit(1 if run.data["errors"] else 0)
 
 
