@@ -71,19 +71,21 @@ def server_table(server: dict) -> list[str]:
                f"requests one after another with `Accept-Encoding: gzip`; the measured worker lives in 王益区 and has "
                f"{worker.get('assignments', '?')} gigs on *my gigs*; the employer owns "
                f"{(people.get('employer') or {}).get('gigs', '?'):,} gigs)", "",
-           "| page | requests | p50 | p95 | p99 | max | SQL queries | CPU per request (in process, median) "
+           "| page | requests | p50 | p95 | p99 | max | SQL queries | in process: CPU p50 | in process: time p50 (p95) "
            "| gzip bytes |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, path in (server.get("paths") or {}).items():
         t = timing.get(name) or {}
         q = in_process.get(name) or {}
         statuses = ", ".join(f"{k}×{v}" for k, v in (t.get("statuses") or {}).items() if k != "200")
         p95 = t.get("p95")
         met = _mark(p95 is not None and p95 <= TARGETS["server_p95_ms"])
+        cpu, wall = q.get("cpu_ms") or {}, q.get("wall_ms") or {}
         out.append(f"| {name} (`{path}`) | {t.get('n', 0)}{' (' + statuses + ')' if statuses else ''} "
                    f"| {_fmt(t.get('p50'), 1)} ms | {_fmt(p95, 1)} ms{met} "
                    f"| {_fmt(t.get('p99'), 1)} ms | {_fmt(t.get('max'), 1)} ms | {q.get('queries', '—')} "
-                   f"| {_fmt((q.get('cpu_ms') or {}).get('p50'), 1)} ms | {_fmt(t.get('gzip_bytes'))} |")
+                   f"| {_fmt(cpu.get('p50'), 1)} ms | {_fmt(wall.get('p50'), 1)} ({_fmt(wall.get('p95'), 1)}) ms "
+                   f"| {_fmt(t.get('gzip_bytes'))} |")
     return out
 
 
