@@ -45,6 +45,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=400, help="timed requests per page for the server time")
     parser.add_argument("--skip-generate", action="store_true", help="measure whatever benchmark data is there")
     parser.add_argument("--no-docs", action="store_true", help="print the tables but leave docs/benchmarks.md alone")
+    parser.add_argument("--render-only", action="store_true",
+                        help="measure nothing: write the block again from bench/results/pages.json")
     return parser.parse_args()
 
 
@@ -127,6 +129,14 @@ def main() -> None:
     config.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     machine = report.machine()
+    saved = config.RESULTS_DIR / "pages.json"
+    if args.render_only:
+        results = json.loads(saved.read_text())
+        machine = results.get("machine", machine)
+        block = pages_report.render(machine, results, results.get("seconds", 0), results.get("flags", ""))
+        pages_report.write_docs(block)
+        print(block)
+        return
     results: dict = {"errors": {}}
     steps = [("browser", run_browser), ("server", run_server)]
     for name, function in steps:
@@ -135,18 +145,20 @@ def main() -> None:
         print(f"\n== pages: {name} ==", flush=True)
         try:
             results[name] = function(args)
+            results[name]["measured_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         except Exception:
             results["errors"][name] = traceback.format_exc(limit=6)
             print(results["errors"][name], file=sys.stderr, flush=True)
     results["errors"].update({f"server: {k}": v for k, v in (results.get("server") or {}).get("errors", {}).items()})
-    saved = config.RESULTS_DIR / "pages.json"
     failed = bool(results["errors"])
     if args.only and saved.exists():  # the other measurement as the last full run left it
         other = "server" if args.only == "browser" else "browser"
         results.setdefault(other, json.loads(saved.read_text()).get(other))
-    saved.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))
     flags = " ".join(sys.argv[1:])
-    block = pages_report.render(machine, results, time.monotonic() - started, flags)
+    machine["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    results.update(machine=machine, seconds=time.monotonic() - started, flags=flags)
+    saved.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))
+    block = pages_report.render(machine, results, results["seconds"], flags)
     print("\n" + block)
     if not args.no_docs:
         pages_report.write_docs(block)

@@ -66,7 +66,8 @@ def server_table(server: dict) -> list[str]:
     people = server.get("people") or {}
     worker = people.get("worker") or {}
     version = server.get("versions", {}).get("postgresql", "?")
-    out = ["", f"**Server time on the 1,000,000-gig data** (PostgreSQL {version}, "
+    out = ["", f"**Server time on the 1,000,000-gig data** (measured {server.get('measured_at', 'in this run')}; "
+               f"PostgreSQL {version}, "
                f"database `{server.get('database', '?')}`; uvicorn, 2 workers, DEBUG off; one keep-alive connection, "
                f"requests one after another with `Accept-Encoding: gzip`; the measured worker lives in 王益区 and has "
                f"{worker.get('assignments', '?')} gigs on *my gigs*; the employer owns "
@@ -98,14 +99,16 @@ def render(machine: dict, results: dict, seconds: float, flags: str) -> str:
            f"{machine['os']}: the workplace's shared `python-svc` machine, whose 2 cores other sessions' browser "
            f"tests were using at the same time |",
            f"| load average (1, 5, 15 min) | {', '.join(map(str, machine['load_before']))} before, "
-           f"{', '.join(f'{x:.2f}' for x in os.getloadavg())} after |",
+           f"{', '.join(f'{x:.2f}' for x in machine.get('load_after') or os.getloadavg())} after |",
            f"| browser | Chromium {browser.get('chromium', '?') if browser else '—'} (Debian), Playwright, headless |",
            f"| phone | {browser['viewport'] if browser else '—'}; "
            f"user agent `{browser['user_agent'] if browser else '—'}` |",
            f"| Python | {machine['python']} ({', '.join(f'{k} {v}' for k, v in machine['packages'].items())}) |"]
     if browser:
-        out += ["", f"**First visits** — {browser['target']}. Targets: ≤ {TARGETS['kb']} KB of HTML, CSS, JS and "
-                    f"fonts (map tiles left out; none are configured), LCP ≤ {TARGETS['lcp_ms'] / 1000:.1f} s "
+        when = browser.get("measured_at", "in this run")
+        out += ["", f"**First visits** (measured {when}) — {browser['target']}. "
+                    f"Targets: ≤ {TARGETS['kb']} KB of HTML, CSS, JS and fonts (map tiles left out; none are "
+                    f"configured), LCP ≤ {TARGETS['lcp_ms'] / 1000:.1f} s "
                     f"(checked at p95), CLS ≤ {TARGETS['cls']}."]
         out += browser_table(browser)
     elif results.get("errors", {}).get("browser"):
