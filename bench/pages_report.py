@@ -96,8 +96,7 @@ def render(machine: dict, results: dict, seconds: float, flags: str) -> str:
     out = [START, "", f"Run of {machine['date']} (`{command}`, {seconds / 60:.1f} min).",
            "", "| | |", "|---|---|",
            f"| machine | {machine['cpu']}, {machine['cpus']} logical CPUs, {machine['ram_gb']} GB RAM, "
-           f"{machine['os']}: the workplace's shared `python-svc` machine, whose 2 cores other sessions' browser "
-           f"tests were using at the same time |",
+           f"{machine['os']}: the workplace's `python-svc` kind, whose cores other sessions share (see the load) |",
            f"| load average (1, 5, 15 min) | {', '.join(map(str, machine['load_before']))} before, "
            f"{', '.join(f'{x:.2f}' for x in machine.get('load_after') or os.getloadavg())} after |",
            f"| browser | Chromium {browser.get('chromium', '?') if browser else '—'} (Debian), Playwright, headless |",
