@@ -46,6 +46,7 @@ bench: $(STAMP)
 	bash bench/setup.sh
 	$(DEV_ENV) $(BIN)/python -m bench $(BENCH_ARGS)
 	$(DEV_ENV) $(BIN)/python -m bench.realtime
+	$(DEV_ENV) $(BIN)/python -m bench.pages
 
 messages: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=bench

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,10 +13,11 @@ DOCS_FILE = ROOT / "docs" / "benchmarks.md"
 
 SQLITE_PATH = DATA_DIR / "bench.sqlite3"
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_DATABASE = "zero_gig_bench"
+# BENCH_PG_DATABASE / BENCH_REDIS_URL move a run to a database of its own (two runs on one machine).
+PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "zero_gig_bench")
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE}"
 # Its own Redis database and channel prefix, away from the one CI and `make test` use (/5).
-REDIS_URL = "redis://127.0.0.1:6379/11"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
 HOST = "127.0.0.1"
 
 SEED = 20241125

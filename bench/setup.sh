@@ -2,11 +2,12 @@
 # `make bench` runs this first: the Debian packages the benchmark needs, installed when missing.
 #   wrk                       drives the throughput load (without it a slower Python load generator is used)
 #   postgresql-N-postgis-3    the PostGIS reference (N = the running PostgreSQL server's major version)
+#   chromium, fonts-wqy-microhei   the phone-page benchmark (bench.pages): Debian's Chromium and a CJK font
 # Needs root for apt-get; without it, it says what to install and the benchmark goes on without them.
 set -euo pipefail
 
 major=$(psql -h 127.0.0.1 -U postgres -Atc "SHOW server_version_num" 2>/dev/null | cut -c1-2 || true)
-packages=(wrk)
+packages=(wrk chromium fonts-wqy-microhei)
 [ -n "$major" ] && packages+=("postgresql-$major-postgis-3")
 
 missing=()

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jobs.models import HiringMode, PayUnit
 
-from .forms import NfkcCharField
+from .forms import NfkcCharField, QuickSelect
 from .labels import trade_name
 
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends, read in the site's time zone
@@ -17,7 +17,7 @@ class LocalDateTimeField(forms.DateTimeField):
 
 
 class GigPostForm(forms.Form):
-    category = forms.TypedChoiceField(label=_("Trade"), coerce=int)
+    category = forms.TypedChoiceField(label=_("Trade"), coerce=int, widget=QuickSelect)
     title = NfkcCharField(label=_("Title"), max_length=80,
                           help_text=_("A few words workers see first, e.g. \"Move bricks on site\"."))
     pay_amount = forms.DecimalField(label=_("Pay (yuan)"), min_value=0, max_digits=10, decimal_places=2,
@@ -45,13 +45,13 @@ class GigPostForm(forms.Form):
     description = NfkcCharField(label=_("What the work is"), max_length=2000, required=False,
                                 widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args, trade_groups=(), **kwargs):
+    def __init__(self, *args, trades=(), **kwargs):
+        """`trades`: the taxonomy as jobs.selectors.trade_tree() gives it."""
         super().__init__(*args, **kwargs)
-        groups = list(trade_groups)
-        self.trades = {trade.pk: trade for group in groups for trade in group.children.all()}
+        self.trades = {trade.pk: trade for _group, group_trades in trades for trade in group_trades}
         self.fields["category"].choices = [("", _("choose a trade"))] + [
-            (trade_name(group), [(trade.pk, trade_name(trade)) for trade in group.children.all()])
-            for group in groups]
+            (trade_name(group), [(trade.pk, trade_name(trade)) for trade in group_trades])
+            for group, group_trades in trades]
 
     def clean_category(self):
         return self.trades[self.cleaned_data["category"]]

@@ -9,9 +9,11 @@ from django.contrib.auth import login, logout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -33,12 +35,13 @@ from jobs.selectors import (
     gigs_visible_to,
     nearby_gigs,
     open_gig_count,
-    trade_groups,
+    trade_tree,
 )
 
 from . import display, labels, reads
 from .forms import FeedForm, LoginForm, SignupForm
 from .gcj02 import amap_marker_url
+from .templatetags.gigs import yuan
 
 
 def home(request):
@@ -180,17 +183,22 @@ def _origin(request, form) -> tuple[float, float, str]:
 
 
 def _card(gig, distance_km: float) -> dict:
-    """A gig as a card; its pin is the public place (a household's is approximate: see Gig.place_at)."""
+    """A gig as a card; its pin is the public place (a household's is approximate: see Gig.place_at).
+
+    The figures the card shows twice (on the card and in the text read aloud) are formatted once, here, as the
+    template filters did (yuan, floatformat:1, date "n/j H:i" and "c"): a feed page draws twenty cards."""
     lat, lng = gig.latitude, gig.longitude
+    starts = timezone.localtime(gig.starts_at)
     return {"gig": gig, "distance_km": distance_km, "trade": labels.trade_name(gig.category),
+            "pay": yuan(gig.pay_amount), "km": floatformat(distance_km, 1) if distance_km is not None else "",
+            "starts": f"{starts.month}/{starts.day} {starts:%H:%M}", "starts_iso": starts.isoformat(),
             "unit": labels.pay_unit_label(gig.pay_unit), "estimate": labels.day_estimate(gig),
             "hours": labels.length_hours(gig), "pin": {"lat": lat, "lng": lng},
             "rating": average_rating(gig.employer.rating_total, gig.employer.rating_count)}
 
 
 def feed(request):
-    groups = list(trade_groups())
-    form = FeedForm(request.GET, trade_groups=groups)
+    form = FeedForm(request.GET, trades=trade_tree())
     data = form.cleaned_data if form.is_valid() else {}
     latitude, longitude, source = _origin(request, form)
     radius = data.get("radius") or FeedForm.RADII[0]

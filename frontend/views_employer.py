@@ -20,7 +20,7 @@ from jobs import rules
 from jobs import services as job_services
 from jobs.exceptions import Conflict
 from jobs.models import SLOT_HOLDING, AssignmentStatus, GigStatus, VerificationStatus
-from jobs.selectors import contact_is_shared, gigs_of, people_on_gig, site_check_in_code, trade_groups
+from jobs.selectors import contact_is_shared, gigs_of, people_on_gig, site_check_in_code, trade_tree
 
 from . import labels, reads
 from .forms_employer import GigPostForm
@@ -63,7 +63,7 @@ def _status_said(request, gig) -> None:
 @login_required
 def post_gig(request):
     employer = _employer(request)
-    form = GigPostForm(request.POST or None, trade_groups=trade_groups())
+    form = GigPostForm(request.POST or None, trades=trade_tree())
     if request.method == "POST" and form.is_valid():
         try:
             gig = job_services.create_gig(actor=request.user, publish=request.POST.get("action") == "publish",

@@ -70,6 +70,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that it compresses every response, WhiteNoise's static files included where no precompressed
+    # copy exists (development; collectstatic writes .gz copies that WhiteNoise serves as they are). BREACH: the
+    # pages carry CSRF tokens, which Django masks afresh in every response, and since Django 4.2 this middleware
+    # pads each gzip stream with random bytes ("Heal the Breach"); session cookies never enter a body.
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -189,7 +194,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # collectstatic also writes a gzip copy of each text file, which WhiteNoise serves to browsers that take it.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 
