@@ -143,6 +143,8 @@ class FuzzWorld(World):
             "centers": [self.center.pk, self.other_center.pk],
             "hall-visits": [self.hall_visit().pk],
             "dispatches": [self.dispatch().pk],
+            "articles": [self.policy_article().pk],
+            "questions": [self.policy_question().pk],
         }
 
     def ids_for(self, path: str) -> list[int]:
