@@ -69,7 +69,7 @@ def status_field(choices) -> serializers.CharField:
 
 def code_field(**kwargs):
     return serializers.CharField(
-        max_length=6, min_length=6, validators=[RegexValidator(r"^\d{6}$", _("Enter the 6-digit code."))],
+        max_length=6, min_length=6, validators=[RegexValidator(r"^[0-9]{6}$", _("Enter the 6-digit code."))],
         error_messages={"min_length": _("Enter the 6-digit code."), "max_length": _("Enter the 6-digit code.")},
         help_text=_("The 6-digit code from the text message."), **kwargs,
     )

@@ -6,10 +6,10 @@ from rest_framework.permissions import IsAuthenticated
 
 from audit.models import AuditEntry
 from audit.selectors import audit_log
+from zero_gig.ids import MAX_ID
 
 from .exceptions import errors
 from .pagination import ListPage
-from .serializers import MAX_ID
 
 
 class AuditPage(ListPage):

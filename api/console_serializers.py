@@ -10,10 +10,9 @@ from rest_framework import serializers
 from jobs.models import Category, PayUnit
 from workers.models import Availability, Sex
 from workers.selectors import card_payload
+from zero_gig.ids import MAX_ID
 
 from .serializers import CenterBriefSerializer, GigSerializer, TradeBriefSerializer
-
-MAX_ID = 2**63 - 1
 
 
 class StaffWorkerTradeSerializer(serializers.Serializer):

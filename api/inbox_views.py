@@ -8,9 +8,9 @@ from rest_framework.views import APIView
 
 from notifications import selectors, services
 from notifications.models import Kind
+from zero_gig.ids import MAX_ID
 
 from .exceptions import errors
-from .serializers import MAX_ID
 
 PAGE = 100
 

@@ -5,9 +5,11 @@ from drf_spectacular import openapi
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
 
+from zero_gig.ids import DIGITS
+
 from .exceptions import errors
 
-DIGITS = r"^\d+$"
+PATH_ID = f"^{DIGITS}$"
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -59,9 +61,9 @@ class AutoSchema(openapi.AutoSchema):
         return schema
 
     def _resolve_path_parameters(self, variables):
-        """Ids matched by `\\d+` are integers, not strings with a pattern."""
+        """Ids matched by `[0-9]+` are integers, not strings with a pattern."""
         parameters = super()._resolve_path_parameters(variables)
         for parameter in parameters:
-            if parameter["schema"].get("pattern") == DIGITS:
+            if parameter["schema"].get("pattern") == PATH_ID:
                 parameter["schema"] = {"type": "integer"}
         return parameters

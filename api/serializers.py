@@ -26,13 +26,12 @@ from jobs.selectors import (
     contact_is_shared,
     employer_standing,
     nearby_radius_limits,
+    worker_contact,
     worker_reliabilities,
     worker_reliability,
 )
 from workers.models import RealNameStatus
 from zero_gig.geo import CHINA_LAT_RANGE, CHINA_LNG_RANGE
-
-MAX_ID = 2**63 - 1  # ids and seqs are 64-bit integers in every database
 
 
 class DateTimeField(serializers.DateTimeField):
@@ -319,7 +318,9 @@ class AssignmentListSerializer(serializers.ListSerializer):
 class AssignmentSerializer(serializers.ModelSerializer):
     gig = GigSerializer(read_only=True)
     worker = serializers.SerializerMethodField()
-    worker_phone = serializers.SerializerMethodField(help_text=_("Only for the employer, once the worker is hired."))
+    worker_phone = serializers.SerializerMethodField(help_text=_(
+        "Only for the employer, once the worker is hired; for a walk-in without a phone, their service center's "
+        "number."))
     employer_contact = serializers.SerializerMethodField(help_text=_("Only for the hired worker."))
     compensation_owed = serializers.SerializerMethodField()
     max_pay_quantity = serializers.DecimalField(
@@ -351,7 +352,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
     def get_worker_phone(self, assignment):
         viewer = self._viewer()
         if viewer and viewer.role == Role.EMPLOYER and contact_is_shared(assignment):
-            return assignment.worker.user.phone
+            return worker_contact(assignment).phone or None
         return None
 
     @extend_schema_field(serializers.DictField(allow_null=True))
@@ -371,7 +372,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
 class CheckInSerializer(serializers.Serializer):
     latitude = serializers.FloatField(required=False, min_value=-90, max_value=90)
     longitude = serializers.FloatField(required=False, min_value=-180, max_value=180)
-    code = serializers.RegexField(r"^\d{6}$", required=False, max_length=6,
+    code = serializers.RegexField(r"^[0-9]{6}$", required=False, max_length=6,
                                   error_messages={"invalid": _("The code is 6 digits.")})
 
     def validate(self, attrs):

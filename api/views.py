@@ -27,6 +27,7 @@ from jobs.selectors import (
 )
 from workers.models import WorkerProfile
 from zero_gig.geo import Point, distance_km
+from zero_gig.ids import DIGITS
 from zero_gig.timestamps import iso
 
 from .exceptions import errors
@@ -108,7 +109,7 @@ class NearbyGigs(APIView):
 )
 class GigViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = GigDetailSerializer
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = DIGITS
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_permissions(self):
@@ -247,7 +248,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     serializer_class = AssignmentSerializer
     permission_classes = [IsAuthenticated]
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = DIGITS
 
     def get_queryset(self):
         return assignments_visible_to(self.request.user).order_by("-id")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role
 from workers.models import WorkerTrade
 from zero_gig.geo import Point, distance_km
+from zero_gig.ids import parse_id
 
 from .models import CenterLevel, HallVisit, OpenDays, ServiceCenter
 
@@ -152,7 +153,8 @@ def consoled_centers(viewer) -> QuerySet[ServiceCenter]:
 
 def console_center(viewer, center_id) -> ServiceCenter:
     """The center whose console is asked for, or PermissionDenied (staff of another center, anyone else)."""
-    center = ServiceCenter.objects.filter(pk=center_id).first() if str(center_id).isdigit() else None
+    center_id = parse_id(center_id if isinstance(center_id, int) else str(center_id))
+    center = ServiceCenter.objects.filter(pk=center_id).first() if center_id else None
     if center is None or not may_manage_center(viewer, center.pk):
         raise PermissionDenied(_("Only staff of this center or a city administrator can open its console."))
     return center
@@ -169,6 +171,12 @@ def waiting_in_hall(center: ServiceCenter, *, viewer, now=None):
                                        queryset=WorkerTrade.objects.select_related("category")
                                        .order_by("category__sort_order", "id")))
             .order_by("checked_in_at", "id"))
+
+
+def waiting_count(center_id: int, now=None) -> int:
+    """How many workers wait in a center's hall now: a number for its public screen, nobody's name."""
+    day = timezone.localdate(now or timezone.now())
+    return HallVisit.objects.filter(center_id=center_id, day=day, checked_out_at__isnull=True).count()
 
 
 def left_hall_today(center: ServiceCenter, *, viewer, now=None):

@@ -5,8 +5,10 @@ import unicodedata
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
@@ -106,6 +108,10 @@ class SignupForm(forms.Form):
         return (center.latitude, center.longitude) if center else (None, None)
 
 
+# "%(km)s km" formatted when a page is drawn, in its language (a lazy string formatted at import is not).
+kilometres = lazy(lambda km: gettext("%(km)s km") % {"km": km}, str)
+
+
 class FeedForm(forms.Form):
     """Where and what a worker looks for; every field may be left out."""
 
@@ -122,7 +128,7 @@ class FeedForm(forms.Form):
     day = forms.DateField(label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     radius = forms.TypedChoiceField(label=_("Within"), required=False, coerce=int, empty_value=5,
                                     widget=QuickSelect,
-                                    choices=[(r, _("%(km)s km") % {"km": r}) for r in RADII])
+                                    choices=[(r, kilometres(r)) for r in RADII])
     view = forms.ChoiceField(required=False, choices=[("list", "list"), ("map", "map")], widget=forms.HiddenInput)
     cursor = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 

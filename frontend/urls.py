@@ -9,6 +9,7 @@ from . import (
     views_myjobs,
     views_pay,
     views_policy,
+    views_profile,
     views_staff,
 )
 
@@ -42,6 +43,7 @@ urlpatterns += [
         path("<int:pk>/people/<int:assignment_id>/decline/", views_employer.decline, name="employer_decline"),
     ])),
     # The worker's own gigs: each assignment with the action its state allows (views_myjobs)
+    path("me/profile/", views_profile.profile_page, name="my_profile"),
     path("me/gigs/", include([
         path("", views_myjobs.my_gigs, name="my_gigs"),
         path("<int:pk>/", views_myjobs.assignment_page, name="my_assignment"),

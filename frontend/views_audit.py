@@ -10,13 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.selectors import audit_log
 from centers.selectors import active_centers
+from zero_gig.ids import MAX_ID
 
 from .forms import PhoneField
 
 
 class AuditFilterForm(forms.Form):
     phone = PhoneField(required=False, help_text=_("Entries where this person acted, or that concern them."))
-    person = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
+    person = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
     center = forms.ModelChoiceField(label=_("Service center"), queryset=active_centers(), required=False,
                                     empty_label=_("All centers"))
     day = forms.DateField(label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

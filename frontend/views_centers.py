@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from centers.models import CenterAmenity, CenterService
-from centers.selectors import active_centers, centers_near
+from centers.selectors import active_centers, centers_near, waiting_count
 from jobs.selectors import going_rates, hall_counts, hall_screen_gigs
 from zero_gig.geo import Point
 
@@ -38,7 +38,9 @@ def hall_screen(request, pk: int):
     center = get_object_or_404(active_centers(), pk=pk)
     gigs = [{"gig": gig, "trade": labels.trade_name(gig.category), "unit": labels.pay_unit_label(gig.pay_unit),
              "hours": labels.length_hours(gig)} for gig in hall_screen_gigs(center.pk)]
-    context = {"center": center, "gigs": gigs, "counts": hall_counts(center.pk, timezone.now()),
+    now = timezone.now()
+    context = {"center": center, "gigs": gigs,
+               "counts": {**hall_counts(center.pk, now), "waiting": waiting_count(center.pk, now)},
                "rates": [{"rate": rate, "trade": labels.trade_name(rate.trade),
                           "unit": labels.pay_unit_label(rate.pay_unit)} for rate in going_rates(center.pk)]}
     template = "frontend/centers/screen.html"

@@ -30,6 +30,7 @@ from notifications.sentences import sentence
 from workers import consents
 from workers import services as worker_services
 from workers.selectors import card_payload, find_workers, worker_for_staff, worker_inbox_for_staff
+from zero_gig.ids import parse_id
 
 from . import labels
 from .forms_console import AssignForm, LookupForm, WalkInForm, WalkInUpdateForm
@@ -209,9 +210,9 @@ def hall(request, center):
 @console_page
 def hall_check_in(request, center):
     """Check a worker in: by id (a button of the look-up), or by what the scanner typed (one match checks in)."""
-    worker_id = request.POST.get("worker", "")
-    if worker_id.isdigit():
-        worker = worker_for_staff(int(worker_id), viewer=request.user)
+    worker_id = parse_id(request.POST.get("worker"))
+    if worker_id:
+        worker = worker_for_staff(worker_id, viewer=request.user)
         matches = [worker] if worker else []
     else:
         matches = find_workers(request.POST.get("q", ""), viewer=request.user)
@@ -265,9 +266,9 @@ def board(request, center):
 @require_POST
 @console_page
 def board_assign(request, center):
-    gig = Gig.objects.filter(pk=request.POST.get("gig") if str(request.POST.get("gig", "")).isdigit() else None).first()
-    worker_id = request.POST.get("worker", "")
-    worker = worker_for_staff(int(worker_id), viewer=request.user) if worker_id.isdigit() else None
+    gig = Gig.objects.filter(pk=parse_id(request.POST.get("gig"))).first()
+    worker_id = parse_id(request.POST.get("worker"))
+    worker = worker_for_staff(worker_id, viewer=request.user) if worker_id else None
     if gig is None or worker is None:
         messages.error(request, _("Choose a gig and a worker waiting in the hall."))
         return redirect("console_board", center_id=center.pk)

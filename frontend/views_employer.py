@@ -20,7 +20,14 @@ from jobs import rules
 from jobs import services as job_services
 from jobs.exceptions import Conflict
 from jobs.models import SLOT_HOLDING, AssignmentStatus, GigStatus, VerificationStatus
-from jobs.selectors import contact_is_shared, gigs_of, people_on_gig, site_check_in_code, trade_tree
+from jobs.selectors import (
+    contact_is_shared,
+    gigs_of,
+    people_on_gig,
+    site_check_in_code,
+    trade_tree,
+    worker_contact,
+)
 
 from . import labels, reads
 from .forms_employer import GigPostForm
@@ -96,16 +103,18 @@ def my_gigs(request):
 
 def _person(assignment) -> dict:
     shared = contact_is_shared(assignment)
-    phone = assignment.worker.user.phone
+    contact = worker_contact(assignment) if shared else None
     return {"assignment": assignment, "worker": assignment.worker, "shared": shared,
-            "phone": phone if shared else assignment.worker.user.masked_phone,
+            "phone": contact.phone if contact else assignment.worker.user.masked_phone,
+            "via_center": contact.via_center if contact else "",
             "applied": assignment.status == AssignmentStatus.APPLIED}
 
 
 def gig_page_context(request, pk: int) -> dict:
     """One of the employer's gigs with its fill progress and its people (the page, and its live part)."""
     gig = _my_gig(request, pk, progress=True)
-    people = people_on_gig(gig, viewer=request.user).select_related("worker__user").order_by("pk")
+    people = (people_on_gig(gig, viewer=request.user).select_related("worker__user", "worker__registered_at_center")
+              .order_by("pk"))
     return {"gig": gig, "trade": labels.trade_name(gig.category), "unit": labels.pay_unit_label(gig.pay_unit),
             "people": [_person(a) for a in people], "draft": gig.status == GigStatus.DRAFT,
             "may_cancel": gig.can_become(GigStatus.CANCELLED)}

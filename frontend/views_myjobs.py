@@ -28,6 +28,7 @@ from jobs.selectors import SiteAccess, assignments_visible_to, contact_is_shared
 from notifications import selectors as inbox_selectors
 from notifications import services as inbox_services
 from notifications.sentences import sentence
+from zero_gig.ids import parse_id
 
 from . import labels
 from .forms import NfkcCharField
@@ -294,8 +295,8 @@ def inbox(request):
 @require_POST
 @signed_in
 def mark_read(request):
-    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+    ids = [number for number in map(parse_id, request.POST.getlist("id")) if number]
     count = inbox_services.mark_read(request.user, ids=ids or None)
     messages.success(request, _("Marked as read.") if count else _("Nothing new to mark."))
-    return redirect(reverse("inbox") + (f"?page={request.POST['page']}" if request.POST.get("page", "").isdigit()
-                                        else ""))
+    page = parse_id(request.POST.get("page"))
+    return redirect(reverse("inbox") + (f"?page={page}" if page else ""))

@@ -341,6 +341,10 @@ class Gig(StatusMachine, LocatedModel):
                          include=["id"], condition=models.Q(status=GigStatus.OPEN), name="gig_open_cells"),
             models.Index(fields=["category", h3_field(FINEST), "starts_at", "latitude", "longitude"],
                          include=["id"], condition=models.Q(status=GigStatus.OPEN), name="gig_open_trade_cells"),
+            # An employer's standing counts their gigs by status (every gig page); a center's board, hall
+            # screen and going rates read its open and filling gigs by start.
+            models.Index(fields=["employer", "status"], name="gig_employer_status"),
+            models.Index(fields=["center", "status", "starts_at"], name="gig_center_status_start"),
         ]
 
     def __str__(self):

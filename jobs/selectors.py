@@ -704,6 +704,23 @@ def contact_is_shared(assignment: Assignment) -> bool:
     return assignment.status in SLOT_HOLDING
 
 
+@dataclass(frozen=True)
+class WorkerContact:
+    """How an employer reaches a hired worker: their own phone, or for a walk-in without a phone the phone of
+    the center they registered at (their news reaches them through its staff)."""
+
+    phone: str
+    via_center: str = ""
+
+
+def worker_contact(assignment: Assignment) -> WorkerContact:
+    worker = assignment.worker
+    if worker.user.phone:
+        return WorkerContact(worker.user.phone)
+    center = worker.registered_at_center
+    return WorkerContact(center.contact_phone if center else "", center.name if center else "")
+
+
 def pending_reviews(viewer) -> QuerySet[Gig]:
     """Posts waiting for review at the viewer's centers (every center for the city)."""
     gigs = Gig.objects.filter(status=GigStatus.PENDING_REVIEW).select_related("category", "employer", "center")

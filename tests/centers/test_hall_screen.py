@@ -8,15 +8,18 @@ import pytest
 from channels.db import database_sync_to_async
 from django.utils import timezone
 
+from centers.models import HallVisit
 from jobs import services
 from jobs.models import AssignmentStatus, GigStatus, WageDispute
 from tests.factories import (
     AssignmentFactory,
+    CenterStaffFactory,
     EmployerFactory,
     GigFactory,
     ServiceCenterFactory,
     TradeFactory,
     WageFloorFactory,
+    WorkerFactory,
 )
 from tests.notifications.test_sockets import SITE, close_code, connect
 
@@ -38,6 +41,12 @@ def test_anyone_sees_the_centers_open_gigs_and_going_rates_but_nothing_personal(
     first, second, third = hall["gigs"]
     AssignmentFactory(gig=second, status=AssignmentStatus.ACCEPTED, accepted_at=timezone.now())
     AssignmentFactory(gig=third, status=AssignmentStatus.CANCELLED, accepted_at=timezone.now())
+    clerk = CenterStaffFactory(center=hall["center"]).user
+    today = timezone.localdate()
+    HallVisit.objects.create(center=hall["center"], worker=WorkerFactory(display_name="在等的人"), day=today,
+                             checked_in_by=clerk)
+    HallVisit.objects.create(center=hall["center"], worker=WorkerFactory(), day=today, checked_in_by=clerk,
+                             checked_out_at=timezone.now())
     response = client.get(f"/centers/{hall['center'].pk}/screen/", HTTP_ACCEPT_LANGUAGE="en")
     html = response.content.decode()
     assert response.status_code == 200
@@ -45,7 +54,8 @@ def test_anyone_sees_the_centers_open_gigs_and_going_rates_but_nothing_personal(
     assert "别处的活" not in html
     assert "¥180" in html and "¥150–200" in html  # the median, lowest and highest pay of the labourer trade
     assert 'data-testid="open-gigs">3<' in html and 'data-testid="placed-today">1<' in html
-    for private in ("13912340000", "红旗街18号", "王记装修"):
+    assert 'data-testid="waiting">1<' in html  # one worker in the hall; the one who left is not counted
+    for private in ("13912340000", "红旗街18号", "王记装修", "在等的人"):
         assert private not in html
 
 

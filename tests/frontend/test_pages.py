@@ -338,3 +338,9 @@ def test_wgs84_converts_to_gcj02_as_published(wgs, gcj):
 
 def test_outside_mainland_china_there_is_no_offset():
     assert wgs84_to_gcj02(51.5, -0.12) == (51.5, -0.12)
+
+
+@pytest.mark.parametrize(("language", "label"), [("en", "5 km"), ("zh-hans", "5 公里")])
+def test_the_radius_choices_are_in_the_pages_language(client, language, label):
+    html = client.get("/gigs/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f">{label}</option>" in html

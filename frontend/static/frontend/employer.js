@@ -1,6 +1,6 @@
-// The employer's pages. The post form, made easier when scripts run: pay units narrowed to the trade's, the quantities shown only
-// for their unit, and the site's point set by a pin on the map or by the phone's location. Without scripts
-// every field is typed and the service's errors say what is wrong.
+// The employer's pages. The post form, made easier when scripts run: pay units narrowed to the trade's and the
+// quantities shown only for their unit (the site's pin is pinmap.js). Without scripts every field is typed and
+// the service's errors say what is wrong.
 (function () {
   "use strict";
   function setUp() {
@@ -30,39 +30,6 @@
     trade.addEventListener("change", narrowUnits);
     unit.addEventListener("change", showQuantities);
     narrowUnits();
-
-    var lat = form.elements.latitude, lng = form.elements.longitude;
-    var element = document.getElementById("map");
-    var marker = null, map = null;
-    function place(latitude, longitude, move) {
-      lat.value = latitude.toFixed(6);
-      lng.value = longitude.toFixed(6);
-      if (!map) return;
-      if (marker) marker.setLatLng([latitude, longitude]);
-      else marker = L.marker([latitude, longitude], {draggable: true, keyboard: false}).addTo(map)
-        .on("dragend", function () { var p = marker.getLatLng(); place(p.lat, p.lng, false); });
-      if (move) map.setView([latitude, longitude], 16);
-    }
-    if (element && window.L) {
-      element.hidden = false;
-      var start = lat.value && lng.value ? [Number(lat.value), Number(lng.value)]
-        : [Number(element.dataset.centerLat), Number(element.dataset.centerLng)];
-      map = L.map(element, {attributionControl: !!element.dataset.tiles}).setView(start, 14);
-      if (element.dataset.tiles) {
-        L.tileLayer(element.dataset.tiles, {maxZoom: 18, attribution: element.dataset.attribution}).addTo(map);
-      }
-      if (lat.value && lng.value) place(start[0], start[1], false);
-      map.on("click", function (event) { place(event.latlng.lat, event.latlng.lng, false); });
-    }
-    var locate = form.querySelector("[data-locate-site]");
-    if (locate && navigator.geolocation) {
-      locate.hidden = false;
-      locate.addEventListener("click", function () {
-        navigator.geolocation.getCurrentPosition(function (position) {
-          place(position.coords.latitude, position.coords.longitude, true);
-        });
-      });
-    }
   }
   document.addEventListener("DOMContentLoaded", setUp);
 })();
