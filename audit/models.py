@@ -21,6 +21,17 @@ ACTIONS = {
     "id_number_taken": _("ID number taken at the desk"),
     "worker_verified": _("Worker's real name verified"),
     "identity_claim_resolved": _("Identity claim settled"),
+    "fair_created": _("Job fair created"),
+    "fair_updated": _("Job fair changed"),
+    "fair_employer_added": _("Employer added to a job fair"),
+    "fair_gig_added": _("Gig added to a job fair"),
+    "fair_registered_at_counter": _("Worker registered for a job fair at the counter"),
+    "fair_attendance_recorded": _("Attendance at a job fair recorded"),
+    "course_created": _("Training course created"),
+    "course_updated": _("Training course changed"),
+    "course_enrolled_at_counter": _("Worker signed up for a course at the counter"),
+    "course_attendance_recorded": _("Attendance at a course session recorded"),
+    "course_completed": _("Course completed: skill verified"),
 }
 
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "notifications",
     "demo",
     "audit",
+    "programs",
 ]
 
 MIDDLEWARE = [
