@@ -24,7 +24,8 @@ def no_serious_violations(page) -> None:
 
 def test_a_worker_signs_up_for_a_course_on_a_phone_and_staff_mark_them_complete(phone_page, live_asgi_server):
     staff = CenterStaffFactory()
-    electrician = TradeFactory(code="electrician", name="电工", parent=TradeGroupFactory(code="repair", name="装修维修"))
+    repair = TradeGroupFactory(code="repair", name="装修维修")
+    electrician = TradeFactory(code="electrician", name="电工", parent=repair)
     first = timezone.now() + dt.timedelta(days=1)
     course = services.create_course(
         actor=staff.user, center=staff.center, trade=electrician, title="低压电工实操培训", place="中心二楼培训室",
