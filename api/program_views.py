@@ -158,10 +158,41 @@ class CompletionSerializer(serializers.Serializer):
     worker = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
-def _valid(serializer_class, request):
-    body = serializer_class(data=request.data)
+def _valid(serializer_class, data, **options) -> dict:
+    body = serializer_class(data=data, **options)
     body.is_valid(raise_exception=True)
-    return body.validated_data
+    return dict(body.validated_data)
+
+
+def _changes(serializer_class, request) -> dict:
+    """The fields a PATCH changes; an event stays at its center."""
+    changes = _valid(serializer_class, request.data, partial=True)
+    if "center" in changes:
+        raise serializers.ValidationError({"center": ["An event cannot move to another center."]})
+    return changes
+
+
+class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """What the fairs and the courses share: open to read, a login to act, pages by id."""
+
+    pagination_class = EventPage
+    lookup_value_regex = r"\d+"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    rows = staticmethod(selectors.fairs)  # the selector listing the events a viewer sees
+    list_serializer = FairSerializer
+
+    def get_permissions(self):
+        return [AllowAny()] if self.action in ("list", "retrieve") else [IsAuthenticated()]
+
+    def get_queryset(self):
+        return self.rows(self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        params = _valid(EventQuerySerializer, request.query_params)
+        rows = self.rows(request.user, center=params.get("center"),
+                         upcoming_from=timezone.now() if params["upcoming"] else None)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.list_serializer(page, many=True).data)
 
 
 # --- Job fairs --------------------------------------------------------------------------------------------
@@ -174,30 +205,13 @@ def _valid(serializer_class, request):
     partial_update=extend_schema(request=FairWriteSerializer,
                                  responses={200: FairDetailSerializer, **errors(400, 401, 403, 404)}),
 )
-class FairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class FairViewSet(EventViewSet):
     """Job fairs (现场招聘会): staff create and run their centers' fairs, employers bring gigs, workers register."""
 
     serializer_class = FairDetailSerializer
-    pagination_class = EventPage
-    lookup_value_regex = r"\d+"
-    http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_permissions(self):
-        return [AllowAny()] if self.action in ("list", "retrieve") else [IsAuthenticated()]
-
-    def get_queryset(self):
-        return selectors.fairs(self.request.user)
-
-    def list(self, request, *args, **kwargs):
-        params = EventQuerySerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        rows = selectors.fairs(request.user, center=params.validated_data.get("center"),
-                               upcoming_from=timezone.now() if params.validated_data["upcoming"] else None)
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(FairSerializer(page, many=True).data)
 
     def create(self, request):
-        data = _valid(FairWriteSerializer, request)
+        data = _valid(FairWriteSerializer, request.data)
         data.pop("is_cancelled", None)
         fair = services.create_fair(actor=request.user, **data)
         return Response(FairDetailSerializer(selectors.fair(fair.pk, viewer=request.user)).data,
@@ -205,12 +219,7 @@ class FairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def partial_update(self, request, pk=None):
         fair = self.get_object()
-        body = FairWriteSerializer(data=request.data, partial=True)
-        body.is_valid(raise_exception=True)
-        changes = dict(body.validated_data)
-        if "center" in changes:
-            raise serializers.ValidationError({"center": ["A fair cannot move to another center."]})
-        services.update_fair(fair, actor=request.user, **changes)
+        services.update_fair(fair, actor=request.user, **_changes(FairWriteSerializer, request))
         return Response(FairDetailSerializer(selectors.fair(fair.pk, viewer=request.user)).data)
 
     @extend_schema(request=WorkerRefSerializer, responses={200: RegistrationSerializer, **errors(400, 401, 403, 404,
@@ -220,7 +229,7 @@ class FairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         """A worker registers themselves; staff of the fair's center register a worker at the counter. A full
         fair answers 409 with code `full`."""
         fair = self.get_object()
-        worker_id = _valid(WorkerRefSerializer, request).get("worker")
+        worker_id = _valid(WorkerRefSerializer, request.data).get("worker")
         worker = _object(WorkerProfile, worker_id, "worker") if worker_id else None
         registration = services.register_for_fair(fair, actor=request.user, worker=worker)
         return Response(RegistrationSerializer(registration).data)
@@ -231,7 +240,7 @@ class FairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def attendance(self, request, pk=None):
         """Staff record that a worker came to the fair (registering them if they had not)."""
         fair = self.get_object()
-        worker = _object(WorkerProfile, _valid(CompletionSerializer, request)["worker"], "worker")
+        worker = _object(WorkerProfile, _valid(CompletionSerializer, request.data)["worker"], "worker")
         return Response(RegistrationSerializer(
             services.record_fair_attendance(fair, worker, actor=request.user)).data)
 
@@ -241,7 +250,7 @@ class FairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def employers(self, request, pk=None):
         """An employer joins the fair; staff of the fair's center add an employer."""
         fair = self.get_object()
-        employer_id = _valid(EmployerRefSerializer, request).get("employer")
+        employer_id = _valid(EmployerRefSerializer, request.data).get("employer")
         employer = _object(Employer, employer_id, "employer") if employer_id else None
         services.join_fair(fair, actor=request.user, employer=employer)
         return Response(FairDetailSerializer(selectors.fair(fair.pk, viewer=request.user)).data)
@@ -251,7 +260,7 @@ class FairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def gigs(self, request, pk=None):
         """An employer brings one of its own gigs (staff of the fair's center may add one for it)."""
         fair = self.get_object()
-        gig = _object(Gig, _valid(GigRefSerializer, request)["gig"], "gig")
+        gig = _object(Gig, _valid(GigRefSerializer, request.data)["gig"], "gig")
         services.bring_gig(fair, gig, actor=request.user)
         return Response(FairDetailSerializer(selectors.fair(fair.pk, viewer=request.user)).data)
 
@@ -280,30 +289,18 @@ def _sessions(data) -> list | None:
     partial_update=extend_schema(request=CourseWriteSerializer,
                                  responses={200: CourseSerializer, **errors(400, 401, 403, 404, 409)}),
 )
-class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CourseViewSet(EventViewSet):
     """Skills training (技能培训): staff run their centers' courses; completing one verifies the worker's skill."""
 
     serializer_class = CourseSerializer
-    pagination_class = EventPage
-    lookup_value_regex = r"\d+"
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    list_serializer = CourseSerializer
 
-    def get_permissions(self):
-        return [AllowAny()] if self.action in ("list", "retrieve") else [IsAuthenticated()]
-
-    def get_queryset(self):
-        return selectors.courses(self.request.user).prefetch_related("sessions")
-
-    def list(self, request, *args, **kwargs):
-        params = EventQuerySerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        rows = selectors.courses(request.user, center=params.validated_data.get("center"),
-                                 upcoming_from=timezone.now() if params.validated_data["upcoming"] else None)
-        page = self.paginate_queryset(rows.prefetch_related("sessions"))
-        return self.get_paginated_response(CourseSerializer(page, many=True).data)
+    @staticmethod
+    def rows(viewer, **filters):
+        return selectors.courses(viewer, **filters).prefetch_related("sessions")
 
     def create(self, request):
-        data = _valid(CourseWriteSerializer, request)
+        data = _valid(CourseWriteSerializer, request.data)
         data.pop("is_cancelled", None)
         sessions = _sessions(data)
         course = services.create_course(actor=request.user, sessions=sessions or [], **data)
@@ -311,11 +308,7 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def partial_update(self, request, pk=None):
         course = self.get_object()
-        body = CourseWriteSerializer(data=request.data, partial=True)
-        body.is_valid(raise_exception=True)
-        changes = dict(body.validated_data)
-        if "center" in changes:
-            raise serializers.ValidationError({"center": ["A course cannot move to another center."]})
+        changes = _changes(CourseWriteSerializer, request)
         sessions = _sessions(changes)
         services.update_course(course, actor=request.user, sessions=sessions, **changes)
         return Response(CourseSerializer(self.get_queryset().get(pk=course.pk)).data)
@@ -327,7 +320,7 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         """A worker signs up; staff of the course's center sign up a worker at the counter. A full course
         answers 409 with code `full`."""
         course = self.get_object()
-        worker_id = _valid(WorkerRefSerializer, request).get("worker")
+        worker_id = _valid(WorkerRefSerializer, request.data).get("worker")
         worker = _object(WorkerProfile, worker_id, "worker") if worker_id else None
         return Response(EnrolmentSerializer(services.enrol(course, actor=request.user, worker=worker)).data)
 
@@ -343,7 +336,7 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def attendance(self, request, pk=None):
         """Staff record that a signed-up worker came to one session."""
         course = self.get_object()
-        data = _valid(AttendanceSerializer, request)
+        data = _valid(AttendanceSerializer, request.data)
         services.check_manager(request.user, course.center_id)
         session = course.sessions.filter(pk=data["session"]).first()
         if session is None:
@@ -358,7 +351,7 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def complete(self, request, pk=None):
         """Staff mark that a worker completed the course: the course's trade becomes their verified skill."""
         course = self.get_object()
-        worker_id = _valid(CompletionSerializer, request)["worker"]
+        worker_id = _valid(CompletionSerializer, request.data)["worker"]
         services.check_manager(request.user, course.center_id)
         enrolment = services.mark_completed(self._enrolment(course, worker_id), actor=request.user)
         return Response(EnrolmentSerializer(enrolment).data)

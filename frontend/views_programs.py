@@ -223,6 +223,25 @@ def _show_errors(form, refusal: ValidationError) -> None:
         form.add_error(None, refusal.messages)
 
 
+def _event_to_edit(request, model, pk: int | None, refusal: str):
+    """The fair or course to edit (None for a new one), once the viewer may manage it."""
+    if pk is None:
+        if not services.is_staff(request.user):
+            raise PermissionDenied(refusal)
+        return None
+    return _managed(request, model, pk)
+
+
+def _managed(request, model, pk: int):
+    event = get_object_or_404(model, pk=pk)
+    services.check_manager(request.user, event.center_id)
+    return event
+
+
+def _initial(event) -> dict:
+    return {name: getattr(event, name) for name in ("title", "place", "capacity", "description", "is_cancelled")}
+
+
 # --- Staff: the list ----------------------------------------------------------------------------------------
 
 def staff_programs(request):
@@ -239,17 +258,12 @@ def fair_form(request, pk: int | None = None):
     next_url = reverse("staff_fair_edit", args=[pk]) if pk else reverse("staff_fair_new")
     if not request.user.is_authenticated:
         return _login(request, next_url)
-    fair = get_object_or_404(JobFair, pk=pk) if pk else None
-    if fair is not None:
-        services.check_manager(request.user, fair.center_id)
-    elif not services.is_staff(request.user):
-        raise PermissionDenied(_("Only center staff and city administrators create fairs."))
+    fair = _event_to_edit(request, JobFair, pk, _("Only center staff and city administrators create fairs."))
     initial = {}
     if fair is not None:
         local_start, local_end = timezone.localtime(fair.starts_at), timezone.localtime(fair.ends_at)
-        initial = {"title": fair.title, "place": fair.place, "capacity": fair.capacity,
-                   "description": fair.description, "is_cancelled": fair.is_cancelled, "day": local_start.date(),
-                   "starts": local_start.time(), "ends": local_end.time()}
+        initial = {**_initial(fair), "day": local_start.date(), "starts": local_start.time(),
+                   "ends": local_end.time()}
     form = FairForm(request.POST or None, initial=initial, viewer=request.user, editing=fair is not None)
     if request.method == "POST" and form.is_valid():
         data = _fields_of(form)
@@ -273,8 +287,7 @@ def fair_form(request, pk: int | None = None):
 def staff_fair(request, pk: int):
     if not request.user.is_authenticated:
         return _login(request, reverse("staff_fair", args=[pk]))
-    fair = get_object_or_404(JobFair, pk=pk)
-    services.check_manager(request.user, fair.center_id)
+    _managed(request, JobFair, pk)
     detail = selectors.fair_detail(pk, viewer=request.user)
     return render(request, "programs/staff/fair.html", detail)
 
@@ -293,8 +306,7 @@ def staff_fair_action(request, pk: int, what: str):
     page = reverse("staff_fair", args=[pk])
     if not request.user.is_authenticated:
         return _login(request, page)
-    fair = get_object_or_404(JobFair, pk=pk)
-    services.check_manager(request.user, fair.center_id)
+    fair = _managed(request, JobFair, pk)
     if what == "employer":
         employer = lookups.find_employer(request.POST.get("employer", ""), viewer=request.user)
         if employer is None:
@@ -320,15 +332,10 @@ def course_form(request, pk: int | None = None):
     next_url = reverse("staff_course_edit", args=[pk]) if pk else reverse("staff_course_new")
     if not request.user.is_authenticated:
         return _login(request, next_url)
-    course = get_object_or_404(Course, pk=pk) if pk else None
-    if course is not None:
-        services.check_manager(request.user, course.center_id)
-    elif not services.is_staff(request.user):
-        raise PermissionDenied(_("Only center staff and city administrators create courses."))
+    course = _event_to_edit(request, Course, pk, _("Only center staff and city administrators create courses."))
     initial = {}
     if course is not None:
-        initial = {"title": course.title, "place": course.place, "capacity": course.capacity,
-                   "description": course.description, "is_cancelled": course.is_cancelled, "trade": course.trade_id}
+        initial = {**_initial(course), "trade": course.trade_id}
         for n, session in enumerate(course.sessions.all()[:SESSION_ROWS], start=1):
             start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
             initial |= {f"day_{n}": start.date(), f"starts_{n}": start.time(), f"ends_{n}": end.time()}
@@ -360,8 +367,7 @@ def course_form(request, pk: int | None = None):
 def staff_course(request, pk: int):
     if not request.user.is_authenticated:
         return _login(request, reverse("staff_course", args=[pk]))
-    course = get_object_or_404(Course, pk=pk)
-    services.check_manager(request.user, course.center_id)
+    _managed(request, Course, pk)
     return render(request, "programs/staff/course.html", selectors.course_detail(pk, viewer=request.user))
 
 
@@ -370,8 +376,7 @@ def staff_course_enrol(request, pk: int):
     page = reverse("staff_course", args=[pk])
     if not request.user.is_authenticated:
         return _login(request, page)
-    course = get_object_or_404(Course, pk=pk)
-    services.check_manager(request.user, course.center_id)
+    course = _managed(request, Course, pk)
     worker = _worker_from(request)
     if worker is not None:
         _act(request, lambda: services.enrol(course, actor=request.user, worker=worker),
@@ -386,8 +391,7 @@ def staff_enrolment_action(request, pk: int, enrolment_id: int, what: str):
     page = reverse("staff_course", args=[pk])
     if not request.user.is_authenticated:
         return _login(request, page)
-    course = get_object_or_404(Course, pk=pk)
-    services.check_manager(request.user, course.center_id)
+    course = _managed(request, Course, pk)
     enrolment = get_object_or_404(Enrolment.objects.select_related("worker"), pk=enrolment_id, course=course)
     name = enrolment.worker.display_name
     if what == "complete":

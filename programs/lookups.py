@@ -17,24 +17,24 @@ def _clean(query: str) -> str:
     return unicodedata.normalize("NFKC", query or "").strip().replace(" ", "")
 
 
+def _by_phone_or_number(queryset, phone_field: str, query: str):
+    """An 11-digit query is a mobile number; a shorter one the record's number (its id)."""
+    query = _clean(query)
+    if not query.isdigit() or len(query) > 12:
+        return None
+    if len(query) == 11:
+        return queryset.filter(**{phone_field: query}).first()
+    return queryset.filter(pk=int(query)).first()
+
+
 def find_worker(query: str, *, viewer) -> WorkerProfile | None:
     """A worker by mobile number or worker number, for staff (workers are shared city-wide)."""
     if not is_staff(viewer):
         raise PermissionDenied(_("Only center staff and city administrators look workers up."))
-    query = _clean(query)
-    if not query.isdigit():
-        return None
-    if len(query) == 11:
-        return WorkerProfile.objects.filter(user__phone=query).first()
-    return WorkerProfile.objects.filter(pk=int(query)).first() if len(query) <= 12 else None
+    return _by_phone_or_number(WorkerProfile.objects.all(), "user__phone", query)
 
 
 def find_employer(query: str, *, viewer) -> Employer | None:
     if not is_staff(viewer):
         raise PermissionDenied(_("Only center staff and city administrators look employers up."))
-    query = _clean(query)
-    if not query.isdigit():
-        return None
-    if len(query) == 11:
-        return Employer.objects.filter(owner__phone=query).first()
-    return Employer.objects.filter(pk=int(query)).first() if len(query) <= 12 else None
+    return _by_phone_or_number(Employer.objects.all(), "owner__phone", query)

@@ -30,6 +30,21 @@ def _managed_center_ids(viewer) -> set[int] | None:
     return set()
 
 
+def _visible(viewer) -> Q:
+    """Events not cancelled, and the cancelled ones of the centers the viewer manages (all for the city)."""
+    managed = _managed_center_ids(viewer)
+    if managed is None:
+        return Q()
+    return Q(is_cancelled=False) | Q(center_id__in=managed)
+
+
+def _only_managed(viewer, rows: QuerySet, refusal) -> QuerySet:
+    managed = _managed_center_ids(viewer)
+    if managed is not None and not managed:
+        raise PermissionDenied(refusal)
+    return rows if managed is None else rows.filter(center_id__in=managed)
+
+
 def may_manage(viewer, event) -> bool:
     return may_manage_center(viewer, event.center_id)
 
@@ -45,9 +60,7 @@ def _worker(viewer):
 def fairs(viewer, *, center: int | None = None, upcoming_from: dt.datetime | None = None) -> QuerySet[JobFair]:
     """Fairs not cancelled (and, for staff, their centers' cancelled ones), soonest first, with how many places
     are taken; `upcoming_from` leaves out fairs already over."""
-    managed = _managed_center_ids(viewer)
-    visible = Q(is_cancelled=False) | (Q() if managed is None else Q(center_id__in=managed or [0]))
-    rows = (JobFair.objects.filter(visible).select_related("center")
+    rows = (JobFair.objects.filter(_visible(viewer)).select_related("center")
             .annotate(registered=Count("registrations", distinct=True)))
     if center is not None:
         rows = rows.filter(center_id=center)
@@ -57,11 +70,7 @@ def fairs(viewer, *, center: int | None = None, upcoming_from: dt.datetime | Non
 
 
 def managed_fairs(viewer) -> QuerySet[JobFair]:
-    managed = _managed_center_ids(viewer)
-    if managed is not None and not managed:
-        raise PermissionDenied(_("Only center staff and city administrators manage fairs."))
-    rows = fairs(viewer)
-    return rows if managed is None else rows.filter(center_id__in=managed)
+    return _only_managed(viewer, fairs(viewer), _("Only center staff and city administrators manage fairs."))
 
 
 def fair_hires(fair: JobFair) -> QuerySet[Assignment]:
@@ -118,9 +127,7 @@ def courses(viewer, *, center: int | None = None, trade: int | None = None,
             upcoming_from: dt.datetime | None = None) -> QuerySet[Course]:
     """Courses not cancelled (and, for staff, their centers' cancelled ones), by their first session, with how
     many places are taken."""
-    managed = _managed_center_ids(viewer)
-    visible = Q(is_cancelled=False) | (Q() if managed is None else Q(center_id__in=managed or [0]))
-    rows = (Course.objects.filter(visible).select_related("center", "trade")
+    rows = (Course.objects.filter(_visible(viewer)).select_related("center", "trade")
             .annotate(enrolled=Count("enrolments", distinct=True), first_session=Min("sessions__starts_at")))
     if center is not None:
         rows = rows.filter(center_id=center)
@@ -133,11 +140,7 @@ def courses(viewer, *, center: int | None = None, trade: int | None = None,
 
 
 def managed_courses(viewer) -> QuerySet[Course]:
-    managed = _managed_center_ids(viewer)
-    if managed is not None and not managed:
-        raise PermissionDenied(_("Only center staff and city administrators manage courses."))
-    rows = courses(viewer)
-    return rows if managed is None else rows.filter(center_id__in=managed)
+    return _only_managed(viewer, courses(viewer), _("Only center staff and city administrators manage courses."))
 
 
 def course(course_id: int, *, viewer) -> Course:

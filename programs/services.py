@@ -74,6 +74,25 @@ def _full(capacity: int) -> Conflict:
     return Conflict(_("No places left: all %(capacity)d places are taken.") % {"capacity": capacity}, code="full")
 
 
+def _change(event, actor, fields: tuple[str, ...], changes: dict, *, signed_up) -> dict:
+    """Apply staff's changes to a locked fair or course and save it; its fields as they were before. The
+    capacity cannot drop below the places already taken."""
+    check_manager(actor, event.center_id)
+    unknown = set(changes) - set(fields)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
+    before = snapshot(event, *fields)
+    for name, value in changes.items():
+        setattr(event, name, value)
+    event.full_clean()
+    taken = signed_up.count()
+    if event.capacity < taken:
+        raise ValidationError({"capacity": _("%(count)d workers have signed up already: the capacity cannot be "
+                                             "less.") % {"count": taken}})
+    event.save()
+    return before
+
+
 # --- Job fairs ---------------------------------------------------------------------------------------------
 
 @atomic_with_retry
@@ -91,19 +110,7 @@ def create_fair(*, actor, center: ServiceCenter, title: str, place: str, starts_
 @atomic_with_retry
 def update_fair(fair: JobFair, *, actor, **changes) -> JobFair:
     fair = locked(JobFair.objects.all(), fair.pk)
-    check_manager(actor, fair.center_id)
-    unknown = set(changes) - set(FAIR_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
-    before = snapshot(fair, *FAIR_FIELDS)
-    for name, value in changes.items():
-        setattr(fair, name, value)
-    fair.full_clean()
-    registered = fair.registrations.count()
-    if fair.capacity < registered:
-        raise ValidationError({"capacity": _("%(count)d workers have signed up already: the capacity cannot be "
-                                             "less.") % {"count": registered}})
-    fair.save()
+    before = _change(fair, actor, FAIR_FIELDS, changes, signed_up=fair.registrations)
     record_action(actor, "fair_updated", fair, center=fair.center, before=before,
                   after=snapshot(fair, *FAIR_FIELDS))
     return fair
@@ -246,19 +253,7 @@ def create_course(*, actor, center: ServiceCenter, trade: Category, title: str, 
 def update_course(course: Course, *, actor, sessions: list[tuple[dt.datetime, dt.datetime]] | None = None,
                   **changes) -> Course:
     course = locked(Course.objects.all(), course.pk)
-    check_manager(actor, course.center_id)
-    unknown = set(changes) - set(COURSE_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
-    before = snapshot(course, *COURSE_FIELDS)
-    for name, value in changes.items():
-        setattr(course, name, value)
-    course.full_clean()
-    enrolled = course.enrolments.count()
-    if course.capacity < enrolled:
-        raise ValidationError({"capacity": _("%(count)d workers have signed up already: the capacity cannot be "
-                                             "less.") % {"count": enrolled}})
-    course.save()
+    before = _change(course, actor, COURSE_FIELDS, changes, signed_up=course.enrolments)
     if sessions is not None:
         _check_sessions(sessions)
         if SessionAttendance.objects.filter(session__course=course).exists():

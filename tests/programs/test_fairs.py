@@ -124,3 +124,11 @@ def test_attendance_is_taken_on_the_day(make_fair, staff):
     with pytest.raises(Conflict) as refused:
         services.record_fair_attendance(fair, QualifiedWorkerFactory(), actor=staff)
     assert refused.value.code == "not_today"
+
+
+def test_a_cancelled_fair_is_hidden_from_the_public_but_not_from_its_managers(make_fair, staff, other_staff):
+    fair = make_fair()
+    services.update_fair(fair, actor=staff, is_cancelled=True)
+    assert fair not in selectors.fairs(WorkerFactory().user)
+    assert fair not in selectors.fairs(other_staff)
+    assert fair in selectors.fairs(staff) and fair in selectors.fairs(CityAdminFactory())
