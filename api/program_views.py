@@ -2,6 +2,7 @@
 the services decide who may create, edit, sign up, take attendance and mark completion."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -27,7 +28,7 @@ def _object(model, pk, field: str):
     """A referenced row by id, or bad input naming the field."""
     found = model.objects.filter(pk=pk).first()
     if found is None:
-        raise serializers.ValidationError({field: ["No such record."]})
+        raise serializers.ValidationError({field: [_("No such record.")]})
     return found
 
 
@@ -75,11 +76,16 @@ class FairDetailSerializer(FairSerializer):
     def get_gigs(self, fair) -> list[int]:
         return list(fair.fair_gigs.values_list("gig_id", flat=True))
 
+    def _counts(self, fair) -> selectors.FairCounts:
+        if not hasattr(fair, "_counts"):
+            fair._counts = selectors.fair_counts(fair)
+        return fair._counts
+
     def get_attended(self, fair) -> int:
-        return selectors.fair_counts(fair).attended
+        return self._counts(fair).attended
 
     def get_hires(self, fair) -> int:
-        return selectors.fair_counts(fair).hires
+        return self._counts(fair).hires
 
 
 class WorkerRefSerializer(serializers.Serializer):
@@ -137,7 +143,7 @@ class CourseWriteSerializer(serializers.ModelSerializer):
     def validate_sessions(self, sessions):
         for index, session in enumerate(sessions):
             if session["ends_at"] <= session["starts_at"]:
-                raise serializers.ValidationError({index: {"ends_at": ["A session must end after it starts."]}})
+                raise serializers.ValidationError({index: {"ends_at": [_("A session must end after it starts.")]}})
         return sessions
 
 
@@ -168,7 +174,7 @@ def _changes(serializer_class, request) -> dict:
     """The fields a PATCH changes; an event stays at its center."""
     changes = _valid(serializer_class, request.data, partial=True)
     if "center" in changes:
-        raise serializers.ValidationError({"center": ["An event cannot move to another center."]})
+        raise serializers.ValidationError({"center": [_("An event cannot move to another center.")]})
     return changes
 
 
@@ -327,7 +333,7 @@ class CourseViewSet(EventViewSet):
     def _enrolment(self, course, worker_id) -> Enrolment:
         enrolment = Enrolment.objects.filter(course=course, worker_id=worker_id).select_related("worker").first()
         if enrolment is None:
-            raise serializers.ValidationError({"worker": ["This worker is not signed up for this course."]})
+            raise serializers.ValidationError({"worker": [_("This worker is not signed up for this course.")]})
         return enrolment
 
     @extend_schema(request=AttendanceSerializer, responses={200: EnrolmentSerializer,
@@ -340,7 +346,7 @@ class CourseViewSet(EventViewSet):
         services.check_manager(request.user, course.center_id)
         session = course.sessions.filter(pk=data["session"]).first()
         if session is None:
-            raise serializers.ValidationError({"session": ["No such session of this course."]})
+            raise serializers.ValidationError({"session": [_("No such session of this course.")]})
         enrolment = self._enrolment(course, data["worker"])
         services.record_session_attendance(session, enrolment, actor=request.user)
         return Response(EnrolmentSerializer(enrolment).data)

@@ -139,6 +139,8 @@ class FuzzWorld(World):
                 "applied", "accepted", "checked_in", "checked_out", "pay_recorded", "completed")],
             "workers": [self.worker.pk, self.other_worker.pk],
             "identity-claims": [self.identity_claim().pk],
+            "fairs": [self.fair().pk],
+            "courses": [self.course().pk],
         }
 
     def ids_for(self, path: str) -> list[int]:
