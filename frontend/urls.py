@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_audit, views_centers, views_employer, views_myjobs, views_programs, views_staff
+from . import views, views_audit, views_centers, views_employer, views_myjobs, views_staff
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,6 +16,9 @@ urlpatterns = [
     path("sw.js", views.service_worker, name="service_worker"),
     path("offline/", views.offline, name="offline"),
 ]
+
+# Job fairs and skills training: public pages, the worker's own, the staff pages (frontend/urls_programs.py)
+urlpatterns += [path("", include("frontend.urls_programs"))]
 
 # Each area under one include, so that DEBUG's not-found page lists one short line for it.
 urlpatterns += [
@@ -51,34 +54,5 @@ urlpatterns += [
         path("employers/<int:pk>/verify/", views_staff.verify, name="staff_verify"),
         path("claims/<int:pk>/", views_staff.resolve_claim, name="staff_claim"),
         path("audit/", views_audit.audit_page, name="staff_audit"),
-    ])),
-]
-
-# Job fairs and skills training: public pages, the worker's own, and the staff pages (views_programs)
-urlpatterns += [
-    path("fairs/", include([
-        path("", views_programs.fair_list, name="fairs"),
-        path("<int:pk>/", views_programs.fair_page, name="fair"),
-        path("<int:pk>/register/", views_programs.fair_register, name="fair_register"),
-        path("<int:pk>/join/", views_programs.fair_join, name="fair_join"),
-    ])),
-    path("training/", include([
-        path("", views_programs.course_list, name="courses"),
-        path("<int:pk>/", views_programs.course_page, name="course"),
-        path("<int:pk>/enrol/", views_programs.course_enrol, name="course_enrol"),
-    ])),
-    path("me/training/", views_programs.my_training, name="my_training"),
-    path("staff/programs/", include([
-        path("", views_programs.staff_programs, name="staff_programs"),
-        path("fairs/new/", views_programs.fair_form, name="staff_fair_new"),
-        path("fairs/<int:pk>/", views_programs.staff_fair, name="staff_fair"),
-        path("fairs/<int:pk>/edit/", views_programs.fair_form, name="staff_fair_edit"),
-        path("fairs/<int:pk>/<str:what>/", views_programs.staff_fair_action, name="staff_fair_action"),
-        path("courses/new/", views_programs.course_form, name="staff_course_new"),
-        path("courses/<int:pk>/", views_programs.staff_course, name="staff_course"),
-        path("courses/<int:pk>/edit/", views_programs.course_form, name="staff_course_edit"),
-        path("courses/<int:pk>/enrol/", views_programs.staff_course_enrol, name="staff_course_enrol"),
-        path("courses/<int:pk>/people/<int:enrolment_id>/<str:what>/", views_programs.staff_enrolment_action,
-             name="staff_enrolment_action"),
     ])),
 ]
