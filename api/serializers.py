@@ -416,11 +416,20 @@ class RatingSerializer(serializers.ModelSerializer):
         extra_kwargs = {"score": {"min_value": 1, "max_value": 5}}
 
 
+class WorkerTradeCardSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    years_experience = serializers.IntegerField()
+    verified_at = serializers.DateTimeField(allow_null=True,
+                                            help_text="When a completed training course verified this skill.")
+    verified_by_course = serializers.IntegerField(allow_null=True)
+
+
 class WorkerPublicSerializer(serializers.Serializer):
     """A worker as an employer or staff sees them before hiring: no phone, no ID number."""
 
     id = serializers.IntegerField()
     display_name = serializers.CharField()
     real_name_verified = serializers.BooleanField()
-    trades = serializers.ListField(child=serializers.DictField())
+    trades = WorkerTradeCardSerializer(many=True)
     reliability = WorkerReliabilitySerializer()

@@ -29,6 +29,17 @@ ACTIONS = {
     "hall_check_in": _("Checked into the hall"),
     "hall_check_out": _("Left the hall"),
     "worker_dispatched": _("Worker sent to a gig by staff"),
+    "fair_created": _("Job fair created"),
+    "fair_updated": _("Job fair changed"),
+    "fair_employer_added": _("Employer added to a job fair"),
+    "fair_gig_added": _("Gig added to a job fair"),
+    "fair_registered_at_counter": _("Worker registered for a job fair at the counter"),
+    "fair_attendance_recorded": _("Attendance at a job fair recorded"),
+    "course_created": _("Training course created"),
+    "course_updated": _("Training course changed"),
+    "course_enrolled_at_counter": _("Worker signed up for a course at the counter"),
+    "course_attendance_recorded": _("Attendance at a course session recorded"),
+    "course_completed": _("Course completed: skill verified"),
 }
 
 

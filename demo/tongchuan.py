@@ -37,6 +37,8 @@ from jobs.services import (
     verify_employer,
 )
 from jobs.taxonomy import TAXONOMY
+from programs import services as programs
+from programs.models import Course, JobFair
 from workers.id_numbers import check_char
 from workers.models import Availability, WorkerProfile
 from workers.services import register_worker, verify_worker_identity
@@ -161,6 +163,7 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
     employers = _load_employers(password_hash, city_admin)
     _load_workers(password_hash, trades, centers)
     _load_gigs(today, employers, trades)
+    _load_programs(today, centers, city_admin)
 
     return {
         "centers": ServiceCenter.objects.filter(is_demo=True).count(),
@@ -355,3 +358,28 @@ def _demo_quantity(gig: Gig, rng: random.Random) -> Decimal:
         made = gig.expected_pieces_per_day * gig.duration_hours / 8 * rng.uniform(0.8, 1.3)
         return Decimal(min(gig.max_pieces, max(1, round(made))))
     return Decimal("1")
+
+
+# Job fairs (at least one a month, 人社部发〔2022〕38号) and skills training courses, at the demo centers.
+DEMO_FAIRS = [("city", "春风行动·零工专场招聘会（示例）", "中心一楼招聘大厅", 7, 200),
+              ("wangyi", "王益区建筑装修用工对接会（示例）", "中心门前广场", 10, 80)]
+DEMO_COURSES = [("city", "electrician", "低压电工实操培训（示例）", "中心二楼培训室", 3, 30),
+                ("wangyi", "cleaner", "家政保洁技能培训（示例）", "中心培训室", 5, 20)]
+
+
+def _load_programs(today: dt.date, centers: dict[str, ServiceCenter], city_admin) -> None:
+    """Fairs and courses a week or two ahead, created by the city administrator; kept if already there."""
+    def at(days: int, hour: int) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=days), dt.time(hour)))
+
+    for key, title, place, days, capacity in DEMO_FAIRS:
+        if not JobFair.objects.filter(center=centers[key], title=title).exists():
+            programs.create_fair(actor=city_admin, center=centers[key], title=title, place=place,
+                                 starts_at=at(days, 9), ends_at=at(days, 12), capacity=capacity,
+                                 description="现场招聘，零工人员免费参加，请带身份证。")
+    for key, trade, title, place, days, capacity in DEMO_COURSES:
+        if not Course.objects.filter(center=centers[key], title=title).exists():
+            programs.create_course(actor=city_admin, center=centers[key], trade=Category.objects.get(code=trade),
+                                   title=title, place=place, capacity=capacity,
+                                   sessions=[(at(days + n, 9), at(days + n, 12)) for n in range(3)],
+                                   description="结业后由中心登记，技能显示为“已认证”。")

@@ -29,6 +29,9 @@ urlpatterns = [
     path("offline/", views.offline, name="offline"),
 ]
 
+# Job fairs and skills training: public pages, the worker's own, the staff pages (frontend/urls_programs.py)
+urlpatterns += [path("", include("frontend.urls_programs"))]
+
 # Each area under one include, so that DEBUG's not-found page lists one short line for it.
 urlpatterns += [
     # Employer: post a gig, my gigs, one gig with its people, the site code (views_employer)

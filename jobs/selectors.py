@@ -649,7 +649,8 @@ def worker_card(worker_id: int, *, viewer) -> dict:
         raise Http404(_("No such worker, or not one you may see."))
     return {"id": worker.pk, "display_name": worker.display_name,
             "real_name_verified": worker.real_name_status == RealNameStatus.VERIFIED,
-            "trades": [{"code": t.category.code, "name": t.category.name, "years_experience": t.years_experience}
+            "trades": [{"code": t.category.code, "name": t.category.name, "years_experience": t.years_experience,
+                        "verified_at": t.verified_at, "verified_by_course": t.verified_by_course_id}
                        for t in worker.worker_trades.all()],
             "reliability": asdict(worker_reliability(worker))}
 

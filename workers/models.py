@@ -109,6 +109,13 @@ class WorkerTrade(models.Model):
     years_experience = models.PositiveSmallIntegerField(
         _("years of experience"), default=0, validators=[MinValueValidator(0), MaxValueValidator(60)],
     )
+    # A verified skill: set when staff mark the worker's completion of a training course in this trade
+    # (programs.services.mark_completed). Shown on the worker's card; matching prefers it (jobs.matching.score).
+    verified_at = models.DateTimeField(_("skill verified at"), null=True, blank=True)
+    verified_by_course = models.ForeignKey(
+        "programs.Course", verbose_name=_("verified by course"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("worker trade")

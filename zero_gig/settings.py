@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "demo",
     "audit",
     "policy",
+    "programs",
 ]
 
 MIDDLEWARE = [

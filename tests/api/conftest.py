@@ -103,6 +103,30 @@ class World:
         """`worker` asked `center` a question, waiting for an answer."""
         return ask_question(actor=self.worker.user, text="老板不给工钱怎么办", center=self.center)
 
+    def fair(self):
+        """A job fair at `center` under way (started an hour ago, for 10), `employer` taking part with `gig`,
+        `worker` registered."""
+        from programs import services as programs
+
+        fair = programs.create_fair(actor=self.city_admin, center=self.center, title="招聘会（测试）", place="大厅",
+                                    starts_at=self.now - dt.timedelta(hours=1),
+                                    ends_at=self.now + dt.timedelta(hours=3), capacity=10)
+        programs.bring_gig(fair, self.gig, actor=self.employer.owner)
+        programs.register_for_fair(fair, actor=self.worker.user)
+        return fair
+
+    def course(self):
+        """A course at `center` in the world's trade, two sessions from tomorrow, for 10; `worker` signed up."""
+        from programs import services as programs
+
+        first = self.now + dt.timedelta(days=1)
+        course = programs.create_course(
+            actor=self.city_admin, center=self.center, trade=self.trade, title="培训（测试）", place="教室",
+            capacity=10, sessions=[(first, first + dt.timedelta(hours=2)),
+                                   (first + dt.timedelta(days=1), first + dt.timedelta(days=1, hours=2))])
+        programs.enrol(course, actor=self.worker.user)
+        return course
+
     def cancelled_gig(self):
         return self.new_gig(GigStatus.CANCELLED, cancelled_at=self.now, cancel_reason="下雨")
 

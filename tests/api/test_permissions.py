@@ -56,6 +56,28 @@ def new_gig_body(world: World) -> dict:
 SITE = {"latitude": WANGYI[0], "longitude": WANGYI[1]}
 
 
+def new_fair_body(world: World) -> dict:
+    starts = world.now + dt.timedelta(days=7)
+    return {"center": world.center.pk, "title": "招聘会", "place": "大厅", "capacity": 100,
+            "starts_at": starts.isoformat(), "ends_at": (starts + dt.timedelta(hours=4)).isoformat()}
+
+
+def new_course_body(world: World) -> dict:
+    starts = world.now + dt.timedelta(days=7)
+    return {"center": world.center.pk, "trade": world.trade.pk, "title": "培训", "place": "教室", "capacity": 20,
+            "sessions": [{"starts_at": starts.isoformat(), "ends_at": (starts + dt.timedelta(hours=2)).isoformat()}]}
+
+
+def the_worker(world: World) -> dict:
+    return {"worker": world.worker.pk}
+
+
+def first_session(world: World) -> dict:
+    from programs.models import CourseSession
+
+    return {"worker": world.worker.pk, "session": CourseSession.objects.order_by("-course_id", "starts_at")[0].pk}
+
+
 @dataclasses.dataclass(frozen=True)
 class Row:
     operation: str  # "METHOD url-name"
@@ -214,6 +236,37 @@ MATRIX = [
         body=lambda w: {"center": w.center.pk, "skills": "会开叉车"}),
     row("GET staff-worker-notifications", "walk in",           "anon  403    403   403   403   ok    403   ok",
         query=lambda w: {"center": w.center.pk}),
+    # --- job fairs: public to read; a fair's center staff (and the city) run it, employers bring their own
+    # gigs, workers register themselves (staff register a worker they name: no worker named is a 400) --------
+    row("GET fair-list",            None,                      "ok    ok     ok    ok    ok    ok    ok    ok"),
+    row("POST fair-list",           None,                      "anon  403    403   403   403   ok    403   ok",
+        body=new_fair_body),
+    row("GET fair-detail",          "fair",                    "ok    ok     ok    ok    ok    ok    ok    ok"),
+    row("PATCH fair-detail",        "fair",                    "anon  403    403   403   403   ok    403   ok",
+        body={"capacity": 20}),
+    row("POST fair-register",       "fair",                    "anon  ok     ok    403   403   400   403   400",
+        body={}),
+    row("POST fair-attendance",     "fair",                    "anon  403    403   403   403   ok    403   ok",
+        body=the_worker),
+    row("POST fair-employers",      "fair",                    "anon  403    403   ok    ok    400   403   400",
+        body={}),
+    row("POST fair-gigs",           "fair",                    "anon  403    403   ok    403   ok    403   ok",
+        body=lambda world: {"gig": world.gig.pk}),
+    row("GET fair-registrations",   "fair",                    "anon  403    403   403   403   ok    403   ok"),
+    # --- training courses: the same, and completion (a verified skill) is marked by the course's staff -------
+    row("GET course-list",          None,                      "ok    ok     ok    ok    ok    ok    ok    ok"),
+    row("POST course-list",         None,                      "anon  403    403   403   403   ok    403   ok",
+        body=new_course_body),
+    row("GET course-detail",        "course",                  "ok    ok     ok    ok    ok    ok    ok    ok"),
+    row("PATCH course-detail",      "course",                  "anon  403    403   403   403   ok    403   ok",
+        body={"capacity": 20}),
+    row("POST course-enrol",        "course",                  "anon  ok     ok    403   403   400   403   400",
+        body={}),
+    row("POST course-attendance",   "course",                  "anon  403    403   403   403   ok    403   ok",
+        body=first_session),
+    row("POST course-complete",     "course",                  "anon  403    403   403   403   ok    403   ok",
+        body=the_worker),
+    row("GET course-enrolments",    "course",                  "anon  403    403   403   403   ok    403   ok"),
 ]
 
 
@@ -258,7 +311,7 @@ def build_target(world: World, target: str | None):
 def snapshot(target) -> dict:
     """What a refused call must not change: the target's row, and how many rows each of the market's tables has."""
     state = {model._meta.label: model.objects.count() for label in ("accounts", "centers", "workers", "jobs",
-                                                                     "notifications")
+                                                                     "notifications", "programs", "audit")
              for model in apps.get_app_config(label).get_models()}
     if isinstance(target, models.Model):
         state["target"] = type(target).objects.filter(pk=target.pk).values().get()

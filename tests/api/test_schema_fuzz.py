@@ -145,6 +145,8 @@ class FuzzWorld(World):
             "dispatches": [self.dispatch().pk],
             "articles": [self.policy_article().pk],
             "questions": [self.policy_question().pk],
+            "fairs": [self.fair().pk],
+            "courses": [self.course().pk],
         }
 
     def ids_for(self, path: str) -> list[int]:

@@ -80,3 +80,12 @@ def test_the_demo_is_the_same_in_two_fresh_loads(demo):
     again = list(WorkerProfile.objects.order_by("user__phone").values_list("user__phone", "display_name",
                                                                            "latitude", "id_number_masked"))
     assert again == snapshot
+
+
+def test_the_demo_has_job_fairs_and_courses_ahead_and_loading_again_adds_none(demo):
+    from programs.models import Course, JobFair
+
+    assert JobFair.objects.filter(center__is_demo=True).count() == 2
+    assert Course.objects.filter(center__is_demo=True, sessions__isnull=False).distinct().count() == 2
+    call_command("seed_demo", verbosity=0)
+    assert (JobFair.objects.count(), Course.objects.count()) == (2, 2)

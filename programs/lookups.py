@@ -1,0 +1,40 @@
+"""Finding the worker or employer staff name at the counter: by mobile number or by their number (id)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from jobs.models import Employer
+from workers.models import WorkerProfile
+
+from .services import is_staff
+
+
+def _clean(query: str) -> str:
+    return unicodedata.normalize("NFKC", query or "").strip().replace(" ", "")
+
+
+def _by_phone_or_number(queryset, phone_field: str, query: str):
+    """An 11-digit query is a mobile number; a shorter one the record's number (its id)."""
+    query = _clean(query)
+    if not (query.isascii() and query.isdigit()) or len(query) > 12:
+        return None
+    if len(query) == 11:
+        return queryset.filter(**{phone_field: query}).first()
+    return queryset.filter(pk=int(query)).first()
+
+
+def find_worker(query: str, *, viewer) -> WorkerProfile | None:
+    """A worker by mobile number or worker number, for staff (workers are shared city-wide)."""
+    if not is_staff(viewer):
+        raise PermissionDenied(_("Only center staff and city administrators look workers up."))
+    return _by_phone_or_number(WorkerProfile.objects.all(), "user__phone", query)
+
+
+def find_employer(query: str, *, viewer) -> Employer | None:
+    if not is_staff(viewer):
+        raise PermissionDenied(_("Only center staff and city administrators look employers up."))
+    return _by_phone_or_number(Employer.objects.all(), "owner__phone", query)
