@@ -103,6 +103,13 @@ class WorkerUpdateSerializer(IntakeWriteSerializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, partial=True, **kwargs)
 
+    def validate(self, attrs):
+        """Partial: only the fields sent change; but the acting center is always named (a PATCH of `{}` was
+        a KeyError, a 500)."""
+        if "center" not in attrs:
+            raise serializers.ValidationError({"center": [_("Name the center acting for the worker.")]})
+        return super().validate(attrs)
+
 
 class WalkInResultSerializer(serializers.Serializer):
     created = serializers.BooleanField(help_text=_("False: a worker with this phone or ID number was found."))

@@ -43,6 +43,12 @@ def test_bad_walk_in_input_names_the_field(world):
     assert no_consent.status_code == 400 and "consent" in no_consent.json()["fields"]
 
 
+def test_an_update_that_names_no_center_is_refused_by_field(world):
+    walk_in = world.walk_in()
+    response = world.client("staff").patch(reverse("staff-worker", kwargs={"pk": walk_in.pk}), {}, format="json")
+    assert response.status_code == 400 and "center" in response.json()["fields"]
+
+
 def test_scanning_a_card_checks_in_and_the_hall_lists_the_worker(world):
     staff = world.client("staff")
     walk_in = world.walk_in()
