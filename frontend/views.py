@@ -97,6 +97,8 @@ def _start_session(request, user):
     saved = reads.senior_preference(user)
     if saved is not None:
         display.remember(response, saved)
+    elif display.SENIOR_COOKIE not in request.COOKIES:  # so that later pages need not ask the database
+        display.remember(response, False)
     return response
 
 

@@ -6,7 +6,9 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.views.defaults import server_error
 
@@ -270,6 +272,17 @@ def test_senior_mode_follows_a_logged_in_person_to_another_phone(client, outbox)
     response = other_phone.post("/login/", {"action": "log_in", "phone": "13812349999",
                                             "code": last_code(outbox)})
     assert response.cookies["zg_senior"].value == "1"
+
+
+def test_logging_in_without_a_saved_preference_sets_the_cookie_so_pages_stop_asking_the_database(
+        client, outbox):
+    WorkerFactory(user__phone="13812348888")
+    ask_code(client, "/login/", phone="13812348888")
+    response = client.post("/login/", {"action": "log_in", "phone": "13812348888", "code": last_code(outbox)})
+    assert response.cookies["zg_senior"].value == "0"
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/gigs/")
+    assert not [q for q in queries.captured_queries if "frontend_displaypreference" in q["sql"]]
 
 
 def test_chinese_is_the_default_and_english_a_button_away(client, settings):
