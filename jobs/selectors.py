@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import json
 import math
+import statistics
 from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 
@@ -750,9 +751,13 @@ def board_snapshot(center_id: int) -> list[dict]:
     """What a center's big screen shows when it connects: its open and filling gigs, soonest first."""
     from .events import gig_brief
 
-    gigs = (Gig.objects.filter(center_id=center_id, status__in=(GigStatus.OPEN, GigStatus.FILLED))
-            .select_related("category").order_by("starts_at")[:200])
-    return [gig_brief(gig) for gig in gigs]
+    return [gig_brief(gig) for gig in on_board(center_id).order_by("starts_at")[:200]]
+
+
+def on_board(center_id: int) -> QuerySet[Gig]:
+    """A center's gigs on its board and hall screen: open and filling ones."""
+    return Gig.objects.filter(center_id=center_id, status__in=(GigStatus.OPEN, GigStatus.FILLED)).select_related(
+        "category")
 
 
 # --- A center's console: the matching board and dispatch slips --------------------------------------
@@ -840,25 +845,21 @@ HALL_SCREEN_RATES = 8
 def hall_screen_gigs(center_id: int) -> QuerySet[Gig]:
     """The gigs a center's hall screen lists: open and filling ones of the center, soonest first. Only public
     fields are read out of them (no employer contact, no exact site)."""
-    return (Gig.objects.filter(center_id=center_id, status__in=(GigStatus.OPEN, GigStatus.FILLED))
-            .select_related("category").order_by("starts_at", "pk")[:HALL_SCREEN_GIGS])
+    return on_board(center_id).order_by("starts_at", "pk")[:HALL_SCREEN_GIGS]
 
 
 def going_rates(center_id: int) -> list[GoingRate]:
     """What a day's work pays now at a center: per trade and pay unit, the median, lowest and highest pay of the
     gigs on its board, the trades with most gigs first."""
-    rows = (Gig.objects.filter(center_id=center_id, status__in=(GigStatus.OPEN, GigStatus.FILLED))
-            .select_related("category").only("category", "pay_unit", "pay_amount"))
+    rows = on_board(center_id).only("category", "pay_unit", "pay_amount")
     by_trade: dict[tuple[int, str], list] = {}
     for gig in rows:
         by_trade.setdefault((gig.category_id, gig.pay_unit), []).append(gig)
     rates = []
     for gigs in by_trade.values():
-        pays = sorted(gig.pay_amount for gig in gigs)
-        middle = len(pays) // 2
-        median = pays[middle] if len(pays) % 2 else (pays[middle - 1] + pays[middle]) / 2
-        rates.append(GoingRate(trade=gigs[0].category, pay_unit=gigs[0].pay_unit, median=median, lowest=pays[0],
-                               highest=pays[-1], gigs=len(gigs)))
+        pays = [gig.pay_amount for gig in gigs]
+        rates.append(GoingRate(trade=gigs[0].category, pay_unit=gigs[0].pay_unit, median=statistics.median(pays),
+                               lowest=min(pays), highest=max(pays), gigs=len(gigs)))
     rates.sort(key=lambda rate: (-rate.gigs, rate.trade.name))
     return rates[:HALL_SCREEN_RATES]
 
@@ -871,6 +872,5 @@ def hall_counts(center_id: int, now: dt.datetime) -> dict:
         "open_gigs": Gig.objects.filter(center_id=center_id, status=GigStatus.OPEN).count(),
         "placed_today": Assignment.objects.filter(
             gig__center_id=center_id, accepted_at__gte=today, accepted_at__lt=today + dt.timedelta(days=1),
-            status__in=(AssignmentStatus.ACCEPTED, AssignmentStatus.CHECKED_IN, AssignmentStatus.CHECKED_OUT,
-                        AssignmentStatus.COMPLETED)).count(),
+            status__in=SLOT_HOLDING).count(),
     }
