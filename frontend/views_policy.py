@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.models import Role
 from jobs.exceptions import Conflict
 from policy import services
 from policy.models import Question, Topic
@@ -87,7 +88,7 @@ def staff_questions(request, invalid: tuple[int, AnswerForm] | None = None, stat
     """Staff: their centers' open questions, oldest first, each with an answer form."""
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={reverse('staff_questions')}")
-    if request.user.role not in ("center_staff", "city_admin"):
+    if request.user.role not in (Role.CENTER_STAFF, Role.CITY_ADMIN):
         return my_questions(request)
     waiting = questions_for(request.user).filter(status=Question.Status.OPEN).order_by("asked_at", "pk")[:100]
     items = [{"question": question,
