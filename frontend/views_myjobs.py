@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -101,24 +102,25 @@ def _row(assignment) -> dict:
             "contact": contact_is_shared(assignment)}
 
 
+PAST_PER_PAGE = 20
+
+
 @signed_in
 def my_gigs(request):
+    """Today and upcoming in full (a worker holds few at once); the past, which only grows, a page at a time."""
     now = timezone.now()
     today_end = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
-    groups = {"today": [], "upcoming": [], "past": []}
-    for assignment in my_assignments(request.user).order_by("gig__starts_at", "pk"):
-        gig = assignment.gig
-        if assignment.status in ENDED or gig.ends_at < now and assignment.status != AssignmentStatus.CHECKED_IN:
-            groups["past"].append(_row(assignment))
-        elif gig.starts_at < today_end:
-            groups["today"].append(_row(assignment))
-        else:
-            groups["upcoming"].append(_row(assignment))
-    groups["past"].reverse()  # the most recent first
+    mine = my_assignments(request.user)
+    over = Q(status__in=ENDED) | Q(gig__ends_at__lt=now) & ~Q(status=AssignmentStatus.CHECKED_IN)
+    past = Paginator(mine.filter(over).order_by("-gig__starts_at", "-pk"), PAST_PER_PAGE).get_page(
+        request.GET.get("page"))
+    groups = [("past", _("Past"), [_row(assignment) for assignment in past])]
+    if past.number == 1:  # later pages are the older past only
+        current = [_row(assignment) for assignment in mine.exclude(over).order_by("gig__starts_at", "pk")]
+        groups[:0] = [("today", _("Today"), [row for row in current if row["gig"].starts_at < today_end]),
+                      ("upcoming", _("Upcoming"), [row for row in current if row["gig"].starts_at >= today_end])]
     return render(request, "frontend/myjobs/my_gigs.html", {
-        "groups": [("today", _("Today"), groups["today"]), ("upcoming", _("Upcoming"), groups["upcoming"]),
-                   ("past", _("Past"), groups["past"])],
-        "standing": worker_standing(request.user, now)})
+        "groups": groups, "past": past, "standing": worker_standing(request.user, now)})
 
 
 # --- One assignment ----------------------------------------------------------------------------------

@@ -52,6 +52,28 @@ def test_my_gigs_groups_today_upcoming_and_past_with_the_employers_contact_once_
     assert "Accepted" in html and "Applied" in html and "Cancelled" in html
 
 
+def test_a_long_past_comes_a_page_at_a_time_newest_first_and_today_stays_on_the_first_page(worker_client):
+    today = hired()
+    worker = today.worker
+    past = [AssignmentFactory(worker=worker, status=AssignmentStatus.COMPLETED,
+                              gig=GigFactory(starts_at=NOW() - dt.timedelta(days=day + 1)))
+            for day in range(23)]  # past[0] is the most recent
+    client = worker_client(today)
+
+    first = client.get("/me/gigs/")
+    groups = {key: [row["a"] for row in rows] for key, _title, rows in first.context["groups"]}
+    assert groups == {"today": [today], "upcoming": [], "past": past[:20]}
+    assert 'href="?page=2"' in first.content.decode()
+
+    second = client.get("/me/gigs/?page=2")
+    groups = {key: [row["a"] for row in rows] for key, _title, rows in second.context["groups"]}
+    assert groups == {"past": past[20:]}  # the older past only; today is on the first page
+    html = second.content.decode()
+    assert 'href="?page=1"' in html and 'href="?page=3"' not in html
+    assert client.get("/me/gigs/?page=99").context["past"].number == 2  # out of range: the last page
+    assert client.get("/me/gigs/?page=x").context["past"].number == 1
+
+
 def test_strikes_and_a_suspension_are_shown_with_when_they_end(worker_client):
     assignment = hired()
     worker = assignment.worker
