@@ -535,9 +535,11 @@ class EmployerStanding:
 
 def employer_standing(employer) -> EmployerStanding:
     total, count = Employer.objects.values_list("rating_total", "rating_count").get(pk=employer.pk)
-    gigs = employer.gigs.aggregate(
-        completed=Count("id", filter=Q(status=GigStatus.COMPLETED)),
-        cancelled=Count("id", filter=Q(status=GigStatus.CANCELLED)),
+    # Counting statuses, of those two statuses only: read from the (employer, status) index alone, without visiting the
+    # employer's gigs themselves (thousands of heap pages for a busy employer).
+    gigs = employer.gigs.filter(status__in=(GigStatus.COMPLETED, GigStatus.CANCELLED)).aggregate(
+        completed=Count("status", filter=Q(status=GigStatus.COMPLETED)),
+        cancelled=Count("status", filter=Q(status=GigStatus.CANCELLED)),
     )
     assignments = Assignment.objects.filter(gig__employer=employer)
     return EmployerStanding(
