@@ -238,3 +238,12 @@ def test_a_worker_who_has_finished_a_gig_may_take_one_that_overlaps_its_posted_h
         services.record_pay(hired, actor=gig.employer.owner, quantity=Decimal("3"), now=left)
     taken = services.accept_gig(evening, actor=hired.worker.user, now=left)
     assert taken.status == AssignmentStatus.ACCEPTED
+
+
+def test_an_employers_standing_counts_its_completed_and_cancelled_gigs_and_no_others(db):
+    employer = EmployerFactory()
+    for status in (GigStatus.COMPLETED, GigStatus.COMPLETED, GigStatus.CANCELLED, GigStatus.OPEN, GigStatus.DRAFT):
+        GigFactory(employer=employer, status=status)
+    GigFactory(status=GigStatus.COMPLETED)  # someone else's
+    standing = employer_standing(employer)
+    assert (standing.gigs_completed, standing.cancellations) == (2, 1)
