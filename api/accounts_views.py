@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -43,6 +42,7 @@ from .accounts_serializers import (
 )
 from .exceptions import error, errors
 from .pagination import ListPage
+from .parsers import SafeJSONParser
 from .permissions import IsEmployer, IsWorker
 from .throttles import LoginsPerAddress, PerAddressLimit, SmsCodesPerAddress
 
@@ -103,7 +103,7 @@ class AnonymousAccountsView(AccountsView):
     authentication_classes = []
     permission_classes = [AllowAny]
     # JSON only: a cross-site HTML form cannot send it, so another site cannot log a browser into its account.
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
 
 
 # --- Schema helpers -------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from jobs.exceptions import Conflict
 
+from .parsers import UnreadableBody
+
 
 class ConflictError(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
@@ -42,7 +44,7 @@ def _api_exception(exc):
         return ConflictError(exc.message, exc.code)
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied(str(exc) or None)
-    if isinstance(exc, exceptions.ParseError):
+    if isinstance(exc, exceptions.ParseError) and not isinstance(exc, UnreadableBody):
         # The parser's text quotes Python's JSON decoder, in English.
         return exceptions.ParseError()
     if isinstance(exc, Http404):

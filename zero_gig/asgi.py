@@ -13,11 +13,12 @@ from django.urls import get_resolver  # noqa: E402
 
 from notifications.auth import OriginCheckedStack  # noqa: E402
 
+from .body_limit import BodyLimit  # noqa: E402
 from .routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": BodyLimit(django_asgi_app),
         "websocket": OriginCheckedStack(URLRouter(websocket_urlpatterns)),
     }
 )

@@ -177,6 +177,9 @@ SMS_CODE_MAX_ATTEMPTS = 5  # and allows 5 wrong tries.
 SMS_CODES_PER_ADDRESS_PER_HOUR = int(os.environ.get("SMS_CODES_PER_ADDRESS_PER_HOUR", "60"))
 # Login attempts from one address in an hour, whatever the numbers (each phone also locks after 5 failures).
 LOGINS_PER_ADDRESS_PER_HOUR = int(os.environ.get("LOGINS_PER_ADDRESS_PER_HOUR", "120"))
+# The largest request body taken at all (photos of evidence included); a bigger one is refused with 413 before
+# any of it is kept (zero_gig.body_limit). Django's own DATA_UPLOAD_MAX_MEMORY_SIZE still bounds non-file fields.
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_BYTES", str(16 * 1024 * 1024)))
 LOGIN_MAX_FAILURES = 5  # this many failed logins for a phone
 LOGIN_FAILURE_WINDOW_SECONDS = 900  # within 15 minutes
 LOGIN_LOCKOUT_SECONDS = 900  # lock it for 15 minutes.
@@ -235,7 +238,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     # The API takes JSON only, as its schema says; web pages post their forms to their own views.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.SafeJSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",

@@ -10,3 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("frontend.urls")),
 ]
+
+handler400 = "zero_gig.error_views.bad_request"
+handler403 = "zero_gig.error_views.permission_denied"
+handler404 = "zero_gig.error_views.page_not_found"
+handler500 = "zero_gig.error_views.server_error"

@@ -1,0 +1,87 @@
+"""Whatever a client sends, the API answers in its JSON error body with a 4xx, never a 500 or an HTML page:
+bodies nested beyond Python's recursion limit, NUL characters, paths that match no route, and a failure of ours."""
+
+import json
+
+import pytest
+from django.urls import get_resolver
+from rest_framework.parsers import JSONParser
+from rest_framework.test import APIClient
+from rest_framework.views import APIView
+
+from api.parsers import SafeJSONParser
+
+pytestmark = pytest.mark.django_db
+
+DEEP = "[" * 50_000 + "]" * 50_000
+
+
+def parse_error(response) -> str:
+    assert response.status_code == 400, (response.status_code, response.content[:200])
+    body = response.json()
+    assert body["code"] == "parse_error"
+    return body["detail"]
+
+
+def test_json_nested_beyond_the_recursion_limit_is_refused_as_malformed_when_logging_in_and_posting(world):
+    anonymous = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    assert "nested too deeply" in parse_error(anonymous.post("/api/auth/login/", DEEP, content_type="application/json"))
+    employer = world.client("employer")
+    parse_error(employer.post("/api/gigs/", DEEP, content_type="application/json"))
+    nested_object = '{"a":' * 50_000 + "1" + "}" * 50_000
+    parse_error(employer.post("/api/gigs/", nested_object, content_type="application/json"))
+
+
+@pytest.mark.parametrize("body", [
+    {"title": "搬家\u0000", "description": "x"},
+    {"title": "搬家", "trades": [{"category": "\u0000"}]},
+    {"title\u0000": "搬家"},
+])
+def test_a_nul_character_anywhere_in_a_json_body_is_refused_before_any_field_is_read(world, body):
+    employer = world.client("employer")
+    employer.credentials(HTTP_ACCEPT_LANGUAGE="en")
+    before = world.employer.gigs.count()
+    detail = parse_error(employer.post("/api/gigs/", json.dumps(body), content_type="application/json"))
+    assert "NUL" in detail and world.employer.gigs.count() == before
+
+
+def api_views():
+    def walk(patterns):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                yield from walk(pattern.url_patterns)
+            else:
+                view = getattr(pattern.callback, "view_class", None) or getattr(pattern.callback, "cls", None)
+                if isinstance(view, type) and issubclass(view, APIView):
+                    yield view
+    return set(walk(get_resolver().url_patterns))
+
+
+def test_every_api_view_that_reads_json_reads_it_with_the_safe_parser():
+    views = api_views()
+    assert len(views) > 30
+    unsafe = sorted(view.__name__ for view in views for parser in view().get_parsers()
+                    if isinstance(parser, JSONParser) and not isinstance(parser, SafeJSONParser))
+    assert unsafe == []
+
+
+def test_a_path_under_api_that_matches_no_route_is_a_json_404_and_a_page_elsewhere(client):
+    response = client.get("/api/no-such-thing/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert response.json() == {"code": "not_found", "detail": "Not found."}
+    assert client.get("/api/centers/%00/").json()["code"] == "not_found"
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def test_a_failure_of_ours_under_api_is_a_json_500_without_a_traceback(monkeypatch):
+    from api import views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(views.CenterList, "list", broken)
+    client = APIClient(raise_request_exception=False)
+    response = client.get("/api/centers/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 500 and response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "error" and b"secret" not in response.content
