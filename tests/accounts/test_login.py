@@ -135,13 +135,6 @@ def test_five_wrong_passwords_lock_the_account_for_15_minutes(api, worker, clock
     assert login(api, password=PASSWORD).status_code == 200
 
 
-def test_wrong_codes_count_towards_the_lockout_too(api, worker, ask_code):
-    ask_code(PHONE, "login")
-    for _ in range(4):
-        assert login(api, code="000000").status_code == 400
-    assert login(api, password=WRONG).status_code == 403
-
-
 def test_failures_spread_over_more_than_15_minutes_do_not_lock(api, worker, clock):
     for _ in range(4):
         login(api, password=WRONG)
