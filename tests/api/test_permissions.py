@@ -204,6 +204,9 @@ MATRIX = [
         body={"reason": "家里有事"}),
     row("POST assignment-check-in", "accepted assignment",     "anon  ok     404   403   404   403   404   403",
         body=SITE),
+    # A dispatch slip's code checks a worker in for the employer or staff, never for the worker (a wrong code: 400).
+    row("POST assignment-slip-check-in", "accepted assignment", "anon  403    404   400   404   400   404   400",
+        body={"code": "0000 0000x"}),
     row("POST assignment-check-out", "checked_in assignment",  "anon  ok     404   ok    404   403   404   403"),
     row("POST assignment-pay",      "checked_out assignment",  "anon  403    404   ok    404   403   404   403",
         body={"quantity": "1"}),
