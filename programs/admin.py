@@ -101,49 +101,53 @@ class ReadOnlyInline(ServicesOnly, admin.TabularInline):
         return self.fields
 
 
-class FairEmployerInline(ReadOnlyInline):
-    model = FairEmployer
-    fields = ("employer", "added_by", "added_at")
+def _read_only(model, *fields):
+    """A read-only inline of `model`'s rows showing `fields`."""
+    return type(f"{model.__name__}Inline", (ReadOnlyInline,), {"model": model, "fields": fields})
 
 
-class FairGigInline(ReadOnlyInline):
-    model = FairGig
-    fields = ("gig", "added_at")
+class EventAdmin(SavedByService, admin.ModelAdmin):
+    """What the fairs and the courses share: the places taken, and cancelling an event (or holding it after all)
+    through its update service, which checks and audits it."""
 
+    update = None  # the service that changes the event
+    taken = ""  # the relation of its sign-ups
+    actions = ["cancel_events", "hold_events"]
 
-class RegistrationInline(ReadOnlyInline):
-    model = FairRegistration
-    fields = ("worker", "channel", "signed_up_at", "attended_at")
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(taken=Count(self.taken))
 
+    @admin.display(description=_("places taken"), ordering="taken")
+    def places_taken(self, event):
+        return event.taken
 
-class SessionInline(ReadOnlyInline):
-    model = CourseSession
-    fields = ("starts_at", "ends_at")
+    def _set_cancelled(self, request, queryset, cancelled: bool):
+        update = type(self).update
+        run_service_action(self, request, queryset,
+                           lambda event, *, actor: update(event, actor=actor, is_cancelled=cancelled))
 
+    @admin.action(description=_("Cancel the selected %(verbose_name_plural)s"))
+    def cancel_events(self, request, queryset):
+        self._set_cancelled(request, queryset, True)
 
-class EnrolmentInline(ReadOnlyInline):
-    model = Enrolment
-    fields = ("worker", "channel", "signed_up_at", "completed_at")
-
-
-def _set_cancelled(update, cancelled: bool):
-    return lambda event, *, actor: update(event, actor=actor, is_cancelled=cancelled)
+    @admin.action(description=_("Hold the selected cancelled %(verbose_name_plural)s after all"))
+    def hold_events(self, request, queryset):
+        self._set_cancelled(request, queryset, False)
 
 
 @admin.register(JobFair)
-class JobFairAdmin(SavedByService, admin.ModelAdmin):
+class JobFairAdmin(EventAdmin):
     form = FairForm
-    list_display = ("title", "center", "starts_at", "capacity", "registered", "is_cancelled")
+    update = staticmethod(services.update_fair)
+    taken = "registrations"
+    list_display = ("title", "center", "starts_at", "capacity", "places_taken", "is_cancelled")
     list_filter = ("is_cancelled", "center")
     search_fields = ("title", "place", "center__name")
     date_hierarchy = "starts_at"
     list_select_related = ("center",)
     readonly_fields = ("is_cancelled", "created_by", "created_at", "updated_at")
-    inlines = [FairEmployerInline, FairGigInline, RegistrationInline]
-    actions = ["cancel_fairs", "reopen_fairs"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(registered=Count("registrations"))
+    inlines = [_read_only(FairEmployer, "employer", "added_by", "added_at"), _read_only(FairGig, "gig", "added_at"),
+               _read_only(FairRegistration, "worker", "channel", "signed_up_at", "attended_at")]
 
     def get_readonly_fields(self, request, obj=None):
         return (*self.readonly_fields, "center") if obj else self.readonly_fields
@@ -151,47 +155,22 @@ class JobFairAdmin(SavedByService, admin.ModelAdmin):
     def get_inlines(self, request, obj):
         return self.inlines if obj else []
 
-    @admin.display(description=_("registered"), ordering="registered")
-    def registered(self, fair):
-        return fair.registered
-
-    @admin.action(description=_("Cancel the selected fairs"))
-    def cancel_fairs(self, request, queryset):
-        run_service_action(self, request, queryset, _set_cancelled(services.update_fair, True))
-
-    @admin.action(description=_("Hold the selected cancelled fairs after all"))
-    def reopen_fairs(self, request, queryset):
-        run_service_action(self, request, queryset, _set_cancelled(services.update_fair, False))
-
 
 @admin.register(Course)
-class CourseAdmin(SavedByService, admin.ModelAdmin):
+class CourseAdmin(EventAdmin):
     form = CourseForm
-    list_display = ("title", "center", "trade", "capacity", "enrolled", "is_cancelled")
+    update = staticmethod(services.update_course)
+    taken = "enrolments"
+    list_display = ("title", "center", "trade", "capacity", "places_taken", "is_cancelled")
     list_filter = ("is_cancelled", "center", "trade__parent")
     search_fields = ("title", "place", "center__name", "trade__name")
     list_select_related = ("center", "trade")
     readonly_fields = ("center", "is_cancelled", "created_by", "created_at", "updated_at")
-    inlines = [SessionInline, EnrolmentInline]
-    actions = ["cancel_courses", "reopen_courses"]
+    inlines = [_read_only(CourseSession, "starts_at", "ends_at"),
+               _read_only(Enrolment, "worker", "channel", "signed_up_at", "completed_at")]
 
     def has_add_permission(self, request):
         return False  # a course needs its sessions: staff pages or the API
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(enrolled=Count("enrolments"))
-
-    @admin.display(description=_("signed up"), ordering="enrolled")
-    def enrolled(self, course):
-        return course.enrolled
-
-    @admin.action(description=_("Cancel the selected courses"))
-    def cancel_courses(self, request, queryset):
-        run_service_action(self, request, queryset, _set_cancelled(services.update_course, True))
-
-    @admin.action(description=_("Hold the selected cancelled courses after all"))
-    def reopen_courses(self, request, queryset):
-        run_service_action(self, request, queryset, _set_cancelled(services.update_course, False))
 
 
 def _attend_fair(registration, *, actor):

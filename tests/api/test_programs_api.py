@@ -13,14 +13,19 @@ from tests.helpers import listed
 pytestmark = pytest.mark.django_db
 
 
-def test_a_full_fair_answers_409_full_with_the_reason(world):
-    staff = world.client("staff")
+def _fair_for_one(world, staff) -> int:
+    """Staff create a fair in three days with one place; its id."""
     starts = world.now + dt.timedelta(days=3)
     created = staff.post("/api/fairs/", {"center": world.center.pk, "title": "招聘会", "place": "大厅", "capacity": 1,
                                          "starts_at": starts.isoformat(),
                                          "ends_at": (starts + dt.timedelta(hours=3)).isoformat()}, format="json")
     assert created.status_code == 201, created.content
-    fair = created.json()["id"]
+    return created.json()["id"]
+
+
+def test_a_full_fair_answers_409_full_with_the_reason(world):
+    staff = world.client("staff")
+    fair = _fair_for_one(world, staff)
     assert world.client("worker").post(f"/api/fairs/{fair}/register/", {}, format="json").status_code == 200
 
     refused = world.client("other_worker").post(f"/api/fairs/{fair}/register/", {}, format="json")
@@ -90,11 +95,7 @@ def test_lists_come_in_pages_and_hide_cancelled_events_from_the_public(world):
 
 def test_a_worker_cancels_over_the_api_and_the_place_is_free_again(world):
     staff = world.client("staff")
-    starts = world.now + dt.timedelta(days=3)
-    created = staff.post("/api/fairs/", {"center": world.center.pk, "title": "招聘会", "place": "大厅", "capacity": 1,
-                                         "starts_at": starts.isoformat(),
-                                         "ends_at": (starts + dt.timedelta(hours=3)).isoformat()}, format="json")
-    fair = created.json()["id"]
+    fair = _fair_for_one(world, staff)
     worker = world.client("worker")
     assert worker.post(f"/api/fairs/{fair}/register/", {}, format="json").status_code == 200
     assert worker.post(f"/api/fairs/{fair}/unregister/", {}, format="json").status_code == 204

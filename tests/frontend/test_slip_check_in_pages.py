@@ -2,16 +2,11 @@
 phoneless worker in with one tap; when the QR will not scan the employer types the slip code on the site-code
 page. Others get 403, a wrong code 404, a visitor logs in first."""
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
-from centers.services import check_in_to_hall
 from jobs.models import AssignmentStatus, CheckInMethod
-from jobs.services import assign_for_worker, slip_code
-from tests.factories import CenterStaffFactory, GigFactory, WageFloorFactory, WorkerFactory
-from workers.services import register_walk_in
+from jobs.services import slip_code
+from tests.factories import CenterStaffFactory, WorkerFactory, dispatched_walk_in
 
 pytestmark = pytest.mark.django_db
 
@@ -23,13 +18,7 @@ def desk(db):
 
 @pytest.fixture
 def sent(desk):
-    WageFloorFactory()
-    starts = timezone.now() + dt.timedelta(minutes=20)
-    gig = GigFactory(center=desk.center, starts_at=starts, ends_at=starts + dt.timedelta(hours=8))
-    worker = register_walk_in(actor=desk.user, center=desk.center, display_name="赵大爷", trades={gig.category: 20},
-                              consent=True).profile
-    check_in_to_hall(worker, actor=desk.user, center=desk.center)
-    return assign_for_worker(gig, worker, actor=desk.user, center=desk.center, consent=True)
+    return dispatched_walk_in(desk, desk.center)
 
 
 def test_the_slip_carries_a_check_in_link_and_its_code(client, desk, sent):

@@ -7,35 +7,21 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.utils import timezone
 
 from audit.models import AuditEntry
-from centers.services import check_in_to_hall
 from jobs.exceptions import Conflict
 from jobs.models import AssignmentStatus, CheckInMethod, Gig, GigStatus
 from jobs.selectors import slip_on_gig, slip_on_site
-from jobs.services import assign_for_worker, check_in_by_slip, slip_code
-from tests.factories import CenterStaffFactory, EmployerFactory, GigFactory, WageFloorFactory
-from workers.services import register_walk_in
+from jobs.services import check_in_by_slip, slip_code
+from tests.factories import CenterStaffFactory, EmployerFactory, dispatched_walk_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def desk(db):
-    return CenterStaffFactory()
-
-
-@pytest.fixture
-def sent(desk):
-    """A walk-in without a phone, sent by `desk`'s center to a gig (of another center) starting in 20 minutes."""
-    WageFloorFactory()
-    starts = timezone.now() + dt.timedelta(minutes=20)
-    gig = GigFactory(starts_at=starts, ends_at=starts + dt.timedelta(hours=8))
-    worker = register_walk_in(actor=desk.user, center=desk.center, display_name="赵大爷", trades={gig.category: 20},
-                              consent=True).profile
-    check_in_to_hall(worker, actor=desk.user, center=desk.center)
-    return assign_for_worker(gig, worker, actor=desk.user, center=desk.center, consent=True)
+def sent(db):
+    """A walk-in without a phone, sent by a center to a gig (of another center) starting in 20 minutes."""
+    return dispatched_walk_in(CenterStaffFactory())
 
 
 def test_the_employer_checks_the_worker_in_from_the_slip(sent):
@@ -50,11 +36,12 @@ def test_the_employer_checks_the_worker_in_from_the_slip(sent):
     assert check_in_by_slip(sent, actor=owner, code=code).checked_in_at == done.checked_in_at  # twice: harmless
 
 
-def test_staff_of_the_sending_center_check_in_and_it_is_audited(sent, desk):
-    done = check_in_by_slip(sent, actor=desk.user, code=slip_code(sent))
+def test_staff_of_the_sending_center_check_in_and_it_is_audited(sent):
+    desk = sent.dispatch_consent.recorded_by
+    done = check_in_by_slip(sent, actor=desk, code=slip_code(sent))
     assert done.check_in_method == CheckInMethod.STAFF
     entry = AuditEntry.objects.get(action="checked_in_by_staff")
-    assert (entry.actor, entry.subject) == (desk.user, sent.worker.user)
+    assert (entry.actor, entry.subject) == (desk, sent.worker.user)
 
 
 def test_the_worker_another_employer_and_other_staff_may_not(sent):

@@ -67,7 +67,7 @@ def test_a_capacity_below_the_places_taken_is_refused_on_the_form(client, city, 
 
 def test_cancelling_a_fair_is_an_action_through_the_service(client, city, make_fair):
     fair = make_fair()
-    client.post(reverse("admin:programs_jobfair_changelist"), {"action": "cancel_fairs",
+    client.post(reverse("admin:programs_jobfair_changelist"), {"action": "cancel_events",
                                                               "_selected_action": [fair.pk]})
     assert JobFair.objects.get(pk=fair.pk).is_cancelled
     assert AuditEntry.objects.get(action="fair_updated").after["is_cancelled"] is True
