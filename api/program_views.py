@@ -170,6 +170,12 @@ def _valid(serializer_class, data, **options) -> dict:
     return dict(body.validated_data)
 
 
+def _worker_named(request) -> WorkerProfile | None:
+    """The worker staff name in the body (a worker acting for themselves names nobody)."""
+    worker_id = _valid(WorkerRefSerializer, request.data).get("worker")
+    return _object(WorkerProfile, worker_id, "worker") if worker_id else None
+
+
 def _changes(serializer_class, request) -> dict:
     """The fields a PATCH changes; an event stays at its center."""
     changes = _valid(serializer_class, request.data, partial=True)
@@ -235,10 +241,17 @@ class FairViewSet(EventViewSet):
         """A worker registers themselves; staff of the fair's center register a worker at the counter. A full
         fair answers 409 with code `full`."""
         fair = self.get_object()
-        worker_id = _valid(WorkerRefSerializer, request.data).get("worker")
-        worker = _object(WorkerProfile, worker_id, "worker") if worker_id else None
-        registration = services.register_for_fair(fair, actor=request.user, worker=worker)
+        registration = services.register_for_fair(fair, actor=request.user, worker=_worker_named(request))
         return Response(RegistrationSerializer(registration).data)
+
+    @extend_schema(request=WorkerRefSerializer, responses={204: None, **errors(400, 401, 403, 404, 409)})
+    @action(detail=True, methods=["post"])
+    def unregister(self, request, pk=None):
+        """A worker cancels their registration; staff of the fair's center cancel a worker's at the counter. The
+        place is free again. Once the fair has started it answers 409 with code `started`."""
+        fair = self.get_object()
+        services.cancel_fair_registration(fair, actor=request.user, worker=_worker_named(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=CompletionSerializer, responses={200: RegistrationSerializer,
                                                             **errors(400, 401, 403, 404, 409)})
@@ -326,9 +339,17 @@ class CourseViewSet(EventViewSet):
         """A worker signs up; staff of the course's center sign up a worker at the counter. A full course
         answers 409 with code `full`."""
         course = self.get_object()
-        worker_id = _valid(WorkerRefSerializer, request.data).get("worker")
-        worker = _object(WorkerProfile, worker_id, "worker") if worker_id else None
-        return Response(EnrolmentSerializer(services.enrol(course, actor=request.user, worker=worker)).data)
+        enrolment = services.enrol(course, actor=request.user, worker=_worker_named(request))
+        return Response(EnrolmentSerializer(enrolment).data)
+
+    @extend_schema(request=WorkerRefSerializer, responses={204: None, **errors(400, 401, 403, 404, 409)})
+    @action(detail=True, methods=["post"])
+    def unenrol(self, request, pk=None):
+        """A worker cancels their sign-up; staff of the course's center cancel a worker's at the counter. The
+        place is free again. Once the first session has started it answers 409 with code `started`."""
+        course = self.get_object()
+        services.cancel_enrolment(course, actor=request.user, worker=_worker_named(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _enrolment(self, course, worker_id) -> Enrolment:
         enrolment = Enrolment.objects.filter(course=course, worker_id=worker_id).select_related("worker").first()

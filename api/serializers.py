@@ -369,6 +369,10 @@ class AssignmentSerializer(serializers.ModelSerializer):
         return str(compensation.amount) if compensation else None
 
 
+class SlipCheckInSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=20, help_text="The code printed on the worker's dispatch slip (派工单).")
+
+
 class CheckInSerializer(serializers.Serializer):
     latitude = serializers.FloatField(required=False, min_value=-90, max_value=90)
     longitude = serializers.FloatField(required=False, min_value=-180, max_value=180)

@@ -51,6 +51,7 @@ from .serializers import (
     ReasonSerializer,
     ReviewDecisionSerializer,
     ServiceCenterSerializer,
+    SlipCheckInSerializer,
     TradeGroupSerializer,
     WorkerPublicSerializer,
 )
@@ -285,6 +286,14 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request, pk=None):
         return self._done(self._act(services.check_in, CheckInSerializer))
+
+    @extend_schema(request=SlipCheckInSerializer,
+                   responses={200: AssignmentSerializer, **errors(400, 401, 403, 404, 409)})
+    @action(detail=True, methods=["post"], url_path="slip-check-in")
+    def slip_check_in(self, request, pk=None):
+        """A worker without a phone is checked in at the site from their dispatch slip's code: by the gig's
+        employer, or staff of its center (audited), under the check-in's rules. Not by the worker."""
+        return self._done(self._act(services.check_in_by_slip, SlipCheckInSerializer))
 
     @extend_schema(request=None, responses={200: AssignmentSerializer, **errors(401, 403, 404, 409)})
     @action(detail=True, methods=["post"], url_path="check-out")

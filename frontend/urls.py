@@ -34,6 +34,8 @@ urlpatterns += [path("", include("frontend.urls_programs"))]
 
 # Each area under one include, so that DEBUG's not-found page lists one short line for it.
 urlpatterns += [
+    # The dispatch slip's QR: the employer or staff check a phoneless worker in at the site (views_employer)
+    path("slips/<int:assignment_id>/<str:code>/", views_employer.slip_check_in, name="slip_check_in"),
     # Employer: post a gig, my gigs, one gig with its people, the site code (views_employer)
     path("employer/gigs/", include([
         path("", views_employer.my_gigs, name="employer_gigs"),
@@ -42,6 +44,7 @@ urlpatterns += [
         path("<int:pk>/publish/", views_employer.publish, name="employer_publish_gig"),
         path("<int:pk>/cancel/", views_employer.cancel, name="employer_cancel_gig"),
         path("<int:pk>/code/", views_employer.site_code, name="employer_site_code"),
+        path("<int:pk>/code/slip/", views_employer.slip_code_check_in, name="employer_slip_check_in"),
         path("<int:pk>/people/<int:assignment_id>/hire/", views_employer.hire, name="employer_hire"),
         path("<int:pk>/people/<int:assignment_id>/decline/", views_employer.decline, name="employer_decline"),
     ])),

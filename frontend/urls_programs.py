@@ -11,11 +11,13 @@ urlpatterns = [
         path("<int:pk>/", views_programs.fair_page, name="fair"),
         path("<int:pk>/register/", views_programs.fair_register, name="fair_register"),
         path("<int:pk>/join/", views_programs.fair_join, name="fair_join"),
+        path("<int:pk>/cancel/", views_programs.fair_cancel, name="fair_cancel"),
     ])),
     path("training/", include([
         path("", views_programs.course_list, name="courses"),
         path("<int:pk>/", views_programs.course_page, name="course"),
         path("<int:pk>/enrol/", views_programs.course_enrol, name="course_enrol"),
+        path("<int:pk>/cancel/", views_programs.course_cancel, name="course_cancel"),
     ])),
     path("me/training/", views_programs.my_training, name="my_training"),
     path("staff/programs/", include([

@@ -285,14 +285,16 @@ def board_assign(request, center):
 
 @console_page
 def slip(request, center, assignment_id: int):
-    """The dispatch slip (派工单): what the worker takes to the site, and a QR the employer scans there."""
+    """The dispatch slip (派工单): what the worker takes to the site, and a QR (and its code, to type) with which
+    the employer checks the worker in there: a worker without a phone cannot open a link themselves."""
     assignment = dispatch_slip(assignment_id, viewer=request.user)
     gig = assignment.gig
-    check_in_url = request.build_absolute_uri(reverse("employer_gig", args=[gig.pk]))
+    code = job_services.slip_code(assignment)
+    check_in_url = request.build_absolute_uri(reverse("slip_check_in", args=[assignment.pk, code]))
     return render(request, "frontend/console/slip.html", {
         "center": center, "a": assignment, "gig": gig, "trade": labels.trade_name(gig.category),
         "unit": labels.pay_unit_label(gig.pay_unit), "hours": labels.length_hours(gig),
-        "consent": assignment.dispatch_consent, "check_in_url": check_in_url,
-        "qr": _qr(check_in_url, _("QR code for the employer to find this worker at the site"))})
+        "consent": assignment.dispatch_consent, "check_in_url": check_in_url, "slip_code": code,
+        "qr": _qr(check_in_url, _("QR code for the employer to check this worker in at the site"))})
 
 

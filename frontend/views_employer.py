@@ -25,6 +25,8 @@ from jobs.selectors import (
     gigs_of,
     people_on_gig,
     site_check_in_code,
+    slip_on_gig,
+    slip_on_site,
     trade_tree,
     worker_contact,
 )
@@ -221,3 +223,43 @@ def site_code(request, pk: int):
             scale=6, border=2, omitsize=True, title=_("QR code for checking in")),
         "people": people, "checked_in": sum(1 for a in people if a.checked_in_at),
         "refresh": CODE_REFRESH_SECONDS, "poll": CODE_POLL_SECONDS})
+
+
+# --- A worker without a phone: their dispatch slip (派工单) -------------------------------------------
+
+@require_POST
+@login_required
+def slip_code_check_in(request, pk: int):
+    """The employer types the code printed on a worker's dispatch slip (when the QR will not scan)."""
+    gig = _my_gig(request, pk)
+    assignment = slip_on_gig(gig, request.POST.get("slip_code", ""))
+    if assignment is None:
+        messages.error(request, _("No worker on this gig has a dispatch slip with this code."))
+    else:
+        _check_in_from_slip(request, assignment, request.POST.get("slip_code", ""))
+    return redirect("employer_site_code", pk=pk)
+
+
+def _check_in_from_slip(request, assignment, code: str) -> None:
+    try:
+        job_services.check_in_by_slip(assignment, actor=request.user, code=code)
+    except (Conflict, PermissionDenied, ValidationError) as refusal:
+        _say_refusal(request, refusal)
+    else:
+        messages.success(request, _("%(name)s is checked in.") % {"name": assignment.worker.display_name})
+
+
+@never_cache
+@login_required
+def slip_check_in(request, assignment_id: int, code: str):
+    """Where the dispatch slip's QR leads: the gig's employer (or center staff) at the site sees whom the slip is
+    for and checks them in with one tap. Anyone else gets 403; a wrong code 404."""
+    assignment = slip_on_site(assignment_id, code, viewer=request.user)
+    if request.method == "POST":
+        _check_in_from_slip(request, assignment, code)
+        return redirect("slip_check_in", assignment_id=assignment_id, code=code)
+    gig = assignment.gig
+    return render(request, "frontend/slip_check_in.html", {
+        "a": assignment, "gig": gig, "trade": labels.trade_name(gig.category),
+        "too_early": timezone.now() < gig.starts_at - rules.minutes("CHECK_IN_OPENS_MINUTES"),
+        "opens_minutes": rules.rule("CHECK_IN_OPENS_MINUTES")})

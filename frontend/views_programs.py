@@ -7,6 +7,7 @@ happened."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import wraps
 
 from django import forms
 from django.contrib import messages
@@ -26,6 +27,7 @@ from jobs.models import Category, Gig
 from jobs.selectors import worker_card
 from programs import lookups, selectors, services
 from programs.models import MAX_CAPACITY, Course, CourseSession, Enrolment, JobFair
+from workers.selectors import find_workers
 from zero_gig.ids import parse_id
 
 from .forms import NfkcCharField
@@ -54,6 +56,46 @@ def _act(request, action, done: str) -> bool:
     return True
 
 
+def _posts_back(page: str, load):
+    """A form that acts on one fair or course and comes back to `page` (its URL name): anonymous visitors log in
+    first, `load(request, pk)` finds the event (404, or 403 for staff of another center), the view acts and says
+    what happened in a message."""
+
+    def wrap(view):
+        @require_POST
+        @wraps(view)
+        def run(request, pk: int, *args, **kwargs):
+            back = reverse(page, args=[pk])
+            if not request.user.is_authenticated:
+                return _login(request, back)
+            view(request, load(request, pk), *args, **kwargs)
+            return redirect(back)
+
+        return run
+
+    return wrap
+
+
+def _own(page: str, selector, service, done):
+    """A worker's one-tap form on a fair's or course's public page: `service` acts for the logged-in user."""
+
+    @_posts_back(page, _public(selector))
+    def view(request, event):
+        _act(request, lambda: service(event, actor=request.user), done)
+
+    return view
+
+
+def _public(selector):
+    """Load an event as the public pages show it (cancelled ones only to their managers)."""
+    return lambda request, pk: selector(pk, viewer=request.user)
+
+
+def _staff(model):
+    """Load an event the user manages."""
+    return lambda request, pk: _managed(request, model, pk)
+
+
 # --- Public: fairs ----------------------------------------------------------------------------------------
 
 def fair_list(request):
@@ -72,23 +114,14 @@ def fair_page(request, pk: int):
     return render(request, "programs/fair.html", detail)
 
 
-@require_POST
-def fair_register(request, pk: int):
-    page = reverse("fair", args=[pk])
-    if not request.user.is_authenticated:
-        return _login(request, page)
-    fair = selectors.fair(pk, viewer=request.user)
-    _act(request, lambda: services.register_for_fair(fair, actor=request.user),
-         _("You are registered for this job fair. Come on the day and bring your ID card."))
-    return redirect(page)
+fair_register = _own("fair", selectors.fair, services.register_for_fair,
+                      gettext_lazy("You are registered for this job fair. Come on the day and bring your ID card."))
+fair_cancel = _own("fair", selectors.fair, services.cancel_fair_registration,
+                    gettext_lazy("Your registration is cancelled; your place goes to someone else."))
 
 
-@require_POST
-def fair_join(request, pk: int):
-    page = reverse("fair", args=[pk])
-    if not request.user.is_authenticated:
-        return _login(request, page)
-    fair = selectors.fair(pk, viewer=request.user)
+@_posts_back("fair", _public(selectors.fair))
+def fair_join(request, fair):
     gig_id = parse_id(request.POST.get("gig"))
     if gig_id:
         gig = get_object_or_404(Gig, pk=gig_id)
@@ -96,7 +129,6 @@ def fair_join(request, pk: int):
              _("Your gig is listed at the fair."))
     else:
         _act(request, lambda: services.join_fair(fair, actor=request.user), _("You take part in this fair."))
-    return redirect(page)
 
 
 # --- Public: courses --------------------------------------------------------------------------------------
@@ -110,15 +142,10 @@ def course_page(request, pk: int):
     return render(request, "programs/course.html", selectors.course_detail(pk, viewer=request.user))
 
 
-@require_POST
-def course_enrol(request, pk: int):
-    page = reverse("course", args=[pk])
-    if not request.user.is_authenticated:
-        return _login(request, page)
-    course = selectors.course(pk, viewer=request.user)
-    _act(request, lambda: services.enrol(course, actor=request.user),
-         _("You are signed up for this course. Come to every session; staff mark your completion."))
-    return redirect(page)
+course_enrol = _own("course", selectors.course, services.enrol, gettext_lazy(
+    "You are signed up for this course. Come to every session; staff mark your completion."))
+course_cancel = _own("course", selectors.course, services.cancel_enrolment,
+                      gettext_lazy("Your sign-up is cancelled; your place goes to someone else."))
 
 
 def my_training(request):
@@ -294,20 +321,28 @@ def staff_fair(request, pk: int):
 
 
 def _worker_from(request):
-    worker = lookups.find_worker(request.POST.get("worker", ""), viewer=request.user)
-    if worker is None:
-        messages.error(request, _("No worker has this mobile number or worker number."))
-    return worker
+    """The worker staff named: a scanned card or a worker number, a mobile number, or a name only one worker has
+    (the counter's one look-up, workers.selectors.find_workers)."""
+    found = find_workers(request.POST.get("worker", ""), viewer=request.user)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        messages.error(request, _("Several workers have this name: give the worker number or mobile number."))
+    else:
+        messages.error(request, _("No worker has this worker number, mobile number or name."))
+    return None
 
 
-@require_POST
-def staff_fair_action(request, pk: int, what: str):
-    if what not in ("register", "attendance", "employer"):
-        raise Http404
-    page = reverse("staff_fair", args=[pk])
-    if not request.user.is_authenticated:
-        return _login(request, page)
-    fair = _managed(request, JobFair, pk)
+FAIR_ACTIONS = {
+    "register": (services.register_for_fair, gettext_lazy("%(name)s is registered.")),
+    "attendance": (lambda fair, *, actor, worker: services.record_fair_attendance(fair, worker, actor=actor),
+                   gettext_lazy("%(name)s is marked as attending.")),
+    "unregister": (services.cancel_fair_registration, gettext_lazy("%(name)s's registration is cancelled.")),
+}
+
+
+@_posts_back("staff_fair", _staff(JobFair))
+def staff_fair_action(request, fair, what: str):
     if what == "employer":
         employer = lookups.find_employer(request.POST.get("employer", ""), viewer=request.user)
         if employer is None:
@@ -315,16 +350,13 @@ def staff_fair_action(request, pk: int, what: str):
         else:
             _act(request, lambda: services.join_fair(fair, actor=request.user, employer=employer),
                  _("%(name)s takes part in the fair.") % {"name": employer.name})
-        return redirect(page)
+        return
+    if what not in FAIR_ACTIONS:
+        raise Http404
+    service, done = FAIR_ACTIONS[what]
     worker = _worker_from(request)
     if worker is not None:
-        if what == "register":
-            _act(request, lambda: services.register_for_fair(fair, actor=request.user, worker=worker),
-                 _("%(name)s is registered.") % {"name": worker.display_name})
-        else:
-            _act(request, lambda: services.record_fair_attendance(fair, worker, actor=request.user),
-                 _("%(name)s is marked as attending.") % {"name": worker.display_name})
-    return redirect(page)
+        _act(request, lambda: service(fair, actor=request.user, worker=worker), done % {"name": worker.display_name})
 
 
 # --- Staff: courses -----------------------------------------------------------------------------------------
@@ -372,33 +404,27 @@ def staff_course(request, pk: int):
     return render(request, "programs/staff/course.html", selectors.course_detail(pk, viewer=request.user))
 
 
-@require_POST
-def staff_course_enrol(request, pk: int):
-    page = reverse("staff_course", args=[pk])
-    if not request.user.is_authenticated:
-        return _login(request, page)
-    course = _managed(request, Course, pk)
+@_posts_back("staff_course", _staff(Course))
+def staff_course_enrol(request, course):
     worker = _worker_from(request)
     if worker is not None:
         _act(request, lambda: services.enrol(course, actor=request.user, worker=worker),
              _("%(name)s is signed up.") % {"name": worker.display_name})
-    return redirect(page)
 
 
-@require_POST
-def staff_enrolment_action(request, pk: int, enrolment_id: int, what: str):
-    if what not in ("attendance", "complete"):
+@_posts_back("staff_course", _staff(Course))
+def staff_enrolment_action(request, course, enrolment_id: int, what: str):
+    if what not in ("attendance", "complete", "cancel"):
         raise Http404
-    page = reverse("staff_course", args=[pk])
-    if not request.user.is_authenticated:
-        return _login(request, page)
-    course = _managed(request, Course, pk)
     enrolment = get_object_or_404(Enrolment.objects.select_related("worker"), pk=enrolment_id, course=course)
     name = enrolment.worker.display_name
     if what == "complete":
         _act(request, lambda: services.mark_completed(enrolment, actor=request.user),
              _("%(name)s completed the course: %(trade)s is now a verified skill.")
              % {"name": name, "trade": course.trade.name})
+    elif what == "cancel":
+        _act(request, lambda: services.cancel_enrolment(course, actor=request.user, worker=enrolment.worker),
+             _("%(name)s's sign-up is cancelled.") % {"name": name})
     else:
         session_id = parse_id(request.POST.get("session"))
         session = get_object_or_404(CourseSession, pk=session_id, course=course) if session_id else None
@@ -407,4 +433,3 @@ def staff_enrolment_action(request, pk: int, enrolment_id: int, what: str):
         else:
             _act(request, lambda: services.record_session_attendance(session, enrolment, actor=request.user),
                  _("%(name)s is marked as attending.") % {"name": name})
-    return redirect(page)

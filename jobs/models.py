@@ -443,6 +443,7 @@ class CheckInMethod(models.TextChoices):
     GPS = "gps", _("Location")
     CODE = "code", _("Site code")
     STAFF = "staff", _("By center staff")
+    SLIP = "slip", _("Dispatch slip, by the employer")
 
 
 class PayStatus(models.TextChoices):

@@ -819,6 +819,29 @@ def dispatch_slip(assignment_id: int, *, viewer) -> Assignment:
     return assignment
 
 
+def slip_on_site(assignment_id: int, code: str, *, viewer) -> Assignment:
+    """The worker a dispatch slip's QR stands for, for whoever checks them in at the site: the gig's employer, or
+    staff of the gig's center or of the center that sent them (services.slip_checker; others get 403). A wrong
+    code is a 404, as if there were no slip."""
+    from .services import slip_checker, slip_code_matches
+
+    assignment = (Assignment.objects.select_related("gig__category", "gig__employer", "gig__center", "worker",
+                                                    "dispatch_consent__center")
+                  .filter(pk=assignment_id).first())
+    if assignment is None or not slip_code_matches(assignment, code):
+        raise Http404
+    slip_checker(viewer, assignment)
+    return assignment
+
+
+def slip_on_gig(gig: Gig, code: str) -> Assignment | None:
+    """The worker on `gig` whose dispatch slip carries `code` (typed on the employer's site page), if any."""
+    from .services import slip_code_matches
+
+    holding = gig.assignments.filter(status__in=(AssignmentStatus.ACCEPTED, AssignmentStatus.CHECKED_IN))
+    return next((a for a in holding.select_related("gig", "worker") if slip_code_matches(a, code)), None)
+
+
 def dispatches_today(center, *, viewer, now: dt.datetime | None = None) -> QuerySet[Assignment]:
     """The workers this center sent to gigs today, newest first."""
     if not may_manage_center(viewer, center.pk):

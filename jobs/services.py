@@ -25,6 +25,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.identifiers import ascii_form
 from accounts.models import Role
 from audit.services import record_action, snapshot
 from centers.selectors import may_manage_center, nearest_center
@@ -769,16 +770,29 @@ def check_in_code(gig: Gig, now: dt.datetime, step: int = 0) -> tuple[str, dt.da
     return code, valid_until
 
 
-@atomic_with_retry
-def check_in(assignment: Assignment, *, actor, now: dt.datetime | None = None, latitude=None, longitude=None,
-             code: str | None = None) -> Assignment:
-    """Check in at the site: by location inside the geofence, or by the code shown at the site."""
-    now = now or timezone.now()
-    assignment = _locked_assignment(assignment, "gig")
-    _check_worker_on(actor, assignment)
+def slip_code(assignment: Assignment) -> str:
+    """The 8-digit code printed on a dispatch slip (派工单), and held by its QR: it stands for this worker on this
+    gig and is made from the gig's check-in secret, so only the slip printed for the assignment carries it. It
+    does not check anyone in by itself: the gig's employer or center staff, logged in, use it on site."""
+    digest = hmac.new(assignment.gig.check_in_secret.encode(), f"slip:{assignment.pk}".encode(),
+                      hashlib.sha256).digest()
+    return f"{int.from_bytes(digest[:5], 'big') % 100_000_000:08d}"
+
+
+def slip_code_matches(assignment: Assignment, typed) -> bool:
+    """Whether what was typed or scanned (full-width digits and spaces allowed) is the slip's code."""
+    try:
+        typed = ascii_form(typed)
+    except ValidationError:
+        return False
+    return typed.isascii() and hmac.compare_digest(slip_code(assignment), typed)
+
+
+def _may_check_in(assignment: Assignment, now: dt.datetime) -> bool:
+    """Whether the worker still has to be checked in (False: they are already); refuses outside the window."""
     gig = assignment.gig
     if assignment.status == AssignmentStatus.CHECKED_IN:
-        return assignment
+        return False
     if assignment.status != AssignmentStatus.ACCEPTED:
         raise Conflict(_("Only an accepted gig can be checked in to."), code="bad_transition")
     opens = gig.starts_at - rules.minutes("CHECK_IN_OPENS_MINUTES")
@@ -787,28 +801,79 @@ def check_in(assignment: Assignment, *, actor, now: dt.datetime | None = None, l
                        % {"m": rules.rule("CHECK_IN_OPENS_MINUTES")}, code="too_early")
     if now > gig.ends_at:
         raise Conflict(_("The gig has ended."), code="ended")
+    return True
+
+
+def _mark_checked_in(assignment: Assignment, now: dt.datetime, method: str) -> Assignment:
+    assignment.check_in_method = method
+    assignment.move_to(AssignmentStatus.CHECKED_IN)
+    assignment.checked_in_at = now
+    assignment.save()
+    Gig.moved(Gig.objects.filter(pk=assignment.gig_id), GigStatus.IN_PROGRESS)
+    events.checked_in(assignment)
+    return assignment
+
+
+@atomic_with_retry
+def check_in(assignment: Assignment, *, actor, now: dt.datetime | None = None, latitude=None, longitude=None,
+             code: str | None = None) -> Assignment:
+    """Check in at the site: by location inside the geofence, or by the code shown at the site."""
+    now = now or timezone.now()
+    assignment = _locked_assignment(assignment, "gig")
+    _check_worker_on(actor, assignment)
+    gig = assignment.gig
+    if not _may_check_in(assignment, now):
+        return assignment
     if code is not None:
         valid = {check_in_code(gig, now)[0], check_in_code(gig, now, step=-1)[0]}
         if str(code).strip() not in valid:
             raise ValidationError({"code": _("The code is wrong or has expired; read the current code at the site.")})
-        assignment.check_in_method = CheckInMethod.CODE
-    else:
-        if latitude is None or longitude is None:
-            raise ValidationError({"latitude": _("Send your location, or the code shown at the site.")})
-        validate_point(latitude, longitude)
-        metres = distance_km(Point(float(latitude), float(longitude)), gig.site_point) * 1000
-        limit = rules.rule("GEOFENCE_METERS")
-        if metres > limit:
-            raise ValidationError({"latitude": _("You are %(d)s m from the site; check in within %(limit)s m, "
-                                                 "or use the code shown at the site.")
-                                   % {"d": round(metres), "limit": limit}})
-        assignment.check_in_method = CheckInMethod.GPS
-        assignment.check_in_distance_m = round(metres)
-    assignment.move_to(AssignmentStatus.CHECKED_IN)
-    assignment.checked_in_at = now
-    assignment.save()
-    Gig.moved(Gig.objects.filter(pk=gig.pk), GigStatus.IN_PROGRESS)
-    events.checked_in(assignment)
+        return _mark_checked_in(assignment, now, CheckInMethod.CODE)
+    if latitude is None or longitude is None:
+        raise ValidationError({"latitude": _("Send your location, or the code shown at the site.")})
+    validate_point(latitude, longitude)
+    metres = distance_km(Point(float(latitude), float(longitude)), gig.site_point) * 1000
+    limit = rules.rule("GEOFENCE_METERS")
+    if metres > limit:
+        raise ValidationError({"latitude": _("You are %(d)s m from the site; check in within %(limit)s m, "
+                                             "or use the code shown at the site.")
+                               % {"d": round(metres), "limit": limit}})
+    assignment.check_in_distance_m = round(metres)
+    return _mark_checked_in(assignment, now, CheckInMethod.GPS)
+
+
+def slip_checker(actor, assignment: Assignment) -> str:
+    """Who may check a worker in from their dispatch slip, as the check-in method it records: the gig's employer
+    (the slip), or staff of the gig's center or of the center that sent the worker, and the city (staff). Not
+    the worker: the slip's code must not let anyone check in from afar."""
+    if _active(actor) and actor.role == Role.EMPLOYER:
+        _check_employer_of(actor, assignment)
+        return CheckInMethod.SLIP
+    consent = getattr(assignment, "dispatch_consent", None)
+    if may_manage_center(actor, assignment.gig.center_id) or (
+            consent is not None and may_manage_center(actor, consent.center_id)):
+        return CheckInMethod.STAFF
+    raise PermissionDenied(_("Only the gig's employer or the staff of its center check a worker in from a "
+                             "dispatch slip."))
+
+
+@atomic_with_retry
+def check_in_by_slip(assignment: Assignment, *, actor, code: str, now: dt.datetime | None = None) -> Assignment:
+    """A worker without a phone shows their dispatch slip at the site: the employer (or staff there) scans its QR
+    or types its code, and the worker is checked in under the same rules as their own check-in (accepted, from
+    CHECK_IN_OPENS_MINUTES before the start to the end). Staff check-ins go to the audit log."""
+    now = now or timezone.now()
+    assignment = _locked_assignment(assignment, "gig", "worker")
+    method = slip_checker(actor, assignment)
+    if not slip_code_matches(assignment, code):
+        raise ValidationError({"code": _("This is not the code on this worker's dispatch slip.")})
+    if not _may_check_in(assignment, now):
+        return assignment
+    _mark_checked_in(assignment, now, method)
+    if method == CheckInMethod.STAFF:
+        record_action(actor, "checked_in_by_staff", assignment, center=assignment.gig.center,
+                      subject_id=assignment.worker.user_id, after=snapshot(assignment, "status", "checked_in_at"),
+                      now=now)
     return assignment
 
 

@@ -1,4 +1,5 @@
-"""Finding the worker or employer staff name at the counter: by mobile number or by their number (id)."""
+"""Finding the employer staff name at the counter: by mobile number or by its number (id). Workers are found
+with the console's look-up, workers.selectors.find_workers."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from jobs.models import Employer
-from workers.models import WorkerProfile
 
 from .services import is_staff
 
@@ -25,13 +25,6 @@ def _by_phone_or_number(queryset, phone_field: str, query: str):
     if len(query) == 11:
         return queryset.filter(**{phone_field: query}).first()
     return queryset.filter(pk=int(query)).first()
-
-
-def find_worker(query: str, *, viewer) -> WorkerProfile | None:
-    """A worker by mobile number or worker number, for staff (workers are shared city-wide)."""
-    if not is_staff(viewer):
-        raise PermissionDenied(_("Only center staff and city administrators look workers up."))
-    return _by_phone_or_number(WorkerProfile.objects.all(), "user__phone", query)
 
 
 def find_employer(query: str, *, viewer) -> Employer | None:

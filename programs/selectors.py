@@ -118,6 +118,7 @@ def fair_detail(fair_id: int, *, viewer) -> dict:
         "manages": manages,
         "registrations": list(found.registrations.select_related("worker").order_by("signed_up_at", "id"))
         if manages else None,
+        "started": found.starts_at <= timezone.now(),
     }
 
 
@@ -170,6 +171,7 @@ def course_detail(course_id: int, *, viewer) -> dict:
         "manages": manages,
         "enrolments": enrolments,
         "now": timezone.now(),
+        "started": bool(sessions) and sessions[0].starts_at <= timezone.now(),
     }
 
 

@@ -221,6 +221,39 @@ def record_fair_attendance(fair: JobFair, worker: WorkerProfile, *, actor, now: 
     return registration
 
 
+def _signed_up(rows, worker: WorkerProfile):
+    found = rows.filter(worker=worker).first()
+    if found is None:
+        raise Conflict(_("%(name)s is not signed up.") % {"name": worker.display_name}, code="not_signed_up")
+    return found
+
+
+def _withdraw(actor, event, sign_up, channel: str, action: str) -> None:
+    """Delete a sign-up (its place is free again); staff's cancellation at the counter goes to the audit log."""
+    worker = sign_up.worker
+    before = {"channel": sign_up.channel, "signed_up_at": sign_up.signed_up_at.isoformat()}
+    sign_up.delete()
+    if channel == Channel.COUNTER:
+        record_action(actor, action, event, center=event.center, subject_id=worker.user_id, before=before,
+                      after={"worker": worker.pk})
+
+
+@atomic_with_retry
+def cancel_fair_registration(fair: JobFair, *, actor, worker: WorkerProfile | None = None,
+                             now: dt.datetime | None = None) -> None:
+    """A worker cancels their registration online, or staff of the fair's center cancel one at the counter; the
+    place is free again. Once the fair has started a registration stands (409 `started`): attendance and hires
+    are counted on it."""
+    now = now or timezone.now()
+    fair = locked(JobFair.objects.select_related("center"), fair.pk)
+    worker, channel = _worker_for(actor, fair.center_id, worker)
+    if fair.starts_at <= now:
+        raise Conflict(_("The fair started at %(start)s: a registration can no longer be cancelled.")
+                       % {"start": timezone.localtime(fair.starts_at).strftime("%Y-%m-%d %H:%M")}, code="started")
+    registration = _signed_up(fair.registrations.select_related("worker"), worker)
+    _withdraw(actor, fair, registration, channel, "fair_registration_cancelled")
+
+
 # --- Training courses -------------------------------------------------------------------------------------
 
 def _check_sessions(sessions: list[tuple[dt.datetime, dt.datetime]]) -> None:
@@ -291,6 +324,24 @@ def enrol(course: Course, *, actor, worker: WorkerProfile | None = None, now: dt
         record_action(actor, "course_enrolled_at_counter", enrolment, center=course.center,
                       subject_id=worker.user_id)
     return enrolment
+
+
+@atomic_with_retry
+def cancel_enrolment(course: Course, *, actor, worker: WorkerProfile | None = None,
+                     now: dt.datetime | None = None) -> None:
+    """A worker cancels their sign-up online, or staff of the course's center cancel one at the counter; the
+    place is free again. Once the first session has started the sign-up stands (409 `started`)."""
+    now = now or timezone.now()
+    course = locked(Course.objects.select_related("center"), course.pk)
+    worker, channel = _worker_for(actor, course.center_id, worker)
+    first = course.sessions.order_by("starts_at").values_list("starts_at", flat=True).first()
+    if first is not None and first <= now:
+        raise Conflict(_("The course started on %(start)s: a sign-up can no longer be cancelled.")
+                       % {"start": timezone.localtime(first).strftime("%Y-%m-%d %H:%M")}, code="started")
+    enrolment = _signed_up(course.enrolments.select_related("worker"), worker)
+    if enrolment.completed_at is not None:
+        raise Conflict(_("%(name)s has completed this course.") % {"name": worker.display_name}, code="completed")
+    _withdraw(actor, course, enrolment, channel, "enrolment_cancelled")
 
 
 @atomic_with_retry

@@ -201,3 +201,21 @@ class StrikeFactory(factory.django.DjangoModelFactory):
 
     reason = "late_cancel"
     created_at = factory.LazyFunction(timezone.now)
+
+
+def dispatched_walk_in(desk: CenterStaff, gig_center: ServiceCenter | None = None,
+                       starts_in: dt.timedelta = dt.timedelta(minutes=20)) -> Assignment:
+    """A walk-in without a phone whom `desk`'s center sent from its hall to a gig (at `gig_center`, by default
+    another center's) that starts soon: the assignment a dispatch slip (派工单) is printed for."""
+    from centers.services import check_in_to_hall
+    from jobs.services import assign_for_worker
+    from workers.services import register_walk_in
+
+    WageFloorFactory()
+    starts = timezone.now() + starts_in
+    gig = GigFactory(starts_at=starts, ends_at=starts + dt.timedelta(hours=8),
+                     **({"center": gig_center} if gig_center else {}))
+    worker = register_walk_in(actor=desk.user, center=desk.center, display_name="赵大爷", trades={gig.category: 20},
+                              consent=True).profile
+    check_in_to_hall(worker, actor=desk.user, center=desk.center)
+    return assign_for_worker(gig, worker, actor=desk.user, center=desk.center, consent=True)

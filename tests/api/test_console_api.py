@@ -85,3 +85,18 @@ def test_the_board_ranks_the_waiting_worker_for_the_gig(world):
     board = world.client("staff").get(reverse("staff-board", kwargs={"pk": world.center.pk})).json()
     item = next(g for g in board["gigs"] if g["gig"]["id"] == world.gig.pk)
     assert [s["worker"]["id"] for s in item["suggestions"]] == [world.other_worker.pk]
+
+
+def test_the_employer_checks_a_dispatched_worker_in_with_the_slip_code(world):
+    from jobs.services import slip_code
+
+    assignment = world.dispatch()
+    url = reverse("assignment-slip-check-in", kwargs={"pk": assignment.pk})
+    employer = world.client("employer")
+    wrong = employer.post(url, {"code": "1234567x"}, format="json")
+    assert wrong.status_code == 400 and "code" in wrong.json()["fields"]
+    # The right code passes; the gig starts tomorrow, so the check-in window says no, with the reason.
+    early = employer.post(url, {"code": slip_code(assignment)}, format="json")
+    assert early.status_code == 409 and early.json()["code"] == "too_early"
+    assert world.client("other_worker").post(url, {"code": slip_code(assignment)},
+                                             format="json").status_code == 403

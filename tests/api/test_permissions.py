@@ -204,6 +204,9 @@ MATRIX = [
         body={"reason": "家里有事"}),
     row("POST assignment-check-in", "accepted assignment",     "anon  ok     404   403   404   403   404   403",
         body=SITE),
+    # A dispatch slip's code checks a worker in for the employer or staff, never for the worker (a wrong code: 400).
+    row("POST assignment-slip-check-in", "accepted assignment", "anon  403    404   400   404   400   404   400",
+        body={"code": "0000 0000x"}),
     row("POST assignment-check-out", "checked_in assignment",  "anon  ok     404   ok    404   403   404   403"),
     row("POST assignment-pay",      "checked_out assignment",  "anon  403    404   ok    404   403   404   403",
         body={"quantity": "1"}),
@@ -246,6 +249,9 @@ MATRIX = [
         body={"capacity": 20}),
     row("POST fair-register",       "fair",                    "anon  ok     ok    403   403   400   403   400",
         body={}),
+    # Cancelling: the world's fair is under way, so a registration stands (409) for all who may cancel one.
+    row("POST fair-unregister",     "fair",                    "anon  409    409   403   403   400   403   400",
+        body={}),
     row("POST fair-attendance",     "fair",                    "anon  403    403   403   403   ok    403   ok",
         body=the_worker),
     row("POST fair-employers",      "fair",                    "anon  403    403   ok    ok    400   403   400",
@@ -261,6 +267,9 @@ MATRIX = [
     row("PATCH course-detail",      "course",                  "anon  403    403   403   403   ok    403   ok",
         body={"capacity": 20}),
     row("POST course-enrol",        "course",                  "anon  ok     ok    403   403   400   403   400",
+        body={}),
+    # The course starts tomorrow: its worker cancels; another worker has no sign-up to cancel.
+    row("POST course-unenrol",      "course",                  "anon  ok     409   403   403   400   403   400",
         body={}),
     row("POST course-attendance",   "course",                  "anon  403    403   403   403   ok    403   ok",
         body=first_session),

@@ -13,14 +13,19 @@ from tests.helpers import listed
 pytestmark = pytest.mark.django_db
 
 
-def test_a_full_fair_answers_409_full_with_the_reason(world):
-    staff = world.client("staff")
+def _fair_for_one(world, staff) -> int:
+    """Staff create a fair in three days with one place; its id."""
     starts = world.now + dt.timedelta(days=3)
     created = staff.post("/api/fairs/", {"center": world.center.pk, "title": "招聘会", "place": "大厅", "capacity": 1,
                                          "starts_at": starts.isoformat(),
                                          "ends_at": (starts + dt.timedelta(hours=3)).isoformat()}, format="json")
     assert created.status_code == 201, created.content
-    fair = created.json()["id"]
+    return created.json()["id"]
+
+
+def test_a_full_fair_answers_409_full_with_the_reason(world):
+    staff = world.client("staff")
+    fair = _fair_for_one(world, staff)
     assert world.client("worker").post(f"/api/fairs/{fair}/register/", {}, format="json").status_code == 200
 
     refused = world.client("other_worker").post(f"/api/fairs/{fair}/register/", {}, format="json")
@@ -86,3 +91,17 @@ def test_lists_come_in_pages_and_hide_cancelled_events_from_the_public(world):
     assert fairs[0].pk in {row["id"] for row in listed(world.client("staff").get("/api/fairs/"))}
     assert world.client("anonymous").get(f"/api/fairs/{fairs[0].pk}/").status_code == 404
     assert world.client("anonymous").get("/api/fairs/", {"cursor": "nonsense"}).status_code == 400
+
+
+def test_a_worker_cancels_over_the_api_and_the_place_is_free_again(world):
+    staff = world.client("staff")
+    fair = _fair_for_one(world, staff)
+    worker = world.client("worker")
+    assert worker.post(f"/api/fairs/{fair}/register/", {}, format="json").status_code == 200
+    assert worker.post(f"/api/fairs/{fair}/unregister/", {}, format="json").status_code == 204
+    again = worker.post(f"/api/fairs/{fair}/unregister/", {}, format="json")
+    assert again.status_code == 409 and again.json()["code"] == "not_signed_up"
+    assert world.client("other_worker").post(f"/api/fairs/{fair}/register/", {}, format="json").status_code == 200
+    # Staff cancel the other worker's at the counter.
+    cancelled = staff.post(f"/api/fairs/{fair}/unregister/", {"worker": world.other_worker.pk}, format="json")
+    assert cancelled.status_code == 204 and not FairRegistration.objects.filter(fair_id=fair).exists()

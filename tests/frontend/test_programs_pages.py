@@ -94,7 +94,7 @@ def test_staff_create_a_fair_register_a_walk_in_and_take_attendance(client, cent
     client.post(f"/staff/programs/fairs/{fair.pk}/register/", {"worker": walk_in.user.phone})
     assert FairRegistration.objects.get(fair=fair).channel == Channel.COUNTER
     # Attendance is taken on the day: a week ahead, the page says so.
-    response = client.post(f"/staff/programs/fairs/{fair.pk}/attendance/", {"worker": walk_in.pk}, follow=True)
+    response = client.post(f"/staff/programs/fairs/{fair.pk}/attendance/", {"worker": walk_in.number}, follow=True)
     assert "code-not_today" in response.content.decode()
     page = client.get(f"/staff/programs/fairs/{fair.pk}/")
     assert walk_in.display_name in page.content.decode()
@@ -149,3 +149,80 @@ def test_a_worker_signs_up_and_staff_mark_completion_which_shows_on_their_card(c
     client.force_login(worker.user)
     card = client.get("/me/training/").content.decode()
     assert 'data-testid="verified-skill"' in card and "电工" in card
+
+
+# --- Naming a worker at the counter: the console's one look-up (workers.selectors.find_workers) ---------------
+
+@pytest.mark.parametrize("typed", [
+    "card", "number", "number lower case", "phone", "phone +86 with spaces", "phone full-width", "name"])
+def test_staff_name_the_walk_in_as_the_counter_does(client, staff, course, typed):
+    walk_in = WorkerFactory(display_name="王建国", user__phone="13912345678")
+    text = {"card": f"zerogig:worker:{walk_in.number}", "number": walk_in.number,
+            "number lower case": walk_in.number.lower(), "phone": "13912345678",
+            "phone +86 with spaces": "+86 139 1234 5678", "phone full-width": "１３９１２３４５６７８",
+            "name": "王建国"}[typed]
+    client.force_login(staff)
+    client.post(f"/staff/programs/courses/{course.pk}/enrol/", {"worker": text})
+    assert Enrolment.objects.get(course=course).worker == walk_in
+
+
+def test_a_name_two_workers_share_or_nobodys_number_signs_up_nobody_and_says_why(client, staff, course):
+    WorkerFactory(display_name="李明")
+    WorkerFactory(display_name="李明")
+    client.force_login(staff)
+    page = client.post(f"/staff/programs/courses/{course.pk}/enrol/", {"worker": "李明"}, follow=True)
+    assert "Several workers have this name" in page.content.decode()
+    page = client.post(f"/staff/programs/courses/{course.pk}/enrol/", {"worker": "W9999999"}, follow=True)
+    assert "No worker has this worker number" in page.content.decode()
+    assert not Enrolment.objects.exists()
+
+
+# --- Cancelling a sign-up -----------------------------------------------------------------------------------
+
+def test_a_worker_cancels_their_fair_registration_and_the_place_is_free_again(client, fair):
+    me = WorkerFactory()
+    client.force_login(me.user)
+    client.post(f"/fairs/{fair.pk}/register/")
+    page = client.get(f"/fairs/{fair.pk}/").content.decode()
+    assert 'data-testid="cancel-registration"' in page
+    page = client.post(f"/fairs/{fair.pk}/cancel/", follow=True).content.decode()
+    assert "Your registration is cancelled" in page
+    assert not FairRegistration.objects.exists()
+    client.force_login(WorkerFactory().user)  # the one place is free
+    client.post(f"/fairs/{fair.pk}/register/")
+    assert FairRegistration.objects.count() == 1
+
+
+def test_after_the_start_the_page_says_a_sign_up_stands_and_a_cancel_is_refused_with_the_reason(client, course):
+    me = WorkerFactory()
+    services.enrol(course, actor=me.user)
+    course.sessions.update(starts_at=timezone.now() - dt.timedelta(minutes=5))
+    client.force_login(me.user)
+    page = client.get(f"/training/{course.pk}/").content.decode()
+    assert 'data-testid="cancel-enrolment"' not in page and "can no longer be cancelled" in page
+    page = client.post(f"/training/{course.pk}/cancel/", follow=True).content.decode()
+    assert "code-started" in page
+    assert Enrolment.objects.filter(worker=me).exists()
+
+
+def test_staff_cancel_sign_ups_at_the_counter_audited_and_only_at_their_centers(client, staff, fair, course):
+    walk_in = WorkerFactory()
+    services.register_for_fair(fair, actor=staff, worker=walk_in)
+    enrolment = services.enrol(course, actor=staff, worker=walk_in)
+    client.force_login(CenterStaffFactory().user)
+    assert client.post(f"/staff/programs/fairs/{fair.pk}/unregister/",
+                       {"worker": walk_in.number}).status_code == 403
+    assert client.post(f"/staff/programs/courses/{course.pk}/people/{enrolment.pk}/cancel/").status_code == 403
+    client.force_login(staff)
+    page = client.get(f"/staff/programs/fairs/{fair.pk}/").content.decode()
+    assert 'data-testid="unregister"' in page
+    client.post(f"/staff/programs/fairs/{fair.pk}/unregister/", {"worker": walk_in.number})
+    client.post(f"/staff/programs/courses/{course.pk}/people/{enrolment.pk}/cancel/")
+    assert not FairRegistration.objects.exists() and not Enrolment.objects.exists()
+    assert set(AuditEntry.objects.filter(actor=staff, subject=walk_in.user).values_list("action", flat=True)) >= {
+        "fair_registration_cancelled", "enrolment_cancelled"}
+
+
+def test_anonymous_visitors_log_in_before_cancelling(client, fair):
+    response = client.post(f"/fairs/{fair.pk}/cancel/")
+    assert response.status_code == 302 and "/login" in response["Location"]
