@@ -5,17 +5,45 @@ center's data behind the services' rules.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts import services as account_services
+from accounts.exceptions import AccountLocked
 from accounts.models import Role
+from api.throttles import LoginsPerAddress
 from jobs.exceptions import Conflict
+
+
+class ThrottledAdminLogin(AdminAuthenticationForm):
+    """The admin's login goes through the same checks as the API's and the web's: the per-address limit and
+    accounts.services.check_password_login (the per-phone lockout, hashing without holding a connection).
+    Django's own form calls authenticate() directly, so thirty wrong passwords there were never refused."""
+
+    def clean(self):
+        phone, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if not phone or not password:
+            return self.cleaned_data
+        limit = LoginsPerAddress()
+        if not limit.allow_request(self.request, None):
+            raise ValidationError(limit.message % {"minutes": -(-int(limit.wait() or 60) // 60)},
+                                  code="address_rate_limited")
+        try:
+            self.user_cache = account_services.check_password_login(phone=phone, password=password)
+        except AccountLocked as locked:
+            raise ValidationError(locked.message, code="account_locked") from None
+        except ValidationError:
+            raise self.get_invalid_login_error() from None
+        self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
 
 
 class CityAdminSite(admin.AdminSite):
     site_header = _("zero-gig administration")
     site_title = _("zero-gig")
     index_title = _("Gig market administration")
+    login_form = ThrottledAdminLogin
 
     def has_permission(self, request):
         user = request.user
