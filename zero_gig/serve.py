@@ -17,6 +17,15 @@ def _exit(signum, frame):
     raise SystemExit(128 + signum)
 
 
+def proxy_options() -> dict:
+    """Trust X-Forwarded-For only from the proxies named in FORWARDED_ALLOW_IPS.
+
+    uvicorn's own default trusts 127.0.0.1, so any process on the machine could claim any client address and
+    step around the per-address limits; without the variable no proxy header is read at all."""
+    trusted = os.environ.get("FORWARDED_ALLOW_IPS", "").strip()
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or None}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
@@ -35,7 +44,7 @@ def main() -> None:
     try:
         uvicorn.run("zero_gig.asgi:application", host=args.host, port=args.port, workers=args.workers,
                     lifespan="off", ws_max_size=64 * 1024, log_level="info",
-                    timeout_graceful_shutdown=5)
+                    timeout_graceful_shutdown=5, **proxy_options())
     finally:
         if scheduler is not None:
             scheduler.terminate()

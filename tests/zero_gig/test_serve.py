@@ -78,3 +78,37 @@ def test_sigterm_stops_the_server_and_its_scheduler():
             if pid and alive(pid):
                 os.kill(pid, signal.SIGKILL)
         server.stderr.close()
+
+
+@pytest.mark.parametrize(("configured", "expected"), [
+    (None, {"proxy_headers": False, "forwarded_allow_ips": None}),
+    ("", {"proxy_headers": False, "forwarded_allow_ips": None}),
+    ("10.0.0.2", {"proxy_headers": True, "forwarded_allow_ips": "10.0.0.2"}),
+])
+def test_client_addresses_from_proxy_headers_are_believed_only_from_configured_proxies(monkeypatch, configured,
+                                                                                       expected):
+    from zero_gig import serve
+
+    if configured is None:
+        monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    else:
+        monkeypatch.setenv("FORWARDED_ALLOW_IPS", configured)
+    assert serve.proxy_options() == expected
+
+
+def test_a_local_process_cannot_claim_another_address_through_the_server(monkeypatch):
+    """Served as `make run` serves (no FORWARDED_ALLOW_IPS), X-Forwarded-For from 127.0.0.1 changes nothing."""
+    from uvicorn.config import Config
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    from zero_gig import serve
+
+    def served_app():
+        config = Config("zero_gig.asgi:application", **serve.proxy_options())
+        config.load()
+        return config.loaded_app
+
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    assert not isinstance(served_app(), ProxyHeadersMiddleware)
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "10.0.0.2")  # behind a proxy: its headers, and only its, are read
+    assert isinstance(served_app(), ProxyHeadersMiddleware)
