@@ -77,6 +77,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self):
         return f"{self.name or _('user')} ({self.masked_phone})"
 
+    def save(self, *args, **kwargs):
+        """A new password, by whatever path (reset by code, the admin, `changepassword`), revokes every API
+        token of the account: a stolen token must not outlive the password change meant to shut its thief out.
+        (Sessions end by themselves: Django checks each against the password hash.) A hash upgraded on login
+        keeps the same password and sets no new one (`_password` is cleared before that save)."""
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            ApiToken.objects.filter(user=self, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
     def clean_fields(self, exclude=None):
         """Normalise the phone before the field validators, which accept only the stored (ASCII) form."""
         if self.phone and (exclude is None or "phone" not in exclude):

@@ -228,6 +228,21 @@ def revoke_api_token(token: ApiToken, now: datetime | None = None) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now or timezone.now())
 
 
+SESSION_TOKEN_KEY = "api_token_id"
+
+
+def bind_token_to_session(session, token: ApiToken) -> None:
+    """Remember in a web session the token issued by the login that started it (revoked on logout)."""
+    session[SESSION_TOKEN_KEY] = token.pk
+
+
+def revoke_session_token(sender, request, user, **kwargs) -> None:
+    """On logout (user_logged_out, any path: web, API, admin): revoke the token the session's login issued."""
+    token_id = request.session.get(SESSION_TOKEN_KEY) if request is not None else None
+    if isinstance(token_id, int):
+        ApiToken.objects.filter(pk=token_id, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
 def revoke_all_api_tokens(user: User, now: datetime | None = None) -> int:
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now or timezone.now())
 
@@ -423,7 +438,6 @@ def reset_password(*, phone: str, code: str, new_password: str, now: datetime | 
         if user is None or not _use_code(row, now):
             raise ValidationError({"code": _code_invalid_message()})
         user.set_password(new_password)
-        user.save(update_fields=["password"])
-        revoke_all_api_tokens(user, now)
+        user.save(update_fields=["password"])  # revokes every API token of the account (User.save)
         AuthThrottle.objects.filter(phone=phone).update(failed_logins=0, failures_since=None, locked_until=None)
     return user

@@ -128,12 +128,15 @@ def _auth_result(result) -> dict:
     return AuthResultSerializer(result).data
 
 
-def _start_session(request, user, wanted: bool) -> None:
-    """Log the user into a Django session too, for the web pages, unless the client said not to."""
+def _start_session(request, result, wanted: bool) -> None:
+    """Log the user into a Django session too, for the web pages, unless the client said not to; logging out of
+    that session revokes the token issued with it."""
     if not wanted:
         return
+    user = result.user
     backend = getattr(user, "backend", None) or settings.AUTHENTICATION_BACKENDS[0]
     login(request._request, user, backend=backend)
+    services.bind_token_to_session(request._request.session, result.token)
 
 
 # --- Anonymous endpoints ------------------------------------------------------------------------
@@ -174,7 +177,7 @@ class SignupView(AnonymousAccountsView):
         fields = dict(serializer.validated_data)
         session = fields.pop("session")
         result = services.sign_up(**fields)
-        _start_session(request, result.user, session)
+        _start_session(request, result, session)
         return Response(_auth_result(result), status=status.HTTP_201_CREATED)
 
 
@@ -195,7 +198,7 @@ class LoginView(AnonymousAccountsView):
         fields = dict(serializer.validated_data)
         session = fields.pop("session")
         result = services.log_in(**fields)
-        _start_session(request, result.user, session)
+        _start_session(request, result, session)
         return Response(_auth_result(result))
 
 

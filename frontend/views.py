@@ -90,9 +90,11 @@ def _send_code(request, form, purpose: str) -> None:
         messages.info(request, _("If this number can use it, a code is on its way. Type it in below."))
 
 
-def _start_session(request, user):
-    """Log in the web session; the person's saved display preference comes with them."""
+def _start_session(request, result):
+    """Log in the web session, tied to the token logging in issued; the saved display preference comes along."""
+    user = result.user
     login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    account_services.bind_token_to_session(request.session, result.token)
     default = reverse("feed") if user.role == Role.WORKER else reverse("home")
     response = redirect(_next_url(request, default))
     saved = reads.senior_preference(user)
@@ -125,7 +127,7 @@ def login_page(request):
             except ValidationError as error:
                 _add_errors(form, error)
             else:
-                return _start_session(request, result.user)
+                return _start_session(request, result)
     return render(request, "frontend/login.html", {"form": form, "next": _next_url(request, "")})
 
 
@@ -146,7 +148,7 @@ def signup_page(request):
             except ValidationError as error:
                 _add_errors(form, error)
             else:
-                return _start_session(request, result.user)
+                return _start_session(request, result)
     return render(request, "frontend/signup.html", {"form": form, "next": _next_url(request, "")})
 
 

@@ -123,3 +123,39 @@ def test_user_for_token_refuses_a_disabled_user(user, key):
     user.is_active = False
     user.save()
     assert user_for_token(key) is None
+
+
+def test_a_password_changed_in_the_admin_revokes_every_token_of_the_account(api, client, user, key):
+    from accounts.models import Role, User
+
+    other = services.issue_api_token(UserFactory(), name="phone")[1]
+    city_admin = User.objects.create_superuser(phone="13700000009", password="admin-pass-123", role=Role.CITY_ADMIN)
+    client.force_login(city_admin)
+    changed = client.post(f"/admin/accounts/user/{user.pk}/password/",
+                          {"password1": "a-new-secret-77", "password2": "a-new-secret-77"})
+    assert changed.status_code == 302, changed.content[:500]
+    assert me(api, f"Bearer {key}").status_code == 401
+    assert me(api, f"Bearer {other}").status_code == 200  # someone else's token is untouched
+
+
+def test_a_password_set_in_code_revokes_the_tokens_but_a_hash_upgraded_on_login_does_not(api, user, key):
+    user.check_password("correct-horse-9")  # may rehash: the same password, the token stays
+    assert me(api, f"Bearer {key}").status_code == 200
+    user.set_password("another-secret-5")
+    user.save()
+    assert me(api, f"Bearer {key}").status_code == 401
+
+
+def test_logging_out_on_the_web_revokes_the_token_its_login_issued_and_no_other(api, client, user):
+    from rest_framework.test import APIClient
+
+    browser = APIClient()
+    logged_in = browser.post("/api/auth/login/", {"phone": "13912345678", "password": "correct-horse-9"},
+                             format="json")
+    web_token = logged_in.json()["token"]
+    app_token = api.post("/api/auth/login/", {"phone": "13912345678", "password": "correct-horse-9",
+                                              "session": False}, format="json").json()["token"]
+    client.cookies = browser.cookies
+    assert client.post("/logout/").status_code == 302
+    assert me(api, f"Bearer {web_token}").status_code == 401
+    assert me(api, f"Bearer {app_token}").status_code == 200
