@@ -54,3 +54,13 @@ def test_a_sqlite_database_url_waits_takes_the_write_lock_at_begin_and_uses_wal_
     assert url_options == default_options
     assert url_options["timeout"] >= 20 and url_options["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in url_options["init_command"]
+
+
+def test_the_deployment_checklist_is_clean_with_production_settings():
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT, capture_output=True,
+        text=True, timeout=120, env={**clean, "DEBUG": "0", "ALLOWED_HOSTS": "gig.example.cn",
+                                     "SECRET_KEY": "k3y-" + "a1b2c3d4e5f6g7h8i9j0" * 3})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
