@@ -376,6 +376,9 @@ class SlipCheckInSerializer(serializers.Serializer):
 class CheckInSerializer(serializers.Serializer):
     latitude = serializers.FloatField(required=False, min_value=-90, max_value=90)
     longitude = serializers.FloatField(required=False, min_value=-180, max_value=180)
+    accuracy = serializers.FloatField(required=False, min_value=0, max_value=100_000,
+                                      help_text=_("How exact the location is, in metres (the browser's "
+                                                  "coords.accuracy); vaguer than the rules allow is refused."))
     code = serializers.RegexField(r"^[0-9]{6}$", required=False, max_length=6,
                                   error_messages={"invalid": _("The code is 6 digits.")})
 

@@ -71,6 +71,7 @@ class LocationForm(forms.Form):
                                 widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
     longitude = forms.FloatField(label=gettext_lazy("Longitude"), min_value=-180, max_value=180,
                                  widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
+    accuracy = forms.FloatField(required=False, min_value=0, max_value=100_000, widget=forms.HiddenInput)
 
 
 class CodeForm(forms.Form):
@@ -217,7 +218,7 @@ def _act(request, pk: int, form_name: str | None, form_class, act, done: str):
 @signed_in
 def check_in_by_location(request, pk: int):
     return _act(request, pk, "location", LocationForm, lambda a, data: job_services.check_in(
-        a, actor=request.user, latitude=data["latitude"], longitude=data["longitude"]),
+        a, actor=request.user, latitude=data["latitude"], longitude=data["longitude"], accuracy=data["accuracy"]),
         _("You are checked in. Check out when the work is done."))
 
 

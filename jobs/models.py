@@ -500,6 +500,8 @@ class Assignment(StatusMachine):
     check_in_method = models.CharField(_("check-in method"), max_length=10, blank=True,
                                        choices=CheckInMethod.choices)
     check_in_distance_m = models.PositiveIntegerField(_("check-in distance (m)"), null=True, blank=True)
+    check_in_accuracy_m = models.PositiveIntegerField(_("check-in accuracy (m)"), null=True, blank=True)
+    check_in_code_failures = models.PositiveSmallIntegerField(_("wrong check-in codes"), default=0)
     minutes_worked = models.PositiveIntegerField(_("minutes worked"), null=True, blank=True)
     pay_quantity = models.DecimalField(
         _("quantity paid for"), max_digits=10, decimal_places=2, null=True, blank=True,

@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -814,31 +814,71 @@ def _mark_checked_in(assignment: Assignment, now: dt.datetime, method: str) -> A
     return assignment
 
 
-@atomic_with_retry
 def check_in(assignment: Assignment, *, actor, now: dt.datetime | None = None, latitude=None, longitude=None,
-             code: str | None = None) -> Assignment:
-    """Check in at the site: by location inside the geofence, or by the code shown at the site."""
-    now = now or timezone.now()
-    assignment = _locked_assignment(assignment, "gig")
-    _check_worker_on(actor, assignment)
+             accuracy=None, code: str | None = None) -> Assignment:
+    """Check in at the site: by location inside the geofence, or by the code shown at the site.
+
+    A wrong code is counted and the count kept (the refusal is raised after the transaction commits): five per
+    assignment and fifteen a day per worker, then the code is refused and location or the employer remain, so
+    a million six-digit codes cannot be tried. A location that says how exact it is (`accuracy`, metres, as
+    the browser's geolocation gives it) must be exact enough to place the worker at the site; it is kept."""
+    outcome = _check_in(assignment, actor=actor, now=now or timezone.now(), latitude=latitude,
+                        longitude=longitude, accuracy=accuracy, code=code)
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+def _code_failures_today(worker_id: int, now: dt.datetime) -> int:
+    day = dt.timedelta(days=1)
+    return Assignment.objects.filter(worker_id=worker_id, gig__starts_at__range=(now - day, now + day)).aggregate(
+        failures=Sum("check_in_code_failures"))["failures"] or 0
+
+
+def _check_code(assignment: Assignment, code, now: dt.datetime) -> Exception | None:
+    if (assignment.check_in_code_failures >= rules.rule("CHECK_IN_CODE_MAX_FAILURES")
+            or _code_failures_today(assignment.worker_id, now) >= rules.rule("CHECK_IN_CODE_FAILURES_PER_DAY")):
+        return Conflict(_("Too many wrong codes: check in by your location, or ask the employer to check you "
+                          "in."), code="too_many_codes")
     gig = assignment.gig
-    if not _may_check_in(assignment, now):
-        return assignment
-    if code is not None:
-        valid = {check_in_code(gig, now)[0], check_in_code(gig, now, step=-1)[0]}
-        if str(code).strip() not in valid:
-            raise ValidationError({"code": _("The code is wrong or has expired; read the current code at the site.")})
-        return _mark_checked_in(assignment, now, CheckInMethod.CODE)
+    if str(code).strip() in {check_in_code(gig, now)[0], check_in_code(gig, now, step=-1)[0]}:
+        return None
+    Assignment.objects.filter(pk=assignment.pk).update(check_in_code_failures=F("check_in_code_failures") + 1)
+    return ValidationError({"code": _("The code is wrong or has expired; read the current code at the site.")})
+
+
+def _check_location(gig: Gig, latitude, longitude, accuracy) -> float:
+    """How far the reported point is from the site, in metres, if it is believable as a reading there."""
     if latitude is None or longitude is None:
         raise ValidationError({"latitude": _("Send your location, or the code shown at the site.")})
     validate_point(latitude, longitude)
+    if accuracy is not None and not 0 <= float(accuracy) <= rules.rule("CHECK_IN_MAX_ACCURACY_METERS"):
+        raise ValidationError({"accuracy": _("Your location is not exact enough (within %(m)s m is needed); "
+                                             "wait for the phone to find it, or use the code shown at the site.")
+                               % {"m": rules.rule("CHECK_IN_MAX_ACCURACY_METERS")}})
     metres = distance_km(Point(float(latitude), float(longitude)), gig.site_point) * 1000
     limit = rules.rule("GEOFENCE_METERS")
     if metres > limit:
         raise ValidationError({"latitude": _("You are %(d)s m from the site; check in within %(limit)s m, "
                                              "or use the code shown at the site.")
                                % {"d": round(metres), "limit": limit}})
+    return metres
+
+
+@atomic_with_retry
+def _check_in(assignment: Assignment, *, actor, now: dt.datetime, latitude, longitude, accuracy,
+              code) -> Assignment | Exception:
+    assignment = _locked_assignment(assignment, "gig")
+    _check_worker_on(actor, assignment)
+    gig = assignment.gig
+    if not _may_check_in(assignment, now):
+        return assignment
+    if code is not None:
+        refusal = _check_code(assignment, code, now)
+        return refusal or _mark_checked_in(assignment, now, CheckInMethod.CODE)
+    metres = _check_location(gig, latitude, longitude, accuracy)
     assignment.check_in_distance_m = round(metres)
+    assignment.check_in_accuracy_m = round(float(accuracy)) if accuracy is not None else None
     return _mark_checked_in(assignment, now, CheckInMethod.GPS)
 
 

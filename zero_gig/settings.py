@@ -291,6 +291,9 @@ GIG_RULES = {
     "GEOFENCE_METERS": 300,
     "CHECK_IN_OPENS_MINUTES": 60,
     "CHECK_IN_CODE_SECONDS": 60,
+    "CHECK_IN_CODE_MAX_FAILURES": 5,  # wrong site codes per assignment, then only location or the employer
+    "CHECK_IN_CODE_FAILURES_PER_DAY": 15,  # wrong site codes per worker over their gigs of a day
+    "CHECK_IN_MAX_ACCURACY_METERS": 150,  # a location vaguer than this cannot show the worker is at the site
     "REQUIRE_TRADE_MATCH": True,  # instant hiring: only workers with the gig's trade may take it
     "NEARBY_DEFAULT_RADIUS_KM": 5,
     "NEARBY_MAX_RADIUS_KM": 50,

@@ -9,6 +9,7 @@
     navigator.geolocation.getCurrentPosition(function (position) {
       form.elements.latitude.value = position.coords.latitude.toFixed(6);
       form.elements.longitude.value = position.coords.longitude.toFixed(6);
+      form.elements.accuracy.value = Math.round(position.coords.accuracy);
       form.dataset.located = "1";
       form.submit();
     }, function () {
