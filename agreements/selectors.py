@@ -77,7 +77,12 @@ def agreement_of_assignment(assignment_id: int, *, viewer) -> Agreement:
     return agreement_for(agreement, viewer=viewer)
 
 
-def agreement_ids(assignment_ids) -> dict[int, int]:
-    """assignment id → agreement id, for pages that link each hire to its agreement."""
-    return dict(Agreement.objects.filter(assignment_id__in=list(assignment_ids))
-                .values_list("assignment_id", "pk"))
+def agreement_links(assignment_ids, party: str | None = None) -> dict[int, dict]:
+    """assignment id → {"id": agreement id, "accepted": has `party` accepted it}, for pages that link each hire
+    to its agreement."""
+    rows = Agreement.objects.filter(assignment_id__in=list(assignment_ids))
+    accepted = set()
+    if party is not None:
+        accepted = set(rows.filter(acceptances__party=party).values_list("pk", flat=True))
+    return {assignment_id: {"id": pk, "accepted": pk in accepted}
+            for assignment_id, pk in rows.values_list("assignment_id", "pk")}
