@@ -58,7 +58,8 @@ def verify(agreement: Agreement) -> bool:
 
 
 def _device(user_agent: str | None, ip_address: str | None) -> dict:
-    agent = unicodedata.normalize("NFKC", user_agent or "").strip()[:USER_AGENT_LENGTH]
+    agent = "".join(ch for ch in unicodedata.normalize("NFKC", user_agent or "") if ch.isprintable())
+    agent = agent.strip()[:USER_AGENT_LENGTH]
     try:
         address = str(ipaddress.ip_address((ip_address or "").strip()))
     except ValueError:
