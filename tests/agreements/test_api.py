@@ -68,3 +68,14 @@ def test_staff_record_the_counter_acceptance(agreement, staff):
 def test_an_assignment_never_hired_has_no_agreement(application_gig, worker, now):
     applied = jobs.apply_to_gig(application_gig, actor=worker.user, now=now)
     assert api(worker.user).get(f"/api/assignments/{applied.pk}/agreement/").status_code == 404
+
+
+def test_the_agreement_carries_no_full_phone_or_id_number_of_anyone(agreement, gig, worker, staff):
+    from tests.api.test_privacy import ANY_ID_NUMBER, ANY_MOBILE
+
+    full = {worker.user.phone, worker.raw_id_number, gig.employer.owner.phone, gig.employer.contact_phone}
+    for user in (worker.user, gig.employer.owner, staff):
+        body = api(user).get(f"/api/agreements/{agreement.pk}/").content.decode()
+        assert not [secret for secret in full if secret in body]
+        assert not ANY_MOBILE.search(body) and not ANY_ID_NUMBER.search(body)
+        assert "139****5678" in body  # the masked phone, enough to recognise one's own
