@@ -7,6 +7,7 @@ import ipaddress
 import unicodedata
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,21 +29,41 @@ class Via:
     OFFER = "offer"  # answered an offer sent to them
     APPLICATION = "application"  # the employer hired them from the applicants
     COUNTER = "counter"  # staff at a center's counter took the gig for them
+    EARLIER = "earlier"  # hired before agreements were drawn up; drawn up afterwards (draw_up_missing)
 
 
-def draw_up(assignment: Assignment, *, now: dt.datetime, via: str) -> Agreement:
+def draw_up(assignment: Assignment, *, now: dt.datetime, via: str,
+            hired_at: dt.datetime | None = None) -> Agreement:
     """The agreement of a hire, drawn up inside the transaction that hires (jobs.services._hire), so that no
     hired assignment is without one. Drawing up again returns the one there is."""
     existing = Agreement.objects.filter(assignment=assignment).first()
     if existing is not None:
         return existing
     number = text.agreement_number(assignment)
-    terms = text.terms_of(assignment, now=now, via=via)
+    terms = text.terms_of(assignment, now=hired_at or now, via=via)
     body = text.render_text(number=number, terms=terms, created_at=now, language=text.BINDING_LANGUAGE)
     fields = {"number": number, "template_version": text.TEMPLATE_VERSION, "language": text.BINDING_LANGUAGE,
               "text": body, "terms": terms, "created_at": now}
     return Agreement.objects.create(assignment=assignment, **fields,
                                     content_hash=text.content_hash(assignment_id=assignment.pk, **fields))
+
+
+def draw_up_missing(now: dt.datetime | None = None) -> int:
+    """Agreements for the hires made before agreements existed, from their gigs as they stand: a gig cannot be
+    edited once someone holds a slot, so that is what was agreed (an early end aside, which the terms then show).
+    Returns how many were drawn up; running it again draws up none."""
+    now = now or timezone.now()
+    count = 0
+    missing = list(Assignment.objects.filter(status__in=SLOT_HOLDING, agreement__isnull=True)
+                   .order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(missing), 500):
+        batch = Assignment.objects.filter(pk__in=missing[start:start + 500]).select_related(
+            "gig__category", "gig__employer", "gig__center", "worker__user").order_by("pk")
+        for assignment in batch:
+            with transaction.atomic():
+                draw_up(assignment, now=now, via=Via.EARLIER, hired_at=assignment.accepted_at or now)
+            count += 1
+    return count
 
 
 def verify(agreement: Agreement) -> bool:

@@ -101,3 +101,19 @@ def test_the_english_page_is_a_translation_of_the_same_terms(gig, worker, now):
     assert "Gig work agreement" in english and "Labourer" not in agreement.text
     assert "180.00 yuan per day" in english and "12333" in english
     assert "You may cancel free within 5 minutes of taking the gig." in english
+
+
+def test_hires_made_before_agreements_existed_get_theirs_from_the_command(gig, worker, now):
+    from django.core.management import call_command
+
+    earlier = AssignmentFactory(gig=gig, worker=worker, status=AssignmentStatus.ACCEPTED,
+                                accepted_at=now - dt.timedelta(days=2))
+    AssignmentFactory(gig=gig, status=AssignmentStatus.APPLIED)  # no hire, no agreement
+
+    call_command("draw_up_agreements")
+    call_command("draw_up_agreements")  # again: nothing more
+
+    agreement = Agreement.objects.get()
+    assert agreement.assignment == earlier and verify(agreement)
+    assert agreement.terms["hired_via"] == "earlier"
+    assert agreement.terms["hired_at"] == (now - dt.timedelta(days=2)).isoformat()
