@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from . import audit_views, center_views, console_views, inbox_views, policy_views, program_views, views
+from . import agreement_views, audit_views, center_views, console_views, inbox_views, policy_views, program_views, views
 
 router = SimpleRouter()
 router.register("gigs", views.GigViewSet, basename="gig")
@@ -27,6 +27,13 @@ urlpatterns = [
         path("questions/", policy_views.QuestionList.as_view(), name="policy-question-list"),
         path("questions/<int:pk>/answer/", policy_views.AnswerQuestion.as_view(), name="policy-question-answer"),
     ])),
+    # Gig work agreements (用工协议): drawn up at hiring, accepted by both sides
+    path("agreements/<int:pk>/", agreement_views.AgreementDetail.as_view(), name="agreement-detail"),
+    path("agreements/<int:pk>/accept/", agreement_views.AcceptAgreement.as_view(), name="agreement-accept"),
+    path("agreements/<int:pk>/counter-accept/", agreement_views.CounterAcceptAgreement.as_view(),
+         name="agreement-counter-accept"),
+    path("assignments/<int:pk>/agreement/", agreement_views.AssignmentAgreement.as_view(),
+         name="assignment-agreement"),
     path("notifications/", inbox_views.Inbox.as_view(), name="notification-list"),
     path("notifications/read/", inbox_views.MarkRead.as_view(), name="notification-read"),
     # The staff console of a center (console_views)

@@ -40,6 +40,7 @@ ACTIONS = {
     "course_enrolled_at_counter": _("Worker signed up for a course at the counter"),
     "course_attendance_recorded": _("Attendance at a course session recorded"),
     "course_completed": _("Course completed: skill verified"),
+    "agreement_accepted_at_counter": _("Agreement accepted by the worker at the counter"),
 }
 
 

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from . import (
     views,
+    views_agreements,
     views_audit,
     views_centers,
     views_console,
@@ -72,6 +73,15 @@ urlpatterns += [
         path("audit/", views_audit.audit_page, name="staff_audit"),
         path("questions/", views_policy.staff_questions, name="staff_questions"),
         path("questions/<int:pk>/answer/", views_policy.answer, name="staff_answer"),
+    ])),
+]
+
+# A gig's written agreement: read and print, accept, accept at the counter (views_agreements)
+urlpatterns += [
+    path("agreements/<int:pk>/", include([
+        path("", views_agreements.agreement_page, name="agreement"),
+        path("accept/", views_agreements.accept, name="agreement_accept"),
+        path("counter-accept/", views_agreements.accept_at_counter, name="agreement_counter_accept"),
     ])),
 ]
 

@@ -261,12 +261,6 @@ def _gig_or_404(request, pk: int):
     return get_object_or_404(gigs_visible_to(request.user), pk=pk)
 
 
-def _cancellation_rules() -> dict:
-    return {name.lower(): rules.rule(name) for name in (
-        "FREE_CANCEL_MINUTES", "LATE_CANCEL_HOURS", "NO_SHOW_AFTER_MINUTES", "STRIKES_TO_SUSPEND",
-        "STRIKE_WINDOW_DAYS", "SUSPENSION_DAYS", "EMPLOYER_LATE_CANCEL_HOURS", "SHOW_UP_PAY_HOURS")}
-
-
 def gig_page(request, pk: int):
     gig = _gig_or_404(request, pk)
     assignment = reads.my_assignment(request.user, gig)
@@ -275,7 +269,7 @@ def gig_page(request, pk: int):
     lat, lng = place.lat, place.lng
     context = {
         "gig": gig, "card": _card(gig, None), "assignment": assignment, "exact": exact,
-        "standing": employer_standing(gig.employer), "rules": _cancellation_rules(),
+        "standing": employer_standing(gig.employer), "rule_sentences": rules.cancellation_sentences(),
         "pin": {"lat": lat, "lng": lng, "title": labels.trade_name(gig.category)},
         "amap_url": amap_marker_url(lat, lng, labels.trade_name(gig.category)),
         "geo_url": f"geo:{lat:.6f},{lng:.6f}?q={lat:.6f},{lng:.6f}",

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agreements.selectors import agreement_links
 from centers import services as center_services
 from centers.models import HallVisit
 from centers.selectors import console_center, consoled_centers, waiting_in_hall
@@ -295,6 +296,7 @@ def slip(request, center, assignment_id: int):
         "center": center, "a": assignment, "gig": gig, "trade": labels.trade_name(gig.category),
         "unit": labels.pay_unit_label(gig.pay_unit), "hours": labels.length_hours(gig),
         "consent": assignment.dispatch_consent, "check_in_url": check_in_url, "slip_code": code,
+        "agreement": agreement_links([assignment.pk]).get(assignment.pk),
         "qr": _qr(check_in_url, _("QR code for the employer to check this worker in at the site"))})
 
 

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from agreements.models import Party
+from agreements.selectors import agreement_links
 from jobs import rules
 from jobs import services as job_services
 from jobs.exceptions import Conflict
@@ -115,10 +117,12 @@ def _person(assignment) -> dict:
 def gig_page_context(request, pk: int) -> dict:
     """One of the employer's gigs with its fill progress and its people (the page, and its live part)."""
     gig = _my_gig(request, pk, progress=True)
-    people = (people_on_gig(gig, viewer=request.user).select_related("worker__user", "worker__registered_at_center")
-              .order_by("pk"))
+    people = list(people_on_gig(gig, viewer=request.user).select_related("worker__user", "worker__registered_at_center")
+                  .order_by("pk"))
+    agreements = agreement_links([a.pk for a in people], Party.EMPLOYER)
     return {"gig": gig, "trade": labels.trade_name(gig.category), "unit": labels.pay_unit_label(gig.pay_unit),
-            "people": [_person(a) for a in people], "draft": gig.status == GigStatus.DRAFT,
+            "people": [{**_person(a), "agreement": agreements.get(a.pk)} for a in people],
+            "draft": gig.status == GigStatus.DRAFT,
             "may_cancel": gig.can_become(GigStatus.CANCELLED)}
 
 

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from agreements.models import Party
+from agreements.selectors import agreement_links
 from jobs import rules
 from jobs import services as job_services
 from jobs.exceptions import Conflict
@@ -143,6 +145,7 @@ def assignment_page(request, pk: int, forms_with_errors: dict | None = None):
     scanned = _scanned_code(request) if status == AssignmentStatus.ACCEPTED and not bound else None
     context = {
         "row": _row(assignment), "a": assignment, "gig": gig, "exact": exact,
+        "agreement": agreement_links([assignment.pk], Party.WORKER).get(assignment.pk),
         "amap_url": amap_marker_url(place.lat, place.lng, labels.trade_name(gig.category)),
         "can_check_in": status == AssignmentStatus.ACCEPTED,
         "can_check_out": status == AssignmentStatus.CHECKED_IN,

@@ -7,6 +7,7 @@ overridden like the others (the GIG_RULES environment variable, a JSON object).
 import datetime as dt
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 DEFAULTS = {
     # A gig's site must lie within this distance of an active service center: the area the platform serves.
@@ -34,3 +35,29 @@ def hours(name: str) -> dt.timedelta:
 
 def days(name: str) -> dt.timedelta:
     return dt.timedelta(days=rule(name))
+
+
+CANCELLATION_RULES = ("FREE_CANCEL_MINUTES", "LATE_CANCEL_HOURS", "NO_SHOW_AFTER_MINUTES", "STRIKES_TO_SUSPEND",
+                      "STRIKE_WINDOW_DAYS", "SUSPENSION_DAYS", "EMPLOYER_LATE_CANCEL_HOURS", "SHOW_UP_PAY_HOURS")
+
+
+def cancellation_rules() -> dict:
+    """The rules of cancellation, no-shows and show-up pay in force now, by lower-case name."""
+    return {name.lower(): rule(name) for name in CANCELLATION_RULES}
+
+
+def cancellation_sentences(values: dict | None = None) -> list[str]:
+    """The rules as the gig page says them to the worker (and as each written agreement records them), in the
+    active language; `values` are those of cancellation_rules(), by default the ones in force now."""
+    v = values or cancellation_rules()
+    return [
+        _("You may cancel free within %(m)s minutes of taking the gig.") % {"m": v["free_cancel_minutes"]},
+        _("Cancelling later, and less than %(h)s hours before the start, gives you a strike.")
+        % {"h": v["late_cancel_hours"]},
+        _("Not checking in within %(m)s minutes of the start is a no-show, and a strike.")
+        % {"m": v["no_show_after_minutes"]},
+        _("%(n)s strikes in %(w)s days stop you taking gigs for %(d)s days.")
+        % {"n": v["strikes_to_suspend"], "w": v["strike_window_days"], "d": v["suspension_days"]},
+        _("If the employer cancels less than %(h)s hours before the start, they owe you %(p)s hours' pay.")
+        % {"h": v["employer_late_cancel_hours"], "p": v["show_up_pay_hours"]},
+    ]

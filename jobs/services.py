@@ -582,9 +582,20 @@ def _take_gig(worker: WorkerProfile, gig: Gig, now: dt.datetime, for_staff: bool
     _check_worker_may_take(worker, gig, now, for_staff)
     _take_slot(gig)
     assignment = existing or Assignment(gig=gig, worker=worker)
+    via = "counter" if for_staff else "offer" if answering_offer else "instant"
+    return _hire(assignment, now, via)
+
+
+def _hire(assignment: Assignment, now: dt.datetime, via: str) -> Assignment:
+    """The one place an assignment becomes hired, once its slot is taken: on every path (an instant take, an
+    offer answered, staff at a counter, an applicant hired), and with its written agreement drawn up in the
+    same transaction, so that no hired worker is without one."""
+    from agreements.services import draw_up
+
     assignment.move_to(AssignmentStatus.ACCEPTED)
     assignment.accepted_at = now
     assignment.save()
+    draw_up(assignment, now=now, via=via)
     events.worker_took_slot(assignment)
     return assignment
 
@@ -665,11 +676,7 @@ def hire_applicant(assignment: Assignment, *, actor, now: dt.datetime | None = N
         raise Conflict(_("Only an applicant can be hired."), code="not_applicant")
     _check_worker_may_take(worker, assignment.gig, now)
     _take_slot(assignment.gig)
-    assignment.move_to(AssignmentStatus.ACCEPTED)
-    assignment.accepted_at = now
-    assignment.save()
-    events.worker_took_slot(assignment)
-    return assignment
+    return _hire(assignment, now, "application")
 
 
 @atomic_with_retry

@@ -182,6 +182,14 @@ class World:
             gig.save(update_fields=["accepted_count"])
         return assignment
 
+    # --- agreements ------------------------------------------------------------------------------
+    def agreement(self):
+        """The agreement of `worker`'s hire on `gig`, as hiring draws it up (the world's rows come from
+        factories, which skip the services)."""
+        from agreements.services import draw_up
+
+        return draw_up(self.assignment, now=self.now, via="instant")
+
     # --- the staff console ---------------------------------------------------------------------
     def console_center(self):
         """`center`, whose console `staff` (and the city) may open."""

@@ -219,6 +219,14 @@ MATRIX = [
                                                                "anon  ok     404   ok    404   ok    404   ok"),
     row("POST assignment-rate",     "completed assignment",    "anon  ok     404   ok    404   403   404   403",
         body={"score": 5, "comment": "干活利索"}),
+    # --- gig work agreements: the two parties and the staff of the gig's center (and the city) read one;
+    # everyone else is refused (403). Each party accepts its own side; staff record a worker's at the counter.
+    row("GET agreement-detail",     "agreement",               "anon  ok     403   ok    403   ok    403   ok"),
+    row("GET assignment-agreement", "hired assignment",        "anon  ok     403   ok    403   ok    403   ok"),
+    row("POST agreement-accept",    "agreement",               "anon  ok     403   ok    403   403   403   403",
+        body={}),
+    row("POST agreement-counter-accept", "agreement",          "anon  403    403   403   403   ok    403   ok",
+        body={}),
     # --- the staff console: a center's staff and the city act; everyone else, other centers' staff included,
     # gets 403 (a worker's card is readable by any center's staff: walk-ins are matched across the city) -------
     row("GET staff-center-list",    None,                      "anon  ok     ok    ok    ok    ok    ok    ok"),
@@ -312,6 +320,8 @@ def build_target(world: World, target: str | None):
         return world.worker
     if target == "untaken gig":
         return world.new_gig()
+    if target == "hired assignment":
+        return world.agreement().assignment
     if target.endswith(" assignment"):
         return world.new_assignment(target.removesuffix(" assignment"))
     return getattr(world, target.replace(" ", "_"))()
@@ -320,7 +330,8 @@ def build_target(world: World, target: str | None):
 def snapshot(target) -> dict:
     """What a refused call must not change: the target's row, and how many rows each of the market's tables has."""
     state = {model._meta.label: model.objects.count() for label in ("accounts", "centers", "workers", "jobs",
-                                                                     "notifications", "programs", "audit")
+                                                                     "notifications", "programs", "audit",
+                                                                     "agreements")
              for model in apps.get_app_config(label).get_models()}
     if isinstance(target, models.Model):
         state["target"] = type(target).objects.filter(pk=target.pk).values().get()
