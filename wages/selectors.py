@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jobs.models import HOURS_PER_DAY, Category, PayUnit, WageFloor
+from jobs.models import Category, PayUnit, WageFloor
 
 from .models import CITY_WIDE, FeeWord, MarketRate, WageGuide
 
