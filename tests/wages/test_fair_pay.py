@@ -101,8 +101,8 @@ def post(**overrides):
     return services.create_gig(actor=EmployerFactory().owner, **fields)
 
 
-@pytest.mark.parametrize("text", ["入职先交押金200元", "需交 押 金", "押-金", "收取培 训 费", "Pay a ＤＥＰＯＳＩＴ first",
-                                  "training　fee 50", "保证金:100"])
+@pytest.mark.parametrize("text", ["入职先交押金200元", "需交 押 金", "押-金", "收取培 训 费",
+                                  "Pay a ＤＥＰＯＳＩＴ first", "training　fee 50", "保证金:100"])
 def test_a_post_asking_workers_to_pay_is_refused_whatever_the_spacing_or_width(center, text):
     with pytest.raises(ValidationError) as refused:
         post(description=text)
