@@ -223,7 +223,7 @@ def wage_table(region: str = CITY_WIDE, day: dt.date | None = None) -> list[Trad
     whole city by default; an area without its own guide line shows the city's). Trades with neither are left
     out."""
     book = FairPayBook.load(day=day)
-    trades = {trade.pk: trade for trade in Category.objects.filter(parent__isnull=False)}
+    trades = {trade.pk: trade for trade in Category.objects.filter(parent__isnull=False).select_related("parent")}
     keys = {(trade_id, unit) for trade_id, unit, *_rest in [*book.guides, *book.markets]}
     rows = []
     for trade_id, unit in keys:
