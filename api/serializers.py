@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -152,14 +154,27 @@ class GigSerializer(serializers.ModelSerializer):
                   "hiring_mode", "address", "latitude", "longitude", "exact_site", "starts_at", "ends_at", "status",
                   "center", "employer", "distance_km", "fair_pay")
 
-    @extend_schema_field(FairPaySerializer)
-    def get_fair_pay(self, gig):
-        """Labelled from one book per response, read for the trades of every gig in it (not per gig)."""
+    def _fair_pay_book(self, gig) -> FairPayBook:
+        """One book per response, read for the trades of every gig in it (a list of gigs, or of assignments or
+        board rows carrying gigs), not per gig; a trade it missed is added once."""
         book = self.context.get("fair_pay_book")
         if book is None:
-            gigs = self.parent.instance if isinstance(self.parent, serializers.ListSerializer) else [gig]
-            book = self.context["fair_pay_book"] = FairPayBook.load(trade_ids={g.category.id for g in gigs})
-        fair = book.fair_pay(gig)
+            instance = self.root.instance
+            items = instance if isinstance(instance, list | tuple | QuerySet) else [instance]
+            trades = {gig.category.id}
+            for item in items:
+                carried = item.get("gig") if isinstance(item, dict) else getattr(item, "gig", item)
+                category = getattr(carried, "category", None)
+                if category is not None:
+                    trades.add(category.id)
+            book = self.context["fair_pay_book"] = FairPayBook.load(trade_ids=trades)
+        elif not book.covers(gig.category.id):
+            book.add_trades({gig.category.id})
+        return book
+
+    @extend_schema_field(FairPaySerializer)
+    def get_fair_pay(self, gig):
+        fair = self._fair_pay_book(gig).fair_pay(gig)
         return FairPaySerializer({**fair.__dict__, "words": fair.words, "basis": fair.basis,
                                   "below_minimum": fair.below_minimum}).data
 

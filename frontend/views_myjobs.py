@@ -28,6 +28,7 @@ from jobs.selectors import SiteAccess, assignments_visible_to, contact_is_shared
 from notifications import selectors as inbox_selectors
 from notifications import services as inbox_services
 from notifications.sentences import sentence
+from wages.selectors import fair_pay_of
 from zero_gig.ids import parse_id
 
 from . import labels
@@ -115,6 +116,10 @@ def my_gigs(request):
         else:
             groups["upcoming"].append(_row(assignment))
     groups["past"].reverse()  # the most recent first
+    rows = [row for group in groups.values() for row in group]
+    fair = fair_pay_of([row["gig"] for row in rows])  # one book for the whole list
+    for row in rows:
+        row["fair"] = fair[row["gig"].pk]
     return render(request, "frontend/myjobs/my_gigs.html", {
         "groups": [("today", _("Today"), groups["today"]), ("upcoming", _("Upcoming"), groups["upcoming"]),
                    ("past", _("Past"), groups["past"])],

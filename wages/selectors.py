@@ -131,27 +131,40 @@ class FairPayBook:
     markets: dict[tuple, MarketFigures] = field(default_factory=dict)
     floors: dict[str, list[WageFloor]] = field(default_factory=dict)
     day: dt.date | None = None
+    trade_ids: set[int] | None = None  # the trades read (None: all)
 
     @classmethod
     def load(cls, trade_ids=None, day: dt.date | None = None) -> FairPayBook:
         """Everything needed to label gigs of these trades (all trades when None): three small indexed reads."""
-        day = day or timezone.localdate()
-        book = cls(day=day)
-        guides = WageGuide.objects.filter(effective_from__lte=day).order_by("effective_from")
+        book = cls(day=day or timezone.localdate())
+        book._read(trade_ids)
+        for floor in WageFloor.objects.filter(effective_from__lte=book.day).order_by("-effective_from"):
+            book.floors.setdefault(floor.region_code, []).append(floor)
+        return book
+
+    def covers(self, trade_id: int) -> bool:
+        return self.trade_ids is None or trade_id in self.trade_ids
+
+    def add_trades(self, trade_ids) -> None:
+        """Read the guide lines and market rates of more trades (two queries)."""
+        self._read(set(trade_ids) - (self.trade_ids or set()))
+
+    def _read(self, trade_ids) -> None:
+        guides = WageGuide.objects.filter(effective_from__lte=self.day).order_by("effective_from")
         markets = MarketRate.objects.all()
         if trade_ids is not None:
             trade_ids = sorted(set(trade_ids))
             guides, markets = guides.filter(trade_id__in=trade_ids), markets.filter(trade_id__in=trade_ids)
+            self.trade_ids = (self.trade_ids or set()) | set(trade_ids)
+        else:
+            self.trade_ids = None
         for trade_id, unit, region, low, median, high, effective, source, demo in guides.values_list(
                 "trade_id", "pay_unit", "region_code", "low", "median", "high", "effective_from", "source", "is_demo"):
             # in date order, so the line in force (the latest) is the one kept
-            book.guides[(trade_id, unit, region)] = GuideFigures(low, median, high, region, effective, source, demo)
+            self.guides[(trade_id, unit, region)] = GuideFigures(low, median, high, region, effective, source, demo)
         for trade_id, unit, region, days, gigs, p25, median, p75 in markets.values_list(
                 "trade_id", "pay_unit", "region_code", "window_days", "gigs", "p25", "median", "p75"):
-            book.markets[(trade_id, unit, region, days)] = MarketFigures(gigs, p25, median, p75, region, days)
-        for floor in WageFloor.objects.filter(effective_from__lte=day).order_by("-effective_from"):
-            book.floors.setdefault(floor.region_code, []).append(floor)
-        return book
+            self.markets[(trade_id, unit, region, days)] = MarketFigures(gigs, p25, median, p75, region, days)
 
     def guide_for(self, trade_id: int, unit: str, region: str) -> GuideFigures | None:
         return self.guides.get((trade_id, unit, region)) or self.guides.get((trade_id, unit, CITY_WIDE))

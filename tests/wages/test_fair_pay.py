@@ -148,3 +148,16 @@ def test_the_nearby_feed_labels_each_card(db):
     found = world.client("anonymous").get("/api/gigs/nearby/", {"latitude": 35.069, "longitude": 109.0756}).json()
     labels = {gig["fair_pay"]["label"] for gig in found["results"]}
     assert labels and labels <= {"below", "fair", "above"}
+
+
+def test_gigs_nested_in_a_list_of_assignments_are_each_labelled_against_their_own_trade():
+    from api.serializers import AssignmentSerializer
+    from tests.factories import AssignmentFactory
+
+    labourer, cleaner = TradeFactory(), TradeFactory(code="cleaner", name="保洁员", pay_units=["hour"])
+    guide(labourer)
+    guide(cleaner, unit="hour", low="22", median="26", high="30")
+    assignments = [AssignmentFactory(gig=GigFactory(category=labourer, pay_amount=Decimal("140"))),
+                   AssignmentFactory(gig=GigFactory(category=cleaner, pay_unit="hour", pay_amount=Decimal("35")))]
+    data = AssignmentSerializer(assignments, many=True, context={"request": None}).data
+    assert [row["gig"]["fair_pay"]["label"] for row in data] == ["below", "above"]
