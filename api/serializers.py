@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from django.db.models import QuerySet
-
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
