@@ -31,7 +31,7 @@ from jobs.selectors import (
     worker_reliabilities,
     worker_reliability,
 )
-from wages.selectors import FairPayBook, below_guide_warning
+from wages.selectors import FairPayBook, Position, below_guide_warning
 from workers.models import RealNameStatus
 from zero_gig.geo import CHINA_LAT_RANGE, CHINA_LNG_RANGE
 
@@ -110,7 +110,7 @@ class MarketFiguresSerializer(serializers.Serializer):
     window_days = serializers.IntegerField()
 
 
-POSITIONS = ("below", "fair", "above", "unknown")
+POSITIONS = Position.choices
 
 
 class FairPaySerializer(serializers.Serializer):

@@ -20,8 +20,8 @@ urlpatterns = [
     path("reviews/", views.ReviewQueue.as_view(), name="review-queue"),
     path("workers/<int:pk>/", views.WorkerDetail.as_view(), name="worker-detail"),
     path("workers/<int:pk>/favourite/", views.Favourite.as_view(), name="worker-favourite"),
-    path("wages/", wage_views.Wages.as_view(), name="wages"),
-    path("wages/minimum/", wage_views.MinimumWages.as_view(), name="wages-minimum"),
+    path("wages/", wage_views.Wages.as_view(), name="wage-guide"),
+    path("wages/minimum/", wage_views.MinimumWages.as_view(), name="wage-minimum"),
     path("audit/", audit_views.AuditLog.as_view(), name="audit-log"),
     path("policy/", include([
         path("articles/", policy_views.ArticleList.as_view(), name="policy-article-list"),

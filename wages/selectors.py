@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q
+from django.db.models import Q, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,11 +28,11 @@ MARKET_MIN_GIGS = 5  # fewer gigs than this say little about a market
 CENT = Decimal("0.01")
 
 
-class Position:
-    BELOW = "below"
-    FAIR = "fair"
-    ABOVE = "above"
-    UNKNOWN = "unknown"
+class Position(TextChoices):
+    BELOW = "below", gettext_lazy("below")
+    FAIR = "fair", gettext_lazy("fair")
+    ABOVE = "above", gettext_lazy("above")
+    UNKNOWN = "unknown", gettext_lazy("no comparison")
 
 
 POSITION_WORDS = {

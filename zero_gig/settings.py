@@ -262,6 +262,7 @@ SPECTACULAR_SETTINGS = {
         "NotificationKindEnum": "notifications.models.Kind",
         "EmployerKindEnum": "jobs.models.Employer.Kind",
         "PayUnitEnum": "jobs.models.PayUnit",
+        "PayPositionEnum": "wages.selectors.Position",
     },
     "COMPONENT_SPLIT_REQUEST": True,
 }
