@@ -14,7 +14,7 @@ from wages.models import CITY_WIDE
 from wages.selectors import minimum_wages, wage_table
 
 from . import labels
-from .templatetags.gigs import yuan
+from .templatetags.gigs import pay_figure
 
 # The chart's frame, in SVG user units (it scales to the width of the phone).
 WIDTH, LEFT, RIGHT = 320, 4, 316
@@ -46,20 +46,22 @@ def chart(row, hourly_floor: Decimal | None) -> dict:
         bars.append({"kind": "guide", "y": 16, "x": x(row.guide.low),
                      "w": max(2, x(row.guide.high) - x(row.guide.low)),
                      "mid": x(row.guide.median), "text": _("Guide %(low)s–%(high)s, median %(median)s") % {
-                         "low": yuan(row.guide.low), "high": yuan(row.guide.high), "median": yuan(row.guide.median)}})
+                         "low": pay_figure(row.guide.low), "high": pay_figure(row.guide.high),
+                         "median": pay_figure(row.guide.median)}})
     if market:
         bars.append({"kind": "market", "y": 48, "x": x(market.p25), "w": max(2, x(market.p75) - x(market.p25)),
                      "mid": x(market.median), "text": _("Gigs, %(days)s days (%(n)s): %(p25)s–%(p75)s, median "
                                                         "%(median)s") % {
-                         "days": market.window_days, "n": market.gigs, "p25": yuan(market.p25),
-                         "p75": yuan(market.p75), "median": yuan(market.median)}})
+                         "days": market.window_days, "n": market.gigs, "p25": pay_figure(market.p25),
+                         "p75": pay_figure(market.p75), "median": pay_figure(market.median)}})
     for bar in bars:
         bar["text_y"] = bar["y"] - 4
         bar["tick_top"], bar["tick_bottom"] = bar["y"] - 2, bar["y"] + 16
     return {"id": f"{row.trade.code}-{row.pay_unit}", "bars": bars,
-            "floor": {"x": x(floor), "text": _("minimum %(v)s") % {"v": yuan(floor)}} if floor else None,
+            "floor": {"x": x(floor), "text": _("minimum %(v)s") % {"v": pay_figure(floor)},
+                      "anchor": "start" if x(floor) < 60 else "end" if x(floor) > 260 else "middle"} if floor else None,
             "desc": " ".join([bar["text"] + "." for bar in bars]
-                             + ([_("Legal minimum: %(v)s.") % {"v": yuan(floor)}] if floor else []))}
+                             + ([_("Legal minimum: %(v)s.") % {"v": pay_figure(floor)}] if floor else []))}
 
 
 def wages_page(request):
