@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -30,6 +31,7 @@ from jobs.selectors import (
     worker_reliabilities,
     worker_reliability,
 )
+from wages.selectors import FairPayBook, Position, below_guide_warning
 from workers.models import RealNameStatus
 from zero_gig.geo import CHINA_LAT_RANGE, CHINA_LNG_RANGE
 
@@ -89,6 +91,46 @@ class EmployerBriefSerializer(serializers.Serializer):
     ratings = serializers.IntegerField()
 
 
+class GuideFiguresSerializer(serializers.Serializer):
+    low = serializers.DecimalField(max_digits=10, decimal_places=2)
+    median = serializers.DecimalField(max_digits=10, decimal_places=2)
+    high = serializers.DecimalField(max_digits=10, decimal_places=2)
+    region_code = serializers.CharField(help_text=_("Empty: the line holds for the whole city."))
+    effective_from = serializers.DateField()
+    source = serializers.CharField()
+    is_demo = serializers.BooleanField()
+
+
+class MarketFiguresSerializer(serializers.Serializer):
+    gigs = serializers.IntegerField()
+    p25 = serializers.DecimalField(max_digits=12, decimal_places=3)
+    median = serializers.DecimalField(max_digits=12, decimal_places=3)
+    p75 = serializers.DecimalField(max_digits=12, decimal_places=3)
+    region_code = serializers.CharField(help_text=_("Empty: gigs of the whole city."))
+    window_days = serializers.IntegerField()
+
+
+POSITIONS = Position.choices
+
+
+class FairPaySerializer(serializers.Serializer):
+    """Where a gig's pay stands against the wage guide and the market (wages.selectors: the one rule)."""
+
+    label = serializers.ChoiceField(choices=POSITIONS, help_text=_(
+        "The guide's position where the guide covers the trade, else the market's."))
+    words = serializers.CharField(help_text=_("The label in words, in the asker's language."))
+    basis = serializers.CharField(help_text=_("What the pay was measured against, in words."))
+    guide_position = serializers.ChoiceField(choices=POSITIONS)
+    market_position = serializers.ChoiceField(choices=POSITIONS)
+    guide = GuideFiguresSerializer(allow_null=True)
+    market = MarketFiguresSerializer(allow_null=True)
+    hourly_rate = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True, help_text=_(
+        "What the pay comes to an hour: a day's over 8 hours, a job's over its expected hours, a piece's times "
+        "the expected pieces of an 8-hour day."))
+    hourly_minimum = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    below_minimum = serializers.BooleanField()
+
+
 class GigSerializer(serializers.ModelSerializer):
     """A gig as workers browse it: no contact details."""
 
@@ -103,12 +145,37 @@ class GigSerializer(serializers.ModelSerializer):
     exact_site = serializers.SerializerMethodField(
         help_text=_("False for a household's gig seen by someone not hired there: the place is the centre of the "
                     "area around the site (a few hundred metres) and the address is hidden."))
+    fair_pay = serializers.SerializerMethodField()
 
     class Meta:
         model = Gig
         fields = ("id", "code", "title", "trade", "pay_amount", "pay_unit", "headcount", "slots_left",
                   "hiring_mode", "address", "latitude", "longitude", "exact_site", "starts_at", "ends_at", "status",
-                  "center", "employer", "distance_km")
+                  "center", "employer", "distance_km", "fair_pay")
+
+    def _fair_pay_book(self, gig) -> FairPayBook:
+        """One book per response, read for the trades of every gig in it (a list of gigs, or of assignments or
+        board rows carrying gigs), not per gig; a trade it missed is added once."""
+        book = self.context.get("fair_pay_book")
+        if book is None:
+            instance = self.root.instance
+            items = instance if isinstance(instance, list | tuple | QuerySet) else [instance]
+            trades = {gig.category.id}
+            for item in items:
+                carried = item.get("gig") if isinstance(item, dict) else getattr(item, "gig", item)
+                category = getattr(carried, "category", None)
+                if category is not None:
+                    trades.add(category.id)
+            book = self.context["fair_pay_book"] = FairPayBook.load(trade_ids=trades)
+        elif not book.covers(gig.category.id):
+            book.add_trades({gig.category.id})
+        return book
+
+    @extend_schema_field(FairPaySerializer)
+    def get_fair_pay(self, gig):
+        fair = self._fair_pay_book(gig).fair_pay(gig)
+        return FairPaySerializer({**fair.__dict__, "words": fair.words, "basis": fair.basis,
+                                  "below_minimum": fair.below_minimum}).data
 
     def _exact(self, gig) -> bool:
         access = self.context.get("site_access")
@@ -171,6 +238,25 @@ class GigDetailSerializer(GigSerializer):
     @extend_schema_field(EmployerStandingSerializer)
     def get_employer_standing(self, gig):
         return EmployerStandingSerializer(employer_standing(gig.employer)).data
+
+
+class PayWarningSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+
+
+class GigPostedSerializer(GigDetailSerializer):
+    """A gig as its employer just posted or edited it, with what they should know (pay below the wage guide)."""
+
+    warnings = serializers.SerializerMethodField()
+
+    class Meta(GigDetailSerializer.Meta):
+        fields = (*GigDetailSerializer.Meta.fields, "warnings")
+
+    @extend_schema_field(PayWarningSerializer(many=True))
+    def get_warnings(self, gig):
+        warning = below_guide_warning(gig)
+        return [{"code": "below_wage_guide", "detail": warning}] if warning else []
 
 
 class GigWriteSerializer(serializers.Serializer):

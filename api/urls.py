@@ -2,7 +2,17 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from . import agreement_views, audit_views, center_views, console_views, inbox_views, policy_views, program_views, views
+from . import (
+    agreement_views,
+    audit_views,
+    center_views,
+    console_views,
+    inbox_views,
+    policy_views,
+    program_views,
+    views,
+    wage_views,
+)
 
 router = SimpleRouter()
 router.register("gigs", views.GigViewSet, basename="gig")
@@ -20,6 +30,8 @@ urlpatterns = [
     path("reviews/", views.ReviewQueue.as_view(), name="review-queue"),
     path("workers/<int:pk>/", views.WorkerDetail.as_view(), name="worker-detail"),
     path("workers/<int:pk>/favourite/", views.Favourite.as_view(), name="worker-favourite"),
+    path("wages/", wage_views.Wages.as_view(), name="wage-guide"),
+    path("wages/minimum/", wage_views.MinimumWages.as_view(), name="wage-minimum"),
     path("audit/", audit_views.AuditLog.as_view(), name="audit-log"),
     path("policy/", include([
         path("articles/", policy_views.ArticleList.as_view(), name="policy-article-list"),

@@ -40,6 +40,7 @@ from .serializers import (
     DisputeSerializer,
     EndEarlySerializer,
     GigDetailSerializer,
+    GigPostedSerializer,
     GigSerializer,
     GigWriteSerializer,
     HerePointSerializer,
@@ -104,9 +105,9 @@ class NearbyGigs(APIView):
 @extend_schema_view(
     list=extend_schema(summary="Gigs I may see: an employer's own, a worker's, a center's", responses={
         200: GigSerializer(many=True), **errors(401)}),
-    create=extend_schema(request=GigWriteSerializer, responses={201: GigDetailSerializer, **errors(400, 401, 403)}),
+    create=extend_schema(request=GigWriteSerializer, responses={201: GigPostedSerializer, **errors(400, 401, 403)}),
     partial_update=extend_schema(request=GigWriteSerializer,
-                                 responses={200: GigDetailSerializer, **errors(400, 401, 403, 404, 409)}),
+                                 responses={200: GigPostedSerializer, **errors(400, 401, 403, 404, 409)}),
 )
 class GigViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = GigDetailSerializer
@@ -143,10 +144,9 @@ class GigViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     def _gig(self):
         return get_object_or_404(gigs_visible_to(self.request.user), pk=self.kwargs["pk"])
 
-    def _detail(self, gig, status_code=status.HTTP_200_OK):
+    def _detail(self, gig, status_code=status.HTTP_200_OK, serializer=GigDetailSerializer):
         gig.refresh_from_db()
-        return Response(GigDetailSerializer(gig, context=gig_context(request=self.request)).data,
-                        status=status_code)
+        return Response(serializer(gig, context=gig_context(request=self.request)).data, status=status_code)
 
     def create(self, request, *args, **kwargs):
         services.employer_of(request.user)  # who may post is decided before what was sent is read
@@ -155,7 +155,7 @@ class GigViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         fields = dict(payload.validated_data)
         draft = fields.pop("draft", False)
         gig = services.create_gig(actor=request.user, publish=not draft, **fields)
-        return self._detail(gig, status.HTTP_201_CREATED)
+        return self._detail(gig, status.HTTP_201_CREATED, GigPostedSerializer)
 
     def partial_update(self, request, *args, **kwargs):
         gig = self._gig()
@@ -163,7 +163,7 @@ class GigViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         payload.is_valid(raise_exception=True)
         fields = dict(payload.validated_data)
         fields.pop("draft", None)
-        return self._detail(services.update_gig(gig, actor=request.user, **fields))
+        return self._detail(services.update_gig(gig, actor=request.user, **fields), serializer=GigPostedSerializer)
 
     @extend_schema(request=ReasonSerializer, responses={200: GigDetailSerializer, **errors(401, 403, 404, 409)})
     @action(detail=True, methods=["post"])

@@ -39,6 +39,7 @@ from jobs.services import (
 from jobs.taxonomy import TAXONOMY
 from programs import services as programs
 from programs.models import Course, JobFair
+from wages.services import load_demo_guide, refresh_market_rates
 from workers.id_numbers import check_char
 from workers.models import Availability, WorkerProfile
 from workers.services import register_worker, verify_worker_identity
@@ -153,6 +154,7 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
     password_hash = make_password(DEMO_PASSWORD)
     sync_taxonomy()
     load_wage_floors()
+    load_demo_guide()
     load_policy_articles()
     trades = _trade_table()
 
@@ -164,6 +166,7 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
     _load_workers(password_hash, trades, centers)
     _load_gigs(today, employers, trades)
     _load_programs(today, centers, city_admin)
+    refresh_market_rates()
 
     return {
         "centers": ServiceCenter.objects.filter(is_demo=True).count(),

@@ -12,6 +12,7 @@ from . import (
     views_policy,
     views_profile,
     views_staff,
+    views_wages,
 )
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     path("logout/", views.logout_page, name="logout"),
     path("centers/", views_centers.center_map, name="centers"),
     path("centers/<int:pk>/screen/", views_centers.hall_screen, name="hall_screen"),
+    path("wages/", views_wages.wages_page, name="wages"),
     path("gigs/", views.feed, name="feed"),
     path("gigs/<int:pk>/", views.gig_page, name="gig"),
     path("gigs/<int:pk>/take/", views.take_gig, name="take_gig"),

@@ -28,7 +28,7 @@ from centers.selectors import active_centers
 from jobs import rules
 from jobs import services as job_services
 from jobs.exceptions import Conflict
-from jobs.models import Employer, HiringMode, average_rating
+from jobs.models import Employer, HiringMode, PayUnit, average_rating
 from jobs.selectors import (
     NearbyQuery,
     SiteAccess,
@@ -38,6 +38,7 @@ from jobs.selectors import (
     open_gig_count,
     trade_tree,
 )
+from wages.selectors import FairPayBook
 
 from . import display, labels, reads
 from .forms import FeedForm, LoginForm, SignupForm
@@ -187,7 +188,7 @@ def _origin(request, form) -> tuple[float, float, str]:
     return *reads.city_center_point(), "city"
 
 
-def _card(gig, distance_km: float) -> dict:
+def _card(gig, distance_km: float, book: FairPayBook) -> dict:
     """A gig as a card; its pin is the public place (a household's is approximate: see Gig.place_at).
 
     A feed page draws twenty cards, so the card's figures and sentences are formatted here, once, in Python (the
@@ -201,7 +202,8 @@ def _card(gig, distance_km: float) -> dict:
             "starts": f"{starts.month}/{starts.day} {starts:%H:%M}", "starts_iso": starts.isoformat(),
             "unit": labels.pay_unit_label(gig.pay_unit), "estimate": labels.day_estimate(gig),
             "hours": labels.length_hours(gig), "pin": {"lat": lat, "lng": lng},
-            "rating": average_rating(employer.rating_total, employer.rating_count)}
+            "rating": average_rating(employer.rating_total, employer.rating_count),
+            "fair": book.fair_pay(gig), "per_piece_or_job": gig.pay_unit in (PayUnit.PIECE, PayUnit.JOB)}
     hours = localize(card["hours"])
     card["length"] = _("%(hours)s h") % {"hours": hours}
     card["estimate_text"] = _("≈ ¥%(total)s for the whole %(hours)s h") % {
@@ -212,6 +214,7 @@ def _card(gig, distance_km: float) -> dict:
                     "%(slots)s slots left.") % {"trade": card["trade"], "pay": card["pay"], "unit": card["unit"],
                                                 "km": card["km"], "start": card["starts"],
                                                 "slots": localize(gig.slots_left)}
+    card["say"] += f" {card['fair'].words}." if card["fair"].words else ""
     return card
 
 
@@ -230,7 +233,8 @@ def feed(request):
     except ValidationError:  # a stale cursor: show the first page
         query.cursor = None
         page = nearby_gigs(query)
-    cards = [_card(gig, distance) for gig, distance in page.results]
+    book = FairPayBook.load(trade_ids={gig.category.id for gig, _distance in page.results})  # one book, 20 labels
+    cards = [_card(gig, distance, book) for gig, distance in page.results]
     wider = next((r for r in FeedForm.RADII if r > radius), None)
     params = request.GET.copy()
     params.pop("cursor", None)
@@ -268,7 +272,8 @@ def gig_page(request, pk: int):
     place = gig.site_point if exact else gig.point
     lat, lng = place.lat, place.lng
     context = {
-        "gig": gig, "card": _card(gig, None), "assignment": assignment, "exact": exact,
+        "gig": gig, "card": _card(gig, None, FairPayBook.load(trade_ids=[gig.category_id])),
+        "assignment": assignment, "exact": exact,
         "standing": employer_standing(gig.employer), "rule_sentences": rules.cancellation_sentences(),
         "pin": {"lat": lat, "lng": lng, "title": labels.trade_name(gig.category)},
         "amap_url": amap_marker_url(lat, lng, labels.trade_name(gig.category)),

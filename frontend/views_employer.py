@@ -21,7 +21,7 @@ from agreements.selectors import agreement_links
 from jobs import rules
 from jobs import services as job_services
 from jobs.exceptions import Conflict
-from jobs.models import SLOT_HOLDING, AssignmentStatus, GigStatus, VerificationStatus
+from jobs.models import SLOT_HOLDING, AssignmentStatus, GigStatus, PayUnit, VerificationStatus
 from jobs.selectors import (
     contact_is_shared,
     gigs_of,
@@ -32,10 +32,13 @@ from jobs.selectors import (
     trade_tree,
     worker_contact,
 )
+from wages.selectors import below_guide_warning, fair_pay_of
 
 from . import labels, reads
 from .forms_employer import GigPostForm
 from .views import _add_errors
+
+PER_PIECE_OR_JOB = (PayUnit.PIECE, PayUnit.JOB)  # pay whose hourly rate the pages spell out
 
 GIGS_PER_PAGE = 20
 
@@ -85,6 +88,9 @@ def post_gig(request):
             _say_refusal(request, refusal)
         else:
             _status_said(request, gig)
+            warning = below_guide_warning(gig)
+            if warning:
+                messages.warning(request, warning, extra_tags="code-below_wage_guide")
             return redirect("employer_gig", pk=gig.pk)
     return render(request, "frontend/employer/post.html", {
         "form": form, "units_by_trade": form.units_by_trade(),
@@ -100,8 +106,9 @@ def my_gigs(request):
     gigs = reads.with_progress(gigs_of(request.user).filter(employer__owner=request.user))
     gigs = gigs.order_by("-created_at", "-pk")
     page = Paginator(gigs, GIGS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [{"gig": gig, "trade": labels.trade_name(gig.category), "unit": labels.pay_unit_label(gig.pay_unit)}
-            for gig in page]
+    fair = fair_pay_of(page)
+    rows = [{"gig": gig, "trade": labels.trade_name(gig.category), "unit": labels.pay_unit_label(gig.pay_unit),
+             "fair": fair[gig.pk], "per_piece_or_job": gig.pay_unit in PER_PIECE_OR_JOB} for gig in page]
     return render(request, "frontend/employer/gigs.html", {"page": page, "rows": rows})
 
 
@@ -123,6 +130,7 @@ def gig_page_context(request, pk: int) -> dict:
     return {"gig": gig, "trade": labels.trade_name(gig.category), "unit": labels.pay_unit_label(gig.pay_unit),
             "people": [{**_person(a), "agreement": agreements.get(a.pk)} for a in people],
             "draft": gig.status == GigStatus.DRAFT,
+            "fair": fair_pay_of([gig])[gig.pk], "per_piece_or_job": gig.pay_unit in PER_PIECE_OR_JOB,
             "may_cancel": gig.can_become(GigStatus.CANCELLED)}
 
 

@@ -8,10 +8,11 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from jobs.matching import WITHDRAWN_BECAUSE
-from jobs.models import AssignmentStatus, HiringMode
+from jobs.models import AssignmentStatus, HiringMode, PayUnit
 from jobs.selectors import assignments_visible_to
 from notifications.models import Kind
 from notifications.selectors import inbox
+from wages.selectors import fair_pay_of
 
 from . import labels
 from .views_employer import _my_gig, gig_page_context
@@ -34,7 +35,8 @@ def offer(request, seq: int):
         "assignment": assignment, "gig": gig, "trade": labels.trade_name(gig.category),
         "unit": labels.pay_unit_label(gig.pay_unit), "estimate": labels.day_estimate(gig),
         "hours": labels.length_hours(gig), "distance_km": payload.get("distance_km"),
-        "instant": gig.hiring_mode == HiringMode.INSTANT,
+        "instant": gig.hiring_mode == HiringMode.INSTANT, "fair": fair_pay_of([gig])[gig.pk],
+        "per_piece_or_job": gig.pay_unit in (PayUnit.PIECE, PayUnit.JOB),
         "gone": WITHDRAWN_BECAUSE.get(payload.get("reason"), WITHDRAWN_BECAUSE["closed"])
         if event.kind == Kind.WITHDRAWN else None})
 

@@ -31,6 +31,7 @@ from jobs.selectors import SiteAccess, assignments_visible_to, contact_is_shared
 from notifications import selectors as inbox_selectors
 from notifications import services as inbox_services
 from notifications.sentences import sentence
+from wages.selectors import fair_pay_of
 from zero_gig.ids import parse_id
 
 from . import labels
@@ -122,6 +123,10 @@ def my_gigs(request):
         current = [_row(assignment) for assignment in mine.exclude(over).order_by("gig__starts_at", "pk")]
         groups[:0] = [("today", _("Today"), [row for row in current if row["gig"].starts_at < today_end]),
                       ("upcoming", _("Upcoming"), [row for row in current if row["gig"].starts_at >= today_end])]
+    rows = [row for _key, _title, group in groups for row in group]
+    fair = fair_pay_of([row["gig"] for row in rows])  # one book for the whole list
+    for row in rows:
+        row["fair"] = fair[row["gig"].pk]
     return render(request, "frontend/myjobs/my_gigs.html", {
         "groups": groups, "past": past, "standing": worker_standing(request.user, now)})
 

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from jobs import services as job_services
 from jobs.exceptions import Conflict
-from jobs.models import Employer, Gig, VerificationStatus
+from jobs.models import Employer, Gig, PayUnit, VerificationStatus
 from jobs.selectors import SiteAccess, pending_reviews
+from wages.selectors import fair_pay_of
 from workers import services as worker_services
 from workers.selectors import identity_claim, pending_identity_claims
 
@@ -49,10 +50,12 @@ def _login_first(request):
 
 
 def _queue(request, invalid: tuple[int, ReviewForm] | None = None, status: int = 200):
-    gigs = pending_reviews(request.user).order_by("created_at", "pk")
+    gigs = list(pending_reviews(request.user).order_by("created_at", "pk"))
     site = SiteAccess(request.user)
+    fair = fair_pay_of(gigs)
     items = [{"gig": gig, "trade": labels.trade_name(gig.category), "unit": labels.pay_unit_label(gig.pay_unit),
-              "hours": labels.length_hours(gig), "exact": site.exact(gig),
+              "hours": labels.length_hours(gig), "exact": site.exact(gig), "fair": fair[gig.pk],
+              "per_piece_or_job": gig.pay_unit in (PayUnit.PIECE, PayUnit.JOB),
               "form": invalid[1] if invalid and invalid[0] == gig.pk else ReviewForm(prefix=f"gig{gig.pk}")}
              for gig in gigs]
     claims = [{"claim": claim, "form": ClaimForm(prefix=f"claim{claim.pk}")}

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import services as account_services
+from wages import services as wage_services
 
 from . import matching, services
 from .models import ScheduledDuty
@@ -37,6 +38,7 @@ DUTIES = (
     Duty("send_reminders", dt.timedelta(minutes=1), services.send_reminders),
     Duty("advance_matching", dt.timedelta(seconds=10), matching.advance_matching),
     Duty("prune_sign_in_records", dt.timedelta(hours=6), account_services.prune_sign_in_records),
+    Duty("refresh_market_rates", dt.timedelta(hours=1), wage_services.refresh_market_rates),
 )
 
 

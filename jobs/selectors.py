@@ -118,6 +118,7 @@ class CenterCard:
     name: str
     level: str
     is_demo: bool
+    region_code: str  # its area, for the gig's wage guide and minimum wage
 
 
 @dataclass(slots=True)
@@ -154,6 +155,9 @@ class FeedGig:
     starts_at: dt.datetime
     ends_at: dt.datetime
     status: str
+    # what per-job and per-piece pay states, so a card shows the pay per hour (Gig.hourly_rate)
+    expected_hours: Decimal | None
+    expected_pieces_per_day: int | None
     category: TradeCard
     center: CenterCard
     employer: EmployerCard

@@ -29,6 +29,7 @@ from accounts.identifiers import ascii_form
 from accounts.models import Role
 from audit.services import record_action, snapshot
 from centers.selectors import may_manage_center, nearest_center
+from wages.selectors import fee_words_in
 from workers.models import WorkerProfile
 from zero_gig.db import atomic_with_retry, locked
 from zero_gig.geo import Point, distance_km, validate_point
@@ -232,6 +233,7 @@ def _check_gig_rules(gig: Gig, now: dt.datetime) -> None:
         errors.setdefault("address", []).append(_("Give the site's address."))
     _check_times(gig, now, errors)
     _check_stated_quantities(gig, errors)
+    _check_no_fees(gig, errors)
     if "pay_amount" not in errors and "pay_unit" not in errors and gig.pay_unit in PayUnit.values:
         cap = Decimal(rules.rule("MAX_PAY_PER_UNIT")[gig.pay_unit])
         if Decimal(gig.pay_amount) > cap:
@@ -244,6 +246,17 @@ def _check_gig_rules(gig: Gig, now: dt.datetime) -> None:
             errors.setdefault("pay_amount", []).append(message)
     if errors:
         raise ValidationError(errors)
+
+
+def _check_no_fees(gig: Gig, errors: dict) -> None:
+    """Workers never pay anything on a public gig market: a post that asks them for a deposit, a fee or "training
+    costs" is refused. The words that give it away are data (wages.models.FeeWord), kept by the city in the admin."""
+    for name in ("title", "description"):
+        words = fee_words_in(getattr(gig, name))
+        if words:
+            errors.setdefault(name, []).append(ValidationError(
+                _("Workers never pay anything to take a gig: remove what asks them to pay (%(words)s). A post that "
+                  "charges workers is refused.") % {"words": "、".join(words)}, code="asks_workers_to_pay"))
 
 
 def _check_served_area(gig: Gig, errors: dict) -> None:

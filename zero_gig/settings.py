@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "policy",
     "programs",
     "agreements",
+    "wages",
 ]
 
 MIDDLEWARE = [
@@ -267,6 +268,7 @@ SPECTACULAR_SETTINGS = {
         "NotificationKindEnum": "notifications.models.Kind",
         "EmployerKindEnum": "jobs.models.Employer.Kind",
         "PayUnitEnum": "jobs.models.PayUnit",
+        "PayPositionEnum": "wages.selectors.Position",
     },
     "COMPONENT_SPLIT_REQUEST": True,
 }

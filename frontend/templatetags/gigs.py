@@ -1,8 +1,20 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
 register = template.Library()
+
+
+@register.filter
+def pay_figure(value) -> str:
+    """A figure of a summary as people read it: whole yuan from 10 up (162.25 → 162), as yuan() below that
+    (0.085 stays 0.085)."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    if value >= 10:
+        return yuan(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return yuan(value)
 
 
 @register.filter

@@ -118,6 +118,11 @@ MATRIX = [
     row("GET trade-list",           None,                      "ok    ok     ok    ok    ok    ok    ok    ok"),
     row("GET gig-nearby",           None,                      "ok    ok     ok    ok    ok    ok    ok    ok",
         query=SITE),
+    # Wage guidance is public: the guide beside the market, and the minimum wages.
+    row("GET wage-guide",           None,                      "ok    ok     ok    ok    ok    ok    ok    ok"),
+    row("GET wage-guide",           None,                      "400   400    400   400   400   400   400   400",
+        query={"area": "6102"}),
+    row("GET wage-minimum",         None,                      "ok    ok     ok    ok    ok    ok    ok    ok"),
     row("GET review-queue",         None,                      "anon  403    403   403   403   ok    ok    ok"),
     # Policy answers are public; questions are the asker's and their center's; the center's staff answer.
     row("GET policy-article-list",  None,                      "ok    ok     ok    ok    ok    ok    ok    ok"),

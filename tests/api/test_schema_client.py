@@ -86,7 +86,8 @@ def test_a_generated_client_drives_the_market(generated, live_server, market):
         trade=market["trade"].code, title="搬砖", headcount=1, pay_amount="200", pay_unit=models.PayUnitEnum.DAY,
         address="王益区", latitude=WANGYI[0], longitude=WANGYI[1], starts_at=start,
         ends_at=start + dt.timedelta(hours=8)))
-    assert isinstance(gig, models.GigDetail) and isinstance(gig.id, int), gig
+    assert isinstance(gig, models.GigPosted) and isinstance(gig.id, int), gig
+    assert gig.warnings == [] and gig.fair_pay.label == models.PayPositionEnum.UNKNOWN  # no guide for the trade here
 
     feed = api["gigs.gigs_nearby_retrieve"].sync(client=anonymous, latitude=WANGYI[0], longitude=WANGYI[1],
                                                  radius_km=5)

@@ -1,0 +1,285 @@
+"""Reads of wage guidance, and the one rule of fair pay that every page and the API use.
+
+A gig's pay is placed against the wage guide in force for its trade, unit and area (below its low: below; above
+its high: above; else fair) and against the market (below the 25th percentile of what gigs of the same trade and
+unit paid lately, above the 75th, or between them). Its overall label is the guide's word where the guide has the
+trade, else the market's, else "no comparison". A list of gigs is labelled from one `FairPayBook`, read in two
+small queries of the pre-computed tables however many gigs it holds: never from the gigs themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q, TextChoices
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jobs.models import Category, PayUnit, WageFloor
+
+from .models import CITY_WIDE, FeeWord, MarketRate, WageGuide
+
+MARKET_MIN_GIGS = 5  # fewer gigs than this say little about a market
+CENT = Decimal("0.01")
+
+
+class Position(TextChoices):
+    BELOW = "below", gettext_lazy("below")
+    FAIR = "fair", gettext_lazy("fair")
+    ABOVE = "above", gettext_lazy("above")
+    UNKNOWN = "unknown", gettext_lazy("no comparison")
+
+
+POSITION_WORDS = {
+    Position.BELOW: gettext_lazy("Below the usual pay"),
+    Position.FAIR: gettext_lazy("Fair pay"),
+    Position.ABOVE: gettext_lazy("Above the usual pay"),
+    Position.UNKNOWN: gettext_lazy("No pay comparison yet"),
+}
+POSITION_MARKS = {Position.BELOW: "↓", Position.FAIR: "✓", Position.ABOVE: "↑", Position.UNKNOWN: "–"}
+
+
+def _position(pay: Decimal, low: Decimal, high: Decimal) -> str:
+    if pay < low:
+        return Position.BELOW
+    if pay > high:
+        return Position.ABOVE
+    return Position.FAIR
+
+
+@dataclass(frozen=True)
+class GuideFigures:
+    low: Decimal
+    median: Decimal
+    high: Decimal
+    region_code: str
+    effective_from: dt.date
+    source: str
+    is_demo: bool
+
+
+@dataclass(frozen=True)
+class MarketFigures:
+    gigs: int
+    p25: Decimal
+    median: Decimal
+    p75: Decimal
+    region_code: str
+    window_days: int
+
+
+@dataclass(frozen=True)
+class FairPay:
+    """Where one gig's pay stands, with the figures it was measured against, and its pay per hour."""
+
+    label: str
+    guide_position: str
+    market_position: str
+    guide: GuideFigures | None
+    market: MarketFigures | None
+    hourly_rate: Decimal | None  # what the pay comes to an hour; None for a job or piece work with nothing stated
+    hourly_minimum: Decimal | None  # the legal minimum per hour in the gig's area
+
+    @property
+    def words(self) -> str:
+        return str(POSITION_WORDS[self.label])
+
+    @property
+    def mark(self) -> str:
+        return POSITION_MARKS[self.label]
+
+    @property
+    def below_minimum(self) -> bool:
+        return bool(self.hourly_rate is not None and self.hourly_minimum and self.hourly_rate < self.hourly_minimum)
+
+    @property
+    def basis(self) -> str:
+        """What the label was measured against, in words."""
+        if self.label == Position.UNKNOWN:
+            return _("Neither the wage guide nor enough recent gigs cover this trade here yet.")
+        if self.guide_position != Position.UNKNOWN:
+            return _("Wage guide: %(low)s–%(high)s yuan (median %(median)s).") % {
+                "low": _plain(self.guide.low), "high": _plain(self.guide.high), "median": _plain(self.guide.median)}
+        return _("Recent gigs (%(n)s in %(days)s days): most paid %(p25)s–%(p75)s yuan.") % {
+            "n": self.market.gigs, "days": self.market.window_days, "p25": _plain(self.market.p25),
+            "p75": _plain(self.market.p75)}
+
+
+def _plain(amount: Decimal) -> str:
+    return f"{amount.normalize():f}"
+
+
+def hourly_rate(gig) -> Decimal | None:
+    """A gig's pay per hour (jobs.models.Gig.hourly_rate: a day's over 8 hours, a job's over its stated hours, a
+    piece's times a day's stated output over 8), for a Gig or a feed card alike."""
+    from jobs.models import Gig
+
+    rate = Gig.hourly_rate.fget(gig)
+    return rate.quantize(CENT, rounding=ROUND_HALF_UP) if rate is not None else None
+
+
+@dataclass
+class FairPayBook:
+    """The guide lines in force, the market rates and the minimum wages, for labelling many gigs at once."""
+
+    guides: dict[tuple, GuideFigures] = field(default_factory=dict)
+    markets: dict[tuple, MarketFigures] = field(default_factory=dict)
+    floors: dict[str, list[WageFloor]] = field(default_factory=dict)
+    day: dt.date | None = None
+    trade_ids: set[int] | None = None  # the trades read (None: all)
+
+    @classmethod
+    def load(cls, trade_ids=None, day: dt.date | None = None) -> FairPayBook:
+        """Everything needed to label gigs of these trades (all trades when None): three small indexed reads."""
+        book = cls(day=day or timezone.localdate())
+        book._read(trade_ids)
+        for floor in WageFloor.objects.filter(effective_from__lte=book.day).order_by("-effective_from"):
+            book.floors.setdefault(floor.region_code, []).append(floor)
+        return book
+
+    def covers(self, trade_id: int) -> bool:
+        return self.trade_ids is None or trade_id in self.trade_ids
+
+    def add_trades(self, trade_ids) -> None:
+        """Read the guide lines and market rates of more trades (two queries)."""
+        self._read(set(trade_ids) - (self.trade_ids or set()))
+
+    def _read(self, trade_ids) -> None:
+        guides = WageGuide.objects.filter(effective_from__lte=self.day).order_by("effective_from")
+        markets = MarketRate.objects.all()
+        if trade_ids is not None:
+            trade_ids = sorted(set(trade_ids))
+            guides, markets = guides.filter(trade_id__in=trade_ids), markets.filter(trade_id__in=trade_ids)
+            self.trade_ids = (self.trade_ids or set()) | set(trade_ids)
+        else:
+            self.trade_ids = None
+        for trade_id, unit, region, low, median, high, effective, source, demo in guides.values_list(
+                "trade_id", "pay_unit", "region_code", "low", "median", "high", "effective_from", "source", "is_demo"):
+            # in date order, so the line in force (the latest) is the one kept
+            self.guides[(trade_id, unit, region)] = GuideFigures(low, median, high, region, effective, source, demo)
+        for trade_id, unit, region, days, gigs, p25, median, p75 in markets.values_list(
+                "trade_id", "pay_unit", "region_code", "window_days", "gigs", "p25", "median", "p75"):
+            self.markets[(trade_id, unit, region, days)] = MarketFigures(gigs, p25, median, p75, region, days)
+
+    def guide_for(self, trade_id: int, unit: str, region: str) -> GuideFigures | None:
+        return self.guides.get((trade_id, unit, region)) or self.guides.get((trade_id, unit, CITY_WIDE))
+
+    def market_for(self, trade_id: int, unit: str, region: str) -> MarketFigures | None:
+        """The narrowest market with enough gigs: the area's last 30 days, its 90, then the city's."""
+        for area in (region, CITY_WIDE):
+            for days in (30, 90):
+                figures = self.markets.get((trade_id, unit, area, days))
+                if figures and figures.gigs >= MARKET_MIN_GIGS:
+                    return figures
+        return None
+
+    def floor_for(self, region: str) -> WageFloor | None:
+        """As jobs.selectors.wage_floor_for: the district's minimum, else the province's."""
+        for code in (region, region[:2] + "0000"):
+            if self.floors.get(code):
+                return self.floors[code][0]
+        return None
+
+    def fair_pay(self, gig) -> FairPay:
+        """The label of one gig (a Gig or a feed card: its category, center, pay amount and unit)."""
+        region = getattr(gig.center, "region_code", "") or ""
+        trade_id, unit, pay = gig.category.id, gig.pay_unit, Decimal(gig.pay_amount)
+        guide = self.guide_for(trade_id, unit, region)
+        market = self.market_for(trade_id, unit, region)
+        guide_position = _position(pay, guide.low, guide.high) if guide else Position.UNKNOWN
+        market_position = _position(pay, market.p25, market.p75) if market else Position.UNKNOWN
+        label = guide_position if guide else market_position
+        floor = self.floor_for(region)
+        return FairPay(label=label, guide_position=guide_position, market_position=market_position, guide=guide,
+                       market=market, hourly_rate=hourly_rate(gig),
+                       hourly_minimum=floor.hourly_minimum if floor else None)
+
+
+def fair_pay_of(gigs) -> dict[int, FairPay]:
+    """Each gig's label by id, from one book read for the trades they are in."""
+    gigs = list(gigs)
+    if not gigs:
+        return {}
+    book = FairPayBook.load(trade_ids={gig.category.id for gig in gigs})
+    return {gig.pk: book.fair_pay(gig) for gig in gigs}
+
+
+def below_guide_warning(gig) -> str | None:
+    """What an employer is told on posting a gig that pays under the wage guide (it is posted all the same)."""
+    fair = FairPayBook.load(trade_ids=[gig.category_id]).fair_pay(gig)
+    if fair.guide_position != Position.BELOW:
+        return None
+    return _("Your pay is below the wage guide for %(trade)s: %(low)s–%(high)s yuan %(unit)s (median %(median)s). "
+             "The gig is posted, but workers see it marked as below the usual pay.") % {
+        "trade": gig.category.name, "low": _plain(fair.guide.low), "high": _plain(fair.guide.high),
+        "median": _plain(fair.guide.median), "unit": PayUnit(gig.pay_unit).label}
+
+
+# --- The public page and API: guide and market side by side -------------------------------------------
+
+@dataclass
+class TradeWages:
+    trade: Category
+    pay_unit: str
+    guide: GuideFigures | None
+    market_30: MarketFigures | None
+    market_90: MarketFigures | None
+
+
+def wage_table(region: str = CITY_WIDE, day: dt.date | None = None) -> list[TradeWages]:
+    """Per trade and pay unit, the guide in force and the market of the last 30 and 90 days, for an area (the
+    whole city by default; an area without its own guide line shows the city's). Trades with neither are left
+    out."""
+    book = FairPayBook.load(day=day)
+    trades = {trade.pk: trade for trade in Category.objects.filter(parent__isnull=False).select_related("parent")}
+    keys = {(trade_id, unit) for trade_id, unit, *_rest in [*book.guides, *book.markets]}
+    rows = []
+    for trade_id, unit in keys:
+        trade = trades.get(trade_id)
+        if trade is None:
+            continue
+        markets = [book.markets.get((trade_id, unit, region, days)) for days in (30, 90)]
+        guide = book.guide_for(trade_id, unit, region)
+        if guide or any(markets):
+            rows.append(TradeWages(trade, unit, guide, *markets))
+    unit_order = {unit: index for index, unit in enumerate(PayUnit.values)}
+    rows.sort(key=lambda row: (row.trade.parent_id, row.trade.sort_order, row.trade.code, unit_order[row.pay_unit]))
+    return rows
+
+
+def minimum_wages(day: dt.date | None = None) -> list[WageFloor]:
+    """The minimum wage in force in each area on `day`."""
+    day = day or timezone.localdate()
+    found: dict[str, WageFloor] = {}
+    for floor in WageFloor.objects.filter(effective_from__lte=day).order_by("region_code", "-effective_from"):
+        found.setdefault(floor.region_code, floor)
+    return list(found.values())
+
+
+# --- Posts that ask workers to pay -----------------------------------------------------------------------
+
+_IGNORED = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def _squeezed(text: str) -> str:
+    """NFKC, case folded, without spaces, punctuation or symbols: "押 金", "押-金" and "ＤＥＰＯＳＩＴ" read as
+    押金 and deposit."""
+    return _IGNORED.sub("", unicodedata.normalize("NFKC", text or "").casefold())
+
+
+def fee_words_in(*texts: str) -> list[str]:
+    """The active fee words (wages.models.FeeWord) found in the texts, in the order of the list."""
+    squeezed = [_squeezed(text) for text in texts if text]
+    if not squeezed:
+        return []
+    found = []
+    for word in FeeWord.objects.filter(Q(is_active=True)).values_list("word", flat=True):
+        key = _squeezed(word)
+        if key and any(key in text for text in squeezed):
+            found.append(word)
+    return found
