@@ -97,12 +97,17 @@ def admin_pages():
             yield reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[first.pk])
 
 
+# Lists whose rows are data that may be English: the fee words that give a fee-asking post away include English
+# ones ("deposit"), since posts are written in both languages.
+ENGLISH_DATA = {"/admin/wages/feeword/"}
+
+
 def test_the_admin_speaks_chinese(world):
     world.new_assignment("completed")
     client = Client()
     client.force_login(world.city_admin)
     found = {}
-    for url in admin_pages():
+    for url in (url for url in admin_pages() if url not in ENGLISH_DATA):
         response = client.get(url, **CHINESE)
         if response.status_code == 403:  # an admin that adds nothing (read-only records)
             continue
