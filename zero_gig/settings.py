@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "audit",
     "policy",
     "programs",
+    "figures",
 ]
 
 MIDDLEWARE = [
