@@ -29,7 +29,8 @@ quarters calendar quarters.
 Refreshing: hooks (figures.hooks) mark the local days a change touched as dirty after its transaction commits;
 `refresh()` (the scheduler's `refresh_figures` duty, a minute apart) recomputes the day, ISO week, month and
 quarter around each dirty day for every center and the city, reading only those periods' rows. `rebuild()`
-(management command `rebuild_figures`) recomputes everything. Both go through `compute()`, so they agree.
+(management command `rebuild_figures`) recomputes everything. Both go through `collect()` and
+`aggregate()`, so they agree.
 """
 
 from __future__ import annotations
@@ -176,14 +177,6 @@ def aggregate(facts: Facts, periods: set[tuple[str, dt.date]] | None = None) -> 
         row["gigs_filled"] = len(durations)
         row["median_fill_seconds"] = round(statistics.median(durations)) if durations else None
     return dict(result)
-
-
-def compute(first: dt.date, last: dt.date, periods: set[tuple[str, dt.date]] | None = None) -> dict[Key, dict]:
-    """The figures of the periods lying within the days first..last (all of them, or those in `periods`)."""
-    if periods is None:
-        periods = {(kind, start) for kind in KINDS for start in starts_between(kind, first, last)
-                   if start >= first and next_start(kind, start) <= last + dt.timedelta(days=1)}
-    return aggregate(collect(first, last), periods)
 
 
 def _write(figures: dict[Key, dict], periods: Iterable[tuple[str, dt.date]], now: dt.datetime) -> int:
