@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from . import audit_views, center_views, console_views, inbox_views, policy_views, program_views, views
+from . import audit_views, center_views, console_views, figure_views, inbox_views, policy_views, program_views, views
 
 router = SimpleRouter()
 router.register("gigs", views.GigViewSet, basename="gig")
@@ -41,6 +41,7 @@ urlpatterns = [
     path("staff/workers/<int:pk>/notifications/", console_views.StaffWorkerNews.as_view(),
          name="staff-worker-notifications"),
     path("staff/dispatches/<int:pk>/", console_views.DispatchDetail.as_view(), name="staff-dispatch-detail"),
+    path("staff/figures/", figure_views.Figures.as_view(), name="staff-figures"),
     path("", include("api.accounts_urls")),
     path("", include(router.urls)),
 ]

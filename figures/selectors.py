@@ -27,6 +27,7 @@ from .periods import Period, label, next_start, start_of, starts_between
 CITY = "city"
 MAX_PAGE_PERIODS = 400  # a page (or an API answer) shows at most this many periods; the CSV any number
 MAX_YEARS = 20
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 
 
 def may_see_figures(viewer) -> bool:
@@ -108,6 +109,8 @@ def parse_range(kind, first, last, today: dt.date | None = None) -> tuple[str, d
             days[name] = None
         if days[name] is None:
             errors[name] = [_("Give a date as YYYY-MM-DD.")]
+        elif not EARLIEST <= days[name] <= LATEST:
+            errors[name] = [_("Give a date between %(first)s and %(last)s.") % {"first": EARLIEST, "last": LATEST}]
     if errors:
         raise ValidationError(errors)
     last = days.get("to") or today
