@@ -7,14 +7,14 @@ import datetime as dt
 from collections.abc import Iterator
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Period(models.TextChoices):
-    DAY = "day", _("Day")
-    WEEK = "week", _("Week")
-    MONTH = "month", _("Month")
-    QUARTER = "quarter", _("Quarter")
+    DAY = "day", pgettext_lazy("figures period", "Day")
+    WEEK = "week", pgettext_lazy("figures period", "Week")
+    MONTH = "month", pgettext_lazy("figures period", "Month")
+    QUARTER = "quarter", pgettext_lazy("figures period", "Quarter")
 
 
 KINDS = tuple(Period.values)

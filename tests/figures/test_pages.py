@@ -43,7 +43,8 @@ def test_every_chart_is_an_accessible_svg_backed_by_the_table(client, built):
     assert len(charts) == 8
     for chart in charts:
         assert 'role="img"' in chart and 'aria-describedby="figures-table"' in chart
-        assert re.search(r"<title id=\"[^\"]+-title\">[^<]+</title><desc id=\"[^\"]+-desc\">2026-Q1 to 2026-Q2\.", chart)
+        named = r"<title id=\"[^\"]+-title\">[^<]+</title><desc id=\"[^\"]+-desc\">2026-Q1 to 2026-Q2\."
+        assert re.search(named, chart)
     placements = next(c for c in charts if 'id="chart-placements"' in c)
     assert "<title>2026-Q1: 2</title>" in placements and "<title>2026-Q2: 1</title>" in placements
     assert "Highest 2, lowest 1, total 3." in placements
