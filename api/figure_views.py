@@ -39,7 +39,7 @@ class FigureReportSerializer(serializers.Serializer):
     first_day = serializers.DateField()
     last_day = serializers.DateField()
     refreshed_at = serializers.DateTimeField(allow_null=True)
-    days_waiting = serializers.IntegerField(help_text="Changed days not refreshed yet (within a minute).")
+    days_waiting = serializers.IntegerField(help_text="Changed days not refreshed yet (within 5 minutes).")
     results = FigureRowSerializer(many=True)
 
 

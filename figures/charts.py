@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 WIDTH, HEIGHT = 640, 200
 LEFT, RIGHT, TOP, BOTTOM = 52, 8, 10, 30
+MAX_TITLED_BARS = 62  # two months of days
 
 
 def nice_ceiling(value: float) -> float:
@@ -58,15 +59,24 @@ def bar_chart(chart_id: str, title: str, labels: Sequence[str], values: Sequence
         parts.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
                      f'<text class="axis" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
                      f'{escape(_number(top * fraction))}</text>')
+    # Few bars: one <rect> each with its own <title>. Many (a year of days): one <path> for all, since the
+    # table holds every value and thousands of elements would slow the page for nothing.
+    each = len(values) <= MAX_TITLED_BARS
+    path = []
     for index, (label, value) in enumerate(zip(labels, values, strict=True)):
         x = LEFT + index * step + (step - bar_w) / 2
-        shown = _("no data") if value is None else _number(value) + (unit if unit == "%" else "")
-        if value is None:
-            parts.append(f'<g><title>{escape(label)}: {escape(shown)}</title></g>')
-            continue
-        height = plot_h * value / top
-        parts.append(f'<rect class="bar" x="{x:.2f}" y="{TOP + plot_h - height:.2f}" width="{bar_w:.2f}" '
-                     f'height="{height:.2f}"><title>{escape(label)}: {escape(shown)}</title></rect>')
+        height = 0 if value is None else plot_h * value / top
+        if each:
+            shown = _("no data") if value is None else _number(value) + (unit if unit == "%" else "")
+            if value is None:
+                parts.append(f'<g><title>{escape(label)}: {escape(shown)}</title></g>')
+            else:
+                parts.append(f'<rect class="bar" x="{x:.2f}" y="{TOP + plot_h - height:.2f}" width="{bar_w:.2f}" '
+                             f'height="{height:.2f}"><title>{escape(label)}: {escape(shown)}</title></rect>')
+        elif height > 0:
+            path.append(f"M{x:.1f} {TOP + plot_h:.1f}v{-height:.1f}h{bar_w:.2f}v{height:.1f}z")
+    if path:
+        parts.append(f'<path class="bar" d="{"".join(path)}"/>')
     if labels:
         ticks = {0: "start", len(labels) - 1: "end"}
         if len(labels) > 2:

@@ -27,10 +27,21 @@ center for completions and fair hires. Days are local days in Asia/Shanghai; wee
 quarters calendar quarters.
 
 Refreshing: hooks (figures.hooks) mark the local days a change touched as dirty after its transaction commits;
-`refresh()` (the scheduler's `refresh_figures` duty, a minute apart) recomputes the day, ISO week, month and
+`refresh()` (the scheduler's `refresh_figures` duty, 5 minutes apart) recomputes the day, ISO week, month and
 quarter around each dirty day for every center and the city, reading only those periods' rows. `rebuild()`
 (management command `rebuild_figures`) recomputes everything. Both go through `collect()` and
 `aggregate()`, so they agree.
+
+Why a finished row per period rather than daily rows summed at read time: job seekers are distinct people and
+a median does not combine, so daily rows would have to carry worker ids and every fill duration (or a
+histogram) and the read would merge them per request. Recomputing a quarter instead reads that quarter's
+rows once per refresh (a dirty day costs its quarter: a few index or sequential range scans of the
+assignments, about 0.2 s each on the 100,000-gig data under load, see docs/benchmarks.md), and a report page
+then reads a few hundred small rows by index whatever the size of the market. The medians are exact: the
+durations of the period's own fills, sorted in memory during the refresh (a quarter of the whole city is some
+tens of thousands of values). The assignments' time columns have no index of their own (jobs owns them);
+one on `accepted_at` and `checked_in_at` would turn those scans into range reads if refreshing ever costs
+too much.
 """
 
 from __future__ import annotations
@@ -42,7 +53,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -93,7 +104,8 @@ def fair_hire_rows():
                                       accepted_at__gte=F("gig__fairs__fair__starts_at"),
                                       accepted_at__lte=F("gig__fairs__fair__ends_at"),
                                       worker__fair_registrations__fair=F("gig__fairs__fair"))
-            .values_list("gig__fairs__fair__center_id", "gig__fairs__fair_id", "accepted_at", "id").distinct())
+            .order_by().values_list("gig__fairs__fair__center_id", "gig__fairs__fair_id", "accepted_at", "id")
+            .distinct())
 
 
 def collect(first: dt.date, last: dt.date) -> Facts:
@@ -125,21 +137,25 @@ def collect(first: dt.date, last: dt.date) -> Facts:
         facts.counts[center, local_day(accepted_at), "fair_hires"] += 1
 
     facts.seekers.update(HallVisit.objects.filter(day__gte=first, day__lte=last)
-                         .values_list("center_id", "day", "worker_id").distinct())
+                         .order_by().values_list("center_id", "day", "worker_id").distinct())
     facts.seekers.update(Assignment.objects.filter(_in("created_at", start, end), offered_at__isnull=True)
                          .annotate(day=TruncDate("created_at"))
-                         .values_list("gig__center_id", "day", "worker_id").distinct())
+                         .order_by().values_list("gig__center_id", "day", "worker_id").distinct())
     facts.seekers.update(Assignment.objects.filter(_in("accepted_at", start, end))
                          .annotate(day=TruncDate("accepted_at"))
-                         .values_list("gig__center_id", "day", "worker_id").distinct())
+                         .order_by().values_list("gig__center_id", "day", "worker_id").distinct())
 
-    filled = (published_gigs().filter(accepted_count__gte=F("headcount"))
-              .annotate(filled_at=Max("assignments__accepted_at",
-                                      filter=Q(assignments__status__in=SLOT_HOLDING)))
-              .filter(_in("filled_at", start, end)))
-    for center, published_at, filled_at in filled.values_list("center_id", "published_at", "filled_at"):
-        seconds = max(0, round((filled_at - published_at).total_seconds()))
-        facts.fills.append((center, local_day(filled_at), seconds))
+    # Gigs filled in the range: only those with a slot taken in it can be (read from the assignments first,
+    # so the slot times of every other gig are not aggregated); the duration is worked out in the database.
+    touched = Assignment.objects.filter(_in("accepted_at", start, end)).order_by().values("gig_id")
+    filled = (published_gigs().filter(pk__in=touched, accepted_count__gte=F("headcount"))
+              .annotate(filled_at=Max("assignments__accepted_at", filter=Q(assignments__status__in=SLOT_HOLDING)))
+              .filter(_in("filled_at", start, end))
+              .annotate(day=TruncDate("filled_at"),
+                        took=ExpressionWrapper(F("filled_at") - F("published_at"), output_field=DurationField()))
+              .order_by())
+    for center, day, took in filled.values_list("center_id", "day", "took"):
+        facts.fills.append((center, day, max(0, round(took.total_seconds()))))
     return facts
 
 

@@ -49,7 +49,7 @@ DUTIES = (
     Duty("send_reminders", dt.timedelta(minutes=1), services.send_reminders),
     Duty("advance_matching", dt.timedelta(seconds=10), matching.advance_matching),
     Duty("prune_sign_in_records", dt.timedelta(hours=6), account_services.prune_sign_in_records),
-    Duty("refresh_figures", dt.timedelta(minutes=1), refresh_figures),
+    Duty("refresh_figures", dt.timedelta(minutes=5), refresh_figures),
     Duty("refresh_recent_figures", dt.timedelta(hours=6), refresh_recent_figures),
 )
 

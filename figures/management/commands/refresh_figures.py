@@ -1,4 +1,4 @@
-"""Recompute the figures around the days marked as changed (what the scheduler does every minute)."""
+"""Recompute the figures around the days marked as changed (what the scheduler does every 5 minutes)."""
 
 from django.core.management.base import BaseCommand
 
