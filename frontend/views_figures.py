@@ -10,15 +10,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Iterator
+from html import escape
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import Role
 from figures import selectors
 from figures.charts import bar_chart
 from figures.periods import Period
@@ -43,13 +46,22 @@ def _value(row, field: str) -> float | None:
     return float(value)
 
 
-def _scope_choices(user) -> list[tuple[str, str]]:
-    return [(selectors.CITY, _("Whole city"))] + [(str(c.pk), c.name) for c in selectors.figure_centers(user)]
+def _table_body(rows) -> str:
+    """The table's rows, built here rather than in the template: a year of days is 3,000 cells, which the
+    template engine (localising every number) takes several times longer to draw."""
+    lines = []
+    for row in rows:
+        fill = f"{row.fill_percent}%" if row.fill_percent else "—"
+        cells = (row.seekers, row.openings, row.placements, fill, row.median_fill_hours or "—", row.walk_ins,
+                 row.completions, row.fair_hires)
+        lines.append(f'<tr><th scope="row">{escape(row.label)}</th>'
+                     + "".join(f"<td>{escape(str(cell))}</td>" for cell in cells) + "</tr>")
+    return mark_safe("".join(lines))  # noqa: S308 — every cell is escaped
 
 
-def _default_scope(user) -> str:
-    centers = selectors.figure_centers(user)
-    return str(centers[0].pk) if centers and user.role != "city_admin" else selectors.CITY
+def _scope_choices(user, centers=None) -> list[tuple[str, str]]:
+    centers = selectors.figure_centers(user) if centers is None else centers
+    return [(selectors.CITY, _("Whole city"))] + [(str(c.pk), c.name) for c in centers]
 
 
 def figures_page(request):
@@ -57,7 +69,10 @@ def figures_page(request):
         return redirect(f"{reverse('login')}?next={request.get_full_path()}")
     if not selectors.may_see_figures(request.user):
         raise PermissionDenied(_("Only service-center staff and city administrators can read the figures."))
-    scope = request.GET.get("center") or _default_scope(request.user)
+    centers = selectors.figure_centers(request.user)
+    # Staff open their (first) center's figures, a city administrator the city's.
+    default = str(centers[0].pk) if centers and request.user.role != Role.CITY_ADMIN else selectors.CITY
+    scope = request.GET.get("center") or default
     center = selectors.scope_center(request.user, scope)
     errors, rows, charts = {}, [], []
     kind, first, last = Period.MONTH, None, None
@@ -74,9 +89,9 @@ def figures_page(request):
     query = {"center": scope, "period": kind, "from": first.isoformat() if first else "",
              "to": last.isoformat() if last else ""}
     return render(request, "frontend/figures.html", {
-        "center": center, "scope": scope, "scopes": _scope_choices(request.user), "kind": kind,
+        "center": center, "scope": scope, "scopes": _scope_choices(request.user, centers), "kind": kind,
         "kinds": Period.choices, "first": first, "last": last, "rows": rows, "charts": charts,
-        "figures": FIGURES, "errors": errors, "freshness": selectors.freshness(),
+        "figures": FIGURES, "table_body": _table_body(rows), "errors": errors, "freshness": selectors.freshness(),
         "csv_url": f"{reverse('staff_figures_csv')}?{urlencode(query)}",
         "csv_all_url": f"{reverse('staff_figures_csv')}?{urlencode({**query, 'center': 'all'})}",
     }, status=400 if errors else 200)
