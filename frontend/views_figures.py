@@ -84,8 +84,8 @@ def figures_page(request):
         errors = error.message_dict
     labels = [row.label for row in rows]
     for field, label, unit in FIGURES if rows else ():
-        charts.append(bar_chart(f"chart-{field}", str(label), labels, [_value(row, field) for row in rows],
-                                unit=unit, table_id="figures-table"))
+        charts.append((label, bar_chart(f"chart-{field}", str(label), labels, [_value(row, field) for row in rows],
+                                        unit=unit, table_id="figures-table")))
     query = {"center": scope, "period": kind, "from": first.isoformat() if first else "",
              "to": last.isoformat() if last else ""}
     return render(request, "frontend/figures.html", {
