@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 
 MAX_EVENT_DAYS = 31
 
@@ -71,7 +71,20 @@ def enrolment_changed(sender, instance, **kwargs):
 
 def fair_changed(sender, instance, **kwargs):
     """A registration or a gig brought to a fair changes the fair's hires on the days of its window."""
-    fair = instance.fair
+    from programs.models import JobFair
+
+    fair = JobFair.objects.filter(pk=instance.fair_id).only("starts_at", "ends_at").first()
+    if fair is not None:  # else the fair itself is being deleted, and fair_itself_changed marked its days
+        _fair_days(fair)
+
+
+def fair_itself_changed(sender, instance, **kwargs):
+    """A fair saved (its window may have moved: its new days are marked; the scheduler's look back over the
+    recent quarters catches the old ones) or deleted."""
+    _fair_days(instance)
+
+
+def _fair_days(fair) -> None:
     first, last = _day(fair.starts_at), _day(fair.ends_at)
     if first and last:
         span = min((last - first).days, MAX_EVENT_DAYS)
@@ -81,10 +94,12 @@ def fair_changed(sender, instance, **kwargs):
 def connect() -> None:
     from centers.models import HallVisit
     from jobs.models import Assignment, Gig
-    from programs.models import Enrolment, FairGig, FairRegistration
+    from programs.models import Enrolment, FairGig, FairRegistration, JobFair
 
     for model, handler in ((Gig, gig_changed), (Assignment, assignment_changed), (HallVisit, visit_changed),
                            (Enrolment, enrolment_changed), (FairRegistration, fair_changed),
                            (FairGig, fair_changed)):
         post_save.connect(handler, sender=model, dispatch_uid=f"figures-{model.__name__}-save")
         post_delete.connect(handler, sender=model, dispatch_uid=f"figures-{model.__name__}-delete")
+    post_save.connect(fair_itself_changed, sender=JobFair, dispatch_uid="figures-JobFair-save")
+    pre_delete.connect(fair_itself_changed, sender=JobFair, dispatch_uid="figures-JobFair-delete")

@@ -129,3 +129,13 @@ def test_rebuild_clears_rows_of_days_that_no_longer_have_facts(known):
     HallVisit.objects.all().delete()
     services.rebuild()
     assert not Figure.objects.filter(walk_ins__gt=0).exists()
+
+
+def test_deleting_a_fair_refreshes_its_hires_away(known, django_capture_on_commit_callbacks):
+    services.rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        JobFair.objects.all().delete()
+    assert not FairGig.objects.exists() and not FairRegistration.objects.exists()
+    services.refresh()
+    assert not Figure.objects.filter(fair_hires__gt=0).exists()
+    assert stored_figures() == brute_figures()
