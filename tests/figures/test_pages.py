@@ -1,6 +1,7 @@
 """The figures page, its charts, the CSV export and the API, on the known quarter (conftest.py)."""
 
 import csv
+import datetime as dt
 import io
 import re
 
@@ -105,3 +106,14 @@ def test_the_console_links_to_the_figures(client, built):
     client.force_login(built.staff_a)
     html = client.get("/staff/", {"center": built.a.pk}).content.decode()
     assert f"/staff/figures/?center={built.a.pk}" in html
+
+
+def test_the_api_rows_are_what_the_row_serializer_describes(client, built):
+    from api.figure_views import FigureRowSerializer
+    from figures import selectors
+
+    client.force_login(built.admin)
+    body = client.get(API, {**QUARTERS, "center": built.b.pk}).json()
+    rows = selectors.rows(built.admin, scope=built.b.pk, kind="quarter", first=dt.date(2026, 1, 1),
+                          last=dt.date(2026, 6, 30))
+    assert body["results"] == [dict(FigureRowSerializer(row).data) for row in rows]
