@@ -13,6 +13,18 @@ QUERY = {"period": "quarter", "from": "2026-01-01", "to": "2026-06-30"}
 
 
 @pytest.fixture
+def known(db):
+    """Only the centers and people of the known quarter (conftest.py): who may read what needs no facts."""
+    from types import SimpleNamespace
+
+    from tests.factories import CenterStaffFactory, CityAdminFactory, ServiceCenterFactory
+
+    a, b = ServiceCenterFactory(name="甲中心"), ServiceCenterFactory(name="乙中心")
+    return SimpleNamespace(a=a, b=b, staff_a=CenterStaffFactory(center=a).user,
+                           staff_b=CenterStaffFactory(center=b).user, admin=CityAdminFactory())
+
+
+@pytest.fixture
 def people(known, outsider, employer_user):
     from tests.factories import WorkerFactory
 
