@@ -117,3 +117,30 @@ def test_the_api_rows_are_what_the_row_serializer_describes(client, built):
     rows = selectors.rows(built.admin, scope=built.b.pk, kind="quarter", first=dt.date(2026, 1, 1),
                           last=dt.date(2026, 6, 30))
     assert body["results"] == [dict(FigureRowSerializer(row).data) for row in rows]
+
+
+def test_under_asgi_the_csv_streams_in_batches_without_reading_it_all_first(built):
+    """Django reads a synchronous iterator to its end before an ASGI server sends a byte; the export hands
+    it an asynchronous one instead, a batch of lines at a time."""
+    from asgiref.sync import async_to_sync
+    from django.test import AsyncRequestFactory
+
+    from frontend.views_figures import CSV_BATCH, figures_csv
+
+    request = AsyncRequestFactory().get(CSV, {"center": "city", "period": "day", "from": "2020-01-01",
+                                              "to": "2026-12-31"})
+    request.user = built.admin
+    response = figures_csv(request)
+    assert response.is_async
+
+    async def first_two():
+        chunks = []
+        async for chunk in response.streaming_content:
+            chunks.append(chunk)
+            if len(chunks) == 2:
+                break
+        return chunks
+
+    chunks = async_to_sync(first_two)()
+    assert chunks[0].decode("utf-8-sig").startswith("Center,Period")
+    assert chunks[1].count(b"\n") == CSV_BATCH
