@@ -54,11 +54,13 @@ def bar_chart(chart_id: str, title: str, labels: Sequence[str], values: Sequence
              + (f' aria-describedby="{escape(table_id)}"' if table_id else "") + ' preserveAspectRatio="none">',
              f'<title id="{escape(chart_id)}-title">{escape(title)}{" (" + escape(unit) + ")" if unit else ""}</title>',
              f'<desc id="{escape(chart_id)}-desc">{escape(desc)}</desc>']
+    counts = all(v == int(v) for v in known)  # people and gigs: no "2.5" on the axis
     for fraction in (0, 0.5, 1):
         y = TOP + plot_h * (1 - fraction)
-        parts.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
-                     f'<text class="axis" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
-                     f'{escape(_number(top * fraction))}</text>')
+        parts.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>')
+        if not (counts and (top * fraction) % 1):
+            parts.append(f'<text class="axis" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
+                         f'{escape(_number(top * fraction))}</text>')
     # Few bars: one <rect> each with its own <title>. Many (a year of days): one <path> for all, since the
     # table holds every value and thousands of elements would slow the page for nothing.
     each = len(values) <= MAX_TITLED_BARS

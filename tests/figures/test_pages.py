@@ -144,3 +144,12 @@ def test_under_asgi_the_csv_streams_in_batches_without_reading_it_all_first(buil
     chunks = async_to_sync(first_two)()
     assert chunks[0].decode("utf-8-sig").startswith("Center,Period")
     assert chunks[1].count(b"\n") == CSV_BATCH
+
+
+def test_a_chart_of_counts_labels_only_whole_numbers_on_its_axis():
+    from figures.charts import bar_chart
+
+    people = bar_chart("c", "Job seekers", ["2026-01", "2026-02"], [3, 1])
+    assert '>5</text>' in people and '>2.5</text>' not in people
+    hours = bar_chart("h", "Median time to fill (hours)", ["2026-01", "2026-02"], [3.5, None])
+    assert '>2.5</text>' in hours and "<title>2026-02: no data</title>" in hours
