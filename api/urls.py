@@ -7,6 +7,7 @@ from . import (
     audit_views,
     center_views,
     console_views,
+    figure_views,
     inbox_views,
     policy_views,
     program_views,
@@ -60,6 +61,7 @@ urlpatterns = [
     path("staff/workers/<int:pk>/notifications/", console_views.StaffWorkerNews.as_view(),
          name="staff-worker-notifications"),
     path("staff/dispatches/<int:pk>/", console_views.DispatchDetail.as_view(), name="staff-dispatch-detail"),
+    path("staff/figures/", figure_views.Figures.as_view(), name="staff-figures"),
     path("", include("api.accounts_urls")),
     path("", include(router.urls)),
 ]

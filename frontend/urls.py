@@ -7,6 +7,7 @@ from . import (
     views_centers,
     views_console,
     views_employer,
+    views_figures,
     views_myjobs,
     views_pay,
     views_policy,
@@ -121,6 +122,8 @@ urlpatterns += [
 # the matching board and dispatch slips. The review queue above stays where it is; the console links it.
 urlpatterns += [
     path("staff/", views_console.console_home, name="console"),
+    path("staff/figures/", views_figures.figures_page, name="staff_figures"),
+    path("staff/figures/export.csv", views_figures.figures_csv, name="staff_figures_csv"),
     path("staff/centers/<int:center_id>/", include([
         path("walk-in/", views_console.walk_in, name="console_walk_in"),
         path("workers/<int:worker_id>/", views_console.worker_page, name="console_worker"),

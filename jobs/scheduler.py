@@ -31,6 +31,18 @@ class Duty:
     run: Callable[[dt.datetime], int]
 
 
+def refresh_figures(now: dt.datetime) -> int:
+    from figures import services as figure_services  # the figures read jobs; jobs does not need them otherwise
+
+    return figure_services.refresh(now)
+
+
+def refresh_recent_figures(now: dt.datetime) -> int:
+    from figures import services as figure_services
+
+    return figure_services.refresh_recent(now)
+
+
 DUTIES = (
     Duty("expire_past_gigs", dt.timedelta(minutes=1), services.expire_past_gigs),
     Duty("mark_no_shows", dt.timedelta(minutes=1), services.mark_no_shows),
@@ -39,6 +51,8 @@ DUTIES = (
     Duty("advance_matching", dt.timedelta(seconds=10), matching.advance_matching),
     Duty("prune_sign_in_records", dt.timedelta(hours=6), account_services.prune_sign_in_records),
     Duty("refresh_market_rates", dt.timedelta(hours=1), wage_services.refresh_market_rates),
+    Duty("refresh_figures", dt.timedelta(minutes=5), refresh_figures),
+    Duty("refresh_recent_figures", dt.timedelta(hours=6), refresh_recent_figures),
 )
 
 

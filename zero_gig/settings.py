@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "programs",
     "agreements",
     "wages",
+    "figures",
 ]
 
 MIDDLEWARE = [

@@ -247,6 +247,10 @@ MATRIX = [
     row("POST staff-dispatch-list", "console hall",            "anon  403    403   403   403   ok    403   ok",
         body=lambda w: {"gig": w.gig.pk, "worker": w.other_worker.pk, "consent": True}),
     row("GET staff-dispatch-detail", "dispatch",               "anon  403    403   403   403   ok    403   ok"),
+    # The figures: a center's own for its staff and the city; the city totals for any staff (read-only).
+    row("GET staff-figures",        None,                      "anon  403    403   403   403   ok    403   ok",
+        query=lambda w: {"center": w.center.pk, "period": "quarter"}),
+    row("GET staff-figures",        None,                      "anon  403    403   403   403   ok    ok    ok"),
     row("GET staff-worker",         "walk in",                 "anon  403    403   403   403   ok    ok    ok"),
     row("PATCH staff-worker",       "walk in",                 "anon  403    403   403   403   ok    403   ok",
         body=lambda w: {"center": w.center.pk, "skills": "会开叉车"}),
