@@ -49,7 +49,8 @@ def test_the_compiled_catalog_is_the_source_catalog(language):
 
 
 def messages(entries) -> dict:
-    return {entry.msgid: entry.msgstr or entry.msgstr_plural for entry in entries}
+    """By context and text: the same words may mean two things ("Day" as a date, and as a period of figures)."""
+    return {(entry.msgctxt, entry.msgid): entry.msgstr or entry.msgstr_plural for entry in entries}
 
 
 def test_the_english_catalog_has_every_message_the_chinese_one_has(chinese):
