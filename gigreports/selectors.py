@@ -85,3 +85,8 @@ def photo_for(photo_id: int, *, viewer) -> ReportPhoto:
     if not (own or may_manage_center(viewer, report.gig.center_id)):
         raise PermissionDenied(_("Only the reporter and the gig's service center see this photo."))
     return photo
+
+
+def open_case_count(viewer, center_id: int) -> int:
+    """How many reported gigs of one center wait for its staff (the console's tile)."""
+    return cases_for(viewer).filter(status=Case.Status.OPEN, gig__center_id=center_id).count()

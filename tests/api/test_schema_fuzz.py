@@ -147,6 +147,7 @@ class FuzzWorld(World):
             "questions": [self.policy_question().pk],
             "fairs": [self.fair().pk],
             "courses": [self.course().pk],
+            "report-cases": [self.report_case().pk],
         }
 
     def ids_for(self, path: str) -> list[int]:
