@@ -261,3 +261,19 @@ def test_a_file_that_is_not_a_picture_or_too_big_is_refused_and_nothing_is_saved
         report(market, worker, photos=[photo(size=(400, 400))])
     assert "larger than" in error.value.message_dict["photos"][0]
     assert not Report.objects.exists() and not Case.objects.exists()
+
+
+def test_each_side_reads_its_own_sentence_in_the_inbox(market):
+    from notifications.sentences import sentence
+
+    for worker in market.reporters:
+        report(market, worker)
+    services.take_down(Case.objects.get(gig=market.gig), actor=market.staff, employer_action="suspend",
+                       note="收取押金")
+    said = {user: [sentence("hold", n) for n in hold_notices(user)]
+            for user in (market.employer.owner, market.hired.user, market.reporters[0].user, market.staff)}
+    assert "held for review after reports" in said[market.employer.owner][0]
+    assert "taken down: 收取押金" in said[market.employer.owner][1] and "cannot post" in said[market.employer.owner][1]
+    assert "Wait for the center's word" in said[market.hired.user][0]
+    assert "taken down by the service center" in said[market.reporters[0].user][0]
+    assert "report queue" in said[market.staff][0]
