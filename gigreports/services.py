@@ -175,7 +175,7 @@ def take_down(case: Case, *, actor, employer_action: str, note: str, now: dt.dat
     before = snapshot(gig, "status", "accepted_count")
     let_go = []
     if gig.can_become(GigStatus.TAKEN_DOWN):
-        let_go = list(gig.assignments.select_for_update().select_related("worker").filter(
+        let_go = list(gig.assignments.select_for_update(of=("self",)).select_related("worker").filter(
             status__in=(AssignmentStatus.APPLIED, AssignmentStatus.ACCEPTED)).order_by("id"))
         Assignment.moved(Assignment.objects.filter(pk__in=[a.pk for a in let_go]), AssignmentStatus.CANCELLED,
                          cancelled_at=now, cancelled_by="system", cancel_reason=_("The post was taken down."),
