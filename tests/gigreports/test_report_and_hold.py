@@ -91,6 +91,11 @@ def test_a_held_gig_cannot_be_taken_applied_for_or_offered_and_says_why(market, 
     with pytest.raises(Conflict) as refusal:
         job_services.apply_to_gig(application, actor=newcomer.user)
     assert refusal.value.code == "gig_held"
+    # Nor may its employer hire someone who applied before the hold.
+    applicant = Assignment.objects.create(gig=application, worker=newcomer, status=AssignmentStatus.APPLIED)
+    with pytest.raises(Conflict) as refusal:
+        job_services.hire_applicant(applicant, actor=market.employer.owner)
+    assert refusal.value.code == "gig_held"
 
     # The offer waves stop: a wave due now sends nothing and the matching finishes.
     matching = GigMatching.objects.create(gig=market.gig, next_wave_at=timezone.now())
