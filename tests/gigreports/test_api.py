@@ -1,6 +1,8 @@
 """The report-and-hold story over the API: reports (with a photo, as multipart), the hold after the third worker,
 the feed and the take refusing the held gig with its reason, and the staff's decision."""
 
+import base64
+
 import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -32,9 +34,10 @@ def test_three_workers_report_the_gig_over_the_api_and_it_is_held(market):
     Assignment.objects.create(gig=gig, worker=offered, status=AssignmentStatus.OFFERED, offered_at=timezone.now())
     first, second, third = market.reporters
 
+    picture = base64.b64encode(photo().read()).decode()
     with_photo = as_user(first.user).post(f"/api/gigs/{gig.pk}/report/",
-                                          {"reason": "asks_money", "text": "要交押金", "photos": [photo()]},
-                                          format="multipart")
+                                          {"reason": "asks_money", "text": "要交押金", "photos": [picture]},
+                                          format="json")
     assert with_photo.status_code == 201, with_photo.content
     assert with_photo.json()["case_status"] == "open" and len(with_photo.json()["photos"]) == 1
     assert as_user(first.user).post(f"/api/gigs/{gig.pk}/report/", {"reason": "fake"},
@@ -53,6 +56,15 @@ def test_three_workers_report_the_gig_over_the_api_and_it_is_held(market):
     assert refused.status_code == 409
     assert refused.json()["code"] == "gig_held" and "held for review" in refused.json()["detail"]
     assert as_user(first.user).get("/api/reports/").json()["results"][0]["case_status"] == "open"
+
+
+def test_a_photo_that_is_not_a_picture_is_a_400_naming_the_field(market):
+    client = as_user(market.reporters[0].user)
+    for junk, field in (("not base64!", "photos.0"), (base64.b64encode(b"%PDF-1.4").decode(), "photos")):
+        refused = client.post(f"/api/gigs/{market.gig.pk}/report/", {"reason": "fake", "photos": [junk]},
+                              format="json")
+        assert refused.status_code == 400 and list(refused.json()["fields"]) == [field], refused.json()
+    assert not Case.objects.exists()
 
 
 def test_staff_read_the_queue_and_take_the_gig_down_over_the_api(market):
