@@ -8,6 +8,7 @@ import binascii
 from django.core.files.base import ContentFile
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import IsAuthenticated
@@ -31,7 +32,7 @@ class Base64PhotoField(serializers.CharField):
         try:
             raw = base64.b64decode("".join(text.split()), validate=True)
         except (binascii.Error, ValueError):
-            raise serializers.ValidationError("This is not base64.") from None
+            raise serializers.ValidationError(_("This is not base64 text.")) from None
         return ContentFile(raw, name="photo")
 
 
