@@ -11,6 +11,7 @@ from . import (
     inbox_views,
     policy_views,
     program_views,
+    report_views,
     views,
     wage_views,
 )
@@ -62,6 +63,13 @@ urlpatterns = [
          name="staff-worker-notifications"),
     path("staff/dispatches/<int:pk>/", console_views.DispatchDetail.as_view(), name="staff-dispatch-detail"),
     path("staff/figures/", figure_views.Figures.as_view(), name="staff-figures"),
+    # Reports of fake or unfair gigs and their review by the gig's center (report_views)
+    path("gigs/<int:pk>/report/", report_views.ReportGig.as_view(), name="gig-report"),
+    path("reports/", report_views.ReportList.as_view(), name="report-list"),
+    path("report-cases/", report_views.CaseList.as_view(), name="report-case-list"),
+    path("report-cases/<int:pk>/", report_views.CaseDetail.as_view(), name="report-case-detail"),
+    path("report-cases/<int:pk>/release/", report_views.ReleaseCase.as_view(), name="report-case-release"),
+    path("report-cases/<int:pk>/take-down/", report_views.TakeDownCase.as_view(), name="report-case-take-down"),
     path("", include("api.accounts_urls")),
     path("", include(router.urls)),
 ]

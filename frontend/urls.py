@@ -12,6 +12,7 @@ from . import (
     views_pay,
     views_policy,
     views_profile,
+    views_reports,
     views_staff,
     views_wages,
 )
@@ -85,6 +86,18 @@ urlpatterns += [
         path("", views_agreements.agreement_page, name="agreement"),
         path("accept/", views_agreements.accept, name="agreement_accept"),
         path("counter-accept/", views_agreements.accept_at_counter, name="agreement_counter_accept"),
+    ])),
+]
+
+# Reports of fake or unfair gigs: the worker's form and reports, the staff queue, a photo (views_reports)
+urlpatterns += [
+    path("gigs/<int:pk>/report/", views_reports.report_gig, name="report_gig"),
+    path("me/reports/", views_reports.my_reports, name="my_reports"),
+    path("reports/photos/<int:pk>/", views_reports.report_photo, name="report_photo"),
+    path("staff/reports/", include([
+        path("", views_reports.staff_queue, name="staff_reports"),
+        path("<int:pk>/release/", views_reports.release, name="staff_report_release"),
+        path("<int:pk>/take-down/", views_reports.take_down, name="staff_report_take_down"),
     ])),
 ]
 

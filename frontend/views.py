@@ -25,6 +25,7 @@ from accounts.exceptions import AccountLocked, SmsDeliveryFailed, SmsRateLimited
 from accounts.models import Role, SmsCodePurpose
 from api.throttles import LoginsPerAddress, SmsCodesPerAddress
 from centers.selectors import active_centers
+from gigreports.selectors import my_report_on
 from jobs import rules
 from jobs import services as job_services
 from jobs.exceptions import Conflict
@@ -279,6 +280,9 @@ def gig_page(request, pk: int):
         "amap_url": amap_marker_url(lat, lng, labels.trade_name(gig.category)),
         "geo_url": f"geo:{lat:.6f},{lng:.6f}?q={lat:.6f},{lng:.6f}",
         "instant": gig.hiring_mode == HiringMode.INSTANT,
+        # Workers report a gig (gigreports); anyone not logged in is asked to log in first.
+        "may_report": not request.user.is_authenticated or request.user.role == Role.WORKER,
+        "my_report": my_report_on(request.user, gig),
     }
     return render(request, "frontend/gig.html", context)
 

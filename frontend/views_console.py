@@ -23,6 +23,7 @@ from agreements.selectors import agreement_links
 from centers import services as center_services
 from centers.models import HallVisit
 from centers.selectors import console_center, consoled_centers, waiting_in_hall
+from gigreports.selectors import open_case_count
 from jobs import services as job_services
 from jobs.exceptions import Conflict
 from jobs.models import Gig
@@ -87,6 +88,7 @@ def console_home(request):
         "waiting": waiting_in_hall(center, viewer=request.user, now=now).count(),
         "dispatched": dispatches_today(center, viewer=request.user, now=now).count(),
         "open_gigs": hall_counts(center.pk, now)["open_gigs"],
+        "reported": open_case_count(request.user, center.pk),
     }
     return render(request, "frontend/console/home.html", {**context, "section": "home"})
 

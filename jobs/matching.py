@@ -220,13 +220,16 @@ WITHDRAWN_BECAUSE = {
     "filled": gettext_lazy("Every slot of the gig is taken."),
     "cancelled": gettext_lazy("The gig was cancelled."),
     "closed": gettext_lazy("The gig has closed."),
+    "held": gettext_lazy("The gig is held for review after reports from workers."),
+    "taken_down": gettext_lazy("The gig was taken down by its service center."),
 }
 
 
 def withdrawal_reason(gig: Gig) -> str:
     if gig.status == GigStatus.FILLED:
         return "filled"
-    return "cancelled" if gig.status == GigStatus.CANCELLED else "closed"
+    return {GigStatus.CANCELLED: "cancelled", GigStatus.HELD: "held",
+            GigStatus.TAKEN_DOWN: "taken_down"}.get(gig.status, "closed")
 
 
 def withdraw_pending_offers(gig: Gig, now: dt.datetime, reason: str) -> int:
@@ -253,7 +256,7 @@ def refuse_withdrawn_offer(assignment: Assignment | None, gig: Gig) -> None:
     if gig.status == GigStatus.FILLED or (gig.status == GigStatus.OPEN and gig.slots_left == 0):
         raise Conflict(gettext("No slots left on this gig."), code="no_slots_left")
     if gig.status != GigStatus.OPEN:
-        raise Conflict(gettext("This gig is not open."), code="not_open")
+        raise gig.not_open_refusal()
 
 
 def withdraw_stale_offers(now: dt.datetime) -> int:

@@ -182,6 +182,10 @@ class Employer(models.Model):
         _("verification"), max_length=12, choices=VerificationStatus.choices,
         default=VerificationStatus.UNVERIFIED, db_index=True,
     )
+    suspended_until = models.DateTimeField(
+        _("suspended from posting until"), null=True, blank=True,
+        help_text=_("Set by a service center that took a post of this employer down (gigreports)."),
+    )
     # Kept up to date by jobs.services.rate(), so lists show ratings without scanning every rating.
     rating_total = models.PositiveIntegerField(_("sum of ratings"), default=0, editable=False)
     rating_count = models.PositiveIntegerField(_("ratings"), default=0, editable=False)
@@ -218,6 +222,10 @@ class GigStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
     EXPIRED = "expired", _("Expired")
+    # Reports from several workers hold a gig (gigreports): off the feed, no new takes, until its center's
+    # staff release it or take it down for good.
+    HELD = "held", _("Held for review")
+    TAKEN_DOWN = "taken_down", _("Taken down")
 
 
 class HiringMode(models.TextChoices):
@@ -238,15 +246,23 @@ class Gig(StatusMachine, LocatedModel):
     INITIAL = frozenset({GigStatus.DRAFT, GigStatus.PENDING_REVIEW, GigStatus.OPEN})
     TRANSITIONS = {
         GigStatus.DRAFT: {GigStatus.PENDING_REVIEW, GigStatus.OPEN, GigStatus.CANCELLED, GigStatus.EXPIRED},
-        GigStatus.PENDING_REVIEW: {GigStatus.OPEN, GigStatus.DRAFT, GigStatus.CANCELLED, GigStatus.EXPIRED},
+        GigStatus.PENDING_REVIEW: {GigStatus.OPEN, GigStatus.DRAFT, GigStatus.CANCELLED, GigStatus.EXPIRED,
+                                   GigStatus.TAKEN_DOWN},
         # back to review when an unverified employer edits an open gig
         GigStatus.OPEN: {GigStatus.FILLED, GigStatus.IN_PROGRESS, GigStatus.CANCELLED, GigStatus.EXPIRED,
-                         GigStatus.PENDING_REVIEW},
-        GigStatus.FILLED: {GigStatus.OPEN, GigStatus.IN_PROGRESS, GigStatus.CANCELLED},
+                         GigStatus.PENDING_REVIEW, GigStatus.HELD, GigStatus.TAKEN_DOWN},
+        GigStatus.FILLED: {GigStatus.OPEN, GigStatus.IN_PROGRESS, GigStatus.CANCELLED, GigStatus.HELD,
+                           GigStatus.TAKEN_DOWN},
         GigStatus.IN_PROGRESS: {GigStatus.COMPLETED, GigStatus.CANCELLED},
         GigStatus.COMPLETED: set(),
-        GigStatus.CANCELLED: {GigStatus.OPEN},
-        GigStatus.EXPIRED: {GigStatus.OPEN},
+        GigStatus.CANCELLED: {GigStatus.OPEN, GigStatus.TAKEN_DOWN},
+        GigStatus.EXPIRED: {GigStatus.OPEN, GigStatus.TAKEN_DOWN},
+        # A held gig is frozen for its employer (no edit, cancel or reopen): staff release it (back to open or
+        # filled) or take it down; it expires at its start with nobody on it, and work already under way (a
+        # hired worker checking in) goes on while staff decide.
+        GigStatus.HELD: {GigStatus.OPEN, GigStatus.FILLED, GigStatus.IN_PROGRESS, GigStatus.EXPIRED,
+                         GigStatus.TAKEN_DOWN},
+        GigStatus.TAKEN_DOWN: set(),
     }
 
     # A gig's cells are searched only through the open-gig indexes in Meta, so they need no index of their own.
@@ -349,6 +365,17 @@ class Gig(StatusMachine, LocatedModel):
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+    def not_open_refusal(self) -> Conflict:
+        """Why nobody may take or apply for this gig now: the one wording of every refusal of a gig that is not
+        open (a take, an application, an employer hiring an applicant, an answer to a withdrawn offer)."""
+        if self.status == GigStatus.HELD:
+            return Conflict(gettext("This gig is held for review after reports from workers: nobody can take it "
+                                    "until its service center has checked it."), code="gig_held")
+        if self.status == GigStatus.TAKEN_DOWN:
+            return Conflict(gettext("This gig was taken down by its service center after reports from workers."),
+                            code="gig_taken_down")
+        return Conflict(gettext("This gig is not open."), code="not_open")
 
     @property
     def slots_left(self) -> int:

@@ -341,6 +341,15 @@ def _below_wage_floor(gig: Gig) -> str | None:
     }
 
 
+def check_may_post(employer: Employer, now: dt.datetime) -> None:
+    """An employer suspended by a service center (a post taken down after reports: gigreports) posts, publishes
+    and reopens nothing until the suspension ends."""
+    if employer.suspended_until and employer.suspended_until > now:
+        raise PermissionDenied(_("You cannot post gigs until %(until)s: a service center took a post of yours "
+                                 "down after reports from workers.")
+                               % {"until": timezone.localtime(employer.suspended_until).strftime("%Y-%m-%d %H:%M")})
+
+
 def _published_status(employer: Employer) -> str:
     """Unverified employers' posts wait for a center's review: the defence against fake jobs."""
     if employer.verification_status == VerificationStatus.VERIFIED:
@@ -354,6 +363,7 @@ def create_gig(*, actor, publish: bool = True, now: dt.datetime | None = None, *
     chosen."""
     now = now or timezone.now()
     employer = employer_of(actor)
+    check_may_post(employer, now)
     unknown = set(fields) - set(GIG_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
@@ -425,6 +435,7 @@ def publish_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Gig:
     _check_owner(actor, gig)
     if gig.status != GigStatus.DRAFT:
         raise Conflict(_("Only a draft is published; a cancelled or expired gig is reopened."), code="not_draft")
+    check_may_post(gig.employer, now)
     gig.move_to(_published_status(gig.employer))
     _check_gig_rules(gig, now)
     gig.save()
@@ -513,6 +524,7 @@ def reopen_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Gig:
     _check_owner(actor, gig)
     if gig.status not in (GigStatus.CANCELLED, GigStatus.EXPIRED, GigStatus.FILLED):
         raise Conflict(_("Only a cancelled, expired or filled gig can be reopened."), code="bad_transition")
+    check_may_post(gig.employer, now)
     if gig.starts_at <= now:
         raise ValidationError({"starts_at": _("The start has passed: change the time before reopening.")})
     if gig.status == GigStatus.FILLED and gig.slots_left == 0:
@@ -566,7 +578,7 @@ def _take_slot(gig: Gig) -> None:
         gig.refresh_from_db(fields=["status", "accepted_count"])
         if gig.status in (GigStatus.OPEN, GigStatus.FILLED):
             raise Conflict(_("No slots left on this gig."), code="no_slots_left")
-        raise Conflict(_("This gig is not open."), code="not_open")
+        raise gig.not_open_refusal()
     Gig.moved(Gig.objects.filter(pk=gig.pk, accepted_count__gte=F("headcount")), GigStatus.FILLED)
 
 
@@ -667,7 +679,7 @@ def apply_to_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Assignme
         raise Conflict(_("You have already %(state)s this gig.") % {"state": existing.get_status_display()},
                        code="already_responded")
     if gig.status != GigStatus.OPEN:
-        raise Conflict(_("This gig is not open."), code="not_open")
+        raise gig.not_open_refusal()
     if gig.hiring_mode != HiringMode.APPLICATION:
         raise Conflict(_("This gig is instant hiring: accept it directly."), code="instant_gig")
     _check_worker_may_take(worker, gig, now)

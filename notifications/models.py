@@ -30,6 +30,7 @@ class Kind(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Offer withdrawn")
     WAVE = "wave", _("Offers sent")
     ANSWER = "answer", _("Answer to your question")
+    HOLD = "hold", _("Reported gig held or reviewed")
 
 
 class Stream(models.Model):

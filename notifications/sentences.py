@@ -45,8 +45,36 @@ def sentence(kind: str, payload: dict) -> str:
         return _("%(worker)s applied for %(trade)s, %(title)s.") % values
     if kind == "accepted":
         return _("%(worker)s took a slot on %(trade)s, %(title)s.") % values
+    if kind == "hold":
+        return _hold_sentence(payload, values)
     if kind == "review":
         if payload.get("approved"):
             return _("Your post %(trade)s, %(title)s was approved.") % values
         return _("Your post %(trade)s, %(title)s was not approved.") % values
+    return _("%(trade)s, %(title)s: an update.") % values
+
+
+def _hold_sentence(payload: dict, values: dict) -> str:
+    """A gig held after reports from workers (gigreports), released or taken down; each side reads its own."""
+    event, to = payload.get("event"), payload.get("to")
+    if event == "held":
+        if to == "employer":
+            if payload.get("cause") == "employer":
+                return _("Your post %(trade)s, %(title)s is held for review because another post of yours was "
+                         "taken down.") % values
+            return _("Your post %(trade)s, %(title)s is held for review after reports from workers; the service "
+                     "center will check it.") % values
+        if to == "staff":
+            return _("%(trade)s, %(title)s is held after reports: review it in the report queue.") % values
+        return _("%(trade)s, %(title)s is held for review after reports from workers. Wait for the center's "
+                 "word before you go.") % values
+    if event == "released":
+        return _("The service center checked %(trade)s, %(title)s and released it.") % values
+    if event == "taken_down":
+        if to == "employer":
+            if payload.get("employer_action") == "suspend":
+                return _("Your post %(trade)s, %(title)s was taken down: %(reason)s You cannot post gigs for "
+                         "now.") % values
+            return _("Your post %(trade)s, %(title)s was taken down: %(reason)s This is a warning.") % values
+        return _("%(trade)s, %(title)s was taken down by the service center after reports from workers.") % values
     return _("%(trade)s, %(title)s: an update.") % values

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "agreements",
     "wages",
     "figures",
+    "gigreports",
 ]
 
 MIDDLEWARE = [
@@ -306,6 +307,18 @@ if os.environ.get("GIG_RULES"):
     import json
 
     GIG_RULES.update(json.loads(os.environ["GIG_RULES"]))
+
+# --- Reports of fake or unfair gigs (gigreports) ------------------------------------------------
+GIG_REPORTS = {
+    "REPORTS_TO_HOLD": 3,  # reports from this many different workers hold a gig at once
+    "PHOTOS_PER_REPORT": 3,
+    "PHOTO_MAX_BYTES": 5 * 1024 * 1024,  # per photo, checked before it is decoded
+    "EMPLOYER_SUSPENSION_DAYS": 30,  # an employer suspended after a take-down posts nothing this long
+}
+if os.environ.get("GIG_REPORTS"):
+    import json
+
+    GIG_REPORTS.update(json.loads(os.environ["GIG_REPORTS"]))
 
 # --- Matching: offers pushed to nearby workers in waves (即时快招) ----------------------------
 MATCHING = {

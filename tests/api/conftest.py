@@ -127,6 +127,15 @@ class World:
         programs.enrol(course, actor=self.worker.user)
         return course
 
+    def report_case(self):
+        """A gig of `employer`'s at `center` that three workers reported as fake: held, waiting for `staff`."""
+        from gigreports.services import report_gig
+
+        gig = self.new_gig(starts_in=dt.timedelta(days=4), title="高薪日结（测试）")
+        for worker in (self.worker, self.other_worker, QualifiedWorkerFactory(trades=[self.trade])):
+            report = report_gig(gig, actor=worker.user, reason="asks_money", text="要先交押金")
+        return report.case
+
     def cancelled_gig(self):
         return self.new_gig(GigStatus.CANCELLED, cancelled_at=self.now, cancel_reason="下雨")
 

@@ -199,6 +199,20 @@ MATRIX = [
     # ... and are refused on an open one they can see (the gig's own staff get 409: it is not waiting).
     row("POST gig-review",          "gig",                     "anon  403    403   403   403   409   403   409",
         body={"approve": True}),
+    # --- reports of fake gigs: a worker reports a gig they can see, once; the gig's center staff (and the city)
+    # read the cases and release the gig or take it down; other centers' staff get 403, and reporters stay
+    # anonymous to employers ---------------------------------------------------------------------------------
+    row("POST gig-report",          "untaken gig",             "anon  ok     ok    403   403   403   403   403",
+        body={"reason": "fake", "text": "要先交押金"}),
+    row("POST gig-report",          "draft gig",               "anon  404    404   403   404   403   404   403",
+        body={"reason": "fake"}),
+    row("GET report-list",          None,                      "anon  ok     ok    403   403   403   403   403"),
+    row("GET report-case-list",     None,                      "anon  403    403   403   403   ok    ok    ok"),
+    row("GET report-case-detail",   "report case",             "anon  403    403   403   403   ok    403   ok"),
+    row("POST report-case-release", "report case",             "anon  403    403   403   403   ok    403   ok",
+        body={"note": "电话核实"}),
+    row("POST report-case-take-down", "report case",           "anon  403    403   403   403   ok    403   ok",
+        body={"employer_action": "suspend", "note": "收取押金"}),
     # --- assignments ----------------------------------------------------------------------------------------
     row("GET assignment-list",      None,                      "anon  ok     ok    ok    ok    ok    ok    ok"),
     row("GET assignment-detail",    "accepted assignment",     "anon  ok     404   ok    404   ok    404   ok"),
@@ -340,7 +354,7 @@ def snapshot(target) -> dict:
     """What a refused call must not change: the target's row, and how many rows each of the market's tables has."""
     state = {model._meta.label: model.objects.count() for label in ("accounts", "centers", "workers", "jobs",
                                                                      "notifications", "programs", "audit",
-                                                                     "agreements")
+                                                                     "agreements", "gigreports")
              for model in apps.get_app_config(label).get_models()}
     if isinstance(target, models.Model):
         state["target"] = type(target).objects.filter(pk=target.pk).values().get()

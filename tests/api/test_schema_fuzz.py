@@ -148,6 +148,7 @@ class FuzzWorld(World):
             "fairs": [self.fair().pk],
             "courses": [self.course().pk],
             "agreements": [self.agreement().pk],
+            "report-cases": [self.report_case().pk],
         }
 
     def ids_for(self, path: str) -> list[int]:
