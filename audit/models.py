@@ -40,6 +40,10 @@ ACTIONS = {
     "course_enrolled_at_counter": _("Worker signed up for a course at the counter"),
     "course_attendance_recorded": _("Attendance at a course session recorded"),
     "course_completed": _("Course completed: skill verified"),
+    "complaint_acknowledged": _("Wage complaint acknowledged"),
+    "complaint_mediating": _("Wage complaint: mediation started"),
+    "complaint_resolved": _("Wage complaint resolved"),
+    "complaint_closed": _("Wage complaint closed"),
 }
 
 

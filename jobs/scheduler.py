@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import services as account_services
+from complaints import services as complaint_services
 
 from . import matching, services
 from .models import ScheduledDuty
@@ -37,6 +38,8 @@ DUTIES = (
     Duty("send_reminders", dt.timedelta(minutes=1), services.send_reminders),
     Duty("advance_matching", dt.timedelta(seconds=10), matching.advance_matching),
     Duty("prune_sign_in_records", dt.timedelta(hours=6), account_services.prune_sign_in_records),
+    Duty("escalate_overdue_complaints", dt.timedelta(minutes=1), complaint_services.escalate_overdue),
+    Duty("remind_unconfirmed_pay", dt.timedelta(minutes=10), complaint_services.remind_unconfirmed_pay),
 )
 
 

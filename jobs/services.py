@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Role
 from audit.services import record_action, snapshot
 from centers.selectors import may_manage_center, nearest_center
+from complaints.selectors import posting_refusal
 from workers.models import WorkerProfile
 from zero_gig.db import atomic_with_retry, locked
 from zero_gig.geo import Point, distance_km, validate_point
@@ -327,6 +328,14 @@ def _below_wage_floor(gig: Gig) -> str | None:
     }
 
 
+def _check_may_post(employer: Employer) -> None:
+    """The one place a post is refused for the employer's conduct: an unresolved wage complaint (欠薪投诉)
+    blocks new posts until it is resolved."""
+    refusal = posting_refusal(employer)
+    if refusal:
+        raise Conflict(refusal, code="unresolved_wage_complaint")
+
+
 def _published_status(employer: Employer) -> str:
     """Unverified employers' posts wait for a center's review: the defence against fake jobs."""
     if employer.verification_status == VerificationStatus.VERIFIED:
@@ -340,6 +349,8 @@ def create_gig(*, actor, publish: bool = True, now: dt.datetime | None = None, *
     chosen."""
     now = now or timezone.now()
     employer = employer_of(actor)
+    if publish:
+        _check_may_post(employer)
     unknown = set(fields) - set(GIG_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
@@ -411,6 +422,7 @@ def publish_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Gig:
     _check_owner(actor, gig)
     if gig.status != GigStatus.DRAFT:
         raise Conflict(_("Only a draft is published; a cancelled or expired gig is reopened."), code="not_draft")
+    _check_may_post(gig.employer)
     gig.move_to(_published_status(gig.employer))
     _check_gig_rules(gig, now)
     gig.save()
@@ -503,6 +515,7 @@ def reopen_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Gig:
         raise ValidationError({"starts_at": _("The start has passed: change the time before reopening.")})
     if gig.status == GigStatus.FILLED and gig.slots_left == 0:
         raise Conflict(_("Every slot is taken: raise the headcount to take more workers."), code="filled")
+    _check_may_post(gig.employer)
     gig.move_to(_published_status(gig.employer))
     gig.cancelled_at = None
     gig.save()
