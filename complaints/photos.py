@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -29,8 +30,8 @@ class CheckedPhoto:
     height: int
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f}"
+def _size(size: int) -> str:
+    return str(filesizeformat(size)).replace("\xa0", " ")
 
 
 def check_photo(upload, field: str = "photos") -> CheckedPhoto:
@@ -39,13 +40,12 @@ def check_photo(upload, field: str = "photos") -> CheckedPhoto:
     name = getattr(upload, "name", "") or "photo"
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
-        raise ValidationError({field: _("%(name)s is too big (%(size)s MB): a photo may be at most %(limit)s MB.")
-                               % {"name": name, "size": f"{size / (1024 * 1024):.1f}", "limit": _megabytes(limit)}},
-                              code="too_big")
+        raise ValidationError({field: _("%(name)s is too big (%(size)s): a photo may be at most %(limit)s.")
+                               % {"name": name, "size": _size(size), "limit": _size(limit)}}, code="too_big")
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise ValidationError({field: _("%(name)s is too big: a photo may be at most %(limit)s MB.")
-                               % {"name": name, "limit": _megabytes(limit)}}, code="too_big")
+        raise ValidationError({field: _("%(name)s is too big: a photo may be at most %(limit)s.")
+                               % {"name": name, "limit": _size(limit)}}, code="too_big")
     not_an_image = ValidationError(
         {field: _("%(name)s is not a photo: send a JPEG, PNG or WebP picture.") % {"name": name}},
         code="not_an_image")

@@ -10,8 +10,8 @@ import datetime as dt
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -322,7 +322,8 @@ def _escalate(complaint: Complaint, now: dt.datetime) -> int:
     complaint.save(update_fields=[field])
     deadline = complaint.acknowledge_by if missed == "acknowledge" else complaint.resolve_by
     _step(complaint, Event.ESCALATED, None, now, missed)
-    admins = get_user_model().objects.filter(role=Role.CITY_ADMIN, is_active=True).values_list("pk", flat=True).order_by("pk")
+    admins = (get_user_model().objects.filter(role=Role.CITY_ADMIN, is_active=True)
+              .values_list("pk", flat=True).order_by("pk"))
     _tell(complaint, Event.ESCALATED, [*admins, *_center_staff(complaint.center_id)], missed=missed,
           deadline=deadline.isoformat(), center={"id": complaint.center_id, "name": complaint.center.name})
     return 1
@@ -338,8 +339,7 @@ def remind_unconfirmed_pay(now: dt.datetime) -> int:
     count = 0
     for assignment in due:
         with transaction.atomic():
-            _reminder, created = PayReminder.objects.get_or_create(assignment=assignment,
-                                                                   defaults={"sent_at": now})
+            _reminder, created = PayReminder.objects.get_or_create(assignment=assignment, defaults={"sent_at": now})
             if not created:
                 continue
             payload = {"assignment": assignment.pk, "reminder": "pay_unconfirmed",
