@@ -2,13 +2,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from . import audit_views, center_views, console_views, inbox_views, policy_views, program_views, views
+from . import audit_views, center_views, complaint_views, console_views, inbox_views, policy_views, program_views, views
 
 router = SimpleRouter()
 router.register("gigs", views.GigViewSet, basename="gig")
 router.register("assignments", views.AssignmentViewSet, basename="assignment")
 router.register("fairs", program_views.FairViewSet, basename="fair")
 router.register("courses", program_views.CourseViewSet, basename="course")
+router.register("complaints", complaint_views.ComplaintViewSet, basename="complaint")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from complaints.selectors import filing_refusal
 from jobs import rules
 from jobs import services as job_services
 from jobs.exceptions import Conflict
@@ -157,6 +158,7 @@ def assignment_page(request, pk: int, forms_with_errors: dict | None = None):
         "scanned": scanned,
         "dispute_form": bound.get("dispute") or DisputeForm(initial={"amount_claimed": assignment.amount_due}),
         "rate_form": bound.get("rate") or RateForm(),
+        "can_complain": filing_refusal(assignment) is None, "complaints": assignment.complaints.order_by("-pk"),
     }
     return render(request, "frontend/myjobs/assignment.html", context, status=400 if bound else 200)
 

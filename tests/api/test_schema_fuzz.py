@@ -147,6 +147,7 @@ class FuzzWorld(World):
             "questions": [self.policy_question().pk],
             "fairs": [self.fair().pk],
             "courses": [self.course().pk],
+            "complaints": [self.complaint().pk, self.resolved_complaint().pk],
         }
 
     def ids_for(self, path: str) -> list[int]:
