@@ -112,7 +112,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     permission_classes = [IsAuthenticated]
     pagination_class = ListPage
     lookup_value_regex = DIGITS
-    parser_classes = [JSONParser]
+    parser_classes = [JSONParser, MultiPartParser]  # filing takes photos; each step below takes JSON only
 
     def get_queryset(self):
         return complaints_visible_to(self.request.user).prefetch_related("steps__actor", "evidence").order_by("-id")
@@ -137,33 +137,28 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                                             amount_claimed=data.get("amount_claimed"), photos=data.get("photos"))
         return self._done(complaint, status.HTTP_201_CREATED)
 
-    def get_parsers(self):
-        if getattr(self, "action", None) in ("create", "evidence") or self.request is None:
-            return [JSONParser(), MultiPartParser()]
-        return super().get_parsers()
-
     @extend_schema(request=NoteSerializer, responses={200: ComplaintSerializer, **STEP_ERRORS})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
     def acknowledge(self, request, pk=None):
         return self._step(services.acknowledge)
 
     @extend_schema(request=NoteSerializer, responses={200: ComplaintSerializer, **STEP_ERRORS})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
     def mediate(self, request, pk=None):
         return self._step(services.start_mediation)
 
     @extend_schema(request=ResolveSerializer, responses={200: ComplaintSerializer, **STEP_ERRORS})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
     def resolve(self, request, pk=None):
         return self._step(services.resolve, ResolveSerializer)
 
     @extend_schema(request=NoteSerializer, responses={200: ComplaintSerializer, **STEP_ERRORS})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
     def close(self, request, pk=None):
         return self._step(services.close)
 
     @extend_schema(request=ResponseSerializer, responses={200: ComplaintSerializer, **STEP_ERRORS})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
     def respond(self, request, pk=None):
         """The employer's answer to the complaint."""
         return self._step(services.respond, ResponseSerializer)
