@@ -3,6 +3,7 @@ multipart/form-data, or JSON without them), the gig's center takes each step, th
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -76,7 +77,7 @@ class FileSerializer(serializers.Serializer):
     def validate_assignment(self, value):
         assignment = Assignment.objects.filter(pk=value).first()
         if assignment is None:
-            raise serializers.ValidationError("No such assignment.")
+            raise serializers.ValidationError(_("No such assignment."))
         return assignment
 
 

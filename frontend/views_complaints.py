@@ -160,9 +160,9 @@ def complaint_page(request, pk: int, bound: dict | None = None, status: int = 20
 
 
 STAFF_STEPS = {
-    "acknowledge": (services.acknowledge, _("Acknowledged. The worker and the employer are told.")),
-    "mediate": (services.start_mediation, _("Mediation started. The worker and the employer are told.")),
-    "close": (services.close, _("Closed.")),
+    "acknowledge": (services.acknowledge, gettext_lazy("Acknowledged. The worker and the employer are told.")),
+    "mediate": (services.start_mediation, gettext_lazy("Mediation started. The worker and the employer are told.")),
+    "close": (services.close, gettext_lazy("Closed.")),
 }
 
 
@@ -250,8 +250,10 @@ def my_money(request):
         owed, side = money_owed_to(user.worker_profile), "worker"
     elif user.role == Role.EMPLOYER and hasattr(user, "employer"):
         owed, side = money_owed_by(user.employer), "employer"
-    else:
+    elif user.role in (Role.CENTER_STAFF, Role.CITY_ADMIN):
         return redirect("staff_complaints")
+    else:
+        raise Http404
     rows = [{"owed": row, "trade": labels.trade_name(row.assignment.gig.category)} for row in owed]
     complaints = complaints_visible_to(user).order_by("-filed_at")[:50]
     return render(request, "frontend/complaints/money.html", {
