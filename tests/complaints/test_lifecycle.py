@@ -163,3 +163,12 @@ def test_the_queue_shows_overdue_first(market, unpaid):
     assert overdue(late, at(2025, 11, 3, 10, 59)) is None
     with pytest.raises(PermissionDenied):
         complaint_queue(market.worker.user)
+
+
+def test_unpaid_show_up_pay_of_a_late_cancellation_can_be_complained_about(market):
+    from jobs.models import AssignmentStatus, Compensation
+
+    cancelled = market.done_assignment(at(2025, 11, 1, 16), status=AssignmentStatus.CANCELLED,
+                                       pay_status=PayStatus.NOT_DUE, cancelled_by="employer", amount_due=None)
+    Compensation.objects.create(assignment=cancelled, amount=Decimal("100.00"), reason="开工前两小时取消")
+    assert file(market, cancelled).amount_claimed == Decimal("100.00")
