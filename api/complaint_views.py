@@ -43,6 +43,13 @@ class EvidenceSerializer(serializers.ModelSerializer):
         return reverse("complaint_evidence", args=[evidence.pk])
 
 
+class OutcomeField(serializers.ChoiceField):
+    """How the complaint ended, or null while it has not."""
+
+    def to_representation(self, value):
+        return value or None
+
+
 class ComplaintSerializer(serializers.ModelSerializer):
     gig = serializers.IntegerField(source="assignment.gig_id", read_only=True)
     gig_title = serializers.CharField(source="assignment.gig.title", read_only=True)
@@ -51,6 +58,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
     employer_name = serializers.CharField(source="employer.name", read_only=True)
     overdue = serializers.SerializerMethodField(
         help_text="The deadline missed now (acknowledge or resolve), worked out when read; null if none.")
+    outcome = OutcomeField(choices=Outcome.choices, allow_null=True, read_only=True)
     steps = StepSerializer(many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
 
