@@ -85,3 +85,5 @@ def test_a_worker_files_an_arrears_complaint_with_a_photo_and_sees_staff_acknowl
         "step-filed", "step-acknowledged", "step-resolved"]
     assert "雇主已当面结清180元。" in worker.locator("[data-testid=step-resolved]").inner_text()
     assert worker.locator("[data-testid=outcome]").is_visible()
+    worker.locator("[data-testid=steps]").scroll_into_view_if_needed()
+    screenshot(worker, "complaint-steps")
