@@ -272,6 +272,8 @@ def cancel(request, pk: int):
 # --- Inbox -------------------------------------------------------------------------------------------
 
 def _link(kind: str, payload: dict, mine: set[int]) -> str | None:
+    if isinstance(payload.get("complaint"), int):  # a wage complaint's step: its page checks who may see it
+        return reverse("complaint", args=[payload["complaint"]])
     if payload.get("assignment") in mine and kind not in ("offer", "withdrawn"):
         return reverse("my_assignment", args=[payload["assignment"]])
     gig = (payload.get("gig") or {}).get("id")

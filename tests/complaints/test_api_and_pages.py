@@ -135,3 +135,14 @@ def test_show_up_pay_shows_on_both_money_pages_until_confirmed(world, client):
     assert 'data-testid="owed-show_up"' not in client.get(reverse("my_money")).content.decode()
     owed.refresh_from_db()
     assert owed.settled_at is not None and owed.settled_at > world.now - dt.timedelta(minutes=1)
+
+
+def test_more_evidence_over_the_api_and_the_inbox_links_each_step_to_the_complaint(world, client):
+    complaint = world.complaint()
+    response = api(world.worker.user).post(f"/api/complaints/{complaint.pk}/evidence/",
+                                           {"photos": [photo(), photo("b.png", "PNG")]}, format="multipart")
+    assert response.status_code == 200 and len(response.json()["evidence"]) == 2
+    api(world.staff).post(f"/api/complaints/{complaint.pk}/acknowledge/", {})
+    client.force_login(world.worker.user)
+    inbox = client.get(reverse("inbox")).content.decode()
+    assert reverse("complaint", args=[complaint.pk]) in inbox
