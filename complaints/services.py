@@ -35,6 +35,7 @@ from .rules import rule
 from .selectors import amount_owed_on, filing_refusal, may_handle
 
 MAX_AMOUNT = Decimal("1e8")
+REMINDER_WINDOW = dt.timedelta(days=7)
 MIN_STATEMENT = 4
 MAX_TEXT = 2000
 Event = ComplaintStep.Event
@@ -332,8 +333,10 @@ def _escalate(complaint: Complaint, now: dt.datetime) -> int:
 def remind_unconfirmed_pay(now: dt.datetime) -> int:
     """PAY_REMINDER_DAYS after the work ended with the pay still not confirmed, both sides are reminded, once."""
     since = now - dt.timedelta(days=rule("PAY_REMINDER_DAYS"))
+    # Work that fell due more than a week ago is not reminded of (the first run after a deploy finds old work).
     due = (Assignment.objects.filter(status__in=(AssignmentStatus.CHECKED_OUT, AssignmentStatus.COMPLETED),
-                                     checked_out_at__lte=since, pay_reminder__isnull=True)
+                                     checked_out_at__lte=since, checked_out_at__gt=since - REMINDER_WINDOW,
+                                     pay_reminder__isnull=True)
            .exclude(pay_status=PayStatus.CONFIRMED)
            .select_related("gig__category", "gig__employer", "worker"))
     count = 0

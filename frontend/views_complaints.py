@@ -220,7 +220,11 @@ def evidence_photo(request, pk: int):
     evidence = evidence_for(request.user, pk)
     if evidence is None:
         raise Http404
-    response = FileResponse(evidence.photo.open("rb"), content_type=evidence.content_type)
+    try:
+        opened = evidence.photo.open("rb")
+    except FileNotFoundError:  # lost from the disk (a restore without the private files): say so, not a 500
+        raise Http404 from None
+    response = FileResponse(opened, content_type=evidence.content_type)
     response["Cache-Control"] = "private, no-store"
     response["Content-Disposition"] = "inline"
     return response

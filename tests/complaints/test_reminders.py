@@ -36,6 +36,11 @@ def test_both_sides_are_reminded_two_days_after_the_work_once(market):
     assert reminders(market.other_worker.user) == []
 
 
+def test_work_that_fell_due_long_ago_is_not_reminded_of(market):
+    market.done_assignment(DONE)
+    assert services.remind_unconfirmed_pay(DONE + dt.timedelta(days=10)) == 0
+
+
 def test_work_done_but_never_recorded_is_reminded_too(market):
     market.done_assignment(DONE, status=AssignmentStatus.CHECKED_OUT, pay_status=PayStatus.NOT_DUE,
                            amount_due=None, completed_at=None, pay_recorded_at=None, pay_quantity=None)
