@@ -19,7 +19,8 @@ def test_past_gigs_expire_or_start_and_no_shows_are_marked(make_worker, now):
     assignment = services.accept_gig(staffed, actor=make_worker(trade=staffed.category).user, now=now)
     done = run_due_duties(now + dt.timedelta(hours=2, minutes=5))
     assert done == {"expire_past_gigs": 2, "mark_no_shows": 1, "clear_strikes": 0, "send_reminders": 0,
-                    "advance_matching": 0, "prune_sign_in_records": 0}
+                    "advance_matching": 0, "prune_sign_in_records": 0, "escalate_overdue_complaints": 0,
+                    "remind_unconfirmed_pay": 0}
     nobody.refresh_from_db()
     staffed.refresh_from_db()
     assignment.refresh_from_db()
