@@ -116,7 +116,8 @@ def unpaid_wages(employer) -> UnpaidWages:
         outcome="paid_in_full").only("amount_claimed", "amount_recovered", "outcome")
     left_unpaid = sum((complaint.unpaid for complaint in complaints), Decimal(0))
     open_ = unresolved_against(employer).aggregate(count=Count("id"), amount=Sum("amount_claimed"))
-    return UnpaidWages(complaints=open_["count"] or 0, amount=(open_["amount"] or Decimal(0)) + left_unpaid)
+    amount = ((open_["amount"] or Decimal(0)) + left_unpaid).quantize(Decimal("0.01"))  # SQLite drops the cents
+    return UnpaidWages(complaints=open_["count"] or 0, amount=amount)
 
 
 # --- Filing: what a worker may complain about -------------------------------------------------------------

@@ -146,3 +146,18 @@ def test_more_evidence_over_the_api_and_the_inbox_links_each_step_to_the_complai
     client.force_login(world.worker.user)
     inbox = client.get(reverse("inbox")).content.decode()
     assert reverse("complaint", args=[complaint.pk]) in inbox
+
+
+def test_the_employer_responds_on_the_page_and_every_gig_page_shows_the_unpaid_wages(world, client):
+    complaint = world.complaint()
+    gig_page = client.get(reverse("gig", args=[world.gig.pk])).content.decode()
+    assert 'data-testid="unpaid-wages"' in gig_page and "1 unresolved wage complaint: ¥180 unpaid" in gig_page
+    client.force_login(world.employer.owner)
+    page = client.get(reverse("complaint", args=[complaint.pk])).content.decode()
+    assert "cannot post new gigs" in page and 'data-testid="respond"' in page
+    sent = client.post(reverse("complaint_respond", args=[complaint.pk]), {"response": "周三到中心当面支付。"})
+    assert sent.status_code == 302
+    client.force_login(world.worker.user)
+    page = client.get(reverse("complaint", args=[complaint.pk])).content.decode()
+    assert "周三到中心当面支付。" in page and 'data-testid="step-employer_responded"' in page
+    assert 'data-testid="respond"' not in page and 'data-testid="acknowledge"' not in page
