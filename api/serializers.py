@@ -225,6 +225,10 @@ class EmployerStandingSerializer(serializers.Serializer):
     late_cancellations = serializers.IntegerField()
     open_wage_disputes = serializers.IntegerField()
     unpaid_assignments = serializers.IntegerField()
+    unresolved_wage_complaints = serializers.IntegerField(
+        help_text="Wage-arrears complaints not yet resolved: the employer may not post new gigs meanwhile.")
+    unpaid_wages = serializers.DecimalField(max_digits=12, decimal_places=2,
+                                            help_text="Yuan claimed by those, and left unpaid by resolved ones.")
 
 
 class GigDetailSerializer(GigSerializer):

@@ -6,6 +6,7 @@ from . import (
     agreement_views,
     audit_views,
     center_views,
+    complaint_views,
     console_views,
     figure_views,
     inbox_views,
@@ -21,6 +22,7 @@ router.register("gigs", views.GigViewSet, basename="gig")
 router.register("assignments", views.AssignmentViewSet, basename="assignment")
 router.register("fairs", program_views.FairViewSet, basename="fair")
 router.register("courses", program_views.CourseViewSet, basename="course")
+router.register("complaints", complaint_views.ComplaintViewSet, basename="complaint")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -41,6 +41,10 @@ ACTIONS = {
     "course_attendance_recorded": _("Attendance at a course session recorded"),
     "course_completed": _("Course completed: skill verified"),
     "agreement_accepted_at_counter": _("Agreement accepted by the worker at the counter"),
+    "complaint_acknowledged": _("Wage complaint acknowledged"),
+    "complaint_mediating": _("Wage complaint: mediation started"),
+    "complaint_resolved": _("Wage complaint resolved"),
+    "complaint_closed": _("Wage complaint closed"),
 }
 
 

@@ -5,6 +5,7 @@ from . import (
     views_agreements,
     views_audit,
     views_centers,
+    views_complaints,
     views_console,
     views_employer,
     views_figures,
@@ -149,4 +150,19 @@ urlpatterns += [
         path("board/assign/", views_console.board_assign, name="console_assign"),
         path("dispatches/<int:assignment_id>/slip/", views_console.slip, name="console_slip"),
     ])),
+]
+
+# Wage-arrears complaints (views_complaints): filing from the assignment, one complaint with its steps, the staff
+# queue, the permission-checked evidence photos, and each side's money owed.
+urlpatterns += [
+    path("me/gigs/<int:pk>/complaint/", views_complaints.file_complaint, name="my_file_complaint"),
+    path("me/money/", views_complaints.my_money, name="my_money"),
+    path("me/money/show-up/<int:pk>/confirm/", views_complaints.confirm_show_up_pay, name="my_confirm_show_up"),
+    path("complaints/", include([
+        path("<int:pk>/", views_complaints.complaint_page, name="complaint"),
+        path("<int:pk>/respond/", views_complaints.respond, name="complaint_respond"),
+        path("<int:pk>/<slug:step>/", views_complaints.staff_step, name="complaint_step"),
+        path("evidence/<int:pk>/", views_complaints.evidence_photo, name="complaint_evidence"),
+    ])),
+    path("staff/complaints/", views_complaints.staff_queue, name="staff_complaints"),
 ]

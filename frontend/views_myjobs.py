@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from agreements.models import Party
 from agreements.selectors import agreement_links
+from complaints.selectors import filing_refusal
 from jobs import rules
 from jobs import services as job_services
 from jobs.exceptions import Conflict
@@ -168,6 +169,7 @@ def assignment_page(request, pk: int, forms_with_errors: dict | None = None):
         "scanned": scanned,
         "dispute_form": bound.get("dispute") or DisputeForm(initial={"amount_claimed": assignment.amount_due}),
         "rate_form": bound.get("rate") or RateForm(),
+        "can_complain": filing_refusal(assignment) is None, "complaints": assignment.complaints.order_by("-pk"),
     }
     return render(request, "frontend/myjobs/assignment.html", context, status=400 if bound else 200)
 
@@ -281,6 +283,8 @@ def cancel(request, pk: int):
 # --- Inbox -------------------------------------------------------------------------------------------
 
 def _link(kind: str, payload: dict, mine: set[int]) -> str | None:
+    if isinstance(payload.get("complaint"), int):  # a wage complaint's step: its page checks who may see it
+        return reverse("complaint", args=[payload["complaint"]])
     if payload.get("assignment") in mine and kind not in ("offer", "withdrawn"):
         return reverse("my_assignment", args=[payload["assignment"]])
     gig = (payload.get("gig") or {}).get("id")

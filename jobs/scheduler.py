@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import services as account_services
+from complaints import services as complaint_services
 from wages import services as wage_services
 
 from . import matching, services
@@ -53,6 +54,8 @@ DUTIES = (
     Duty("refresh_market_rates", dt.timedelta(hours=1), wage_services.refresh_market_rates),
     Duty("refresh_figures", dt.timedelta(minutes=5), refresh_figures),
     Duty("refresh_recent_figures", dt.timedelta(hours=6), refresh_recent_figures),
+    Duty("escalate_overdue_complaints", dt.timedelta(minutes=1), complaint_services.escalate_overdue),
+    Duty("remind_unconfirmed_pay", dt.timedelta(minutes=10), complaint_services.remind_unconfirmed_pay),
 )
 
 

@@ -21,6 +21,7 @@ from psycopg.pq import Format
 
 from accounts.models import Role
 from centers.selectors import may_manage_center
+from complaints.selectors import unpaid_wages
 from workers.models import RealNameStatus, WorkerProfile
 from zero_gig.geo import (
     FINEST,
@@ -535,6 +536,8 @@ class EmployerStanding:
     late_cancellations: int  # cancellations that owed workers show-up pay
     open_wage_disputes: int
     unpaid_assignments: int  # work done, pay not recorded after a day
+    unresolved_wage_complaints: int = 0  # 欠薪投诉 not yet resolved: the employer may not post meanwhile
+    unpaid_wages: Decimal = Decimal(0)  # claimed by those, and left unpaid by resolved ones
 
 
 def employer_standing(employer) -> EmployerStanding:
@@ -546,6 +549,7 @@ def employer_standing(employer) -> EmployerStanding:
         cancelled=Count("status", filter=Q(status=GigStatus.CANCELLED)),
     )
     assignments = Assignment.objects.filter(gig__employer=employer)
+    unpaid = unpaid_wages(employer)
     return EmployerStanding(
         rating=average_rating(total, count), ratings=count,
         gigs_completed=gigs["completed"], cancellations=gigs["cancelled"],
@@ -556,6 +560,7 @@ def employer_standing(employer) -> EmployerStanding:
         unpaid_assignments=assignments.filter(
             status=AssignmentStatus.CHECKED_OUT, pay_status=PayStatus.NOT_DUE,
             checked_out_at__lt=timezone.now() - dt.timedelta(days=1)).count(),
+        unresolved_wage_complaints=unpaid.complaints, unpaid_wages=unpaid.amount,
     )
 
 

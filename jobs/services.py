@@ -29,6 +29,7 @@ from accounts.identifiers import ascii_form
 from accounts.models import Role
 from audit.services import record_action, snapshot
 from centers.selectors import may_manage_center, nearest_center
+from complaints.selectors import posting_refusal
 from wages.selectors import fee_words_in
 from workers.models import WorkerProfile
 from zero_gig.db import atomic_with_retry, locked
@@ -341,13 +342,20 @@ def _below_wage_floor(gig: Gig) -> str | None:
     }
 
 
-def check_may_post(employer: Employer, now: dt.datetime) -> None:
-    """An employer suspended by a service center (a post taken down after reports: gigreports) posts, publishes
-    and reopens nothing until the suspension ends."""
+def check_may_post(employer: Employer, now: dt.datetime, *, publish: bool = True) -> None:
+    """The one place a post is refused for the employer's conduct.
+
+    - Suspended by a service center (a post taken down after reports: gigreports): posts, publishes and reopens
+      nothing, drafts included, until the suspension ends.
+    - An unresolved wage complaint (欠薪投诉, complaints): publishes and reopens nothing until it is resolved;
+      a draft may still be saved."""
     if employer.suspended_until and employer.suspended_until > now:
         raise PermissionDenied(_("You cannot post gigs until %(until)s: a service center took a post of yours "
                                  "down after reports from workers.")
                                % {"until": timezone.localtime(employer.suspended_until).strftime("%Y-%m-%d %H:%M")})
+    refusal = posting_refusal(employer) if publish else None
+    if refusal:
+        raise Conflict(refusal, code="unresolved_wage_complaint")
 
 
 def _published_status(employer: Employer) -> str:
@@ -363,7 +371,7 @@ def create_gig(*, actor, publish: bool = True, now: dt.datetime | None = None, *
     chosen."""
     now = now or timezone.now()
     employer = employer_of(actor)
-    check_may_post(employer, now)
+    check_may_post(employer, now, publish=publish)
     unknown = set(fields) - set(GIG_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})

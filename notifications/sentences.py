@@ -27,6 +27,13 @@ def sentence(kind: str, payload: dict) -> str:
         return _("%(worker)s checked in at %(trade)s, %(title)s.") % values
     if kind == "no_show":
         return _("No check-in was recorded for %(trade)s, %(title)s: a no-show.") % values
+    if kind == "pay" and payload.get("complaint"):
+        return complaint_sentence(payload, values)
+    if kind == "pay" and payload.get("reminder") == "pay_unconfirmed":
+        if payload.get("side") == "employer":
+            return _("The pay for %(trade)s, %(title)s (%(worker)s) is not confirmed two days after the work: "
+                     "record it and pay the worker.") % values
+        return _("Has the pay for %(trade)s, %(title)s arrived? Confirm it, or file a wage complaint.") % values
     if kind == "pay":
         if payload.get("disputed"):
             return _("%(worker)s disputed the pay for %(trade)s, %(title)s.") % values
@@ -77,4 +84,24 @@ def _hold_sentence(payload: dict, values: dict) -> str:
                          "now.") % values
             return _("Your post %(trade)s, %(title)s was taken down: %(reason)s This is a warning.") % values
         return _("%(trade)s, %(title)s was taken down by the service center after reports from workers.") % values
+def complaint_sentence(payload: dict, values: dict) -> str:
+    """A step of a wage-arrears complaint (complaints.services), as its reader is told it."""
+    event = payload.get("event")
+    values = {**values, "claimed": payload.get("amount_claimed")}
+    if event == "filed":
+        return _("%(worker)s filed a wage complaint (%(claimed)s yuan) about %(trade)s, %(title)s.") % values
+    if event == "acknowledged":
+        return _("The service center acknowledged the wage complaint about %(trade)s, %(title)s.") % values
+    if event == "mediating":
+        return _("The service center is mediating the wage complaint about %(trade)s, %(title)s.") % values
+    if event == "resolved":
+        return _("The wage complaint about %(trade)s, %(title)s is resolved.") % values
+    if event == "closed":
+        return _("The wage complaint about %(trade)s, %(title)s is closed.") % values
+    if event == "employer_responded":
+        return _("The employer responded to the wage complaint about %(trade)s, %(title)s.") % values
+    if event == "escalated":
+        if payload.get("missed") == "acknowledge":
+            return _("Overdue: the wage complaint about %(trade)s, %(title)s was not acknowledged in time.") % values
+        return _("Overdue: the wage complaint about %(trade)s, %(title)s was not resolved in time.") % values
     return _("%(trade)s, %(title)s: an update.") % values

@@ -15,6 +15,13 @@ def english(settings):
         yield
 
 
+@pytest.fixture(autouse=True)
+def private_files(settings, tmp_path):
+    """Evidence photos of each test go to a directory of its own, removed afterwards."""
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
+    return settings.PRIVATE_FILES_ROOT
+
+
 @pytest.fixture
 def center(db):
     return ServiceCenterFactory()

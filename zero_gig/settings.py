@@ -5,6 +5,7 @@ DATABASE_URL switches to PostgreSQL, REDIS_URL to the Redis channel layer and ca
 """
 
 import importlib.util
+import json
 import os
 from pathlib import Path
 
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "wages",
     "figures",
     "gigreports",
+    "complaints",
 ]
 
 MIDDLEWARE = [
@@ -329,3 +331,9 @@ MATCHING = {
     "MAX_WAVES": 5,
     "FRESH_LOCATION_MINUTES": 120,  # a reported current location counts this long
 }
+
+# --- Wage-arrears complaints (欠薪投诉): deadlines in a center's working time, evidence photos -----
+# Any key of complaints.rules.DEFAULTS may be overridden here or with a JSON object in COMPLAINT_RULES.
+COMPLAINT_RULES = json.loads(os.environ.get("COMPLAINT_RULES", "{}"))
+# Evidence photos live here, outside every public URL; a permission-checked view serves each one.
+PRIVATE_FILES_ROOT = Path(os.environ.get("PRIVATE_FILES_ROOT", BASE_DIR / "private"))

@@ -198,6 +198,28 @@ class World:
         from agreements.services import draw_up
 
         return draw_up(self.assignment, now=self.now, via="instant")
+    # --- wage-arrears complaints ---------------------------------------------------------------
+    def complaint(self, steps: tuple[str, ...] = ()):
+        """`worker` complains that a gig of `employer`'s at `center` was never paid; `staff` took `steps`."""
+        from complaints import services as complaints
+
+        assignment = self.new_assignment("pay_recorded")
+        complaint = complaints.file_complaint(assignment, actor=self.worker.user, statement="说好的工钱一直没给。")
+        for step in steps:
+            if step == "resolve":
+                complaint = complaints.resolve(complaint, actor=self.staff, outcome="paid_in_full")
+            else:
+                complaint = getattr(complaints, step)(complaint, actor=self.staff)
+        return complaint
+
+    def acknowledged_complaint(self):
+        return self.complaint(("acknowledge",))
+
+    def mediating_complaint(self):
+        return self.complaint(("acknowledge", "start_mediation"))
+
+    def resolved_complaint(self):
+        return self.complaint(("acknowledge", "resolve"))
 
     # --- the staff console ---------------------------------------------------------------------
     def console_center(self):

@@ -307,6 +307,27 @@ MATRIX = [
     row("POST course-complete",     "course",                  "anon  403    403   403   403   ok    403   ok",
         body=the_worker),
     row("GET course-enrolments",    "course",                  "anon  403    403   403   403   ok    403   ok"),
+    # --- wage-arrears complaints: the worker files on their own assignment (anyone else's is a 403); the
+    # worker, the employer, the gig's center and the city see it (others get 404); the center's staff and the
+    # city take its steps, the employer responds ---------------------------------------------------------------
+    row("GET complaint-list",       None,                      "anon  ok     ok    ok    ok    ok    ok    ok"),
+    # (the world's assignment is not worked yet: its worker is let through, to be told it is too early)
+    row("POST complaint-list",      None,                      "anon  409    403   403   403   403   403   403",
+        body=lambda w: {"assignment": w.assignment.pk, "statement": "干完活没给钱。"}),
+    row("GET complaint-detail",     "complaint",               "anon  ok     404   ok    404   ok    404   ok"),
+    row("POST complaint-acknowledge", "complaint",             "anon  403    404   403   404   ok    404   ok",
+        body={"note": "已受理"}),
+    row("POST complaint-mediate",   "acknowledged complaint",  "anon  403    404   403   404   ok    404   ok",
+        body={}),
+    row("POST complaint-resolve",   "mediating complaint",     "anon  403    404   403   404   ok    404   ok",
+        body={"outcome": "partly_paid", "amount_recovered": "100.00"}),
+    row("POST complaint-close",     "resolved complaint",      "anon  403    404   403   404   ok    404   ok",
+        body={}),
+    row("POST complaint-respond",   "complaint",               "anon  403    404   ok    404   403   404   403",
+        body={"response": "周三到中心当面支付。"}),
+    # JSON carries no photos: the worker hears what is missing, everyone else is refused first.
+    row("POST complaint-evidence",  "complaint",               "anon  400    404   403   404   403   404   403",
+        body={}),
 ]
 
 
@@ -354,7 +375,7 @@ def snapshot(target) -> dict:
     """What a refused call must not change: the target's row, and how many rows each of the market's tables has."""
     state = {model._meta.label: model.objects.count() for label in ("accounts", "centers", "workers", "jobs",
                                                                      "notifications", "programs", "audit",
-                                                                     "agreements", "gigreports")
+                                                                     "agreements", "gigreports", "complaints")
              for model in apps.get_app_config(label).get_models()}
     if isinstance(target, models.Model):
         state["target"] = type(target).objects.filter(pk=target.pk).values().get()

@@ -149,6 +149,7 @@ class FuzzWorld(World):
             "courses": [self.course().pk],
             "agreements": [self.agreement().pk],
             "report-cases": [self.report_case().pk],
+            "complaints": [self.complaint().pk, self.resolved_complaint().pk],
         }
 
     def ids_for(self, path: str) -> list[int]:

@@ -60,9 +60,13 @@ def test_ids_in_paths_are_integers(document):
 
 
 def test_bodies_are_json_only(document):
+    """JSON everywhere, but for the operations that take photos: those also take multipart/form-data, the way a
+    phone (and a WeChat mini-program's wx.uploadFile) sends files."""
     media = {(name, media_type) for name, operation in operations(document)
              for media_type in operation.get("requestBody", {}).get("content", {})}
-    assert media and {media_type for _, media_type in media} == {"application/json"}
+    uploads = {name for name, media_type in media if media_type == "multipart/form-data"}
+    assert uploads == {"POST /api/complaints/", "POST /api/complaints/{id}/evidence/"}
+    assert media and {media_type for name, media_type in media if name not in uploads} == {"application/json"}
 
 
 def test_the_nearby_radius_has_its_real_bounds(settings):

@@ -70,10 +70,12 @@ def live_asgi_server(django_db_setup, django_db_blocker, tmp_path_factory):
     outbox_file.touch()
     port = _free_port()
     log = (tmp_path_factory.mktemp("server") / "uvicorn.log").open("w")
+    env = _server_env(database, outbox_file)
+    env["PRIVATE_FILES_ROOT"] = str(tmp_path_factory.mktemp("private"))  # evidence photos the browser sends
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "zero_gig.asgi:application", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "warning"],
-        cwd=ROOT, env=_server_env(database, outbox_file), stdout=log, stderr=subprocess.STDOUT)
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
