@@ -47,12 +47,13 @@ too much.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -63,6 +64,8 @@ from programs.models import Enrolment
 
 from .models import DirtyDay, Figure
 from .periods import KINDS, next_start, start_of, starts_between
+
+log = logging.getLogger(__name__)
 
 UNPUBLISHED = (GigStatus.DRAFT, GigStatus.PENDING_REVIEW)
 COUNTS = ("openings", "slots_taken", "placements", "walk_ins", "completions", "fair_hires")
@@ -252,11 +255,22 @@ def refresh(now: dt.datetime | None = None) -> int:
 
 
 def mark_dirty(days: Iterable[dt.date | None]) -> None:
-    """Note local days whose figures changed (called after the change committed)."""
-    days = {day for day in days if day is not None}
-    if days:
-        DirtyDay.objects.bulk_create([DirtyDay(day=day) for day in days], ignore_conflicts=True)
-        DirtyDay.objects.filter(day__in=days).update(marked_at=timezone.now())
+    """Note local days whose figures changed (called after the change committed).
+
+    One statement (insert, or move marked_at on, a day already there), with the days in order, so that the
+    many accepts of a busy hour, all marking today, queue briefly on its row and never lock two days in opposite
+    orders. A failure here loses no figure (the periodic refresh of recent quarters recomputes them), so it is
+    logged rather than failing a request whose change has already committed."""
+    days = sorted({day for day in days if day is not None})
+    if not days:
+        return
+    now = timezone.now()
+    try:
+        DirtyDay.objects.bulk_create([DirtyDay(day=day, marked_at=now) for day in days], update_conflicts=True,
+                                     unique_fields=["day"], update_fields=["marked_at"])
+    except DatabaseError:
+        log.warning("could not mark the figures of %s for a refresh; the periodic refresh will", days,
+                    exc_info=True)
 
 
 def first_fact_day() -> dt.date | None:

@@ -139,3 +139,14 @@ def test_deleting_a_fair_refreshes_its_hires_away(known, django_capture_on_commi
     services.refresh()
     assert not Figure.objects.filter(fair_hires__gt=0).exists()
     assert stored_figures() == brute_figures()
+
+
+def test_a_day_marked_again_keeps_one_row_and_moves_its_mark_on(db):
+    """A day re-marked while a refresh runs must be refreshed again: its mark moves past the refresh's start."""
+    day = dt.date(2026, 11, 30)
+    services.mark_dirty([day, None, day - dt.timedelta(days=1)])
+    first = DirtyDay.objects.get(day=day).marked_at
+    DirtyDay.objects.filter(day=day).update(marked_at=first - dt.timedelta(minutes=5))
+    services.mark_dirty([day])
+    assert DirtyDay.objects.count() == 2
+    assert DirtyDay.objects.get(day=day).marked_at > first
