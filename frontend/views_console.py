@@ -182,6 +182,22 @@ def update_worker(request, center, worker_id: int):
     return worker_page.__wrapped__(request, center, worker_id, form=form, status=400)
 
 
+@require_POST
+@console_page
+def verify_identity(request, center, worker_id: int):
+    """Staff have looked at the worker's ID card at the counter: their real name is verified (audited)."""
+    worker = worker_for_staff(worker_id, viewer=request.user)
+    if worker is None:
+        raise Http404
+    try:
+        worker_services.verify_worker_identity(worker, actor=request.user)
+    except Conflict as refusal:
+        messages.error(request, str(refusal.message))
+    else:
+        messages.success(request, _("%(name)s's real name is verified.") % {"name": worker.display_name})
+    return redirect("console_worker", center_id=center.pk, worker_id=worker.pk)
+
+
 @console_page
 def worker_card(request, center, worker_id: int):
     """The printable worker card: name, number, trades, the center, and the QR staff scan next time."""

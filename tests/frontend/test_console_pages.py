@@ -1,8 +1,11 @@
 """The staff console's pages: every route answered by role (403 for staff outside their centers), a walk-in
 registered and found again, a worker checked into the hall, assigned on the board, and the slip printed."""
 
+import datetime as dt
+
 import pytest
 
+from audit.models import AuditEntry
 from centers.models import HallVisit
 from jobs.models import Assignment, AssignmentStatus
 from tests.factories import (
@@ -13,8 +16,9 @@ from tests.factories import (
     ServiceCenterFactory,
     WageFloorFactory,
     WorkerFactory,
+    id_number_for,
 )
-from workers.models import WorkerProfile
+from workers.models import RealNameStatus, WorkerProfile
 from workers.services import register_walk_in
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +52,7 @@ def routes(d):
         ("post", f"/staff/centers/{c}/walk-in/"),
         ("get", f"/staff/centers/{c}/workers/{d['worker'].pk}/"),
         ("post", f"/staff/centers/{c}/workers/{d['worker'].pk}/edit/"),
+        ("post", f"/staff/centers/{c}/workers/{d['worker'].pk}/verify/"),
         ("get", f"/staff/centers/{c}/workers/{d['worker'].pk}/card/"),
         ("get", f"/staff/centers/{c}/hall/"),
         ("post", f"/staff/centers/{c}/hall/check-in/"),
@@ -168,3 +173,19 @@ def test_staff_of_another_center_read_a_worker_through_their_own_console_but_can
     assert page.status_code == 200 and "赵师傅" in page.content.decode()
     assert page.context["serves"] is False and page.context["notifications"] is None  # read-only, no news
     assert client.post(mine + "edit/", {"skills": "x"}).status_code == 403
+
+
+def test_staff_who_saw_the_id_card_verify_a_walk_ins_real_name_and_it_is_audited(client, desk, trade):
+    center, staff = desk["center"], desk["staff"]
+    worker = register_walk_in(actor=staff, center=center, display_name="孙师傅", trades={trade: 1}, consent=True,
+                              id_number=id_number_for(dt.date(1970, 5, 1))).profile
+    client.force_login(staff)
+    page = client.get(f"/staff/centers/{center.pk}/workers/{worker.pk}/").content.decode()
+    assert 'data-testid="verify-identity"' in page
+    assert 'data-testid="verify-identity"' not in client.get(  # no ID number typed: nothing to verify
+        f"/staff/centers/{center.pk}/workers/{desk['worker'].pk}/").content.decode()
+    done = client.post(f"/staff/centers/{center.pk}/workers/{worker.pk}/verify/", follow=True)
+    worker.refresh_from_db()
+    assert done.status_code == 200 and worker.real_name_status == RealNameStatus.VERIFIED
+    assert AuditEntry.objects.filter(action="worker_verified", actor=staff).exists()
+    assert 'data-testid="verify-identity"' not in done.content.decode()
