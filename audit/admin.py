@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from zero_gig.admin import ReadOnlyAdmin
+
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read only: the log is written by the services, never edited."""
 
     list_display = ("at", "actor", "actor_role", "center", "action", "target_label")
@@ -12,11 +14,4 @@ class AuditEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     list_select_related = ("actor", "center")
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

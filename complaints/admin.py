@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from zero_gig.admin import ReadOnlyAdmin
+
 from .models import Complaint, ComplaintStep, Evidence, PayReminder
 
 
@@ -14,21 +16,12 @@ class StepInline(admin.TabularInline):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(ReadOnlyAdmin):
     """Read-only: staff take the steps in the console, where each is checked, timed and audited."""
 
     list_display = ("pk", "center", "employer", "amount_claimed", "status", "filed_at", "resolve_by")
     list_filter = ("status", "center")
     inlines = [StepInline]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Evidence)

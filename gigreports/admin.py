@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from zero_gig.admin import ReadOnlyAdmin
+
 from .models import Case, Report
 
 
@@ -12,18 +14,11 @@ class ReportInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdmin):
     """Read-only: cases are decided in the staff console, where the decision is audited."""
 
     list_display = ("gig", "cause", "status", "opened_at", "held_at", "decided_at", "employer_action")
     list_filter = ("status", "cause")
     inlines = [ReportInline]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

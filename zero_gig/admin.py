@@ -39,6 +39,20 @@ class ThrottledAdminLogin(AdminAuthenticationForm):
         return self.cleaned_data
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written only by the services (the audit log, agreements, report cases, wage complaints): the city
+    reads them here, and every change goes through the pages and the API, where the rules and the audit are."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class CityAdminSite(admin.AdminSite):
     site_header = _("zero-gig administration")
     site_title = _("zero-gig")
