@@ -1,7 +1,7 @@
 """Error answers outside the views: under /api/ always the API's JSON error body (a client never has to read an
 HTML page), elsewhere Django's pages (the templates in frontend/templates)."""
 
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions
 
@@ -25,6 +25,10 @@ def permission_denied(request, exception):
 
 def page_not_found(request, exception):
     return _json(exceptions.NotFound()) if _api(request) else defaults.page_not_found(request, exception)
+
+
+def preview_not_found(request):
+    return defaults.page_not_found(request, Http404())
 
 
 def server_error(request):
