@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -19,6 +19,7 @@ from zero_gig.ids import DIGITS, MAX_ID
 
 from .exceptions import errors
 from .pagination import ListPage
+from .parsers import SafeJSONParser
 
 
 class StepSerializer(serializers.ModelSerializer):
@@ -121,7 +122,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     permission_classes = [IsAuthenticated]
     pagination_class = ListPage
     lookup_value_regex = DIGITS
-    parser_classes = [JSONParser, MultiPartParser]  # filing takes photos; each step below takes JSON only
+    parser_classes = [SafeJSONParser, MultiPartParser]  # filing takes photos; each step below takes JSON only
 
     def get_queryset(self):
         return complaints_visible_to(self.request.user).prefetch_related("steps__actor", "evidence").order_by("-id")
@@ -147,27 +148,27 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return self._done(complaint, status.HTTP_201_CREATED)
 
     @extend_schema(request=NoteSerializer, responses={200: ComplaintSerializer, **STEP_ERRORS})
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    @action(detail=True, methods=["post"], parser_classes=[SafeJSONParser])
     def acknowledge(self, request, pk=None):
         return self._step(services.acknowledge)
 
     @extend_schema(request=NoteSerializer, responses={200: ComplaintSerializer, **STEP_ERRORS})
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    @action(detail=True, methods=["post"], parser_classes=[SafeJSONParser])
     def mediate(self, request, pk=None):
         return self._step(services.start_mediation)
 
     @extend_schema(request=ResolveSerializer, responses={200: ComplaintSerializer, **STEP_ERRORS})
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    @action(detail=True, methods=["post"], parser_classes=[SafeJSONParser])
     def resolve(self, request, pk=None):
         return self._step(services.resolve, ResolveSerializer)
 
     @extend_schema(request=NoteSerializer, responses={200: ComplaintSerializer, **STEP_ERRORS})
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    @action(detail=True, methods=["post"], parser_classes=[SafeJSONParser])
     def close(self, request, pk=None):
         return self._step(services.close)
 
     @extend_schema(request=ResponseSerializer, responses={200: ComplaintSerializer, **STEP_ERRORS})
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    @action(detail=True, methods=["post"], parser_classes=[SafeJSONParser])
     def respond(self, request, pk=None):
         """The employer's answer to the complaint."""
         return self._step(services.respond, ResponseSerializer)

@@ -273,6 +273,11 @@ SPECTACULAR_SETTINGS = {
         "EmployerKindEnum": "jobs.models.Employer.Kind",
         "PayUnitEnum": "jobs.models.PayUnit",
         "PayPositionEnum": "wages.selectors.Position",
+        "ReportCaseStatusEnum": "gigreports.models.Case.Status",
+        "ComplaintStatusEnum": "complaints.models.ComplaintStatus",
+        "AgreementPartyEnum": "agreements.models.Party",
+        "AgreementChannelEnum": "agreements.models.Channel",
+        "SignUpChannelEnum": "programs.models.Channel",
     },
     "COMPONENT_SPLIT_REQUEST": True,
 }
