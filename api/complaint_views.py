@@ -18,6 +18,7 @@ from jobs.models import Assignment
 from zero_gig.ids import DIGITS, MAX_ID
 
 from .exceptions import errors
+from .idempotency import idempotent
 from .pagination import ListPage
 from .parsers import SafeJSONParser
 
@@ -138,6 +139,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(request={"application/json": FileSerializer, "multipart/form-data": FileSerializer},
                    responses={201: ComplaintSerializer, **errors(400, 401, 403, 409)})
+    @idempotent
     def create(self, request, *args, **kwargs):
         """File a complaint about an assignment whose pay is not confirmed (or was disputed): only its worker."""
         body = FileSerializer(data=request.data)
@@ -176,6 +178,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(request={"multipart/form-data": EvidenceUploadSerializer},
                    responses={200: ComplaintSerializer, **STEP_ERRORS})
     @action(detail=True, methods=["post"])
+    @idempotent
     def evidence(self, request, pk=None):
         """More photos from the worker while the complaint is open: all of them are kept, or none."""
         complaint = self.get_object()

@@ -34,6 +34,7 @@ from .console_serializers import (
     WorkerUpdateSerializer,
 )
 from .exceptions import errors
+from .idempotency import idempotent
 from .inbox_views import NotificationSerializer
 from .pagination import ListPage
 from .serializers import ServiceCenterSerializer
@@ -82,6 +83,7 @@ class WalkIns(APIView):
 
     @extend_schema(request=WalkInSerializer,
                    responses={201: WalkInResultSerializer, 200: WalkInResultSerializer, **errors(400, 401, 403, 404)})
+    @idempotent
     def post(self, request, pk):
         center = _center(request, pk)
         payload = WalkInSerializer(data=request.data)
@@ -161,6 +163,7 @@ class Hall(generics.GenericAPIView):
         return self.get_paginated_response(HallVisitSerializer(page, many=True).data)
 
     @extend_schema(request=HallCheckInSerializer, responses={201: HallVisitSerializer, **errors(400, 401, 403, 404)})
+    @idempotent
     def post(self, request, pk):
         center = _center(request, pk)
         payload = HallCheckInSerializer(data=request.data)
@@ -212,6 +215,7 @@ class Dispatches(APIView):
 
     @extend_schema(request=DispatchSerializer, responses={201: DispatchSlipSerializer,
                                                           **errors(400, 401, 403, 404, 409)})
+    @idempotent
     def post(self, request, pk):
         center = _center(request, pk)
         payload = DispatchSerializer(data=request.data)

@@ -120,8 +120,10 @@ ERRORS = {
     403: _("Logged in, but not allowed."),
     404: _("Not found, or not yours to see."),
     405: _("Method not allowed."),
-    409: _("Refused by the current state of things (e.g. no slots left); `code` says why."),
+    409: _("Refused by the current state of things (e.g. no slots left, or in_progress: a request with "
+          "the same Idempotency-Key is still running); `code` says why."),
     415: _("Unsupported media type: send JSON."),
+    422: _("The Idempotency-Key was already used for a different request (code idempotency_key_reused)."),
     429: _("Too many requests; see retry_after and Retry-After."),
 }
 

@@ -12,6 +12,7 @@ from policy.models import Article, Question, Topic
 from policy.selectors import published_articles, questions_for, search_articles
 
 from .exceptions import errors
+from .idempotency import idempotent
 from .pagination import ListPage
 
 SEARCH_RESULTS = 50
@@ -80,6 +81,7 @@ class QuestionList(generics.ListCreateAPIView):
         return questions_for(self.request.user)
 
     @extend_schema(responses={201: QuestionSerializer, **errors(400, 401, 403, 409)})
+    @idempotent
     def post(self, request, *args, **kwargs):
         body = QuestionSerializer(data=request.data)
         body.is_valid(raise_exception=True)

@@ -17,6 +17,7 @@ from workers.models import WorkerProfile
 from zero_gig.ids import DIGITS, MAX_ID
 
 from .exceptions import errors
+from .idempotency import idempotent
 from .pagination import ListPage
 
 
@@ -222,6 +223,7 @@ class FairViewSet(EventViewSet):
 
     serializer_class = FairDetailSerializer
 
+    @idempotent
     def create(self, request):
         data = _valid(FairWriteSerializer, request.data)
         data.pop("is_cancelled", None)
@@ -237,6 +239,7 @@ class FairViewSet(EventViewSet):
     @extend_schema(request=WorkerRefSerializer, responses={200: RegistrationSerializer, **errors(400, 401, 403, 404,
                                                                                                    409)})
     @action(detail=True, methods=["post"])
+    @idempotent
     def register(self, request, pk=None):
         """A worker registers themselves; staff of the fair's center register a worker at the counter. A full
         fair answers 409 with code `full`."""
@@ -318,6 +321,7 @@ class CourseViewSet(EventViewSet):
     def rows(viewer, **filters):
         return selectors.courses(viewer, **filters).prefetch_related("sessions")
 
+    @idempotent
     def create(self, request):
         data = _valid(CourseWriteSerializer, request.data)
         data.pop("is_cancelled", None)
@@ -335,6 +339,7 @@ class CourseViewSet(EventViewSet):
     @extend_schema(request=WorkerRefSerializer, responses={200: EnrolmentSerializer,
                                                            **errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
+    @idempotent
     def enrol(self, request, pk=None):
         """A worker signs up; staff of the course's center sign up a worker at the counter. A full course
         answers 409 with code `full`."""

@@ -21,6 +21,7 @@ from gigreports.selectors import case_for_staff, cases_for, reports_of
 from jobs.selectors import gigs_visible_to
 
 from .exceptions import errors
+from .idempotency import idempotent
 from .pagination import ListPage
 
 
@@ -113,6 +114,7 @@ class ReportGig(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=ReportWriteSerializer, responses={201: ReportSerializer, **errors(400, 401, 403, 404, 409)})
+    @idempotent
     def post(self, request, pk: int):
         gig = get_object_or_404(gigs_visible_to(request.user), pk=pk)
         body = ReportWriteSerializer(data=request.data)

@@ -8,6 +8,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from zero_gig.ids import DIGITS
 
 from .exceptions import errors
+from .idempotency import PARAMETER as IDEMPOTENCY_KEY
+from .idempotency import is_idempotent
 
 PATH_ID = f"^{DIGITS}$"
 
@@ -19,7 +21,8 @@ class AutoSchema(openapi.AutoSchema):
         400 and 415: a body that is not JSON, or breaks its rules; a page's cursor that is not one of ours.
         401: any bad token, on every route that authenticates. 403: a role or ownership rule, or a session's
         missing CSRF token on a write. 404: an id in the path of a router's route (its object is looked up).
-        429: a throttle.
+        429: a throttle. 400, 409 and 422 on a method that takes an Idempotency-Key (api.idempotency): a
+        malformed key, its first request still running, the key reused for another request.
         """
         view = self.view
         codes = set()
@@ -41,7 +44,19 @@ class AutoSchema(openapi.AutoSchema):
             codes.add(404)
         if view.get_throttles():
             codes.add(429)
+        if self._idempotent():
+            codes |= {400, 409, 422}
         return codes
+
+    def _idempotent(self) -> bool:
+        name = getattr(self.view, "action", None) or self.method.lower()
+        return is_idempotent(getattr(self.view, name, None))
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if self._idempotent():
+            parameters = [*parameters, IDEMPOTENCY_KEY]
+        return parameters
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

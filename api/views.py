@@ -31,6 +31,7 @@ from zero_gig.ids import DIGITS
 from zero_gig.timestamps import iso
 
 from .exceptions import errors
+from .idempotency import idempotent
 from .pagination import GigPage, ListPage, ReviewPage
 from .serializers import (
     AssignmentSerializer,
@@ -148,6 +149,7 @@ class GigViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         gig.refresh_from_db()
         return Response(serializer(gig, context=gig_context(request=self.request)).data, status=status_code)
 
+    @idempotent
     def create(self, request, *args, **kwargs):
         services.employer_of(request.user)  # who may post is decided before what was sent is read
         payload = GigWriteSerializer(data=request.data)
@@ -208,12 +210,14 @@ class GigViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 
     @extend_schema(request=None, responses={200: AssignmentSerializer, **errors(401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
+    @idempotent
     def accept(self, request, pk=None):
         assignment = services.accept_gig(self._gig(), actor=request.user)
         return Response(AssignmentSerializer(assignment, context={"request": request}).data)
 
     @extend_schema(request=None, responses={200: AssignmentSerializer, **errors(401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
+    @idempotent
     def apply(self, request, pk=None):
         assignment = services.apply_to_gig(self._gig(), actor=request.user)
         return Response(AssignmentSerializer(assignment, context={"request": request}).data)
@@ -302,6 +306,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(request=PaySerializer, responses={200: AssignmentSerializer, **errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
+    @idempotent
     def pay(self, request, pk=None):
         return self._done(self._act(services.record_pay, PaySerializer))
 
@@ -319,11 +324,13 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(request=DisputeSerializer, responses={200: AssignmentSerializer, **errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
+    @idempotent
     def dispute(self, request, pk=None):
         return self._done(self._act(services.dispute_pay, DisputeSerializer).assignment)
 
     @extend_schema(request=RatingSerializer, responses={201: RatingSerializer, **errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
+    @idempotent
     def rate(self, request, pk=None):
         rating = self._act(services.rate, RatingSerializer)
         return Response(RatingSerializer(rating).data, status=status.HTTP_201_CREATED)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from complaints import services as complaint_services
+from idempotency import services as idempotency_services
 from wages import services as wage_services
 
 from . import matching, services
@@ -56,6 +57,7 @@ DUTIES = (
     Duty("refresh_recent_figures", dt.timedelta(hours=6), refresh_recent_figures),
     Duty("escalate_overdue_complaints", dt.timedelta(minutes=1), complaint_services.escalate_overdue),
     Duty("remind_unconfirmed_pay", dt.timedelta(minutes=10), complaint_services.remind_unconfirmed_pay),
+    Duty("prune_idempotency_keys", dt.timedelta(hours=1), idempotency_services.prune_expired),
 )
 
 

@@ -161,3 +161,20 @@ def test_the_employer_responds_on_the_page_and_every_gig_page_shows_the_unpaid_w
     page = client.get(reverse("complaint", args=[complaint.pk])).content.decode()
     assert "周三到中心当面支付。" in page and 'data-testid="step-employer_responded"' in page
     assert 'data-testid="respond"' not in page and 'data-testid="acknowledge"' not in page
+
+
+def test_a_complaint_with_photos_sent_twice_with_one_idempotency_key_is_filed_once(world):
+    """A phone on a weak signal uploads again: each upload has its own multipart boundary, but the same fields
+    and photos with the same key are the same request."""
+    unpaid = world.new_assignment("pay_recorded")
+    me = api(world.worker.user)
+
+    def file(statement="干完活老板不给钱"):
+        return me.post("/api/complaints/", {"assignment": unpaid.pk, "statement": statement, "photos": [photo()]},
+                       format="multipart", headers={"Idempotency-Key": "complaint-1"})
+
+    first, retried = file(), file()
+    assert first.status_code == retried.status_code == 201
+    assert retried.headers["Idempotent-Replayed"] == "true" and retried.json() == first.json()
+    assert Complaint.objects.count() == 1 and Evidence.objects.count() == 1
+    assert file("老板不给钱").status_code == 422  # another statement: another request
