@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "figures",
     "gigreports",
     "complaints",
+    "personaldata",
 ]
 
 MIDDLEWARE = [
