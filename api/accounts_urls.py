@@ -11,6 +11,7 @@ urlpatterns = [
     path("auth/logout/", views.LogoutView.as_view(), name="auth-logout"),
     path("auth/password-reset/", views.PasswordResetView.as_view(), name="auth-password-reset"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("me/data/", views.MyDataView.as_view(), name="me-data"),
     path("me/worker-profile/", views.WorkerProfileView.as_view(), name="me-worker-profile"),
     path("me/employer/", views.EmployerProfileView.as_view(), name="me-employer"),
     path("me/worker-profile/id-number/", views.IdNumberView.as_view(), name="me-id-number"),

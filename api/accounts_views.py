@@ -19,6 +19,8 @@ from accounts import selectors, services
 from accounts.exceptions import AccountLocked, SmsDeliveryFailed, SmsRateLimited
 from accounts.models import ApiToken
 from jobs import services as job_services
+from personaldata import selectors as personal_data_selectors
+from personaldata import services as personal_data
 from workers import selectors as worker_selectors
 from workers import services as worker_services
 from workers.models import WorkerProfile
@@ -116,6 +118,8 @@ FROM_ADDRESS = error(_("Too many attempts from this network address (LOGINS_PER_
                        "See Retry-After."))
 LOCKED = error(_("Too many failed logins: the account is locked until `locked_until`, whatever the password."))
 
+DELETION_REFUSED = error(_("`active_assignment`, `active_gig`, `pay_owed`, `open_complaint`, `open_report`: finish "
+                           "or close it first; `account_deleted`: already deleted."))
 
 CLAIM_SENT = OpenApiResponse(IdentityClaimSentSerializer, description="The ID number is held by another account: "
                                                                       "an identity claim was sent for an in-person "
@@ -240,6 +244,35 @@ class MeView(AccountsView):
                    responses={200: MeSerializer, 401: UNAUTHENTICATED})
     def get(self, request):
         return Response(MeSerializer(request.user).data)
+
+    @extend_schema(
+        tags=[TAG], operation_id="me_delete", request=None, summary="Delete my account",
+        description="A worker or employer deletes their own account: name, phone, ID number, home and live "
+                    "location go, tokens and sessions end; past gigs, pay, ratings, agreements and complaints stay "
+                    "for the other party, without the name (see personaldata.services). Refused with 409 and the "
+                    "reason while a gig, unpaid pay, a complaint or a report is under way; staff get 403.",
+        responses={204: None, 401: UNAUTHENTICATED, 403: FORBIDDEN, 409: DELETION_REFUSED},
+    )
+    def delete(self, request):
+        personal_data.delete_account(request.user, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MyDataView(AccountsView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=[TAG], operation_id="me_data", summary="Download all my data",
+        description="Every row of every table that is the user's (personaldata.selectors.TABLES), by table "
+                    "label, each row with its columns; secrets (password, code and token hashes, the ID number's "
+                    "hash) are left out.",
+        responses={200: OpenApiResponse(description="`{format, exported_at, user_id, tables: {label: [row]}}`"),
+                   401: UNAUTHENTICATED},
+    )
+    def get(self, request):
+        response = Response(personal_data_selectors.export_for(request.user, viewer=request.user))
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class WorkerProfileView(AccountsView):

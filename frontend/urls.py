@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from personaldata import views as personaldata_views
+
 from . import (
     views,
     views_agreements,
@@ -56,6 +58,7 @@ urlpatterns += [
     ])),
     # The worker's own gigs: each assignment with the action its state allows (views_myjobs)
     path("me/profile/", views_profile.profile_page, name="my_profile"),
+    path("me/data/", personaldata_views.my_data, name="my_data"),
     path("me/gigs/", include([
         path("", views_myjobs.my_gigs, name="my_gigs"),
         path("<int:pk>/", views_myjobs.assignment_page, name="my_assignment"),

@@ -19,6 +19,7 @@ from accounts import services as account_services
 from complaints import services as complaint_services
 from idempotency import services as idempotency_services
 from wages import services as wage_services
+from workers import services as worker_services
 
 from . import matching, services
 from .models import ScheduledDuty
@@ -52,6 +53,7 @@ DUTIES = (
     Duty("send_reminders", dt.timedelta(minutes=1), services.send_reminders),
     Duty("advance_matching", dt.timedelta(seconds=10), matching.advance_matching),
     Duty("prune_sign_in_records", dt.timedelta(hours=6), account_services.prune_sign_in_records),
+    Duty("prune_live_locations", dt.timedelta(minutes=10), worker_services.prune_live_locations),
     Duty("refresh_market_rates", dt.timedelta(hours=1), wage_services.refresh_market_rates),
     Duty("refresh_figures", dt.timedelta(minutes=5), refresh_figures),
     Duty("refresh_recent_figures", dt.timedelta(hours=6), refresh_recent_figures),

@@ -136,6 +136,14 @@ def report_location(user, latitude, longitude) -> None:
                                                    current_longitude=float(longitude), current_at=timezone.now())
 
 
+def prune_live_locations(now: datetime) -> int:
+    """Forget where phones said they were once matching no longer uses it (MATCHING["FRESH_LOCATION_MINUTES"]):
+    a live location is kept only while it can bring an offer, never as a trail. A scheduler duty."""
+    stale = now - timedelta(minutes=settings.MATCHING["FRESH_LOCATION_MINUTES"])
+    return WorkerProfile.objects.filter(current_at__lt=stale).update(
+        current_latitude=None, current_longitude=None, current_at=None)
+
+
 # --- ID numbers and identity claims --------------------------------------------------------------
 @dataclass(frozen=True)
 class IdSubmission:

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "gigreports",
     "complaints",
     "idempotency",
+    "personaldata",
 ]
 
 MIDDLEWARE = [

@@ -153,6 +153,11 @@ MATRIX = [
         body={}),
     row("POST auth-logout",         None,                      "anon  ok     ok    ok    ok    ok    ok    ok"),
     row("GET me",                   None,                      "anon  ok     ok    ok    ok    ok    ok    ok"),
+    # Personal data: everyone downloads their own; a worker or employer deletes their own account unless a gig
+    # of theirs is under way (409: the world's worker holds an assignment, both employers have open gigs); staff
+    # accounts are closed by a city administrator (403).
+    row("GET me-data",              None,                      "anon  ok     ok    ok    ok    ok    ok    ok"),
+    row("DELETE me",                None,                      "anon  409    ok    409   409   403   403   403"),
     row("GET me-worker-profile",    None,                      "anon  ok     ok    403   403   403   403   403"),
     row("PATCH me-worker-profile",  None,                      "anon  ok     ok    403   403   403   403   403",
         body={}),

@@ -189,7 +189,7 @@ def test_senior_mode_follows_the_age_friendly_guideline_and_english_renders(phon
 ANONYMOUS_PAGES = {"home": "/", "login": "/login/", "signup": "/signup/", "offline": "/offline/",
                    "not-found": "/__errors__/404/"}
 WORKER_PAGES = {"feed": "/gigs/", "feed-map": "/gigs/?view=map", "feed-filtered": "/gigs/?pay_unit=day&min_pay=200",
-                "feed-empty": "/gigs/?lat=34.0&lng=108.0", "gig": "/gigs/{gig}/"}
+                "feed-empty": "/gigs/?lat=34.0&lng=108.0", "gig": "/gigs/{gig}/", "my-data": "/me/data/"}
 
 
 @pytest.mark.parametrize("senior", [False, True], ids=["normal", "senior"])

@@ -20,8 +20,8 @@ def test_past_gigs_expire_or_start_and_no_shows_are_marked(make_worker, now):
     done = run_due_duties(now + dt.timedelta(hours=2, minutes=5))
     figures = {name: done.pop(name) for name in ("refresh_figures", "refresh_recent_figures")}
     assert done == {"expire_past_gigs": 2, "mark_no_shows": 1, "clear_strikes": 0, "send_reminders": 0,
-                    "advance_matching": 0, "prune_sign_in_records": 0, "escalate_overdue_complaints": 0,
-                    "remind_unconfirmed_pay": 0, "prune_idempotency_keys": 0,
+                    "advance_matching": 0, "prune_sign_in_records": 0, "prune_live_locations": 0,
+                    "escalate_overdue_complaints": 0, "remind_unconfirmed_pay": 0, "prune_idempotency_keys": 0,
                     "refresh_market_rates": 4}  # one trade and unit: its district and the city, 30 and 90 days
     assert set(figures) == {"refresh_figures", "refresh_recent_figures"}  # the figures' duties ran too
     nobody.refresh_from_db()
