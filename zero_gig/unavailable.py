@@ -15,6 +15,7 @@ Sessions and the user are read lazily, in the view, so a database error surfaces
 import logging
 
 from django.db import InterfaceError, OperationalError
+from django.utils.deprecation import MiddlewareMixin
 
 from . import error_views
 
@@ -22,12 +23,8 @@ log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 10
 
 
-class DatabaseUnavailable:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
+class DatabaseUnavailable(MiddlewareMixin):
+    """Sync and async alike (MiddlewareMixin): no thread hop on the way through, only when it answers."""
 
     def process_exception(self, request, exception):
         if not isinstance(exception, OperationalError | InterfaceError):
