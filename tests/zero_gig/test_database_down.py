@@ -10,8 +10,17 @@ from django.db import OperationalError, connection
 from rest_framework.test import APIClient
 
 from tests.factories import GigFactory, WorkerFactory
+from zero_gig import unavailable
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def breaker_closed():
+    """Each test starts with a database this process believes is up, and leaves it so for the next test."""
+    unavailable.reset()
+    yield
+    unavailable.reset()
 
 
 def server_gone(execute, sql, params, many, context):
@@ -38,7 +47,36 @@ def test_the_api_answers_503_with_a_json_body_while_the_database_is_down_and_rec
         assert answer["Content-Type"] == "application/json"
         assert answer["Retry-After"] == "10"
         assert answer.json()["code"] == "service_unavailable" and answer.json()["detail"]
+    unavailable.reset()  # the breaker's two seconds are over
     assert client.get(f"/api/gigs/{gig.pk}/").status_code == 200  # back: no restart needed
+
+
+def test_while_the_database_is_out_the_next_requests_are_refused_at_once_without_waiting_for_it(monkeypatch):
+    gig = GigFactory()
+    clock = [1000.0]
+    monkeypatch.setattr(unavailable.time, "monotonic", lambda: clock[0])
+    with database_down():
+        assert APIClient().get(f"/api/gigs/{gig.pk}/").status_code == 503  # this one waited for the pool
+    tried = []
+    with connection.execute_wrapper(lambda execute, *args: tried.append(args) or execute(*args)):
+        refused = APIClient().get(f"/api/gigs/{gig.pk}/")
+        assert refused.status_code == 503 and refused.json()["code"] == "service_unavailable"
+        assert tried == []  # answered without trying the database
+        clock[0] += unavailable.OUTAGE_SECONDS + 0.1  # then requests try again, and find it back
+        assert APIClient().get(f"/api/gigs/{gig.pk}/").status_code == 200
+
+
+def test_a_race_still_lost_after_the_retries_answers_503_but_does_not_refuse_the_next_requests():
+    from django.db import OperationalError as DjangoOperationalError
+
+    gig = GigFactory()
+
+    def locked(execute, sql, params, many, context):
+        raise DjangoOperationalError("database is locked")
+
+    with connection.execute_wrapper(locked):
+        assert APIClient().get(f"/api/gigs/{gig.pk}/").status_code == 503
+    assert APIClient().get(f"/api/gigs/{gig.pk}/").status_code == 200
 
 
 def test_a_page_says_to_try_again_in_a_minute_while_the_database_is_down(client):
