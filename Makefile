@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_ENV := DEBUG=1
 
-.PHONY: run setup test screenshots lint bench messages clean
+.PHONY: run setup test screenshots lint bench faults messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11)" 2>/dev/null || { echo "Python 3.11 is needed: make PYTHON=/path/to/python3.11"; exit 1; }
@@ -47,6 +47,11 @@ bench: $(STAMP)
 	$(DEV_ENV) $(BIN)/python -m bench $(BENCH_ARGS)
 	$(DEV_ENV) $(BIN)/python -m bench.realtime
 	$(DEV_ENV) $(BIN)/python -m bench.pages
+
+# Redis and PostgreSQL stopped and started again under a real server, through relays (docs/faults.md).
+faults: $(STAMP)
+	bash bench/setup.sh
+	$(DEV_ENV) $(BIN)/python -m bench.faults
 
 messages: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=bench

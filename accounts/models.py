@@ -158,6 +158,25 @@ class AuthThrottle(models.Model):
         return self.locked_until is not None and self.locked_until > now
 
 
+class AddressCount(models.Model):
+    """One address's requests of one kind in one clock hour, counted here only while the cache (Redis) is out.
+
+    The per-address limits (api.throttles) count in the cache; when it cannot be reached they count here
+    instead of letting everyone through. The key is the throttle's cache key, hour included; a row is
+    deleted once its hour no longer weighs in (accounts.services.prune_sign_in_records)."""
+
+    key = models.CharField(_("key"), max_length=200, primary_key=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("address request count")
+        verbose_name_plural = _("address request counts")
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"
+
+
 class ApiToken(models.Model):
     """A bearer token for the mobile app and API clients. Only the SHA-256 of the key is stored."""
 

@@ -27,7 +27,7 @@ from jobs.services import register_employer
 from workers.services import register_worker
 
 from .exceptions import AccountLocked, SmsDeliveryFailed, SmsRateLimited
-from .models import ApiToken, AuthThrottle, Role, SmsCode, SmsCodePurpose, User
+from .models import AddressCount, ApiToken, AuthThrottle, Role, SmsCode, SmsCodePurpose, User
 from .phones import mask_phone, normalize_phone
 from .selectors import hash_token_key
 from .sms import send_sms
@@ -176,7 +176,26 @@ def prune_sign_in_records(now: datetime) -> int:
     codes, _by_model = SmsCode.objects.filter(created_at__lt=now - SMS_CODE_RETENTION).delete()
     throttles, _by_model = (AuthThrottle.objects.filter(updated_at__lt=now - DAY)
                             .exclude(locked_until__gt=now).delete())
-    return codes + throttles
+    counts, _by_model = AddressCount.objects.filter(expires_at__lt=now).delete()
+    return codes + throttles + counts
+
+
+def count_address_request(key: str, previous_key: str, expires_at: datetime) -> tuple[int, int]:
+    """Add one to the database counter `key` (made at 1 if new) and read `previous_key`: (new count, previous).
+
+    The per-address limits' stand-in for the cache while it is out (api.throttles). One statement, so
+    simultaneous requests each get their own count, as with the cache's atomic increment: the row is
+    inserted or, if it exists, incremented under its row lock (INSERT … ON CONFLICT DO UPDATE, in
+    PostgreSQL and SQLite alike), and the new count is returned by the same statement."""
+    table, key_, count, expires = map(connection.ops.quote_name,
+                                      (AddressCount._meta.db_table, "key", "count", "expires_at"))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({key_}, {count}, {expires}) VALUES (%s, 1, %s) "  # noqa: S608
+                       f"ON CONFLICT ({key_}) DO UPDATE SET {count} = {table}.{count} + 1 RETURNING {count}",
+                       [key, expires_at])
+        current = cursor.fetchone()[0]
+    previous = AddressCount.objects.filter(key=previous_key).values_list("count", flat=True).first() or 0
+    return current, previous
 
 
 def _check_code(phone: str, purpose: str, code: str, now: datetime) -> SmsCode | None:

@@ -9,8 +9,14 @@ of simultaneous requests cannot all read the same count and all pass, as they di
 SimpleRateThrottle (it reads a list of timestamps, appends and writes it back: 400 simultaneous logins let
 170-200 through a limit of 120). The hour slides: the count of the previous clock hour weighs in for the part of
 it still inside the last sixty minutes (the "sliding window counter" of rate limiters).
+
+When the cache cannot be reached (Redis stopped or unreachable), the limits count in the database instead
+(accounts.AddressCount, one atomic INSERT … ON CONFLICT DO UPDATE per request): they hold, slower, rather than
+letting every request through or answering 500.
 """
 
+import datetime as dt
+import logging
 import time
 
 from django.conf import settings
@@ -18,6 +24,9 @@ from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 from rest_framework.throttling import BaseThrottle
 
+from accounts import services as account_services
+
+log = logging.getLogger(__name__)
 HOUR = 3600
 
 
@@ -44,8 +53,13 @@ class PerAddressLimit(BaseThrottle):
         now = time.time()
         hour, into = divmod(now, HOUR)
         key = f"throttle:{self.scope}:{self.get_ident(request)}:%d"
-        current = _count(self.cache, key % hour)
-        previous = self.cache.get(key % (hour - 1), 0)
+        try:
+            current = _count(self.cache, key % hour)
+            previous = self.cache.get(key % (hour - 1), 0)
+        except Exception as error:  # the cache is out (a Redis ConnectionError, a timeout): count in the database
+            log.warning("cache unavailable (%s); counting %s in the database", type(error).__name__, self.scope)
+            expires = dt.datetime.fromtimestamp((hour + 2) * HOUR, tz=dt.UTC)
+            current, previous = account_services.count_address_request(key % hour, key % (hour - 1), expires)
         carried = previous * (1 - into / HOUR)
         if carried + current <= limit:
             return True

@@ -3,6 +3,11 @@
 Each duty is an idempotent function of the database and the time, and when it last ran is
 stored in ScheduledDuty, so a restarted scheduler simply carries on; two schedulers by
 mistake would only repeat harmless work.
+
+`run_forever` is the loop of `manage.py run_scheduler`: a tick that fails as a whole (the database is down,
+PostgreSQL restarting) is logged and tried again after a back-off that doubles up to MAX_BACKOFF_SECONDS, with
+the broken connections closed so the next try opens fresh ones; the first tick that works resets it. If the
+process dies anyway, zero_gig.serve starts it again.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from accounts import services as account_services
@@ -97,3 +102,37 @@ def _claim(duty: Duty, now: dt.datetime) -> tuple[bool, dt.datetime | None]:
     state.last_run_at = now
     state.save(update_fields=["last_run_at"])
     return True, previous
+
+
+FIRST_BACKOFF_SECONDS = 1.0
+MAX_BACKOFF_SECONDS = 60.0
+
+
+def backoff(failures: int) -> float:
+    """Seconds to wait after `failures` failed ticks in a row: 1, 2, 4, … up to a minute."""
+    return min(MAX_BACKOFF_SECONDS, FIRST_BACKOFF_SECONDS * 2 ** (failures - 1))
+
+
+def run_forever(*, tick: float, wait: Callable[[float], bool], report: Callable[[dict[str, int]], None],
+                once: bool = False, run=run_due_duties) -> None:
+    """Run what is due every `tick` seconds until `wait(seconds)` answers False (asked to stop).
+
+    A tick that raises does not end the loop: it is logged, the database connections are closed (a connection
+    PostgreSQL dropped cannot be used again) and the next tick comes after the back-off."""
+    failures = 0
+    while True:
+        try:
+            done = run()
+        except Exception:  # the database is out, or anything else: log it, wait, try again
+            failures += 1
+            delay = backoff(failures)
+            log.exception("scheduler tick failed (%d in a row); next try in %.0f s", failures, delay)
+            connections.close_all()
+        else:
+            if failures:
+                log.warning("scheduler recovered after %d failed ticks", failures)
+            failures, delay = 0, tick
+            if done:
+                report(done)
+        if once or not wait(delay):
+            return

@@ -2,8 +2,16 @@
 HTML page), elsewhere Django's pages (the templates in frontend/templates)."""
 
 from django.http import Http404, JsonResponse
+from django.template.response import SimpleTemplateResponse
+from django.utils.translation import gettext_lazy as _
 from django.views import defaults
-from rest_framework import exceptions
+from rest_framework import exceptions, status
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "service_unavailable"
+    default_detail = _("The service is briefly unavailable. Nothing was lost: try again in a minute.")
 
 
 def _api(request) -> bool:
@@ -33,3 +41,11 @@ def preview_not_found(request):
 
 def server_error(request):
     return _json(exceptions.APIException()) if _api(request) else defaults.server_error(request)
+
+
+def service_unavailable(request):
+    """The database (or another service the answer needs) is out: 503, JSON under /api/, a page elsewhere."""
+    if _api(request):
+        return _json(ServiceUnavailable())
+    response = SimpleTemplateResponse("503.html", status=503)
+    return response.render()

@@ -1,16 +1,81 @@
 """`python -m zero_gig.serve`: serve HTTP and WebSockets with uvicorn, as `make run` does.
 
-Also starts the scheduler (background duties) as a child process unless --no-scheduler;
-in production run it as one separate process (`manage.py run_scheduler`).
+Also starts the scheduler (background duties) as a child process unless --no-scheduler, and starts it again
+if it dies (Supervised); in production run it as one separate process (`manage.py run_scheduler`) under the
+service manager, with Restart=always.
 """
 
 import argparse
+import logging
 import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 
 import uvicorn
+
+log = logging.getLogger("zero_gig.serve")
+
+
+class Supervised:
+    """A child process that is started again whenever it exits, until `stop()`.
+
+    Restarts wait a back-off that doubles from `first_delay` up to `max_delay` (a child that dies at once, say
+    with the database down, is not restarted in a tight loop) and starts from `first_delay` again once a child
+    has lived `stable_after` seconds."""
+
+    def __init__(self, command: list[str], *, first_delay: float = 1.0, max_delay: float = 60.0,
+                 stable_after: float = 60.0):
+        self.command, self.first_delay, self.max_delay, self.stable_after = command, first_delay, max_delay, \
+            stable_after
+        self.process: subprocess.Popen | None = None
+        self.restarts = 0
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._watcher = threading.Thread(target=self._watch, name="supervisor", daemon=True)
+
+    def start(self) -> "Supervised":
+        self._spawn()
+        self._watcher.start()
+        return self
+
+    def _spawn(self) -> bool:
+        with self._lock:
+            if self._stopping.is_set():
+                return False
+            self.process = subprocess.Popen(self.command)
+            return True
+
+    def _watch(self) -> None:
+        delay = self.first_delay
+        while True:
+            started = time.monotonic()
+            code = self.process.wait()
+            if self._stopping.is_set():
+                return
+            if time.monotonic() - started >= self.stable_after:
+                delay = self.first_delay
+            log.error("%s exited with %s; starting it again in %.0f s", self.command[-1], code, delay)
+            if self._stopping.wait(delay) or not self._spawn():
+                return
+            self.restarts += 1
+            delay = min(self.max_delay, delay * 2)
+
+    def stop(self, timeout: float = 10) -> None:
+        with self._lock:
+            self._stopping.set()
+            process = self.process
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if self._watcher.is_alive():
+            self._watcher.join(timeout)
 
 
 def _exit(signum, frame):
@@ -40,15 +105,14 @@ def main() -> None:
     scheduler = None
     if not args.no_scheduler:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zero_gig.settings")
-        scheduler = subprocess.Popen([sys.executable, "-m", "django", "run_scheduler"])
+        scheduler = Supervised([sys.executable, "-m", "django", "run_scheduler"]).start()
     try:
         uvicorn.run("zero_gig.asgi:application", host=args.host, port=args.port, workers=args.workers,
                     lifespan="off", ws_max_size=64 * 1024, log_level="info",
                     timeout_graceful_shutdown=5, **proxy_options())
     finally:
         if scheduler is not None:
-            scheduler.terminate()
-            scheduler.wait(timeout=10)
+            scheduler.stop(timeout=10)
 
 
 if __name__ == "__main__":

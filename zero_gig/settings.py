@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: a database error in a view answers 503 (JSON under /api/), not 500.
+    "zero_gig.unavailable.DatabaseUnavailable",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -125,8 +127,16 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL) if DATABASE_URL else
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Under ASGI every request runs in its own thread; a pool caps the connections per process
     # (requests wait for a free one) instead of opening one per request until PostgreSQL refuses.
+    # When PostgreSQL is down or restarting, a request must fail fast (a 503, zero_gig.unavailable) rather than
+    # wait: a connection attempt gives up after connect_timeout, a wait for a pooled connection after
+    # DB_POOL_TIMEOUT seconds (long enough for a burst of 200 accepts on a pool of 10). CONN_HEALTH_CHECKS makes
+    # Django hand the pool psycopg's ConnectionPool.check_connection, so a connection PostgreSQL closed in a
+    # restart is found and replaced when it is taken from the pool, and the app recovers without a restart.
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": 1, "max_size": int(os.environ.get("DB_POOL_SIZE", "10")), "timeout": 15}
+        "min_size": 1, "max_size": int(os.environ.get("DB_POOL_SIZE", "10")),
+        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "5")), "reconnect_timeout": 60}
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 3)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Parameters travel apart from the SQL, so a list of H3 cells (the nearby feed's shortlist) is one
     # array, not hundreds of inlined literals; and a statement run five times on a connection is
     # prepared, so the feed's query is planned once per connection, not on every request. (Neither
@@ -156,11 +166,16 @@ if REDIS_URL:
             # capacity: every socket of a process receives through one Redis key per process, and a message
             # sent while it holds `capacity` is dropped; a wave of offers (300 at once for a 100-worker gig)
             # must fit with room to spare. Offers are stored first, so a drop only delays them.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15, "max_connections": 1000}],
+            # socket_connect_timeout: with Redis unreachable a push gives up in 2 s (pushes are best effort,
+            # notifications are stored first and replayed), instead of waiting out the 15 s.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 2,
+                                  "max_connections": 1000}],
                        "prefix": os.environ.get("CHANNEL_PREFIX", "zero_gig"), "capacity": 5000},
         }
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Short timeouts: with Redis out, the per-address limits fall back to the database (api.throttles) at once.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

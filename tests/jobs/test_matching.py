@@ -69,6 +69,53 @@ def test_the_next_wave_goes_further_out_after_the_delay_and_never_repeats(make_w
     assert matching.finished_at is not None and matching.finish_reason == "no more waves"
 
 
+
+class ProcessKilled(BaseException):
+    """The ASGI (or scheduler) process dying: nothing after this point runs, nothing is caught on the way out."""
+
+
+def test_a_process_killed_mid_wave_loses_no_offer_and_doubles_none(make_worker, now, monkeypatch):
+    """The wave's offers, their notifications and the wave count commit together (one transaction in
+    send_next_wave): killed after the offers were written but before the wave was recorded, the process leaves
+    nothing behind, and the next process (the scheduler's next tick) sends the same wave once."""
+    workers = [worker_km_north(make_worker, km) for km in (0.5, 1.0, 2.0, 5.0)]
+    gig = post_gig(now)
+    first = offered(gig)
+    send_offers = matching.events.offers
+
+    def killed_after_writing_the_offers(*args, **kwargs):
+        assert Assignment.objects.filter(gig=gig, offer_wave=2).exists()  # the offers were written …
+        raise ProcessKilled  # … and then the process died
+
+    monkeypatch.setattr(matching.events, "offers", killed_after_writing_the_offers)
+    with pytest.raises(ProcessKilled):
+        advance_matching(now + dt.timedelta(seconds=121))
+    assert offered(gig) == first  # rolled back with the process: no half wave, no offer without its inbox row
+    assert GigMatching.objects.get(gig=gig).waves_sent == 1
+
+    monkeypatch.setattr(matching.events, "offers", send_offers)  # a new process
+    assert advance_matching(now + dt.timedelta(seconds=125)) == 2  # the wave resumes …
+    assert advance_matching(now + dt.timedelta(seconds=130)) == 0  # … once
+    second = offered(gig) - first
+    assert second == {workers[2].pk, workers[3].pk}
+    assert Assignment.objects.filter(gig=gig).count() == 4  # nobody twice
+    for worker in workers:
+        assert Notification.objects.filter(kind="offer", user=worker.user).count() == 1
+    assert GigMatching.objects.get(gig=gig).waves_sent == 2
+
+
+def test_a_process_killed_after_the_wave_committed_does_not_send_it_again(make_worker, now):
+    """Killed between the commit and the live push: the offers are in the inbox (the socket replays them when
+    the worker reconnects) and the next tick does not repeat the wave."""
+    workers = [worker_km_north(make_worker, km) for km in (0.5, 1.0, 2.0)]
+    gig = post_gig(now)
+    advance_matching(now + dt.timedelta(seconds=121))  # the second wave commits; its push is lost with the process
+    matching_state = GigMatching.objects.get(gig=gig)
+    assert matching_state.waves_sent == 2
+    assert advance_matching(now + dt.timedelta(seconds=122)) == 0  # a restarted scheduler: not due again yet
+    assert Assignment.objects.filter(gig=gig).count() == 3
+    assert all(Notification.objects.filter(kind="offer", user=w.user).count() == 1 for w in workers)
+
 def test_waves_stop_when_the_gig_is_filled(make_worker, now):
     workers = [worker_km_north(make_worker, km) for km in (0.5, 1.0, 5.0)]
     gig = post_gig(now)

@@ -64,3 +64,15 @@ def test_the_deployment_checklist_is_clean_with_production_settings():
                                      "SECRET_KEY": "k3y-" + "a1b2c3d4e5f6g7h8i9j0" * 3})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_pooled_postgresql_connections_are_checked_and_waits_are_short():
+    """PostgreSQL restarted: a dead pooled connection is found when taken (psycopg's check_connection, which
+    Django passes to the pool with CONN_HEALTH_CHECKS), and a request waits seconds, not 15, for a connection."""
+    shown = "[s.DATABASES['default']['CONN_HEALTH_CHECKS'], s.DATABASES['default']['OPTIONS']]"
+    result = load_settings(shown, DEBUG="1", DATABASE_URL="postgres://postgres@127.0.0.1:5432/zero_gig",
+                           REDIS_URL="redis://127.0.0.1:6379/0")
+    assert result.returncode == 0, result.stderr
+    checks, options = json.loads(result.stdout)
+    assert checks is True
+    assert options["pool"]["timeout"] <= 5 and options["connect_timeout"] <= 3

@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from jobs.scheduler import run_due_duties
+from jobs.scheduler import run_forever
 
 
 class Command(BaseCommand):
@@ -17,12 +17,16 @@ class Command(BaseCommand):
         stopping = []
         signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
         signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
-        while not stopping:
-            done = run_due_duties()
-            if done:
-                self.stdout.write("scheduler: " + ", ".join(f"{name} {count}" for name, count in done.items()))
-            if once:
-                break
-            deadline = time.monotonic() + tick
+
+        def wait(seconds: float) -> bool:
+            """Sleep, waking to stop at once when asked; False when asked to stop."""
+            deadline = time.monotonic() + seconds
             while not stopping and time.monotonic() < deadline:
                 time.sleep(0.5)
+            return not stopping
+
+        def report(done: dict[str, int]) -> None:
+            self.stdout.write("scheduler: " + ", ".join(f"{name} {count}" for name, count in done.items()))
+
+        if not stopping:
+            run_forever(tick=tick, wait=wait, report=report, once=once)
