@@ -91,3 +91,20 @@ def test_an_employer_posting_below_the_guide_is_warned_and_the_gig_is_posted(cli
     assert "Your pay is below the wage guide" in html and "190–220" in html
     assert 'data-label="below"' in html  # and the gig's own page says so
     assert "Below the usual pay" in client.get("/employer/gigs/").content.decode()
+
+
+def test_the_hall_screen_and_its_live_part_label_every_gig_in_words_from_one_book(client, labourer):
+    center = ServiceCenterFactory(region_code="610202")
+    for pay in (165, 260):
+        GigFactory(category=labourer, center=center, pay_amount=Decimal(pay))
+    for query in ({}, {"part": "gigs"}):
+        html = client.get(f"/centers/{center.pk}/screen/", query, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert html.count('data-testid="fair-pay"') == 2
+        assert "Fair pay" in html and "Above the usual pay" in html
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/centers/{center.pk}/screen/", {"part": "gigs"})
+    for pay in range(6):
+        GigFactory(category=labourer, center=center, pay_amount=Decimal(150 + pay))
+    with CaptureQueriesContext(connection) as many:
+        client.get(f"/centers/{center.pk}/screen/", {"part": "gigs"})
+    assert len(many) == len(few)
