@@ -163,9 +163,10 @@ def test_gigs_nested_in_a_list_of_assignments_are_each_labelled_against_their_ow
     assert [row["gig"]["fair_pay"]["label"] for row in data] == ["below", "above"]
 
 
-@pytest.mark.parametrize("text", ["不收押金", "本岗位不收取任何押金、培训费", "无需缴纳押金", "免押金，日结", "不要押金",
-                                  "无 押 金", "No deposit, paid daily", "free of any training fee",
-                                  "Without a deposit", "不收押金。不收培训费！", "不收押金和培训费", "no deposit or training fee"])
+@pytest.mark.parametrize("text", ["不收押金", "本岗位不收取任何押金、培训费", "无需缴纳押金", "免押金，日结",
+                                  "不要押金", "无 押 金", "No deposit, paid daily", "free of any training fee",
+                                  "Without a deposit", "不收押金。不收培训费！", "不收押金和培训费",
+                                  "no deposit or training fee"])
 def test_a_post_saying_it_asks_no_fee_is_posted(center, text):
     assert fee_words_in(text) == []
     assert post(description=text).pk
