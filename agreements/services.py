@@ -48,6 +48,22 @@ def draw_up(assignment: Assignment, *, now: dt.datetime, via: str,
                                     content_hash=text.content_hash(assignment_id=assignment.pk, **fields))
 
 
+def tell_ready(agreement: Agreement) -> None:
+    """Both sides are told, in their stored inbox, that their agreement is there to read and accept (with its id
+    for the link to its page): after the news of the hire itself (jobs.services._hire). Stored in the hiring
+    transaction, pushed once it commits."""
+    from jobs.events import gig_brief
+    from notifications.models import Kind
+    from notifications.services import notify_each
+
+    assignment = agreement.assignment
+    gig = assignment.gig
+    common = {"agreement": agreement.pk, "number": agreement.number, "assignment": assignment.pk,
+              "gig": gig_brief(gig), "worker": assignment.worker.display_name, "employer": gig.employer.name}
+    notify_each(Kind.AGREEMENT, [(assignment.worker.user_id, {**common, "to": Party.WORKER.value}),
+                                 (gig.employer.owner_id, {**common, "to": Party.EMPLOYER.value})])
+
+
 def draw_up_missing(now: dt.datetime | None = None) -> int:
     """Agreements for the hires made before agreements existed, from their gigs as they stand: a gig cannot be
     edited once someone holds a slot, so that is what was agreed (an early end aside, which the terms then show).
@@ -61,7 +77,7 @@ def draw_up_missing(now: dt.datetime | None = None) -> int:
             "gig__category", "gig__employer", "gig__center", "worker__user").order_by("pk")
         for assignment in batch:
             with transaction.atomic():
-                draw_up(assignment, now=now, via=Via.EARLIER, hired_at=assignment.accepted_at or now)
+                tell_ready(draw_up(assignment, now=now, via=Via.EARLIER, hired_at=assignment.accepted_at or now))
             count += 1
     return count
 

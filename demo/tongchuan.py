@@ -18,9 +18,14 @@ from django.utils import timezone
 
 from accounts.models import Role
 from centers.models import CenterAmenity, CenterLevel, CenterService, CenterStaff, OpenDays, ServiceCenter
+from complaints import services as complaints
+from complaints.models import Complaint, Outcome
 from demo.policy import load_policy_articles
+from gigreports.models import Case, Reason
+from gigreports.services import report_gig
+from gigreports.services import rule as report_rule
 from jobs.exceptions import Conflict
-from jobs.models import Assignment, Category, Employer, Gig, GigStatus, HiringMode
+from jobs.models import Assignment, AssignmentStatus, Category, Employer, Gig, GigStatus, HiringMode, PayStatus
 from jobs.services import (
     accept_gig,
     apply_to_gig,
@@ -166,6 +171,8 @@ def load_demo(today: dt.date | None = None) -> dict[str, int]:
     _load_workers(password_hash, trades, centers)
     _load_gigs(today, employers, trades)
     _load_programs(today, centers, city_admin)
+    _load_complaints()
+    _load_reports()
     refresh_market_rates()
 
     return {
@@ -386,3 +393,61 @@ def _load_programs(today: dt.date, centers: dict[str, ServiceCenter], city_admin
                                    title=title, place=place, capacity=capacity,
                                    sessions=[(at(days + n, 9), at(days + n, 12)) for n in range(3)],
                                    description="结业后由中心登记，技能显示为“已认证”。")
+
+
+# Wage complaints and a report-held gig, so that the console's complaint queue and report queue have something in
+# them. Each is marked 示例 (demo) in its own words, and made through the services as a worker and staff would.
+DEMO_MARK = "【示例】"
+DEMO_COMPLAINTS = 3  # the first is left filed, the second acknowledged, the third being mediated and then paid
+DEMO_REPORTED_GIG_WORKERS = 3  # workers who report the held gig (at least the hold rule's number)
+
+
+def _load_complaints() -> None:
+    """Wage complaints on completed demo assignments whose pay the worker never confirmed; kept if already there."""
+    if Complaint.objects.filter(statement__startswith=DEMO_MARK).exists():
+        return
+    now = timezone.now()
+    unconfirmed = (Assignment.objects.filter(gig__code__startswith="DEMO", status=AssignmentStatus.COMPLETED,
+                                             gig__ends_at__lt=now - dt.timedelta(days=1))
+                   .exclude(pay_status=PayStatus.CONFIRMED).select_related("gig__center", "gig__employer", "worker")
+                   .order_by("gig__code", "pk"))
+    chosen, employers = [], set()
+    for assignment in unconfirmed:
+        if assignment.gig.employer_id not in employers:  # one employer each: each is barred from posting
+            chosen.append(assignment)
+            employers.add(assignment.gig.employer_id)
+        if len(chosen) == DEMO_COMPLAINTS:
+            break
+    for index, assignment in enumerate(chosen):
+        filed = min(assignment.gig.ends_at + dt.timedelta(days=1), now - dt.timedelta(hours=6))
+        complaint = complaints.file_complaint(
+            assignment, actor=assignment.worker.user, now=filed,
+            statement=f"{DEMO_MARK}活干完了，老板说过几天再给工钱，到现在还没收到。")
+        staff = assignment.gig.center.staff.first().user
+        if index >= 1:
+            complaints.acknowledge(complaint, actor=staff, now=filed + dt.timedelta(minutes=30),
+                                   note=f"{DEMO_MARK}已收到，今天联系用工方。")
+        if index >= 2:
+            complaints.start_mediation(complaint, actor=staff, now=filed + dt.timedelta(hours=2),
+                                       note=f"{DEMO_MARK}已约双方到中心调解。")
+            complaints.resolve(complaint, actor=staff, outcome=Outcome.PAID_IN_FULL,
+                               amount_recovered=complaint.amount_claimed, now=filed + dt.timedelta(hours=5),
+                               note=f"{DEMO_MARK}用工方已当面结清工钱。")
+
+
+def _load_reports() -> None:
+    """An open demo gig reported as fake by enough workers to hold it, waiting for its center's review."""
+    if Case.objects.filter(gig__code__startswith="DEMO").exists():
+        return
+    gig = (Gig.objects.filter(code__startswith="DEMO", status=GigStatus.OPEN, accepted_count=0,
+                              starts_at__gt=timezone.now() + dt.timedelta(days=1))
+           .order_by("code").first())
+    if gig is None:
+        return
+    reporters = (WorkerProfile.objects.filter(user__is_active=True, user__phone__startswith="138")
+                 .select_related("user").order_by("user__phone")[:max(DEMO_REPORTED_GIG_WORKERS,
+                                                                      report_rule("REPORTS_TO_HOLD"))])
+    said = ["电话里让先交钱才给派活", "打电话过去说招满了，又让加微信", "地址找不到，像是假招工"]
+    for index, worker in enumerate(reporters):
+        report_gig(gig, actor=worker.user, reason=Reason.FAKE if index else Reason.ASKS_MONEY,
+                   text=f"{DEMO_MARK}{said[index % len(said)]}")

@@ -5,7 +5,9 @@ from django.utils import timezone
 
 from centers.models import CenterAmenity, CenterService
 from centers.selectors import active_centers, centers_near, waiting_count
+from jobs.models import PayUnit
 from jobs.selectors import going_rates, hall_counts, hall_screen_gigs
+from wages.selectors import fair_pay_of
 from zero_gig.geo import Point
 
 from . import labels
@@ -36,8 +38,11 @@ def hall_screen(request, pk: int):
     """The big screen in a center's hall: no login, nothing personal; the gig list re-renders live (the
     screen's socket says when) through `?part=gigs`."""
     center = get_object_or_404(active_centers(), pk=pk)
+    rows = list(hall_screen_gigs(center.pk))
+    fair = fair_pay_of(rows)  # one book for the whole screen
     gigs = [{"gig": gig, "trade": labels.trade_name(gig.category), "unit": labels.pay_unit_label(gig.pay_unit),
-             "hours": labels.length_hours(gig)} for gig in hall_screen_gigs(center.pk)]
+             "hours": labels.length_hours(gig), "fair": fair[gig.pk],
+             "per_piece_or_job": gig.pay_unit in (PayUnit.PIECE, PayUnit.JOB)} for gig in rows]
     now = timezone.now()
     context = {"center": center, "gigs": gigs,
                "counts": {**hall_counts(center.pk, now), "waiting": waiting_count(center.pk, now)},

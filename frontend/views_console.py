@@ -26,9 +26,10 @@ from centers.selectors import console_center, consoled_centers, waiting_in_hall
 from gigreports.selectors import open_case_count
 from jobs import services as job_services
 from jobs.exceptions import Conflict
-from jobs.models import Gig
+from jobs.models import Gig, PayUnit
 from jobs.selectors import board_gigs, dispatch_slip, dispatches_today, hall_counts
 from notifications.sentences import sentence
+from wages.selectors import fair_pay_of
 from workers import consents
 from workers import services as worker_services
 from workers.selectors import card_payload, find_workers, worker_for_staff, worker_inbox_for_staff
@@ -267,9 +268,12 @@ def board(request, center):
     workers = [v.worker for v in visits]
     by_id = {w.pk: w for w in workers}
     items = []
-    for item in board_gigs(center, viewer=request.user, waiting_ids=list(by_id), now=now):
+    rows = list(board_gigs(center, viewer=request.user, waiting_ids=list(by_id), now=now))
+    fair = fair_pay_of([item.gig for item in rows])  # one book for the whole board
+    for item in rows:
         gig = item.gig
         items.append({
+            "fair": fair[gig.pk], "per_piece_or_job": gig.pay_unit in (PayUnit.PIECE, PayUnit.JOB),
             "gig": gig, "km": item.distance_km, "trade": labels.trade_name(gig.category),
             "unit": labels.pay_unit_label(gig.pay_unit), "hours": labels.length_hours(gig),
             "suggestions": [{"worker": by_id[c.worker_id], "candidate": c} for c in item.suggestions],
@@ -314,6 +318,7 @@ def slip(request, center, assignment_id: int):
         "center": center, "a": assignment, "gig": gig, "trade": labels.trade_name(gig.category),
         "unit": labels.pay_unit_label(gig.pay_unit), "hours": labels.length_hours(gig),
         "consent": assignment.dispatch_consent, "check_in_url": check_in_url, "slip_code": code,
+        "fair": fair_pay_of([gig])[gig.pk], "per_piece_or_job": gig.pay_unit in (PayUnit.PIECE, PayUnit.JOB),
         "agreement": agreement_links([assignment.pk]).get(assignment.pk),
         "qr": _qr(check_in_url, _("QR code for the employer to check this worker in at the site"))})
 

@@ -2,6 +2,8 @@
 
 Thin like views.py: the form tidies input, selectors read, services decide and write."""
 
+import re
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -32,7 +34,8 @@ from jobs.selectors import (
     trade_tree,
     worker_contact,
 )
-from wages.selectors import below_guide_warning, fair_pay_of
+from wages.selectors import below_guide_warning, fair_pay_of, guide_hint
+from zero_gig.ids import parse_id
 
 from . import labels, reads
 from .forms_employer import GigPostForm
@@ -41,6 +44,7 @@ from .views import _add_errors
 PER_PIECE_OR_JOB = (PayUnit.PIECE, PayUnit.JOB)  # pay whose hourly rate the pages spell out
 
 GIGS_PER_PAGE = 20
+PAY_TYPED = re.compile(r"[0-9]{1,8}(\.[0-9]{1,2})?", re.ASCII)  # a pay typed on the form, ASCII digits only
 
 
 def _employer(request):
@@ -74,9 +78,23 @@ def _status_said(request, gig) -> None:
 
 # --- Post a gig -----------------------------------------------------------------------------------
 
+def _guide_hint(form, data):
+    """The wage guide for the trade and unit chosen on the post form so far (None until both are), with where the
+    pay typed stands against it: shown on the form, refreshed by htmx when they change, never a refusal."""
+    trade = form.trades.get(parse_id(data.get("category")))
+    unit = data.get("pay_unit")
+    if trade is None or unit not in (trade.pay_units or []):
+        return None
+    pay = (data.get("pay_amount") or "").strip()
+    return guide_hint(trade, unit, Decimal(pay) if PAY_TYPED.fullmatch(pay) else None)
+
+
 @login_required
 def post_gig(request):
     employer = _employer(request)
+    if request.method == "GET" and request.GET.get("part") == "guide":
+        form = GigPostForm(trades=trade_tree())
+        return render(request, "frontend/employer/post.html#wage-guide", {"hint": _guide_hint(form, request.GET)})
     form = GigPostForm(request.POST or None, trades=trade_tree())
     if request.method == "POST" and form.is_valid():
         try:
@@ -93,7 +111,7 @@ def post_gig(request):
                 messages.warning(request, warning, extra_tags="code-below_wage_guide")
             return redirect("employer_gig", pk=gig.pk)
     return render(request, "frontend/employer/post.html", {
-        "form": form, "units_by_trade": form.units_by_trade(),
+        "form": form, "units_by_trade": form.units_by_trade(), "hint": _guide_hint(form, request.POST),
         "unverified": employer.verification_status != VerificationStatus.VERIFIED,
         "map_center": reads.city_center_point()})
 

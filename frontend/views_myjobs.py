@@ -283,6 +283,8 @@ def cancel(request, pk: int):
 # --- Inbox -------------------------------------------------------------------------------------------
 
 def _link(kind: str, payload: dict, mine: set[int]) -> str | None:
+    if kind == "agreement" and isinstance(payload.get("agreement"), int):  # its page checks who may see it
+        return reverse("agreement", args=[payload["agreement"]])
     if isinstance(payload.get("complaint"), int):  # a wage complaint's step: its page checks who may see it
         return reverse("complaint", args=[payload["complaint"]])
     if payload.get("assignment") in mine and kind not in ("offer", "withdrawn"):

@@ -879,7 +879,7 @@ HALL_SCREEN_RATES = 8
 def hall_screen_gigs(center_id: int) -> QuerySet[Gig]:
     """The gigs a center's hall screen lists: open and filling ones of the center, soonest first. Only public
     fields are read out of them (no employer contact, no exact site)."""
-    return on_board(center_id).order_by("starts_at", "pk")[:HALL_SCREEN_GIGS]
+    return on_board(center_id).select_related("center").order_by("starts_at", "pk")[:HALL_SCREEN_GIGS]
 
 
 def going_rates(center_id: int) -> list[GoingRate]:

@@ -623,13 +623,14 @@ def _hire(assignment: Assignment, now: dt.datetime, via: str) -> Assignment:
     """The one place an assignment becomes hired, once its slot is taken: on every path (an instant take, an
     offer answered, staff at a counter, an applicant hired), and with its written agreement drawn up in the
     same transaction, so that no hired worker is without one."""
-    from agreements.services import draw_up
+    from agreements.services import draw_up, tell_ready
 
     assignment.move_to(AssignmentStatus.ACCEPTED)
     assignment.accepted_at = now
     assignment.save()
-    draw_up(assignment, now=now, via=via)
+    agreement = draw_up(assignment, now=now, via=via)
     events.worker_took_slot(assignment)
+    tell_ready(agreement)  # after the news of the hire: both sides read it and accept it
     return assignment
 
 

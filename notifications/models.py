@@ -31,6 +31,7 @@ class Kind(models.TextChoices):
     WAVE = "wave", _("Offers sent")
     ANSWER = "answer", _("Answer to your question")
     HOLD = "hold", _("Reported gig held or reviewed")
+    AGREEMENT = "agreement", _("Agreement ready to accept")
 
 
 class Stream(models.Model):

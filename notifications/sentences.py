@@ -54,6 +54,12 @@ def sentence(kind: str, payload: dict) -> str:
         return _("%(worker)s took a slot on %(trade)s, %(title)s.") % values
     if kind == "hold":
         return _hold_sentence(payload, values)
+    if kind == "agreement":
+        if payload.get("to") == "employer":
+            return _("The gig work agreement with %(worker)s for %(trade)s, %(title)s is ready: read it and accept "
+                     "it.") % values
+        return _("Your gig work agreement for %(trade)s, %(title)s is ready: read it and accept it. It is free "
+                 "and you can print it any time.") % values
     if kind == "review":
         if payload.get("approved"):
             return _("Your post %(trade)s, %(title)s was approved.") % values

@@ -29,6 +29,6 @@ class MarketRateAdmin(admin.ModelAdmin):
 
 @admin.register(FeeWord)
 class FeeWordAdmin(admin.ModelAdmin):
-    list_display = ("word", "is_active", "note", "created_at")
-    list_filter = ("is_active",)
+    list_display = ("word", "kind", "is_active", "note", "created_at")
+    list_filter = ("kind", "is_active")
     search_fields = ("word", "note")

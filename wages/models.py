@@ -76,12 +76,22 @@ class MarketRate(models.Model):
         return f"{self.trade} {self.pay_unit} {self.region_code or 'city'} {self.window_days}d: {self.median}"
 
 
+class FeeWordKind(models.TextChoices):
+    FEE = "fee", _("asks workers to pay")
+    NEGATION = "negation", _("says no fee is asked")
+
+
 class FeeWord(models.Model):
     """A word that shows a post asks workers to pay (a deposit, a fee, "training costs"): such a post is refused.
-    Kept as data so that staff add the new tricks they meet without a release."""
+    Kept as data so that staff add the new tricks they meet without a release.
+
+    A negation word ("不收", "免", "no", "free of") just before a fee word in the same clause says the opposite
+    ("不收押金": no deposit charged), and that mention does not refuse the post (wages.selectors.fee_words_in)."""
 
     word = models.CharField(_("word"), max_length=40, unique=True,
                             help_text=_("Matched after NFKC, ignoring case, spaces and punctuation."))
+    kind = models.CharField(_("kind"), max_length=10, choices=FeeWordKind.choices, default=FeeWordKind.FEE,
+                            help_text=_("A negation word right before a fee word (in the same clause) cancels it."))
     note = models.CharField(_("note"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

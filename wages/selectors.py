@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from jobs.models import Category, PayUnit, WageFloor
 
-from .models import CITY_WIDE, FeeWord, MarketRate, WageGuide
+from .models import CITY_WIDE, FeeWord, FeeWordKind, MarketRate, WageGuide
 
 MARKET_MIN_GIGS = 5  # fewer gigs than this say little about a market
 CENT = Decimal("0.01")
@@ -220,6 +220,32 @@ def below_guide_warning(gig) -> str | None:
         "median": _plain(fair.guide.median), "unit": PayUnit(gig.pay_unit).label}
 
 
+@dataclass(frozen=True)
+class GuideHint:
+    """What the post form shows once a trade and a pay unit are chosen: the guide's range, and where the pay typed
+    so far stands against it (a warning when below; the post is never refused for it)."""
+
+    trade: Category
+    pay_unit: str
+    guide: GuideFigures | None
+    position: str  # Position: UNKNOWN without a guide line or a pay
+
+    @property
+    def below(self) -> bool:
+        return self.position == Position.BELOW
+
+    @property
+    def unit_label(self) -> str:
+        return str(PayUnit(self.pay_unit).label)
+
+
+def guide_hint(trade: Category, pay_unit: str, pay: Decimal | None = None, region: str = CITY_WIDE) -> GuideHint:
+    """The guide line in force for a trade and unit (the area's, else the city's), and the pay's place in it."""
+    figures = FairPayBook.load(trade_ids=[trade.pk]).guide_for(trade.pk, pay_unit, region or CITY_WIDE)
+    position = _position(pay, figures.low, figures.high) if figures and pay is not None else Position.UNKNOWN
+    return GuideHint(trade=trade, pay_unit=pay_unit, guide=figures, position=position)
+
+
 # --- The public page and API: guide and market side by side -------------------------------------------
 
 @dataclass
@@ -272,14 +298,91 @@ def _squeezed(text: str) -> str:
     return _IGNORED.sub("", unicodedata.normalize("NFKC", text or "").casefold())
 
 
+# Between a negation and its fee word only these may stand ("不收取押金", "无需缴纳任何押金", "free of any
+# deposit"): anything else ("不收现金押金") breaks the negation, so a demand cannot hide behind one.
+NEGATION_FILLERS = ("收取", "收", "取", "缴纳", "交纳", "缴", "交", "付", "任何", "额外", "一切", "的",
+                    "any", "a", "an", "the")
+NEGATION_JOINERS = ("", "和", "或", "及", "与", "and", "or")  # "不收押金、培训费": a list shares its negation
+_CLAUSE_BREAKS = frozenset(",.;!?。\n\r")
+
+
+@dataclass
+class _Scanned:
+    """A text NFKC-normalised and case folded, without spaces, punctuation or symbols (`text`); for each character
+    where its clause begins and whether something was dropped just before it (a word boundary)."""
+
+    text: str
+    clause_start: list[int]
+    boundary: list[bool]
+
+
+def _scan(raw: str) -> _Scanned:
+    normal = unicodedata.normalize("NFKC", raw or "").casefold()
+    chars, starts, boundary = [], [], []
+    clause, dropped = 0, True
+    for index, char in enumerate(normal):
+        between_digits = (0 < index < len(normal) - 1 and normal[index - 1] in "0123456789"
+                          and normal[index + 1] in "0123456789")  # 1,000 and 0.5 are numbers, not clause ends
+        if char in _CLAUSE_BREAKS and not between_digits:
+            clause, dropped = len(chars), True
+            continue
+        if _IGNORED.fullmatch(char):
+            dropped = True
+            continue
+        chars.append(char)
+        starts.append(clause)
+        boundary.append(dropped)
+        dropped = False
+    return _Scanned("".join(chars), starts, boundary)
+
+
+def _negated(scanned: _Scanned, at: int, negations: list[str], fees: list[str]) -> bool:
+    """Whether the fee word at `at` is said not to be asked: a negation ends right before it in its clause, with
+    only fillers between, or a negated fee word it is listed with ("不收押金、培训费"); a negation in Latin letters
+    must start a word ("no deposit", not "casino deposit")."""
+    start = scanned.clause_start[at]
+
+    def ends_negated(end: int) -> bool:
+        before = scanned.text[start:end]
+        for negation in negations:
+            if before.endswith(negation):
+                begins = end - len(negation)
+                latin = negation[0].isascii() and negation[0].isalnum()
+                previous = scanned.text[begins - 1] if begins > 0 else ""
+                if not latin or scanned.boundary[begins] or not (previous.isascii() and previous.isalnum()):
+                    return True
+        for joiner in NEGATION_JOINERS:
+            for fee in fees:
+                listed = fee + joiner
+                if before.endswith(listed) and _negated(scanned, end - len(listed), negations, fees):
+                    return True
+        return any(before.endswith(filler) and ends_negated(end - len(filler)) for filler in NEGATION_FILLERS)
+
+    return ends_negated(at)
+
+
 def fee_words_in(*texts: str) -> list[str]:
-    """The active fee words (wages.models.FeeWord) found in the texts, in the order of the list."""
-    squeezed = [_squeezed(text) for text in texts if text]
-    if not squeezed:
+    """The active fee words (wages.models.FeeWord) found in the texts, in the order of the list, unless every
+    mention of one is negated ("不收押金", "免押金", "no deposit"): a post saying it asks no fee is not refused,
+    while "押金200元" and "不收现金, 押金200元" are."""
+    scanned = [_scan(text) for text in texts if text]
+    if not scanned:
         return []
+    words = list(FeeWord.objects.filter(Q(is_active=True)).values_list("word", "kind"))
+    negations = sorted({key for word, kind in words if kind == FeeWordKind.NEGATION and (key := _squeezed(word))},
+                       key=len, reverse=True)
+    fees = [(word, key) for word, kind in words if kind == FeeWordKind.FEE and (key := _squeezed(word))]
+    keys = [key for _word, key in fees]
     found = []
-    for word in FeeWord.objects.filter(Q(is_active=True)).values_list("word", flat=True):
-        key = _squeezed(word)
-        if key and any(key in text for text in squeezed):
+    for word, key in fees:
+        if any(not _negated(text, at, negations, keys) for text in scanned for at in _mentions(text.text, key)):
             found.append(word)
+    return found
+
+
+def _mentions(text: str, key: str) -> list[int]:
+    found, at = [], text.find(key)
+    while at != -1:
+        found.append(at)
+        at = text.find(key, at + 1)
     return found

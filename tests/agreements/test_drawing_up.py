@@ -117,3 +117,24 @@ def test_hires_made_before_agreements_existed_get_theirs_from_the_command(gig, w
     assert agreement.assignment == earlier and verify(agreement)
     assert agreement.terms["hired_via"] == "earlier"
     assert agreement.terms["hired_at"] == (now - dt.timedelta(days=2)).isoformat()
+
+
+def test_both_sides_are_told_in_their_inbox_that_the_agreement_is_ready_with_a_link_to_it(client, gig, worker, now):
+    from django.utils import translation
+
+    from notifications.models import Notification
+    from notifications.sentences import sentence
+
+    assignment = jobs.accept_gig(gig, actor=worker.user, now=now)
+    agreement = Agreement.objects.get(assignment=assignment)
+    told = {n.user_id: n for n in Notification.objects.filter(kind="agreement")}
+    assert set(told) == {worker.user_id, gig.employer.owner_id}
+    assert {n.payload["agreement"] for n in told.values()} == {agreement.pk}
+    with translation.override("en"):
+        assert "Your gig work agreement for 小工/力工" in sentence("agreement", told[worker.user_id].payload)
+        assert "with 李师傅" in sentence("agreement", told[gig.employer.owner_id].payload)
+    client.force_login(worker.user)
+    inbox = client.get("/inbox/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'href="/agreements/{agreement.pk}/"' in inbox and "read it and accept it" in inbox
+    jobs.accept_gig(gig, actor=worker.user, now=now)  # taking it again draws up and tells nothing new
+    assert Notification.objects.filter(kind="agreement").count() == 2

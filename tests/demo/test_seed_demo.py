@@ -73,6 +73,9 @@ def test_the_demo_history_was_made_by_the_services(demo):
 def test_the_demo_is_the_same_in_two_fresh_loads(demo):
     snapshot = list(WorkerProfile.objects.order_by("user__phone").values_list("user__phone", "display_name",
                                                                               "latitude", "id_number_masked"))
+    from complaints.models import Complaint
+
+    Complaint.objects.all().delete()  # a complaint keeps its assignment
     Assignment.objects.all().delete()
     Gig.objects.all().delete()
     User.objects.filter(role=Role.WORKER).delete()
@@ -89,3 +92,28 @@ def test_the_demo_has_job_fairs_and_courses_ahead_and_loading_again_adds_none(de
     assert Course.objects.filter(center__is_demo=True, sessions__isnull=False).distinct().count() == 2
     call_command("seed_demo", verbosity=0)
     assert (JobFair.objects.count(), Course.objects.count()) == (2, 2)
+
+
+def test_the_demo_fills_the_complaint_queue_and_the_report_queue_marked_as_demo(demo, client):
+    from complaints.models import Complaint, ComplaintStatus
+    from gigreports.models import Case, Report
+
+    complaints = Complaint.objects.order_by("pk")
+    assert [c.status for c in complaints] == [ComplaintStatus.FILED, ComplaintStatus.ACKNOWLEDGED,
+                                              ComplaintStatus.RESOLVED]
+    assert all(c.statement.startswith("【示例】") and c.center.is_demo for c in complaints)
+    assert all(c.filed_at > c.assignment.gig.ends_at for c in complaints)
+    case = Case.objects.get()
+    assert case.held_at is not None and case.gig.status == GigStatus.HELD and case.gig.code.startswith("DEMO")
+    assert Report.objects.filter(case=case).count() >= 3
+    assert all(r.text.startswith("【示例】") for r in Report.objects.all())
+    call_command("seed_demo", verbosity=0)
+    assert (Complaint.objects.count(), Case.objects.count()) == (3, 1)
+    # the gig's center sees both in its console's queues
+    staff = User.objects.get(pk=complaints[0].center.staff.first().user_id)
+    client.force_login(staff)
+    queue = client.get("/staff/complaints/")
+    assert queue.status_code == 200 and complaints[0].assignment.gig.title in queue.content.decode()
+    client.force_login(case.gig.center.staff.first().user)
+    reports = client.get("/staff/reports/")
+    assert reports.status_code == 200 and case.gig.title in reports.content.decode()

@@ -189,3 +189,18 @@ def test_staff_who_saw_the_id_card_verify_a_walk_ins_real_name_and_it_is_audited
     assert done.status_code == 200 and worker.real_name_status == RealNameStatus.VERIFIED
     assert AuditEntry.objects.filter(action="worker_verified", actor=staff).exists()
     assert 'data-testid="verify-identity"' not in done.content.decode()
+
+
+def test_the_board_and_the_slip_say_in_words_whether_the_pay_is_fair(client, desk):
+    from wages.models import WageGuide
+
+    WageGuide.objects.create(trade=desk["trade"], pay_unit=desk["gig"].pay_unit, low=desk["gig"].pay_amount + 10,
+                             median=desk["gig"].pay_amount + 20, high=desk["gig"].pay_amount + 30,
+                             effective_from=dt.date(2024, 1, 1), source="示例来源", is_demo=True)
+    client.force_login(desk["staff"])
+    c = desk["center"].pk
+    board = client.get(f"/staff/centers/{c}/board/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-label="below"' in board and "Below the usual pay" in board
+    slip = client.get(f"/staff/centers/{c}/dispatches/{desk['assignment'].pk}/slip/",
+                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-label="below"' in slip and "Below the usual pay" in slip

@@ -134,12 +134,12 @@ async def test_a_phone_that_was_offline_replays_what_it_missed_in_order(market):
     await database_sync_to_async(services.cancel_gig)(gig, actor=market["employer"].owner, reason="下雨")
     socket = await connect("/ws/worker/", market["worker"].user)
     await socket.send_json_to({"type": "resume", "after": 0})
-    kinds = [(await socket.receive_json_from(timeout=3)) for _ in range(3)]
-    assert [frame["kind"] for frame in kinds] == ["offer", "hired", "cancelled"]
-    assert [frame["seq"] for frame in kinds] == [1, 2, 3]
-    assert kinds[2]["payload"]["assignment"] == assignment.pk
+    kinds = [(await socket.receive_json_from(timeout=3)) for _ in range(4)]
+    assert [frame["kind"] for frame in kinds] == ["offer", "hired", "agreement", "cancelled"]
+    assert [frame["seq"] for frame in kinds] == [1, 2, 3, 4]
+    assert kinds[3]["payload"]["assignment"] == assignment.pk
     # Resuming from the last seq seen sends nothing again.
-    await socket.send_json_to({"type": "resume", "after": 3})
+    await socket.send_json_to({"type": "resume", "after": 4})
     assert await socket.receive_nothing(timeout=0.3)
     await socket.send_json_to({"type": "ack", "up_to": 3})
     assert (await socket.receive_json_from(timeout=3)) == {"type": "acked", "up_to": 3, "marked": 3}

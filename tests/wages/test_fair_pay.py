@@ -161,3 +161,33 @@ def test_gigs_nested_in_a_list_of_assignments_are_each_labelled_against_their_ow
                    AssignmentFactory(gig=GigFactory(category=cleaner, pay_unit="hour", pay_amount=Decimal("35")))]
     data = AssignmentSerializer(assignments, many=True, context={"request": None}).data
     assert [row["gig"]["fair_pay"]["label"] for row in data] == ["below", "above"]
+
+
+@pytest.mark.parametrize("text", ["不收押金", "本岗位不收取任何押金、培训费", "无需缴纳押金", "免押金，日结",
+                                  "不要押金", "无 押 金", "No deposit, paid daily", "free of any training fee",
+                                  "Without a deposit", "不收押金。不收培训费！", "不收押金和培训费",
+                                  "no deposit or training fee"])
+def test_a_post_saying_it_asks_no_fee_is_posted(center, text):
+    assert fee_words_in(text) == []
+    assert post(description=text).pk
+
+
+@pytest.mark.parametrize(("text", "word"), [("押金200元", "押金"), ("不收现金押金200", "押金"),
+                                            ("不收现金，押金200元", "押金"), ("免押金，但要交培训费300", "培训费"),
+                                            ("不收押金；押金另付", "押金"), ("Casino deposit required", "deposit"),
+                                            ("no uniform, deposit 200", "deposit"), ("免面试需交押金", "押金")])
+def test_a_negation_covers_only_the_fee_word_right_after_it_in_its_clause(center, text, word):
+    assert word in fee_words_in(text)
+    with pytest.raises(ValidationError):
+        post(description=text)
+
+
+def test_the_negation_words_are_data_too(center):
+    from wages.models import FeeWordKind
+
+    assert fee_words_in("押金全退") == ["押金"]
+    FeeWord.objects.filter(word="不收").update(is_active=False)
+    FeeWord.objects.filter(word="不收取").update(is_active=False)
+    assert fee_words_in("不收押金") == ["押金"]  # a negation switched off no longer clears the post
+    FeeWord.objects.create(word="绝不收", kind=FeeWordKind.NEGATION)
+    assert fee_words_in("绝不收押金") == []

@@ -91,3 +91,48 @@ def test_an_employer_posting_below_the_guide_is_warned_and_the_gig_is_posted(cli
     assert "Your pay is below the wage guide" in html and "190–220" in html
     assert 'data-label="below"' in html  # and the gig's own page says so
     assert "Below the usual pay" in client.get("/employer/gigs/").content.decode()
+
+
+def test_the_hall_screen_and_its_live_part_label_every_gig_in_words_from_one_book(client, labourer):
+    center = ServiceCenterFactory(region_code="610202")
+    for pay in (165, 260):
+        GigFactory(category=labourer, center=center, pay_amount=Decimal(pay))
+    for query in ({}, {"part": "gigs"}):
+        html = client.get(f"/centers/{center.pk}/screen/", query, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert html.count('data-testid="fair-pay"') == 2
+        assert "Fair pay" in html and "Above the usual pay" in html
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/centers/{center.pk}/screen/", {"part": "gigs"})
+    for pay in range(6):
+        GigFactory(category=labourer, center=center, pay_amount=Decimal(150 + pay))
+    with CaptureQueriesContext(connection) as many:
+        client.get(f"/centers/{center.pk}/screen/", {"part": "gigs"})
+    assert len(many) == len(few)
+
+
+def test_the_post_form_shows_the_guide_and_warns_below_it_before_posting_without_refusing(client, labourer):
+    from tests.frontend.test_employer_pages import post_form
+
+    employer = EmployerFactory()
+    client.force_login(employer.owner)
+    assert 'data-testid="guide-range"' not in client.get("/employer/gigs/new/").content.decode()  # nothing chosen
+    part = client.get("/employer/gigs/new/", {"part": "guide", "category": labourer.pk, "pay_unit": "day",
+                                              "pay_amount": "140"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "¥150–¥200" in part and "median ¥175" in part and "Demo figures" in part
+    assert 'data-testid="below-guide"' in part and "You can still post it" in part
+    fair = client.get("/employer/gigs/new/", {"part": "guide", "category": labourer.pk, "pay_unit": "day",
+                                              "pay_amount": "180"}).content.decode()
+    assert "¥150–¥200" in fair and 'data-testid="below-guide"' not in fair
+    for odd in ({"category": "x", "pay_unit": "day"}, {"category": labourer.pk, "pay_unit": "piece"},
+                {"category": labourer.pk, "pay_unit": "day", "pay_amount": "１８０"}):
+        assert client.get("/employer/gigs/new/", {"part": "guide", **odd}).status_code == 200
+    other = TradeFactory(code="cleaner", name="保洁员", pay_units=["hour"])
+    none = client.get("/employer/gigs/new/", {"part": "guide", "category": other.pk, "pay_unit": "hour"},
+                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "no line for this trade" in none
+    # a form sent back with an error keeps the guide drawn on it, server-side
+    ServiceCenterFactory(region_code="610202")
+    again = client.post("/employer/gigs/new/", post_form(labourer, pay_amount="170", title=""),
+                        HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="guide-range"' in again and "¥150–¥200" in again
+    assert employer.gigs.count() == 0
