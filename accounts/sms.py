@@ -36,7 +36,7 @@ DEFAULT_BACKEND = "accounts.sms.ConsoleBackend"
 NOT_CONFIGURED = ("SMS_BACKEND is not set and DEBUG is off: set it to the dotted path of the SMS gateway's "
                   "backend (or to accounts.sms.ConsoleBackend on purpose, which only logs texts, codes masked).")
 RETRY_DELAYS = (1, 5, 30)  # seconds before the 2nd, 3rd and 4th try of a text the gateway refused
-CODE_DIGITS = re.compile(r"(?<![0-9])[0-9]{4,8}(?![0-9])")
+DIGIT_RUNS = re.compile(r"[0-9]{4,}")
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class ConsoleBackend(BaseSmsBackend):
         if settings.DEBUG:
             logger.info("SMS to %s: %s", phone, text)
         else:
-            logger.info("SMS to %s: %s", mask_phone(phone), CODE_DIGITS.sub(lambda m: "*" * len(m[0]), str(text)))
+            logger.info("SMS to %s: %s", mask_phone(phone), _masked(text))
 
 
 # Messages sent through LocmemBackend, oldest first. Tests clear it.
@@ -109,21 +109,30 @@ def _executor() -> ThreadPoolExecutor:
         return _pool
 
 
+def _masked(text: object) -> str:
+    """`text` with codes (4 to 8 digits) starred out and phone numbers masked like 138****5678."""
+    return DIGIT_RUNS.sub(lambda m: "*" * len(m[0]) if len(m[0]) <= 8 else mask_phone(m[0]), str(text))
+
+
 def _send_with_retries(phone: str, text: str, delays=RETRY_DELAYS) -> bool:
-    """Try the gateway, then again after each delay; log each failure (phone masked). True once sent."""
+    """Try the gateway, then again after each delay; log each failure (phone masked). True once sent.
+
+    The log names the error with its digits masked and without a traceback: a gateway's error could quote the
+    text it was given, code included.
+    """
     for attempt, delay in enumerate((*delays, None), start=1):
         try:
             send_sms(phone, text)
             return True
-        except ImproperlyConfigured:
-            logger.exception("SMS to %s not sent", mask_phone(phone))
+        except ImproperlyConfigured as error:
+            logger.error("SMS to %s not sent: %s", mask_phone(phone), error)
             return False
-        except Exception:
+        except Exception as error:
+            reason = f"{type(error).__name__}: {_masked(error)}"
             if delay is None:
-                logger.exception("SMS to %s failed %d times; given up", mask_phone(phone), attempt)
+                logger.error("SMS to %s failed %d times; given up (%s)", mask_phone(phone), attempt, reason)
                 return False
-            logger.warning("SMS to %s failed (try %d); retrying in %ss", mask_phone(phone), attempt, delay,
-                           exc_info=True)
+            logger.warning("SMS to %s failed (try %d; %s); retrying in %ss", mask_phone(phone), attempt, reason, delay)
             time.sleep(delay)
     return False  # pragma: no cover - the loop always returns
 
@@ -132,7 +141,7 @@ def _submit(phone: str, text: str) -> None:
     future = _executor().submit(_send_with_retries, phone, text)
     with _pool_lock:
         _pending.add(future)
-    future.add_done_callback(lambda done: _forget(done))
+    future.add_done_callback(_forget)
 
 
 def _forget(future: Future) -> None:
