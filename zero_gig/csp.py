@@ -18,6 +18,8 @@ exemptions spread over decorators.
   drf_spectacular/swagger_ui.html; its start-up script is served as a file of its own (SpectacularSwaggerSplitView),
   so scripts stay 'self' there too. Styles may be inline there, nothing else is relaxed.
   tests/frontend/test_csp_browser.py uses both in Chromium and fails on any violation.
+- With DEBUG on, error answers (Django's technical 404 and 500 pages, which carry their own <style> and
+  <script>) may inline both; never in production.
 - JSON answers get the strict page policy, which forbids everything a browser could do with them.
 """
 
@@ -42,14 +44,14 @@ def _tiles_origin() -> str:
     return ""
 
 
-def policy(nonce: str, *, inline_styles: bool = False) -> str:
+def policy(nonce: str, *, inline_styles: bool = False, inline_scripts: bool = False) -> str:
     images = ["'self'", "data:", "blob:"]
     tiles = _tiles_origin()
     if tiles:
         images.append(tiles)
     directives = [
         ("default-src", ["'self'"]),
-        ("script-src", ["'self'", f"'nonce-{nonce}'"]),
+        ("script-src", ["'self'", "'unsafe-inline'"] if inline_scripts else ["'self'", f"'nonce-{nonce}'"]),
         ("style-src", ["'self'", "'unsafe-inline'"] if inline_styles else ["'self'"]),
         ("img-src", images),
         ("connect-src", ["'self'"]),
@@ -71,6 +73,9 @@ class ContentSecurityPolicy:
         request.csp_nonce = nonce  # templates: <script nonce="{{ request.csp_nonce }}">
         response = self.get_response(request)
         if not response.has_header(HEADER):
-            inline_styles = request.path.startswith(RELAXED_STYLE_PREFIXES)
-            response[HEADER] = policy(nonce, inline_styles=inline_styles)
+            if settings.DEBUG and response.status_code >= 400:
+                # Django's technical 404/500 pages (development only) carry their own <style> and <script>.
+                response[HEADER] = policy(nonce, inline_styles=True, inline_scripts=True)
+            else:
+                response[HEADER] = policy(nonce, inline_styles=request.path.startswith(RELAXED_STYLE_PREFIXES))
         return response

@@ -144,3 +144,13 @@ def test_no_template_has_an_inline_script_without_the_nonce_an_inline_style_or_a
         if re.search(r"<style\b|\sstyle=|\son[a-z]+=", text):
             offending.append(f"{template}: inline style or handler")
     assert offending == []
+
+
+def test_only_in_development_may_error_pages_inline_scripts_and_styles(client, settings):
+    settings.DEBUG = True  # Django's technical 404 page has its own <style>
+    header = client.get("/nope/")["Content-Security-Policy"]
+    assert "script-src 'self' 'unsafe-inline'" in header and "style-src 'self' 'unsafe-inline'" in header
+    assert "style-src 'self';" in client.get("/login/")["Content-Security-Policy"]
+    settings.DEBUG = False
+    not_found = client.get("/nope/")
+    assert "script-src 'self' 'nonce-" in not_found["Content-Security-Policy"] and problems(not_found) == []
