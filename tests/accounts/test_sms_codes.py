@@ -1,9 +1,13 @@
 """A person asks for a one-time code by text message; the platform limits how many and how often."""
 
 import logging
+import os
 import re
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -329,3 +333,15 @@ def test_one_network_asking_codes_for_many_phones_is_stopped_whatever_it_claims(
     elsewhere = api.post("/api/auth/sms-code/", {"phone": "13900000009", "purpose": "signup"}, format="json",
                          REMOTE_ADDR="203.0.113.8")
     assert elsewhere.status_code == 202
+
+
+def test_a_production_server_without_an_sms_gateway_refuses_to_start():
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SMS_BACKEND", "DATABASE_URL", "REDIS_URL"}}
+    env.update(DEBUG="0", SECRET_KEY="k3y-" + "a1b2c3d4e5f6g7h8i9j0" * 3, ALLOWED_HOSTS="gig.example.cn")
+    refused = subprocess.run([sys.executable, "-c", "import zero_gig.asgi"], cwd=root, env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert refused.returncode != 0 and "SMS_BACKEND is not set and DEBUG is off" in refused.stderr
+    started = subprocess.run([sys.executable, "-c", "import zero_gig.asgi"], cwd=root, timeout=120,
+                             env={**env, "SMS_BACKEND": "accounts.sms.ConsoleBackend"}, capture_output=True, text=True)
+    assert started.returncode == 0, started.stderr
