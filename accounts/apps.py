@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_out
 
+        from . import checks  # noqa: F401 (registers the SMS backend check)
         from .services import revoke_session_token
 
         user_logged_out.connect(revoke_session_token, dispatch_uid="accounts.revoke_session_token")

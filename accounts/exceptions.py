@@ -1,6 +1,6 @@
 """What the account services raise besides field errors (django ValidationError).
 
-They carry what a client needs to wait and retry; the API turns them into 429, 403 and 503.
+They carry what a client needs to wait and retry; the API turns them into 429 and 403.
 """
 
 import math
@@ -30,9 +30,3 @@ class AccountLocked(Exception):
             "or reset your password with a text-message code."
         ) % {"time": timezone.localtime(locked_until).strftime("%Y-%m-%d %H:%M")}
         super().__init__(str(self.message))
-
-
-class SmsDeliveryFailed(Exception):
-    """The SMS gateway refused or failed; nothing was counted against the limits."""
-
-    message = _("The text message could not be sent. Please try again in a moment.")

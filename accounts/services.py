@@ -26,11 +26,11 @@ from jobs.models import Employer
 from jobs.services import register_employer
 from workers.services import register_worker
 
-from .exceptions import AccountLocked, SmsDeliveryFailed, SmsRateLimited
+from .exceptions import AccountLocked, SmsRateLimited
 from .models import AddressCount, ApiToken, AuthThrottle, Role, SmsCode, SmsCodePurpose, User
-from .phones import mask_phone, normalize_phone
+from .phones import normalize_phone
 from .selectors import hash_token_key
-from .sms import send_sms
+from .sms import deliver
 
 logger = logging.getLogger(__name__)
 
@@ -124,9 +124,10 @@ def _text_for(purpose: str, code: str, has_account: bool) -> str | None:
 def request_sms_code(*, phone: str, purpose: str, now: datetime | None = None) -> CodeRequest:
     """Make a code for `phone` and text it, within the limits; raise SmsRateLimited beyond them.
 
-    The answer is the same whether or not the phone has an account: a login or reset code for
-    an unknown number is recorded (so the limits behave alike) but not sent, and a sign-up
-    code for a registered number is replaced by a text telling its owner so.
+    The answer is the same, and takes as long, whether or not the phone has an account: a login or
+    reset code for an unknown number is recorded (so the limits behave alike) but not sent, a sign-up
+    code for a registered number is replaced by a text telling its owner so, and texts are sent after
+    the answer (accounts.sms.deliver). A text the gateway fails to send still counts against the limits.
     """
     if purpose not in SmsCodePurpose.values:
         raise ValidationError({"purpose": _("Unknown purpose.")})
@@ -156,13 +157,10 @@ def request_sms_code(*, phone: str, purpose: str, now: datetime | None = None) -
             phone=phone, purpose=purpose, code_hash=hash_sms_code(phone, purpose, code), sent=text is not None,
             created_at=now, expires_at=now + timedelta(seconds=setting("SMS_CODE_TTL_SECONDS")),
         )
-    if text is not None:
-        try:
-            send_sms(phone, text)
-        except Exception as error:
-            logger.exception("SMS to %s failed", mask_phone(phone))
-            SmsCode.objects.filter(pk=row.pk).delete()
-            raise SmsDeliveryFailed from error
+        if text is not None:
+            # After commit, on the SMS worker: the answer takes as long whether a text goes out or not, and a
+            # gateway failure is retried and logged there, never told to the asker (it would tell them apart).
+            deliver(phone, text)
     return CodeRequest(expires_at=row.expires_at, resend_after=int(interval.total_seconds()))
 
 

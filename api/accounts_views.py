@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
-from accounts.exceptions import AccountLocked, SmsDeliveryFailed, SmsRateLimited
+from accounts.exceptions import AccountLocked, SmsRateLimited
 from accounts.models import ApiToken
 from jobs import services as job_services
 from personaldata import selectors as personal_data_selectors
@@ -75,12 +75,6 @@ class Locked(exceptions.APIException):
                        "locked_until": error.locked_until.isoformat()}
 
 
-class SmsUnavailable(exceptions.APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_code = "sms_unavailable"
-    default_detail = SmsDeliveryFailed.message
-
-
 class AccountsView(APIView):
     """Turns the account services' exceptions into answers."""
 
@@ -94,8 +88,6 @@ class AccountsView(APIView):
             exc = TooMany(exc.message, exc.retry_after, "sms_rate_limited")
         elif isinstance(exc, AccountLocked):
             exc = Locked(exc)
-        elif isinstance(exc, SmsDeliveryFailed):
-            exc = SmsUnavailable()
         return super().handle_exception(exc)
 
 
@@ -150,10 +142,10 @@ class SmsCodeView(AnonymousAccountsView):
     @extend_schema(
         tags=[TAG], operation_id="auth_sms_code", request=SmsCodeRequestSerializer,
         summary="Text a one-time code to a phone",
-        description="Answers 202 whether or not the phone has an account: a login or password-reset code is "
-                    "only sent to registered phones, a sign-up code only to new ones.",
-        responses={202: SmsCodeSentSerializer, 400: FIELD_ERRORS, 429: RATE_LIMITED,
-                   503: error(_("The SMS gateway failed."))},
+        description="Answers 202, as fast, whether or not the phone has an account: a login or password-reset code "
+                    "is only sent to registered phones, a sign-up code only to new ones. Texts are sent after the "
+                    "answer; the gateway's failures are retried and logged, never reported here.",
+        responses={202: SmsCodeSentSerializer, 400: FIELD_ERRORS, 429: RATE_LIMITED},
     )
     def post(self, request):
         serializer = SmsCodeRequestSerializer(data=request.data)

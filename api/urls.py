@@ -1,5 +1,5 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from . import (
@@ -26,7 +26,7 @@ router.register("complaints", complaint_views.ComplaintViewSet, basename="compla
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("centers/", views.CenterList.as_view(), name="center-list"),
     path("centers/geojson/", center_views.CenterGeoJSON.as_view(), name="center-geojson"),
     path("trades/", views.TradeList.as_view(), name="trade-list"),

@@ -138,7 +138,8 @@ def main() -> None:
     ensure_pg_database()
     # Production settings in this process too (templates without debug information), as in the server.
     os.environ.update({"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": config.HOST,
-                       "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "WARNING"})
+                       "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "WARNING",
+                       "SMS_BACKEND": "accounts.sms.ConsoleBackend"})  # required with DEBUG off (accounts.E001)
     setup_django("postgres")
     from django.conf import settings
 

@@ -41,6 +41,7 @@ def server_env(database_env: dict[str, str]) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "bench.settings", "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": config.HOST, "SECURE_SSL_REDIRECT": "0", "REDIS_URL": config.REDIS_URL,
         "CHANNEL_PREFIX": "zero_gig_bench", "LOG_LEVEL": "WARNING", "PYTHONPATH": str(config.ROOT),
+        "SMS_BACKEND": "accounts.sms.ConsoleBackend",  # no gateway here; required with DEBUG off (accounts.E001)
     })
     return env
 

@@ -21,7 +21,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import services as account_services
-from accounts.exceptions import AccountLocked, SmsDeliveryFailed, SmsRateLimited
+from accounts.exceptions import AccountLocked, SmsRateLimited
 from accounts.models import Role, SmsCodePurpose
 from api.throttles import LoginsPerAddress, SmsCodesPerAddress
 from centers.selectors import active_centers
@@ -84,7 +84,7 @@ def _send_code(request, form, purpose: str) -> None:
         return
     try:
         account_services.request_sms_code(phone=form.cleaned_data["phone"], purpose=purpose)
-    except (SmsRateLimited, SmsDeliveryFailed) as error:
+    except SmsRateLimited as error:
         form.add_error(None, str(error.message))
     except ValidationError as error:
         _add_errors(form, error)

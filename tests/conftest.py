@@ -16,6 +16,15 @@ def english(settings):
 
 
 @pytest.fixture(autouse=True)
+def texts_sent_at_once(settings):
+    """Texts go out in the test's own thread, before the answer, so a test reads them right after asking.
+
+    The site sends them after the answer from a thread pool (accounts.sms.deliver); tests of that set this off.
+    """
+    settings.SMS_SEND_INLINE = True
+
+
+@pytest.fixture(autouse=True)
 def private_files(settings, tmp_path):
     """Evidence photos of each test go to a directory of its own, removed afterwards."""
     settings.PRIVATE_FILES_ROOT = tmp_path / "private"

@@ -11,10 +11,15 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
 
+from accounts.sms import backend_path  # noqa: E402
 from notifications.auth import OriginCheckedStack  # noqa: E402
 
 from .body_limit import BodyLimit  # noqa: E402
 from .routing import websocket_urlpatterns  # noqa: E402
+
+# A production without an SMS gateway refuses to start (ImproperlyConfigured) rather than take sign-ups it cannot
+# text a code to; `manage.py check` says the same (accounts.E001).
+backend_path()
 
 application = ProtocolTypeRouter(
     {

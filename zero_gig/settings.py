@@ -85,6 +85,8 @@ MIDDLEWARE = [
     # pads each gzip stream with random bytes ("Heal the Breach"); session cookies never enter a body.
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that every answer (redirects, CSRF refusals, error pages) carries the policy.
+    "zero_gig.csp.ContentSecurityPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session: a database error in a view answers 503 (JSON under /api/), not 500.
     "zero_gig.unavailable.DatabaseUnavailable",
@@ -190,8 +192,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "admin:login"
 
 # --- Accounts -------------------------------------------------------------------------------
-# SMS gateway (dotted path to a class with send(phone, text)); the console backend only logs.
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "accounts.sms.ConsoleBackend")
+# SMS gateway (dotted path to a class with send(phone, text)); the console backend only logs. With DEBUG off there
+# is no default: `check` fails and nothing is sent until it is set (to the console backend only on purpose).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "accounts.sms.ConsoleBackend" if DEBUG else "")
+# Texts go out after the answer, from a small thread pool (accounts.sms.deliver); tests send them at once.
+SMS_SEND_INLINE = env_bool("SMS_SEND_INLINE", default=False)
 SMS_CODE_TTL_SECONDS = 300  # a code works for 5 minutes,
 SMS_CODE_MIN_INTERVAL_SECONDS = 60  # one code per phone per minute,
 SMS_CODE_DAILY_LIMIT = 10  # at most 10 per phone in 24 hours,

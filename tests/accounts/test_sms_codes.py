@@ -1,13 +1,21 @@
 """A person asks for a one-time code by text message; the platform limits how many and how often."""
 
 import logging
+import os
 import re
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.db import connection
 
-from accounts import services, sms
+from accounts import checks, services, sms
 from accounts.models import SmsCode
 from tests.factories import UserFactory
 from tests.helpers import field_errors
@@ -33,17 +41,43 @@ def test_the_locmem_backend_keeps_texts_in_the_outbox(outbox):
     assert [(m.phone, m.text) for m in outbox] == [("13800138000", "hello")]
 
 
-def test_the_console_backend_writes_the_text_to_the_log(settings, caplog):
+def test_the_console_backend_writes_the_text_to_the_log_in_development(settings, caplog):
     settings.SMS_BACKEND = "accounts.sms.ConsoleBackend"
+    settings.DEBUG = True
     with caplog.at_level(logging.INFO, logger="accounts.sms"):
         sms.send_sms("13800138000", "your code is 123456")
     assert "13800138000" in caplog.text and "123456" in caplog.text
     assert sms.outbox == []
 
 
-def test_the_console_backend_is_the_default(settings):
+def test_with_debug_off_the_console_backend_never_logs_a_code_or_a_whole_number(settings, caplog):
+    settings.SMS_BACKEND = "accounts.sms.ConsoleBackend"  # chosen on purpose
+    settings.DEBUG = False
+    with caplog.at_level(logging.INFO, logger="accounts.sms"):
+        sms.send_sms("13800138000", "your code is 123456, valid 5 minutes")
+    assert "123456" not in caplog.text and "13800138000" not in caplog.text
+    assert "138****8000" in caplog.text and "your code is ******, valid 5 minutes" in caplog.text
+
+
+def test_the_console_backend_is_the_default_only_in_development(settings):
     del settings.SMS_BACKEND
+    settings.DEBUG = True
     assert isinstance(sms.get_backend(), sms.ConsoleBackend)
+
+
+def test_with_debug_off_and_no_backend_set_nothing_is_sent_and_check_fails(settings, api, outbox):
+    settings.SMS_BACKEND = ""
+    settings.DEBUG = False
+    with pytest.raises(ImproperlyConfigured, match="SMS_BACKEND is not set and DEBUG is off"):
+        sms.send_sms(PHONE, "hello")
+    errors = checks.sms_backend_configured(None)
+    assert [error.id for error in errors] == ["accounts.E001"] and "SMS_BACKEND" in errors[0].msg
+    with pytest.raises(SystemCheckError, match="accounts.E001"):
+        call_command("check")
+    assert ask(api).status_code == 202  # the asker learns nothing; the error is in the log
+    assert outbox == []
+    settings.SMS_BACKEND = "accounts.sms.LocmemBackend"
+    assert checks.sms_backend_configured(None) == []
 
 
 # --- Asking for a code --------------------------------------------------------------------------
@@ -146,16 +180,69 @@ def test_the_limits_come_from_settings(api, clock, settings):
 
 class BrokenBackend(sms.BaseSmsBackend):
     def send(self, phone, text):
-        raise ConnectionError("gateway down")
+        raise ConnectionError(f"gateway down, could not send {text!r} to {phone}")  # as a careless gateway might
 
 
-def test_a_gateway_failure_answers_503_and_does_not_use_up_the_limit(api, settings):
+class FlakyBackend(sms.BaseSmsBackend):
+    """Fails twice, then delivers."""
+    tries = 0
+
+    def send(self, phone, text):
+        FlakyBackend.tries += 1
+        if FlakyBackend.tries < 3:
+            raise ConnectionError("gateway busy")
+        sms.LocmemBackend().send(phone, text)
+
+
+class SlowBackend(sms.BaseSmsBackend):
+    """A gateway that takes half a second to answer."""
+
+    def send(self, phone, text):
+        time.sleep(0.5)
+        sms.LocmemBackend().send(phone, text)
+
+
+# Before the SMS worker, a gateway failure answered 503 (and dropped the code): that told a registered phone from
+# an unknown one. Now the answer is 202 either way, and the failure is logged (no code, phone masked).
+def test_a_gateway_failure_is_logged_not_told_to_the_asker(api, settings, caplog):
     settings.SMS_BACKEND = f"{__name__}.BrokenBackend"
-    response = ask(api)
-    assert response.status_code == 503 and "could not be sent" in response.json()["detail"]
-    assert not SmsCode.objects.exists()
-    settings.SMS_BACKEND = "accounts.sms.LocmemBackend"
-    assert ask(api).status_code == 202
+    with caplog.at_level(logging.WARNING, logger="accounts.sms"):
+        response = ask(api)
+    assert response.status_code == 202
+    assert "139****5678" in caplog.text and PHONE not in caplog.text and "gateway down" in caplog.text
+    assert not re.search(r"(?<!\d)\d{6}(?!\d)", caplog.text)  # the code is masked even where the gateway quoted it
+    assert SmsCode.objects.filter(phone=PHONE).count() == 1  # it counts, as a code to an unknown phone does
+
+
+def test_the_worker_retries_a_failing_gateway(settings, outbox, caplog):
+    settings.SMS_BACKEND = f"{__name__}.FlakyBackend"
+    FlakyBackend.tries = 0
+    with caplog.at_level(logging.WARNING, logger="accounts.sms"):
+        assert sms._send_with_retries(PHONE, "code 123456", delays=(0, 0, 0)) is True
+    assert FlakyBackend.tries == 3 and [m.text for m in outbox] == ["code 123456"]
+    assert caplog.text.count("retrying") == 2
+    settings.SMS_BACKEND = f"{__name__}.BrokenBackend"
+    with caplog.at_level(logging.WARNING, logger="accounts.sms"):
+        assert sms._send_with_retries(PHONE, "code 123456", delays=(0, 0)) is False
+    assert "failed 3 times; given up" in caplog.text
+
+
+def test_registered_and_unknown_phones_get_their_answer_as_fast_whatever_the_gateway(
+        api, settings, outbox, django_capture_on_commit_callbacks):
+    """The text goes out after the answer: a slow gateway cannot tell a registered phone from an unknown one."""
+    settings.SMS_SEND_INLINE = False
+    settings.SMS_BACKEND = f"{__name__}.SlowBackend"
+    UserFactory(phone="13800000001")
+    timings = {}
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for phone in ("13800000001", "13800000002"):  # registered (a text goes out), unknown (none does)
+            started = time.monotonic()
+            assert ask(api, phone=phone, purpose="login").status_code == 202
+            timings[phone] = time.monotonic() - started
+    assert len(callbacks) == 1  # only the registered phone's text was queued, to go after the commit
+    assert max(timings.values()) < 0.4, timings  # neither waited for the half-second gateway
+    sms.wait_for_pending()
+    assert [m.phone for m in outbox] == ["13800000001"]
 
 
 # --- Using a code -------------------------------------------------------------------------------
@@ -246,3 +333,15 @@ def test_one_network_asking_codes_for_many_phones_is_stopped_whatever_it_claims(
     elsewhere = api.post("/api/auth/sms-code/", {"phone": "13900000009", "purpose": "signup"}, format="json",
                          REMOTE_ADDR="203.0.113.8")
     assert elsewhere.status_code == 202
+
+
+def test_a_production_server_without_an_sms_gateway_refuses_to_start():
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SMS_BACKEND", "DATABASE_URL", "REDIS_URL"}}
+    env.update(DEBUG="0", SECRET_KEY="k3y-" + "a1b2c3d4e5f6g7h8i9j0" * 3, ALLOWED_HOSTS="gig.example.cn")
+    refused = subprocess.run([sys.executable, "-c", "import zero_gig.asgi"], cwd=root, env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert refused.returncode != 0 and "SMS_BACKEND is not set and DEBUG is off" in refused.stderr
+    started = subprocess.run([sys.executable, "-c", "import zero_gig.asgi"], cwd=root, timeout=120,
+                             env={**env, "SMS_BACKEND": "accounts.sms.ConsoleBackend"}, capture_output=True, text=True)
+    assert started.returncode == 0, started.stderr

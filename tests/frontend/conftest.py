@@ -54,9 +54,14 @@ class LiveServer:
         self.outbox_file = outbox_file
 
     def texted_code(self, phone: str) -> str:
-        """The code in the newest text the server sent to `phone`."""
-        lines = [line for line in self.outbox_file.read_text(encoding="utf-8").splitlines()
-                 if line.startswith(phone + "\t")]
+        """The code in the newest text the server sent to `phone` (texts go out just after the answer)."""
+        deadline = time.monotonic() + 5
+        while True:
+            lines = [line for line in self.outbox_file.read_text(encoding="utf-8").splitlines()
+                     if line.startswith(phone + "\t")]
+            if lines or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
         assert lines, f"no text to {phone}"
         return CODE.search(lines[-1]).group(1)
 
@@ -122,8 +127,41 @@ def browser():
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         chromium = playwright.chromium.launch(executable_path=ensure_chromium(), args=CHROMIUM_ARGS)
+        new_context = chromium.new_context
+
+        def watched_context(*args, **kwargs):
+            context = new_context(*args, **kwargs)
+            context.add_init_script(REPORT_CSP_VIOLATIONS)
+            context.on("console", _note_csp_violation)
+            return context
+
+        patch.setattr(chromium, "new_context", watched_context)
         yield chromium
         chromium.close()
+
+
+# Every page of every browser test keeps the Content-Security-Policy (zero_gig/csp.py): Chromium writes each
+# refusal to the console, and this script also reports the page's securitypolicyviolation events there.
+REPORT_CSP_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (event) => console.error(
+  `Content Security Policy violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"} `
+  + `at ${event.sourceFile}:${event.lineNumber}`));"""
+csp_violations: list[str] = []
+
+
+def _note_csp_violation(message) -> None:
+    if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+        csp_violations.append(f"{message.page.url if message.page else ''}: {message.text}")
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(request):
+    """Fails a browser test whose pages broke the Content-Security-Policy."""
+    csp_violations.clear()
+    yield
+    if "browser" in request.fixturenames and csp_violations:
+        found = list(dict.fromkeys(csp_violations))
+        csp_violations.clear()
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(found), pytrace=False)
 
 
 @pytest.fixture

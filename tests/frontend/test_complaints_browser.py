@@ -57,6 +57,8 @@ def test_a_worker_files_an_arrears_complaint_with_a_photo_and_sees_staff_acknowl
     worker.wait_for_selector("[data-testid=step-filed]")
     complaint = Complaint.objects.get()
     assert worker.url.endswith(f"/complaints/{complaint.pk}/")
+    # The photo is lazy-loaded once the page's stylesheets are in: wait for it rather than race it.
+    worker.wait_for_function("document.querySelector('[data-testid=evidence] img').complete")
     assert worker.locator("[data-testid=evidence] img").evaluate("img => img.naturalWidth") == 120
     fits_and_passes_axe(worker)
 

@@ -62,7 +62,8 @@ def server():
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
         # As in production: with DEBUG on, the error page of a 500 reads every queryset in sight.
         env={**os.environ, "DEBUG": "0", "SECRET_KEY": "storm-" * 10, "ALLOWED_HOSTS": "127.0.0.1",
-             "SECURE_SSL_REDIRECT": "0", "DATABASE_URL": database_url(), "DB_POOL_SIZE": "4"})
+             "SECURE_SSL_REDIRECT": "0", "DATABASE_URL": database_url(), "DB_POOL_SIZE": "4",
+             "SMS_BACKEND": "accounts.sms.ConsoleBackend"})
     base = f"http://127.0.0.1:{port}"
 
     def ready() -> str:
