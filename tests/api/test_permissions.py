@@ -54,6 +54,7 @@ def new_gig_body(world: World) -> dict:
 
 
 SITE = {"latitude": WANGYI[0], "longitude": WANGYI[1]}
+AT_SITE = {"latitude": WANGYI[0] + 0.0001, "longitude": WANGYI[1], "accuracy": 10}  # a phone's reading there
 
 
 def new_fair_body(world: World) -> dict:
@@ -222,7 +223,7 @@ MATRIX = [
     row("POST assignment-cancel",   "accepted assignment",     "anon  ok     404   ok    404   403   404   403",
         body={"reason": "家里有事"}),
     row("POST assignment-check-in", "accepted assignment",     "anon  ok     404   403   404   403   404   403",
-        body=SITE),
+        body=AT_SITE),
     # A dispatch slip's code checks a worker in for the employer or staff, never for the worker (a wrong code: 400).
     row("POST assignment-slip-check-in", "accepted assignment", "anon  403    404   400   404   400   404   400",
         body={"code": "0000 0000x"}),
@@ -493,7 +494,7 @@ def test_a_worker_cannot_see_or_act_on_another_workers_assignment(world):
     assignment = world.assignment
     assert other.get(f"/api/assignments/{assignment.pk}/").status_code == 404
     assert other.post(f"/api/assignments/{assignment.pk}/cancel/", {}, format="json").status_code == 404
-    assert other.post(f"/api/assignments/{assignment.pk}/check-in/", SITE, format="json").status_code == 404
+    assert other.post(f"/api/assignments/{assignment.pk}/check-in/", AT_SITE, format="json").status_code == 404
     assignment.refresh_from_db()
     assert assignment.status == "accepted"
 

@@ -102,13 +102,14 @@ def test_checking_in_by_location_inside_and_outside_the_geofence(worker_client):
     assignment = hired()
     client = worker_client(assignment)
     far = client.post(f"/me/gigs/{assignment.pk}/check-in/location/",
-                      {"latitude": WANGYI[0] + 0.01, "longitude": WANGYI[1]})
+                      {"latitude": WANGYI[0] + 0.01, "longitude": WANGYI[1], "accuracy": 20})
     assert far.status_code == 400
     assert "You are 1109 m from the site; check in within 300 m" in far.content.decode()
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.ACCEPTED
     near = client.post(f"/me/gigs/{assignment.pk}/check-in/location/",
-                       {"latitude": WANGYI[0] + 0.001, "longitude": WANGYI[1]}, follow=True)
+                       {"latitude": WANGYI[0] + 0.001, "longitude": WANGYI[1], "accuracy": 20},
+                       follow=True)
     assert "You are checked in" in messages_of(near)
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.CHECKED_IN and assignment.check_in_method == "gps"
