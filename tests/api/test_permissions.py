@@ -262,6 +262,10 @@ MATRIX = [
     row("POST staff-dispatch-list", "console hall",            "anon  403    403   403   403   ok    403   ok",
         body=lambda w: {"gig": w.gig.pk, "worker": w.other_worker.pk, "consent": True}),
     row("GET staff-dispatch-detail", "dispatch",               "anon  403    403   403   403   ok    403   ok"),
+    # Suspicious check-ins at the center's gigs: its staff and the city read them and mark them reviewed.
+    row("GET staff-suspicious-check-in-list", "console center", "anon  403   403   403   403   ok    403   ok"),
+    row("POST staff-suspicious-check-in-review", "suspicious check in",
+                                                               "anon  404    404   404   404   ok    404   ok"),
     # The figures: a center's own for its staff and the city; the city totals for any staff (read-only).
     row("GET staff-figures",        None,                      "anon  403    403   403   403   ok    403   ok",
         query=lambda w: {"center": w.center.pk, "period": "quarter"}),
