@@ -190,3 +190,28 @@ class DispatchSlipSerializer(serializers.Serializer):
 
     def get_site_address(self, assignment) -> str:
         return assignment.gig.site_address or assignment.gig.address
+
+
+class SuspiciousCheckInSerializer(serializers.Serializer):
+    """A location check-in that did not look like a reading at the site (refused, or let through and flagged).
+    No coordinates: how far from the site, how exact the phone said it was, and the jump that gave it away."""
+
+    id = serializers.IntegerField()
+    assignment = serializers.IntegerField(source="assignment_id")
+    worker = serializers.IntegerField(source="assignment.worker_id")
+    worker_name = serializers.CharField(source="assignment.worker.display_name")
+    worker_number = serializers.CharField(source="assignment.worker.number")
+    gig = serializers.IntegerField(source="assignment.gig_id")
+    gig_code = serializers.CharField(source="assignment.gig.code")
+    reason = serializers.CharField(help_text=_("copied_point, impossible_jump (both refused) or fast_jump."))
+    reason_label = serializers.CharField(source="get_reason_display")
+    refused = serializers.BooleanField(help_text=_("Whether the check-in was refused (else the worker is in)."))
+    attempts = serializers.IntegerField()
+    distance_m = serializers.IntegerField(allow_null=True)
+    accuracy_m = serializers.IntegerField(allow_null=True)
+    jump_km = serializers.FloatField(allow_null=True)
+    jump_minutes = serializers.IntegerField(allow_null=True)
+    speed_kmh = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    last_at = serializers.DateTimeField()
+    reviewed_at = serializers.DateTimeField(allow_null=True)

@@ -4,7 +4,7 @@ centers (403 for another center's), city administrators for every center; the se
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -15,7 +15,7 @@ from centers.models import HallVisit
 from centers.selectors import console_center, consoled_centers, waiting_in_hall
 from jobs import services as job_services
 from jobs.models import Gig
-from jobs.selectors import board_gigs, dispatch_slip
+from jobs.selectors import board_gigs, dispatch_slip, suspicious_check_in_for_staff, suspicious_check_ins
 from workers import services as worker_services
 from workers.models import WorkerProfile
 from workers.selectors import find_workers, worker_for_staff, worker_inbox_for_staff
@@ -29,6 +29,7 @@ from .console_serializers import (
     HallVisitSerializer,
     LookupQuerySerializer,
     StaffWorkerSerializer,
+    SuspiciousCheckInSerializer,
     WalkInResultSerializer,
     WalkInSerializer,
     WorkerUpdateSerializer,
@@ -238,3 +239,37 @@ class DispatchDetail(APIView):
     def get(self, request, pk):
         return Response(DispatchSlipSerializer(dispatch_slip(int(pk), viewer=request.user),
                                                context=_gig_context(request)).data)
+
+
+class SuspiciousPage(ListPage):
+    ordering = ("-last_at", "-id")  # newest first
+
+
+class SuspiciousCheckIns(generics.GenericAPIView):
+    """Location check-ins at the center's gigs that did not look like a reading at the site, not yet reviewed
+    (?reviewed=true: those reviewed): the copied published point, a jump no vehicle could make (both refused),
+    or faster than a vehicle in town (checked in, flagged). For the center's staff and the city."""
+
+    permission_classes = [IsAuthenticated]
+    pagination_class = SuspiciousPage
+    serializer_class = SuspiciousCheckInSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("reviewed", bool, required=False)],
+                   responses={200: SuspiciousCheckInSerializer(many=True), **errors(400, 401, 403, 404)})
+    def get(self, request, pk):
+        reviewed = request.query_params.get("reviewed", "") in ("true", "1")
+        page = self.paginate_queryset(suspicious_check_ins(_center(request, pk), viewer=request.user,
+                                                           reviewed=reviewed))
+        return self.get_paginated_response(SuspiciousCheckInSerializer(page, many=True).data)
+
+
+class SuspiciousCheckInReview(APIView):
+    """Staff of the gig's center have looked at a suspicious check-in: it leaves the list to review (audited)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: SuspiciousCheckInSerializer, **errors(401, 403, 404)})
+    def post(self, request, pk):
+        flag = suspicious_check_in_for_staff(int(pk), viewer=request.user)
+        return Response(SuspiciousCheckInSerializer(
+            job_services.review_suspicious_check_in(flag, actor=request.user)).data)

@@ -468,7 +468,8 @@ class CheckInSerializer(serializers.Serializer):
     longitude = serializers.FloatField(required=False, min_value=-180, max_value=180)
     accuracy = serializers.FloatField(required=False, min_value=0, max_value=100_000,
                                       help_text=_("How exact the location is, in metres (the browser's "
-                                                  "coords.accuracy); vaguer than the rules allow is refused."))
+                                                  "coords.accuracy): required with a location; vaguer than the "
+                                                  "rules allow is refused."))
     code = serializers.RegexField(r"^[0-9]{6}$", required=False, max_length=6,
                                   error_messages={"invalid": _("The code is 6 digits.")})
 

@@ -64,6 +64,10 @@ urlpatterns = [
     path("staff/workers/<int:pk>/notifications/", console_views.StaffWorkerNews.as_view(),
          name="staff-worker-notifications"),
     path("staff/dispatches/<int:pk>/", console_views.DispatchDetail.as_view(), name="staff-dispatch-detail"),
+    path("staff/centers/<int:pk>/suspicious-check-ins/", console_views.SuspiciousCheckIns.as_view(),
+         name="staff-suspicious-check-in-list"),
+    path("staff/suspicious-check-ins/<int:pk>/review/", console_views.SuspiciousCheckInReview.as_view(),
+         name="staff-suspicious-check-in-review"),
     path("staff/figures/", figure_views.Figures.as_view(), name="staff-figures"),
     # Reports of fake or unfair gigs and their review by the gig's center (report_views)
     path("gigs/<int:pk>/report/", report_views.ReportGig.as_view(), name="gig-report"),

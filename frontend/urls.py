@@ -153,6 +153,9 @@ urlpatterns += [
         path("board/", views_console.board, name="console_board"),
         path("board/assign/", views_console.board_assign, name="console_assign"),
         path("dispatches/<int:assignment_id>/slip/", views_console.slip, name="console_slip"),
+        path("check-ins/suspicious/", views_console.suspicious, name="console_suspicious"),
+        path("check-ins/suspicious/<int:flag_id>/reviewed/", views_console.suspicious_reviewed,
+             name="console_suspicious_reviewed"),
     ])),
 ]
 

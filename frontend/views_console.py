@@ -27,7 +27,14 @@ from gigreports.selectors import open_case_count
 from jobs import services as job_services
 from jobs.exceptions import Conflict
 from jobs.models import Gig, PayUnit
-from jobs.selectors import board_gigs, dispatch_slip, dispatches_today, hall_counts
+from jobs.selectors import (
+    board_gigs,
+    dispatch_slip,
+    dispatches_today,
+    hall_counts,
+    suspicious_check_in_for_staff,
+    suspicious_check_ins,
+)
 from notifications.sentences import sentence
 from wages.selectors import fair_pay_of
 from workers import consents
@@ -323,3 +330,27 @@ def slip(request, center, assignment_id: int):
         "qr": _qr(check_in_url, _("QR code for the employer to check this worker in at the site"))})
 
 
+
+
+# --- Suspicious check-ins ----------------------------------------------------------------------------
+
+@console_page
+def suspicious(request, center):
+    """Location check-ins at this center's gigs that did not look like a reading at the site: who, which gig, how
+    far from the site, how exact the phone said it was, and why. Staff mark one reviewed once they have looked."""
+    reviewed = request.GET.get("reviewed") == "1"
+    return render(request, "frontend/console/suspicious.html", {
+        "center": center, "section": "suspicious", "reviewed": reviewed,
+        "flags": suspicious_check_ins(center, viewer=request.user, reviewed=reviewed)[:200]})
+
+
+@require_POST
+@console_page
+def suspicious_reviewed(request, center, flag_id: int):
+    flag = suspicious_check_in_for_staff(flag_id, viewer=request.user)
+    if flag.assignment.gig.center_id != center.pk:
+        raise Http404
+    job_services.review_suspicious_check_in(flag, actor=request.user)
+    messages.success(request, _("Marked reviewed: %(name)s at %(code)s.")
+                     % {"name": flag.assignment.worker.display_name, "code": flag.assignment.gig.code})
+    return redirect("console_suspicious", center_id=center.pk)

@@ -661,6 +661,48 @@ class Strike(models.Model):
         return f"{self.worker}: {self.get_reason_display()}"
 
 
+class SuspiciousCheckIn(models.Model):
+    """A location check-in that did not look like a real reading at the site, for the staff of the gig's center.
+
+    Refused attempts are kept too (`refused`): a coordinate copied from the gig's page, or a jump from the
+    worker's last known location that no vehicle could make. A fast but possible jump checks the worker in and
+    is only flagged. One row per assignment and reason; `attempts` counts the repeats. No coordinates are kept:
+    only how far from the site, how exact the phone said it was, and the jump."""
+
+    class Reason(models.TextChoices):
+        COPIED_POINT = "copied_point", _("The published site point, not a reading")
+        IMPOSSIBLE_JUMP = "impossible_jump", _("A jump no vehicle could make")
+        FAST_JUMP = "fast_jump", _("A jump faster than a vehicle in town")
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="suspicious_check_ins",
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    refused = models.BooleanField(_("refused"), default=False)
+    attempts = models.PositiveIntegerField(_("attempts"), default=1)
+    distance_m = models.PositiveIntegerField(_("distance from the site (m)"), null=True, blank=True)
+    accuracy_m = models.PositiveIntegerField(_("accuracy (m)"), null=True, blank=True)
+    jump_km = models.FloatField(_("jump from the last known location (km)"), null=True, blank=True)
+    jump_minutes = models.PositiveIntegerField(_("minutes since the last known location"), null=True, blank=True)
+    speed_kmh = models.PositiveIntegerField(_("implied speed (km/h)"), null=True, blank=True)
+    created_at = models.DateTimeField(_("first seen at"), db_index=True)
+    last_at = models.DateTimeField(_("last seen at"))
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("suspicious check-in")
+        verbose_name_plural = _("suspicious check-ins")
+        ordering = ("-last_at", "-id")
+        constraints = [models.UniqueConstraint(fields=["assignment", "reason"], name="suspicious_check_in_once")]
+
+    def __str__(self):
+        return f"{self.assignment_id}: {self.get_reason_display()}"
+
+
 class Compensation(models.Model):
     """Money an employer owes a worker for a late cancellation (show-up pay). The platform holds no money."""
 

@@ -47,6 +47,7 @@ from .models import (
     HiringMode,
     PayStatus,
     Strike,
+    SuspiciousCheckIn,
     WageDispute,
     WageFloor,
     average_rating,
@@ -858,6 +859,27 @@ def dispatches_today(center, *, viewer, now: dt.datetime | None = None) -> Query
     day = timezone.localdate(now or timezone.now())
     return (Assignment.objects.filter(dispatch_consent__center=center, dispatch_consent__recorded_at__date=day)
             .select_related("gig__category", "worker").order_by("-dispatch_consent__recorded_at"))
+
+
+# --- Suspicious check-ins ---------------------------------------------------------------------------------
+
+def suspicious_check_ins(center, *, viewer, reviewed: bool = False) -> QuerySet[SuspiciousCheckIn]:
+    """The location check-ins at this center's gigs that did not look like a reading at the site (refused or let
+    through), newest first; those not yet reviewed, or (reviewed=True) those staff have looked at."""
+    if not may_manage_center(viewer, center.pk):
+        raise PermissionDenied
+    return (SuspiciousCheckIn.objects.filter(assignment__gig__center=center, reviewed_at__isnull=not reviewed)
+            .select_related("assignment__gig", "assignment__worker__user", "reviewed_by")
+            .order_by("-last_at", "-id"))
+
+
+def suspicious_check_in_for_staff(pk: int, *, viewer) -> SuspiciousCheckIn:
+    """One suspicious check-in, for the staff of its gig's center and the city (else 404)."""
+    flag = (SuspiciousCheckIn.objects.select_related("assignment__gig__center", "assignment__worker__user")
+            .filter(pk=pk).first())
+    if flag is None or not may_manage_center(viewer, flag.assignment.gig.center_id):
+        raise Http404
+    return flag
 
 
 # --- A center's hall screen ------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ from .models import (
     PayUnit,
     Rating,
     Strike,
+    SuspiciousCheckIn,
     VerificationStatus,
     WageDispute,
     WageFloor,
@@ -862,7 +863,11 @@ def check_in(assignment: Assignment, *, actor, now: dt.datetime | None = None, l
     A wrong code is counted and the count kept (the refusal is raised after the transaction commits): five per
     assignment and fifteen a day per worker, then the code is refused and location or the employer remain, so
     a million six-digit codes cannot be tried. A location that says how exact it is (`accuracy`, metres, as
-    the browser's geolocation gives it) must be exact enough to place the worker at the site; it is kept."""
+    the browser's geolocation gives it) is required for a location and must be exact enough to place the worker
+    at the site; it is kept. A location equal to the gig's published point (copied, not read) is refused, and so
+    is one implying a jump from the worker's last known location faster than CHECK_IN_IMPOSSIBLE_KMH; a jump
+    faster than CHECK_IN_VEHICLE_KMH checks in but is flagged. Each of these is kept (SuspiciousCheckIn) for the
+    staff of the gig's center."""
     outcome = _check_in(assignment, actor=actor, now=now or timezone.now(), latitude=latitude,
                         longitude=longitude, accuracy=accuracy, code=code)
     if isinstance(outcome, Exception):
@@ -888,39 +893,124 @@ def _check_code(assignment: Assignment, code, now: dt.datetime) -> Exception | N
     return ValidationError({"code": _("The code is wrong or has expired; read the current code at the site.")})
 
 
+COPIED_POINT_DEGREES = 1e-6  # about 0.1 m: no phone's reading lands this close to the published point by chance
+
+
+def _is_published_point(gig: Gig, latitude: float, longitude: float) -> bool:
+    return any(lat is not None and abs(latitude - lat) <= COPIED_POINT_DEGREES
+               and abs(longitude - lng) <= COPIED_POINT_DEGREES
+               for lat, lng in ((gig.latitude, gig.longitude), (gig.site_latitude, gig.site_longitude)))
+
+
 def _check_location(gig: Gig, latitude, longitude, accuracy) -> float:
     """How far the reported point is from the site, in metres, if it is believable as a reading there."""
     if latitude is None or longitude is None:
         raise ValidationError({"latitude": _("Send your location, or the code shown at the site.")})
     validate_point(latitude, longitude)
-    if accuracy is not None and not 0 <= float(accuracy) <= rules.rule("CHECK_IN_MAX_ACCURACY_METERS"):
+    if accuracy is None:
+        raise ValidationError({"accuracy": _("Send how exact your location is (accuracy, in metres, as the phone "
+                                             "gives it with the location), or use the code shown at the site.")})
+    if not 0 <= float(accuracy) <= rules.rule("CHECK_IN_MAX_ACCURACY_METERS"):
         raise ValidationError({"accuracy": _("Your location is not exact enough (within %(m)s m is needed); "
                                              "wait for the phone to find it, or use the code shown at the site.")
                                % {"m": rules.rule("CHECK_IN_MAX_ACCURACY_METERS")}})
-    metres = distance_km(Point(float(latitude), float(longitude)), gig.site_point) * 1000
+    return distance_km(Point(float(latitude), float(longitude)), gig.site_point) * 1000
+
+
+def _outside_geofence(metres: float) -> ValidationError | None:
     limit = rules.rule("GEOFENCE_METERS")
-    if metres > limit:
-        raise ValidationError({"latitude": _("You are %(d)s m from the site; check in within %(limit)s m, "
-                                             "or use the code shown at the site.")
-                               % {"d": round(metres), "limit": limit}})
-    return metres
+    if metres <= limit:
+        return None
+    return ValidationError({"latitude": _("You are %(d)s m from the site; check in within %(limit)s m, or use the "
+                                          "code shown at the site.") % {"d": round(metres), "limit": limit}})
+
+
+def _jump(worker: WorkerProfile, point: Point, now: dt.datetime) -> dict | None:
+    """The move from the worker's last known location to `point`, when it is long enough to measure."""
+    if worker.current_at is None or worker.current_latitude is None or worker.current_at > now:
+        return None
+    km = distance_km(Point(worker.current_latitude, worker.current_longitude), point)
+    if km < rules.rule("CHECK_IN_JUMP_MIN_KM"):
+        return None
+    minutes = (now - worker.current_at).total_seconds() / 60
+    return {"jump_km": round(km, 1), "jump_minutes": int(minutes),
+            "speed_kmh": round(km / (max(minutes, 1) / 60))}
+
+
+def _flag_check_in(assignment: Assignment, reason: str, *, refused: bool, now: dt.datetime,
+                   **values) -> SuspiciousCheckIn:
+    """Keep a suspicious check-in for the staff of the gig's center (one row per assignment and reason)."""
+    flag, created = SuspiciousCheckIn.objects.get_or_create(
+        assignment=assignment, reason=reason,
+        defaults={"refused": refused, "created_at": now, "last_at": now, **values})
+    if not created:
+        SuspiciousCheckIn.objects.filter(pk=flag.pk).update(
+            attempts=F("attempts") + 1, refused=refused, last_at=now, reviewed_at=None, reviewed_by=None, **values)
+    return flag
+
+
+def _check_location_reading(assignment: Assignment, latitude, longitude, accuracy,
+                            now: dt.datetime) -> ValidationError | None:
+    """Whether the reported location is a reading at the site. A copied published point and a jump no vehicle
+    could make are refused and kept for staff; a jump faster than a vehicle in town is kept and let through."""
+    gig = assignment.gig
+    metres = _check_location(gig, latitude, longitude, accuracy)
+    latitude, longitude = float(latitude), float(longitude)
+    seen = {"distance_m": round(metres), "accuracy_m": round(float(accuracy))}
+    if _is_published_point(gig, latitude, longitude):
+        _flag_check_in(assignment, SuspiciousCheckIn.Reason.COPIED_POINT, refused=True, now=now, **seen)
+        return ValidationError({"latitude": _(
+            "This is the site's published point, not where your phone is: let the page read your location, or "
+            "use the code shown at the site.")})
+    refusal = _outside_geofence(metres)
+    if refusal:
+        return refusal
+    worker = assignment.worker
+    jump = _jump(worker, Point(latitude, longitude), now)
+    if jump and jump["speed_kmh"] > rules.rule("CHECK_IN_IMPOSSIBLE_KMH"):
+        _flag_check_in(assignment, SuspiciousCheckIn.Reason.IMPOSSIBLE_JUMP, refused=True, now=now, **seen, **jump)
+        return ValidationError({"latitude": _(
+            "Your phone was %(km)s km from here %(minutes)s minutes ago: this location cannot be right. Let the "
+            "page read your location again, or use the code shown at the site.")
+            % {"km": jump["jump_km"], "minutes": jump["jump_minutes"]}})
+    if jump and jump["speed_kmh"] > rules.rule("CHECK_IN_VEHICLE_KMH"):
+        _flag_check_in(assignment, SuspiciousCheckIn.Reason.FAST_JUMP, refused=False, now=now, **seen, **jump)
+    assignment.check_in_distance_m, assignment.check_in_accuracy_m = seen["distance_m"], seen["accuracy_m"]
+    # The check-in is a reading of where the worker is: the next jump is measured from here.
+    WorkerProfile.objects.filter(pk=worker.pk).update(current_latitude=latitude, current_longitude=longitude,
+                                                      current_at=now)
+    return None
 
 
 @atomic_with_retry
 def _check_in(assignment: Assignment, *, actor, now: dt.datetime, latitude, longitude, accuracy,
               code) -> Assignment | Exception:
-    assignment = _locked_assignment(assignment, "gig")
+    assignment = _locked_assignment(assignment, "gig", "worker")
     _check_worker_on(actor, assignment)
-    gig = assignment.gig
     if not _may_check_in(assignment, now):
         return assignment
     if code is not None:
         refusal = _check_code(assignment, code, now)
         return refusal or _mark_checked_in(assignment, now, CheckInMethod.CODE)
-    metres = _check_location(gig, latitude, longitude, accuracy)
-    assignment.check_in_distance_m = round(metres)
-    assignment.check_in_accuracy_m = round(float(accuracy)) if accuracy is not None else None
-    return _mark_checked_in(assignment, now, CheckInMethod.GPS)
+    refusal = _check_location_reading(assignment, latitude, longitude, accuracy, now)
+    return refusal or _mark_checked_in(assignment, now, CheckInMethod.GPS)
+
+
+def review_suspicious_check_in(flag: SuspiciousCheckIn, *, actor, now: dt.datetime | None = None
+                               ) -> SuspiciousCheckIn:
+    """Staff of the gig's center (or the city) have looked at a suspicious check-in (and, say, called the worker
+    or the employer): it leaves the list of those to look at. Audited."""
+    now = now or timezone.now()
+    gig = flag.assignment.gig
+    if not may_manage_center(actor, gig.center_id):
+        raise PermissionDenied(_("Only the staff of the gig's center review its check-ins."))
+    if flag.reviewed_at is None:
+        flag.reviewed_at, flag.reviewed_by = now, actor
+        flag.save(update_fields=["reviewed_at", "reviewed_by"])
+        record_action(actor, "suspicious_check_in_reviewed", flag, center=gig.center,
+                      subject_id=flag.assignment.worker.user_id,
+                      after={"reason": flag.reason, "refused": flag.refused, "gig": gig.code}, now=now)
+    return flag
 
 
 def slip_checker(actor, assignment: Assignment) -> str:

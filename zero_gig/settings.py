@@ -328,6 +328,12 @@ GIG_RULES = {
     "CHECK_IN_CODE_MAX_FAILURES": 5,  # wrong site codes per assignment, then only location or the employer
     "CHECK_IN_CODE_FAILURES_PER_DAY": 15,  # wrong site codes per worker over their gigs of a day
     "CHECK_IN_MAX_ACCURACY_METERS": 150,  # a location vaguer than this cannot show the worker is at the site
+    # A location check-in implies a speed since the worker's last known location (their phone's last report, the
+    # hall, their last check-in): above VEHICLE it is checked in but flagged for the center's staff, above
+    # IMPOSSIBLE (an airliner) it is refused. Jumps shorter than JUMP_MIN_KM are GPS and Wi-Fi noise.
+    "CHECK_IN_VEHICLE_KMH": 150,
+    "CHECK_IN_IMPOSSIBLE_KMH": 900,
+    "CHECK_IN_JUMP_MIN_KM": 2,
     "REQUIRE_TRADE_MATCH": True,  # instant hiring: only workers with the gig's trade may take it
     "NEARBY_DEFAULT_RADIUS_KM": 5,
     "NEARBY_MAX_RADIUS_KM": 50,

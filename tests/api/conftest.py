@@ -233,6 +233,14 @@ class World:
         check_in_to_hall(self.other_worker, actor=self.staff, center=self.center)
         return self.center
 
+    def suspicious_check_in(self):
+        """`worker` sent `gig`'s published point to check in: refused, and kept for the staff of `center`."""
+        from jobs.models import SuspiciousCheckIn
+
+        return SuspiciousCheckIn.objects.create(
+            assignment=self.assignment, reason=SuspiciousCheckIn.Reason.COPIED_POINT, refused=True, distance_m=0,
+            accuracy_m=5, created_at=self.now, last_at=self.now)
+
     def hall_visit(self):
         from centers.services import check_in_to_hall
 

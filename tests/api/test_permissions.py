@@ -54,6 +54,7 @@ def new_gig_body(world: World) -> dict:
 
 
 SITE = {"latitude": WANGYI[0], "longitude": WANGYI[1]}
+AT_SITE = {"latitude": WANGYI[0] + 0.0001, "longitude": WANGYI[1], "accuracy": 10}  # a phone's reading there
 
 
 def new_fair_body(world: World) -> dict:
@@ -227,7 +228,7 @@ MATRIX = [
     row("POST assignment-cancel",   "accepted assignment",     "anon  ok     404   ok    404   403   404   403",
         body={"reason": "家里有事"}),
     row("POST assignment-check-in", "accepted assignment",     "anon  ok     404   403   404   403   404   403",
-        body=SITE),
+        body=AT_SITE),
     # A dispatch slip's code checks a worker in for the employer or staff, never for the worker (a wrong code: 400).
     row("POST assignment-slip-check-in", "accepted assignment", "anon  403    404   400   404   400   404   400",
         body={"code": "0000 0000x"}),
@@ -266,6 +267,10 @@ MATRIX = [
     row("POST staff-dispatch-list", "console hall",            "anon  403    403   403   403   ok    403   ok",
         body=lambda w: {"gig": w.gig.pk, "worker": w.other_worker.pk, "consent": True}),
     row("GET staff-dispatch-detail", "dispatch",               "anon  403    403   403   403   ok    403   ok"),
+    # Suspicious check-ins at the center's gigs: its staff and the city read them and mark them reviewed.
+    row("GET staff-suspicious-check-in-list", "console center", "anon  403   403   403   403   ok    403   ok"),
+    row("POST staff-suspicious-check-in-review", "suspicious check in",
+                                                               "anon  404    404   404   404   ok    404   ok"),
     # The figures: a center's own for its staff and the city; the city totals for any staff (read-only).
     row("GET staff-figures",        None,                      "anon  403    403   403   403   ok    403   ok",
         query=lambda w: {"center": w.center.pk, "period": "quarter"}),
@@ -498,7 +503,7 @@ def test_a_worker_cannot_see_or_act_on_another_workers_assignment(world):
     assignment = world.assignment
     assert other.get(f"/api/assignments/{assignment.pk}/").status_code == 404
     assert other.post(f"/api/assignments/{assignment.pk}/cancel/", {}, format="json").status_code == 404
-    assert other.post(f"/api/assignments/{assignment.pk}/check-in/", SITE, format="json").status_code == 404
+    assert other.post(f"/api/assignments/{assignment.pk}/check-in/", AT_SITE, format="json").status_code == 404
     assignment.refresh_from_db()
     assert assignment.status == "accepted"
 

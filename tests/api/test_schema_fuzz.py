@@ -143,6 +143,7 @@ class FuzzWorld(World):
             "centers": [self.center.pk, self.other_center.pk],
             "hall-visits": [self.hall_visit().pk],
             "dispatches": [self.dispatch().pk],
+            "suspicious-check-ins": [self.suspicious_check_in().pk],
             "articles": [self.policy_article().pk],
             "questions": [self.policy_question().pk],
             "fairs": [self.fair().pk],

@@ -4,11 +4,13 @@ registered and found again, a worker checked into the hall, assigned on the boar
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from audit.models import AuditEntry
 from centers.models import HallVisit
-from jobs.models import Assignment, AssignmentStatus
+from jobs.models import Assignment, AssignmentStatus, SuspiciousCheckIn
 from tests.factories import (
+    AssignmentFactory,
     CenterStaffFactory,
     CityAdminFactory,
     EmployerFactory,
@@ -41,8 +43,11 @@ def desk(trade):
                             consent=True).profile
     check_in_to_hall(sent, actor=staff.user, center=center)
     assignment = assign_for_worker(gig, sent, actor=staff.user, center=center, consent=True)
+    flag = SuspiciousCheckIn.objects.create(  # someone's phone sent the gig's published point to check in
+        assignment=assignment, reason=SuspiciousCheckIn.Reason.COPIED_POINT, refused=True, attempts=2,
+        distance_m=0, accuracy_m=7, created_at=timezone.now(), last_at=timezone.now())
     return {"staff": staff.user, "center": center, "worker": worker, "visit": visit, "gig": gig,
-            "assignment": assignment, "trade": trade}
+            "assignment": assignment, "trade": trade, "flag": flag}
 
 
 def routes(d):
@@ -60,6 +65,8 @@ def routes(d):
         ("get", f"/staff/centers/{c}/board/"),
         ("post", f"/staff/centers/{c}/board/assign/"),
         ("get", f"/staff/centers/{c}/dispatches/{d['assignment'].pk}/slip/"),
+        ("get", f"/staff/centers/{c}/check-ins/suspicious/"),
+        ("post", f"/staff/centers/{c}/check-ins/suspicious/{d['flag'].pk}/reviewed/"),
     ]
 
 
@@ -204,3 +211,34 @@ def test_the_board_and_the_slip_say_in_words_whether_the_pay_is_fair(client, des
     slip = client.get(f"/staff/centers/{c}/dispatches/{desk['assignment'].pk}/slip/",
                       HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'data-label="below"' in slip and "Below the usual pay" in slip
+
+
+def test_staff_see_suspicious_check_ins_at_their_gigs_and_mark_them_reviewed(client, desk):
+    client.force_login(desk["staff"])
+    c, flag = desk["center"].pk, desk["flag"]
+    page = client.get(f"/staff/centers/{c}/check-ins/suspicious/")
+    html = page.content.decode()
+    assert page.status_code == 200 and html.count('data-testid="suspicious-check-in"') == 1
+    for shown in ("钱师傅", desk["gig"].code, "The published site point, not a reading", "Refused", "2 attempts",
+                  "0 m", "±7 m"):
+        assert shown in html, shown
+    assert f"/staff/centers/{c}/check-ins/suspicious/" in client.get(f"/staff/?center={c}").content.decode()
+    done = client.post(f"/staff/centers/{c}/check-ins/suspicious/{flag.pk}/reviewed/", follow=True)
+    assert "Marked reviewed: 钱师傅" in done.content.decode()
+    assert 'data-testid="suspicious-check-in"' not in done.content.decode()
+    assert SuspiciousCheckIn.objects.get(pk=flag.pk).reviewed_by == desk["staff"]
+    assert AuditEntry.objects.filter(action="suspicious_check_in_reviewed", actor=desk["staff"],
+                                     subject_id=desk["assignment"].worker.user_id).count() == 1
+    reviewed = client.get(f"/staff/centers/{c}/check-ins/suspicious/?reviewed=1").content.decode()
+    assert 'data-testid="suspicious-check-in"' in reviewed and "Reviewed by" in reviewed
+
+
+def test_a_flag_at_another_centers_gig_cannot_be_reviewed_through_this_center(client, desk):
+    elsewhere = GigFactory(category=desk["trade"])
+    other = AssignmentFactory(gig=elsewhere, status=AssignmentStatus.ACCEPTED)
+    flag = SuspiciousCheckIn.objects.create(assignment=other, reason=SuspiciousCheckIn.Reason.FAST_JUMP,
+                                            created_at=timezone.now(), last_at=timezone.now())
+    client.force_login(desk["staff"])
+    answer = client.post(f"/staff/centers/{desk['center'].pk}/check-ins/suspicious/{flag.pk}/reviewed/")
+    assert answer.status_code == 404
+    assert SuspiciousCheckIn.objects.get(pk=flag.pk).reviewed_at is None

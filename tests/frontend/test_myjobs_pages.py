@@ -102,16 +102,30 @@ def test_checking_in_by_location_inside_and_outside_the_geofence(worker_client):
     assignment = hired()
     client = worker_client(assignment)
     far = client.post(f"/me/gigs/{assignment.pk}/check-in/location/",
-                      {"latitude": WANGYI[0] + 0.01, "longitude": WANGYI[1]})
+                      {"latitude": WANGYI[0] + 0.01, "longitude": WANGYI[1], "accuracy": 20})
     assert far.status_code == 400
     assert "You are 1109 m from the site; check in within 300 m" in far.content.decode()
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.ACCEPTED
     near = client.post(f"/me/gigs/{assignment.pk}/check-in/location/",
-                       {"latitude": WANGYI[0] + 0.001, "longitude": WANGYI[1]}, follow=True)
+                       {"latitude": WANGYI[0] + 0.001, "longitude": WANGYI[1], "accuracy": 20},
+                       follow=True)
     assert "You are checked in" in messages_of(near)
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.CHECKED_IN and assignment.check_in_method == "gps"
+
+
+def test_a_typed_location_without_its_accuracy_or_the_gigs_own_point_is_refused_with_the_reason(worker_client):
+    assignment = hired()
+    client = worker_client(assignment)
+    untold = client.post(f"/me/gigs/{assignment.pk}/check-in/location/",
+                         {"latitude": WANGYI[0] + 0.001, "longitude": WANGYI[1]})
+    assert untold.status_code == 400 and "Send how exact your location is" in untold.content.decode()
+    copied = client.post(f"/me/gigs/{assignment.pk}/check-in/location/",
+                         {"latitude": WANGYI[0], "longitude": WANGYI[1], "accuracy": 5})
+    assert copied.status_code == 400 and "published point" in copied.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.ACCEPTED
 
 
 def test_checking_out_before_the_start_is_refused_with_its_reason(worker_client):

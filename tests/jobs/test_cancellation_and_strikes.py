@@ -11,6 +11,7 @@ from jobs.exceptions import Conflict
 from jobs.models import Assignment, AssignmentStatus, Compensation, GigStatus, Strike
 from jobs.selectors import worker_reliability
 from tests.factories import GigFactory
+from tests.helpers import at_site
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +122,7 @@ def complete(worker, at):
                      ends_at=at + dt.timedelta(hours=2))
     assignment = accepted(worker, gig, at)
     services.check_in(assignment, actor=assignment.worker.user, now=at + dt.timedelta(hours=1),
-                      latitude=gig.latitude, longitude=gig.longitude)
+                      **at_site(gig))
     services.record_pay(assignment, actor=assignment.gig.employer.owner, quantity=Decimal("1"),
                         now=at + dt.timedelta(hours=2))
 

@@ -12,6 +12,7 @@ from jobs import services
 from jobs.exceptions import Conflict
 from jobs.models import Assignment, AssignmentStatus
 from tests.factories import GigFactory, WageFloorFactory
+from tests.helpers import at_site
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +45,7 @@ def test_after_five_wrong_codes_even_the_right_one_is_refused_but_location_still
         services.check_in(assignment, actor=worker.user, now=at, code=services.check_in_code(assignment.gig, at)[0])
     assert refused.value.code == "too_many_codes"
     gig = assignment.gig
-    checked = services.check_in(assignment, actor=worker.user, now=at, latitude=gig.latitude + 0.0005,
-                                longitude=gig.longitude, accuracy=12)
+    checked = services.check_in(assignment, actor=worker.user, now=at, **at_site(gig, accuracy=12))
     assert checked.status == AssignmentStatus.CHECKED_IN and checked.check_in_accuracy_m == 12
 
 
@@ -66,8 +66,7 @@ def test_a_location_vaguer_than_the_rules_allow_is_refused_by_field(worker, now)
     assignment = hire(worker, now)
     gig, at = assignment.gig, now + dt.timedelta(minutes=30)
     with pytest.raises(ValidationError) as refused:
-        services.check_in(assignment, actor=worker.user, now=at, latitude=gig.latitude, longitude=gig.longitude,
-                          accuracy=900)
+        services.check_in(assignment, actor=worker.user, now=at, **at_site(gig, accuracy=900))
     assert "within 150 m" in refused.value.message_dict["accuracy"][0]
     assert Assignment.objects.get(pk=assignment.pk).status == AssignmentStatus.ACCEPTED
 
@@ -78,5 +77,5 @@ def test_the_api_takes_the_accuracy_and_names_it_when_it_is_bad(worker, now):
     api.force_authenticate(worker.user)
     gig = assignment.gig
     bad = api.post(f"/api/assignments/{assignment.pk}/check-in/",
-                   {"latitude": gig.latitude, "longitude": gig.longitude, "accuracy": -3}, format="json")
+                   {**at_site(gig), "accuracy": -3}, format="json")
     assert bad.status_code == 400 and list(bad.json()["fields"]) == ["accuracy"]

@@ -14,6 +14,7 @@ from jobs.models import AssignmentStatus, Gig, GigStatus, PayStatus, Rating, Str
 from jobs.selectors import employer_standing, worker_reliability
 from notifications.models import Notification
 from tests.factories import EmployerFactory, GigFactory
+from tests.helpers import at_site
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +30,9 @@ def test_check_in_by_location_inside_the_300_m_geofence(hired, now):
     gig = hired.gig
     at = now + dt.timedelta(hours=1, minutes=30)
     with pytest.raises(ValidationError) as refused:  # about 450 m north of the site
-        services.check_in(hired, actor=hired.worker.user, now=at, latitude=gig.latitude + 0.004,
-                          longitude=gig.longitude)
+        services.check_in(hired, actor=hired.worker.user, now=at, **at_site(gig, metres=450))
     assert "within 300 m" in refused.value.message_dict["latitude"][0]
-    checked = services.check_in(hired, actor=hired.worker.user, now=at, latitude=gig.latitude + 0.002,
-                                longitude=gig.longitude)  # ~220 m
+    checked = services.check_in(hired, actor=hired.worker.user, now=at, **at_site(gig, metres=220))
     assert checked.status == AssignmentStatus.CHECKED_IN
     assert checked.check_in_method == "gps" and 200 < checked.check_in_distance_m < 240
     gig.refresh_from_db()
@@ -43,7 +42,7 @@ def test_check_in_by_location_inside_the_300_m_geofence(hired, now):
 def test_check_in_opens_an_hour_before_the_start(hired, now):
     with pytest.raises(Conflict) as refused:
         services.check_in(hired, actor=hired.worker.user, now=now + dt.timedelta(minutes=59),
-                          latitude=hired.gig.latitude, longitude=hired.gig.longitude)
+                          **at_site(hired.gig))
     assert refused.value.code == "too_early"
 
 
@@ -69,7 +68,7 @@ def test_codes_change_every_minute_and_differ_between_gigs(hired, now):
 
 def test_check_out_records_the_minutes_worked_and_pay_completes_the_work(hired, now):
     gig = hired.gig
-    services.check_in(hired, actor=hired.worker.user, now=gig.starts_at, latitude=gig.latitude, longitude=gig.longitude)
+    services.check_in(hired, actor=hired.worker.user, now=gig.starts_at, **at_site(gig))
     out = services.check_out(hired, actor=hired.worker.user, now=gig.starts_at + dt.timedelta(hours=7, minutes=30))
     assert out.minutes_worked == 450
     paid = services.record_pay(hired, actor=hired.gig.employer.owner, quantity=Decimal("7.5"), now=gig.ends_at)
@@ -87,7 +86,7 @@ def test_pay_cannot_be_recorded_before_the_work(hired):
 
 def test_a_worker_disputes_unpaid_wages_and_it_counts_against_the_employer(hired, now):
     gig = hired.gig
-    services.check_in(hired, actor=hired.worker.user, now=gig.starts_at, latitude=gig.latitude, longitude=gig.longitude)
+    services.check_in(hired, actor=hired.worker.user, now=gig.starts_at, **at_site(gig))
     services.record_pay(hired, actor=hired.gig.employer.owner, quantity=Decimal("8"), now=gig.ends_at)
     dispute = services.dispute_pay(hired, actor=hired.worker.user, reason="干完活老板没给钱", now=gig.ends_at)
     assert dispute.amount_claimed == Decimal("200.00") and dispute.status == WageDispute.Status.OPEN
@@ -103,7 +102,7 @@ def test_both_sides_rate_once_after_completion(hired, now):
     with pytest.raises(Conflict):
         services.rate(hired, actor=hired.worker.user, score=5)
     gig = hired.gig
-    services.check_in(hired, actor=hired.worker.user, now=gig.starts_at, latitude=gig.latitude, longitude=gig.longitude)
+    services.check_in(hired, actor=hired.worker.user, now=gig.starts_at, **at_site(gig))
     services.record_pay(hired, actor=hired.gig.employer.owner, quantity=Decimal("8"), now=gig.ends_at)
     services.rate(hired, actor=hired.worker.user, score=4, comment="按时结账")
     services.rate(hired, actor=hired.gig.employer.owner, score=5)
@@ -117,7 +116,7 @@ def test_both_sides_rate_once_after_completion(hired, now):
 
 def test_a_score_outside_one_to_five_is_refused(hired):
     gig = hired.gig
-    services.check_in(hired, actor=hired.worker.user, now=gig.starts_at, latitude=gig.latitude, longitude=gig.longitude)
+    services.check_in(hired, actor=hired.worker.user, now=gig.starts_at, **at_site(gig))
     services.record_pay(hired, actor=hired.gig.employer.owner, quantity=Decimal("8"), now=gig.ends_at)
     with pytest.raises(ValidationError) as refused:
         services.rate(hired, actor=hired.gig.employer.owner, score=6)
@@ -128,7 +127,7 @@ def test_a_score_outside_one_to_five_is_refused(hired):
 def test_rating_counters_follow_every_rating_and_are_filled_for_old_ratings(hired):
     """Lists read the counters on the employer and the worker; the migration fills them from old ratings."""
     gig = hired.gig
-    services.check_in(hired, actor=hired.worker.user, now=gig.starts_at, latitude=gig.latitude, longitude=gig.longitude)
+    services.check_in(hired, actor=hired.worker.user, now=gig.starts_at, **at_site(gig))
     services.record_pay(hired, actor=hired.gig.employer.owner, quantity=Decimal("8"), now=gig.ends_at)
     services.rate(hired, actor=hired.worker.user, score=3)
     services.rate(hired, actor=hired.gig.employer.owner, score=5)
@@ -148,7 +147,7 @@ def test_rating_counters_follow_every_rating_and_are_filled_for_old_ratings(hire
 def test_a_worker_who_checked_in_early_cannot_check_out_before_the_start(hired):
     gig = hired.gig
     services.check_in(hired, actor=hired.worker.user, now=gig.starts_at - dt.timedelta(minutes=30),
-                      latitude=gig.latitude, longitude=gig.longitude)
+                      **at_site(gig))
     for actor in (hired.worker.user, gig.employer.owner):
         with pytest.raises(Conflict) as refused:
             services.check_out(hired, actor=actor, now=gig.starts_at - dt.timedelta(minutes=10))
@@ -176,8 +175,7 @@ def test_the_employer_ends_a_gig_early_with_a_reason_and_everyone_on_site_is_che
     on_site, on_the_way = two_hired
     gig = on_site.gig
     planned_end = gig.ends_at
-    services.check_in(on_site, actor=on_site.worker.user, now=gig.starts_at, latitude=gig.latitude,
-                      longitude=gig.longitude)
+    services.check_in(on_site, actor=on_site.worker.user, now=gig.starts_at, **at_site(gig))
     stop = gig.starts_at + dt.timedelta(minutes=50)
 
     ended = services.end_gig_early(gig, actor=gig.employer.owner, reason="下暴雨，停工", now=stop)
@@ -196,7 +194,7 @@ def test_the_employer_ends_a_gig_early_with_a_reason_and_everyone_on_site_is_che
     # The gig is over: nobody checks in to it any more.
     with pytest.raises(Conflict) as refused:
         services.check_in(on_the_way, actor=on_the_way.worker.user, now=stop + dt.timedelta(minutes=5),
-                          latitude=gig.latitude, longitude=gig.longitude)
+                          **at_site(gig))
     assert refused.value.code in ("ended", "bad_transition")
 
 
@@ -225,8 +223,7 @@ def test_ending_early_needs_a_reason_a_started_gig_and_its_own_employer(hired, m
 @pytest.mark.parametrize("finished", ["checked_out", "completed"])
 def test_a_worker_who_has_finished_a_gig_may_take_one_that_overlaps_its_posted_hours(hired, finished):
     gig = hired.gig
-    services.check_in(hired, actor=hired.worker.user, now=gig.starts_at, latitude=gig.latitude,
-                      longitude=gig.longitude)
+    services.check_in(hired, actor=hired.worker.user, now=gig.starts_at, **at_site(gig))
     left = gig.starts_at + dt.timedelta(hours=3)
     evening = GigFactory(category=gig.category, starts_at=left + dt.timedelta(hours=1),
                          ends_at=gig.ends_at + dt.timedelta(hours=2))  # overlaps the first gig's posted end

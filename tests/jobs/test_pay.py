@@ -13,6 +13,7 @@ from jobs.exceptions import Conflict
 from jobs.models import AssignmentStatus, PayRecord, PayStatus
 from notifications.models import Notification
 from tests.factories import CenterStaffFactory, GigFactory, TradeFactory
+from tests.helpers import at_site
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def on_site(make_worker, now, **gig_fields):
     gig = GigFactory(**gig_fields)
     assignment = services.accept_gig(gig, actor=make_worker(trade=gig.category).user, now=now)
     return services.check_in(assignment, actor=assignment.worker.user, now=gig.starts_at,
-                             latitude=gig.latitude, longitude=gig.longitude)
+                             **at_site(gig))
 
 
 def refusal(assignment, quantity, now) -> str:

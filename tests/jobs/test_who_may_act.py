@@ -24,6 +24,7 @@ from jobs.exceptions import Conflict
 from jobs.models import Assignment, Employer, Gig, WageDispute
 from tests.api.conftest import ROLES, World
 from tests.factories import WANGYI
+from tests.helpers import at_site
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,7 @@ CASES = [
     case("cancel_assignment", lambda w: w.new_assignment("accepted"),
          lambda x, a: services.cancel_assignment(x, actor=a), "worker", "employer"),
     case("check_in", lambda w: w.new_assignment("accepted"),
-         lambda x, a: services.check_in(x, actor=a, latitude=WANGYI[0], longitude=WANGYI[1]), "worker"),
+         lambda x, a: services.check_in(x, actor=a, **at_site(x.gig)), "worker"),
     case("check_out", lambda w: w.new_assignment("checked_in"),
          lambda x, a: services.check_out(x, actor=a), "worker", "employer"),
     case("record_pay", lambda w: w.new_assignment("checked_out"),

@@ -1,5 +1,6 @@
-// Check in by location: fill latitude/longitude from the phone's location, then send the form.
-// Without JavaScript (or without a location) the fields are typed, or the site code is used.
+// Check in by location: fill latitude/longitude from the phone's location, then send the form, with
+// how exact it is (coords.accuracy, required: a typed location without it is refused, as is the gig's own
+// published point). Without JavaScript or a location, the site code is used.
 (function () {
   var form = document.querySelector("[data-geo-form]");
   if (!form || !("geolocation" in navigator)) return;
