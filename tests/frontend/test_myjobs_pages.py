@@ -14,7 +14,17 @@ from tests.factories import WANGYI, AssignmentFactory, GigFactory, StrikeFactory
 
 pytestmark = pytest.mark.django_db
 
-NOW = timezone.now
+def NOW():
+    return timezone.now()
+
+
+@pytest.fixture
+def midday(monkeypatch):
+    """Local noon today, so that a gig starting in half an hour is today's whenever the suite runs (at 23:40 it
+    would be tomorrow's)."""
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    monkeypatch.setattr(timezone, "now", lambda: noon)
+    return noon
 
 
 def hired(starts_in=dt.timedelta(minutes=30), status=AssignmentStatus.ACCEPTED, **fields):
@@ -35,7 +45,7 @@ def messages_of(response) -> str:
     return " ".join(str(m) for m in response.context["messages"])
 
 
-def test_my_gigs_groups_today_upcoming_and_past_with_the_employers_contact_once_hired(worker_client):
+def test_my_gigs_groups_today_upcoming_and_past_with_the_employers_contact_once_hired(worker_client, midday):
     today = hired()
     worker = today.worker
     upcoming = AssignmentFactory(worker=worker, status=AssignmentStatus.APPLIED,
@@ -52,7 +62,7 @@ def test_my_gigs_groups_today_upcoming_and_past_with_the_employers_contact_once_
     assert "Accepted" in html and "Applied" in html and "Cancelled" in html
 
 
-def test_a_long_past_comes_a_page_at_a_time_newest_first_and_today_stays_on_the_first_page(worker_client):
+def test_a_long_past_comes_a_page_at_a_time_newest_first_and_today_stays_on_the_first_page(worker_client, midday):
     today = hired()
     worker = today.worker
     past = [AssignmentFactory(worker=worker, status=AssignmentStatus.COMPLETED,
