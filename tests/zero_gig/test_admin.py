@@ -91,3 +91,19 @@ def test_an_employers_contact_phone_typed_in_the_admin_is_stored_in_ascii(admin_
             "contact_name": employer.contact_name, "contact_phone": "+86 １３９ １２３４ ５６７８"}
     assert admin_client.post(url, form).status_code == 302
     assert Employer.objects.get(pk=employer.pk).contact_phone == "13912345678"
+
+
+def test_a_city_administrator_who_is_not_a_superuser_works_in_the_admin_and_staff_do_not(client):
+    from tests.factories import CityAdminFactory
+
+    city_admin = CityAdminFactory(is_superuser=False)
+    client.force_login(city_admin)
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("admin:jobs_gig_changelist")).status_code == 200
+    assert client.get(reverse("admin:audit_auditentry_changelist")).status_code == 200
+    assert client.get(reverse("admin:audit_auditentry_add")).status_code == 403  # read-only records stay so
+    staff = CenterStaffFactory().user
+    staff.is_staff = True
+    staff.save()
+    client.force_login(staff)
+    assert client.get(reverse("admin:jobs_gig_changelist")).status_code == 302  # to the admin's login
