@@ -146,6 +146,7 @@ urlpatterns += [
         path("workers/<int:worker_id>/", views_console.worker_page, name="console_worker"),
         path("workers/<int:worker_id>/edit/", views_console.update_worker, name="console_worker_update"),
         path("workers/<int:worker_id>/verify/", views_console.verify_identity, name="console_worker_verify"),
+        path("workers/<int:worker_id>/question/", views_console.counter_question, name="console_worker_question"),
         path("workers/<int:worker_id>/card/", views_console.worker_card, name="console_card"),
         path("hall/", views_console.hall, name="console_hall"),
         path("hall/check-in/", views_console.hall_check_in, name="console_hall_check_in"),

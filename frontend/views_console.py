@@ -36,6 +36,7 @@ from jobs.selectors import (
     suspicious_check_ins,
 )
 from notifications.sentences import sentence
+from policy import services as policy_services
 from wages.selectors import fair_pay_of
 from workers import consents
 from workers import services as worker_services
@@ -44,6 +45,7 @@ from zero_gig.ids import parse_id
 
 from . import labels
 from .forms_console import AssignForm, LookupForm, WalkInForm, WalkInUpdateForm
+from .views_policy import AskForm
 
 
 def _login_first(request):
@@ -164,6 +166,7 @@ def worker_page(request, center, worker_id: int, form=None, status=200):
         "serves": serves, "notifications": notifications,
         "waiting_here": HallVisit.objects.filter(center=center, worker=worker, day=day,
                                                  checked_out_at__isnull=True).exists(),
+        "ask_form": AskForm(prefix="ask"),
         "dispatches": worker.assignments.filter(dispatch_consent__isnull=False)
         .select_related("gig__category").order_by("-id")[:10],
     }, status=status)
@@ -203,6 +206,31 @@ def verify_identity(request, center, worker_id: int):
         messages.error(request, str(refusal.message))
     else:
         messages.success(request, _("%(name)s's real name is verified.") % {"name": worker.display_name})
+    return redirect("console_worker", center_id=center.pk, worker_id=worker.pk)
+
+
+@require_POST
+@console_page
+def counter_question(request, center, worker_id: int):
+    """A walk-in asks a policy question at the counter: staff write it down for them; it is answered in the
+    staff's question queue and reaches the worker through the center (their inbox, read out at the counter)."""
+    worker = worker_for_staff(worker_id, viewer=request.user)
+    if worker is None:
+        raise Http404
+    form = AskForm(request.POST, prefix="ask")
+    if form.is_valid():
+        try:
+            policy_services.ask_question(actor=request.user, text=form.cleaned_data["text"],
+                                         topic=form.cleaned_data["topic"], center=center,
+                                         on_behalf_of=worker.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except Conflict as refusal:
+            messages.error(request, str(refusal.message))
+        else:
+            messages.success(request, _("The question is written down; answer it in the question queue."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("console_worker", center_id=center.pk, worker_id=worker.pk)
 
 

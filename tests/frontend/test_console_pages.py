@@ -58,6 +58,7 @@ def routes(d):
         ("get", f"/staff/centers/{c}/workers/{d['worker'].pk}/"),
         ("post", f"/staff/centers/{c}/workers/{d['worker'].pk}/edit/"),
         ("post", f"/staff/centers/{c}/workers/{d['worker'].pk}/verify/"),
+        ("post", f"/staff/centers/{c}/workers/{d['worker'].pk}/question/"),
         ("get", f"/staff/centers/{c}/workers/{d['worker'].pk}/card/"),
         ("get", f"/staff/centers/{c}/hall/"),
         ("post", f"/staff/centers/{c}/hall/check-in/"),
@@ -242,3 +243,20 @@ def test_a_flag_at_another_centers_gig_cannot_be_reviewed_through_this_center(cl
     answer = client.post(f"/staff/centers/{desk['center'].pk}/check-ins/suspicious/{flag.pk}/reviewed/")
     assert answer.status_code == 404
     assert SuspiciousCheckIn.objects.get(pk=flag.pk).reviewed_at is None
+
+
+def test_staff_write_down_a_walk_ins_policy_question_at_the_counter_and_answer_it_in_the_queue(client, desk):
+    from policy.models import Question
+
+    center, worker = desk["center"], desk["worker"]
+    client.force_login(desk["staff"])
+    assert 'data-testid="counter-question"' in client.get(
+        f"/staff/centers/{center.pk}/workers/{worker.pk}/").content.decode()
+    client.post(f"/staff/centers/{center.pk}/workers/{worker.pk}/question/",
+                {"ask-topic": "social_insurance", "ask-text": "灵活就业怎么交社保？"})
+    question = Question.objects.get(asker=worker.user)
+    assert question.center == center and question.text == "灵活就业怎么交社保?"  # NFKC: the full-width ？
+    assert "灵活就业怎么交社保" in client.get("/staff/questions/").content.decode()
+    refused = client.post(f"/staff/centers/{center.pk}/workers/{worker.pk}/question/",
+                          {"ask-topic": "social_insurance", "ask-text": "?"}, follow=True)
+    assert Question.objects.filter(asker=worker.user).count() == 1 and "4 characters" in refused.content.decode()
