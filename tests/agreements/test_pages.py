@@ -29,7 +29,8 @@ def test_the_worker_finds_the_agreement_on_their_assignment_page_and_accepts_it(
     page = client.get(reverse("agreement", args=[agreement.pk]))
     html = page.content.decode()
     assert page.status_code == 200 and agreement.number in html and agreement.content_hash in html
-    assert 'data-testid="accept"' in html and 'data-print' in html and "@media print" in html
+    assert 'data-testid="accept"' in html and 'data-print' in html
+    assert "frontend/agreement.css" in html  # the print style sheet
     assert "李师傅" in html and "王益区红旗街1号（测试工地）" in html
 
     accepted = client.post(reverse("agreement_accept", args=[agreement.pk]),

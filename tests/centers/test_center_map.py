@@ -5,12 +5,20 @@ import datetime as dt
 
 import geojson
 import pytest
+from django.utils import timezone
 
 from centers.models import CenterLevel, OpenDays
 from frontend.gcj02 import wgs84_to_gcj02
 from tests.factories import ServiceCenterFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def midday(monkeypatch):
+    """Local noon: the city center below is open 00:00–23:59, so at 23:59 it was closed and the tests failed."""
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    monkeypatch.setattr(timezone, "now", lambda: noon)
 
 
 @pytest.fixture

@@ -183,6 +183,15 @@ def phone_page(browser, live_asgi_server, request):
         context.close()
 
 
+def wait_until(page, expression: str, seconds: float = 15) -> None:
+    """page.wait_for_function without its eval in the page, which the pages' Content-Security-Policy forbids
+    (no 'unsafe-eval'): the expression is asked again through page.evaluate until it is true."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"not true within {seconds} s: {expression}"
+        page.wait_for_timeout(100)
+
+
 def screenshot(page, name: str) -> None:
     """Save the page as <name>.png among the test artifacts ($TEST_ARTIFACTS_DIR, else test-artifacts/screenshots),
     and in docs/screenshots when $SAVE_SCREENSHOTS is set (`make screenshots`): they change with every run."""

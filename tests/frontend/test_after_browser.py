@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from jobs.models import AssignmentStatus, FavouriteWorker, PayStatus, Rating
 from tests.factories import WANGYI, AssignmentFactory, EmployerFactory, GigFactory, WorkerFactory
+from tests.frontend.conftest import wait_until
 
 from .test_browser import log_in
 from .test_myjobs_browser import fits_and_is_accessible
@@ -57,7 +58,7 @@ def test_workers_check_in_three_ways_get_paid_confirm_or_dispute_and_both_sides_
     fits_and_is_accessible(employer, "employer-site-code")
     code = employer.get_by_test_id("code").inner_text().strip()
     employer.get_by_test_id("full-screen").click()  # for workers to scan; the code keeps changing inside it
-    employer.wait_for_function("document.fullscreenElement && document.fullscreenElement.id === 'site-code'")
+    wait_until(employer, "document.fullscreenElement && document.fullscreenElement.id === 'site-code'")
     link = employer.get_by_test_id("qr").get_attribute("data-link")
 
     # 1. typing the code shown at the site

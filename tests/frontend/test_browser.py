@@ -23,7 +23,7 @@ from tests.factories import (
     TradeFactory,
 )
 
-from .conftest import screenshot
+from .conftest import screenshot, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -224,8 +224,8 @@ def test_the_last_feed_opens_offline(browser, live_asgi_server, market):
         page.goto("/gigs/")
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")
         page.reload()  # now under the service worker, which keeps this copy
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
-        page.wait_for_function("caches.match('/gigs/').then(Boolean)")  # the copy is stored
+        wait_until(page, "navigator.serviceWorker.controller !== null")
+        wait_until(page, "caches.match('/gigs/').then(Boolean)")  # the copy is stored
         context.set_offline(True)
         page.goto("/gigs/")
         assert page.locator("[data-testid=gig-card]").count() == 2

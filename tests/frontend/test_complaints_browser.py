@@ -14,7 +14,7 @@ from complaints.models import Complaint, ComplaintStatus
 from jobs.models import AssignmentStatus, CheckInMethod, GigStatus, PayStatus
 from tests.factories import AssignmentFactory, CenterStaffFactory, GigFactory, WorkerFactory
 
-from .conftest import screenshot
+from .conftest import screenshot, wait_until
 from .test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -58,7 +58,7 @@ def test_a_worker_files_an_arrears_complaint_with_a_photo_and_sees_staff_acknowl
     complaint = Complaint.objects.get()
     assert worker.url.endswith(f"/complaints/{complaint.pk}/")
     # The photo is lazy-loaded once the page's stylesheets are in: wait for it rather than race it.
-    worker.wait_for_function("document.querySelector('[data-testid=evidence] img').complete")
+    wait_until(worker, "document.querySelector('[data-testid=evidence] img').complete")
     assert worker.locator("[data-testid=evidence] img").evaluate("img => img.naturalWidth") == 120
     fits_and_passes_axe(worker)
 

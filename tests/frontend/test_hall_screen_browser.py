@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.services import issue_api_token
 from tests.factories import EmployerFactory, GigFactory, ServiceCenterFactory, TradeFactory, WageFloorFactory
 
-from .conftest import screenshot
+from .conftest import screenshot, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +39,7 @@ def test_a_gig_posted_appears_on_the_hall_screen_without_a_reload(browser, live_
                                   base_url=live_asgi_server.url)
     page = context.new_page()
     page.goto(f"/centers/{center.pk}/screen/")
-    page.wait_for_function("document.querySelector('[data-status]').hidden")  # the socket is open
+    wait_until(page, "document.querySelector('[data-status]').hidden")  # the socket is open
     assert page.locator("tr[data-testid^=screen-gig-]").count() == 3
 
     gig = post_gig(live_asgi_server.url, issue_api_token(employer.owner)[1], center.pk)
