@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -34,6 +33,8 @@ from jobs.selectors import (
 from wages.selectors import FairPayBook, Position, below_guide_warning
 from workers.models import RealNameStatus
 from zero_gig.geo import CHINA_LAT_RANGE, CHINA_LNG_RANGE
+
+from .representation import FastRepresentation
 
 
 class DateTimeField(serializers.DateTimeField):
@@ -113,7 +114,7 @@ class MarketFiguresSerializer(serializers.Serializer):
 POSITIONS = Position.choices
 
 
-class FairPaySerializer(serializers.Serializer):
+class FairPaySerializer(FastRepresentation, serializers.Serializer):
     """Where a gig's pay stands against the wage guide and the market (wages.selectors: the one rule)."""
 
     label = serializers.ChoiceField(choices=POSITIONS, help_text=_(
@@ -131,7 +132,11 @@ class FairPaySerializer(serializers.Serializer):
     below_minimum = serializers.BooleanField()
 
 
-class GigSerializer(serializers.ModelSerializer):
+# One instance for every label: a new serializer per gig would deep-copy its declared fields each time.
+FAIR_PAY = FairPaySerializer()
+
+
+class GigSerializer(FastRepresentation, serializers.ModelSerializer):
     """A gig as workers browse it: no contact details."""
 
     trade = TradeBriefSerializer(source="category", read_only=True)
@@ -153,29 +158,14 @@ class GigSerializer(serializers.ModelSerializer):
                   "hiring_mode", "address", "latitude", "longitude", "exact_site", "starts_at", "ends_at", "status",
                   "center", "employer", "distance_km", "fair_pay")
 
-    def _fair_pay_book(self, gig) -> FairPayBook:
-        """One book per response, read for the trades of every gig in it (a list of gigs, or of assignments or
-        board rows carrying gigs), not per gig; a trade it missed is added once."""
-        book = self.context.get("fair_pay_book")
-        if book is None:
-            instance = self.root.instance
-            items = instance if isinstance(instance, list | tuple | QuerySet) else [instance]
-            trades = {gig.category.id}
-            for item in items:
-                carried = item.get("gig") if isinstance(item, dict) else getattr(item, "gig", item)
-                category = getattr(carried, "category", None)
-                if category is not None:
-                    trades.add(category.id)
-            book = self.context["fair_pay_book"] = FairPayBook.load(trade_ids=trades)
-        elif not book.covers(gig.category.id):
-            book.add_trades({gig.category.id})
-        return book
-
     @extend_schema_field(FairPaySerializer)
     def get_fair_pay(self, gig):
-        fair = self._fair_pay_book(gig).fair_pay(gig)
-        return FairPaySerializer({**fair.__dict__, "words": fair.words, "basis": fair.basis,
-                                  "below_minimum": fair.below_minimum}).data
+        book = self.context.get("fair_pay_book")
+        if book is None:
+            book = self.context["fair_pay_book"] = FairPayBook.load()
+        fair = book.fair_pay(gig)
+        return FAIR_PAY.to_representation({**fair.__dict__, "words": fair.words, "basis": fair.basis,
+                                        "below_minimum": fair.below_minimum})
 
     def _exact(self, gig) -> bool:
         access = self.context.get("site_access")

@@ -3,7 +3,7 @@
 Measures what issue 12 promises: a request never scans gigs. It times
 - rebuilding the market rates (wages.services.refresh_market_rates, the scheduler's hourly duty) over the gigs
   of the last 30 and 90 days, and checks PostgreSQL's percentile_cont against the Python path on the same rows;
-- labelling a feed page of 20 gigs (one FairPayBook: three small queries, whatever the table holds);
+- labelling a feed page of 20 gigs (one FairPayBook, kept per process: one query while the tables stand);
 - GET /api/wages/ (the guide beside the market for every trade).
 
 Uses the benchmark database of `python -m bench` (generated if missing; BENCH_PG_DATABASE moves it elsewhere).
@@ -78,12 +78,12 @@ def main() -> None:
 
     page = list(Gig.objects.filter(status=GigStatus.OPEN).select_related("category", "center")[:20])
     with CaptureQueriesContext(connection) as queries:
-        book = FairPayBook.load(trade_ids={gig.category.id for gig in page})
+        book = FairPayBook.load()
         labels = [book.fair_pay(gig).label for gig in page]
     results["label_20_cards_queries"] = len(queries)
     results["labels_seen"] = sorted({str(label) for label in labels})
     def label_page():
-        book = FairPayBook.load(trade_ids={g.category.id for g in page})
+        book = FairPayBook.load()
         return [book.fair_pay(g) for g in page]
 
     results["label_20_cards"] = _timed(label_page, 200)

@@ -234,7 +234,7 @@ def feed(request):
     except ValidationError:  # a stale cursor: show the first page
         query.cursor = None
         page = nearby_gigs(query)
-    book = FairPayBook.load(trade_ids={gig.category.id for gig, _distance in page.results})  # one book, 20 labels
+    book = FairPayBook.load()
     cards = [_card(gig, distance, book) for gig, distance in page.results]
     wider = next((r for r in FeedForm.RADII if r > radius), None)
     params = request.GET.copy()
@@ -273,7 +273,7 @@ def gig_page(request, pk: int):
     place = gig.site_point if exact else gig.point
     lat, lng = place.lat, place.lng
     context = {
-        "gig": gig, "card": _card(gig, None, FairPayBook.load(trade_ids=[gig.category_id])),
+        "gig": gig, "card": _card(gig, None, FairPayBook.load()),
         "assignment": assignment, "exact": exact,
         "standing": employer_standing(gig.employer), "rule_sentences": rules.cancellation_sentences(),
         "pin": {"lat": lat, "lng": lng, "title": labels.trade_name(gig.category)},

@@ -76,6 +76,18 @@ class MarketRate(models.Model):
         return f"{self.trade} {self.pay_unit} {self.region_code or 'city'} {self.window_days}d: {self.median}"
 
 
+class WageTablesVersion(models.Model):
+    """One row whose token changes, in the writer's own transaction, with every change to the wage guide, the
+    market rates or the minimum wages. Each process keeps the `FairPayBook` it read for the current token, so a
+    page of 20 gig cards costs one indexed read of this row instead of three reads of the tables; a reader sees a
+    new token exactly when the change it stands for is committed, in every process."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return self.token
+
+
 class FeeWordKind(models.TextChoices):
     FEE = "fee", _("asks workers to pay")
     NEGATION = "negation", _("says no fee is asked")

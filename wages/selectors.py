@@ -3,8 +3,8 @@
 A gig's pay is placed against the wage guide in force for its trade, unit and area (below its low: below; above
 its high: above; else fair) and against the market (below the 25th percentile of what gigs of the same trade and
 unit paid lately, above the 75th, or between them). Its overall label is the guide's word where the guide has the
-trade, else the market's, else "no comparison". A list of gigs is labelled from one `FairPayBook`, read in two
-small queries of the pre-computed tables however many gigs it holds: never from the gigs themselves.
+trade, else the market's, else "no comparison". Gigs are labelled from a `FairPayBook` of the pre-computed
+tables, read once per process for each version of them: never from the gigs themselves.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from jobs.models import Category, PayUnit, WageFloor
 
-from .models import CITY_WIDE, FeeWord, FeeWordKind, MarketRate, WageGuide
+from .models import CITY_WIDE, FeeWord, FeeWordKind, MarketRate, WageGuide, WageTablesVersion
 
 MARKET_MIN_GIGS = 5  # fewer gigs than this say little about a market
 CENT = Decimal("0.01")
@@ -123,48 +123,49 @@ def hourly_rate(gig) -> Decimal | None:
     return rate.quantize(CENT, rounding=ROUND_HALF_UP) if rate is not None else None
 
 
+# (version token, day) → the book read for them, in this process (wages.models.WageTablesVersion says why).
+_BOOKS: dict[tuple[str, dt.date], FairPayBook] = {}
+
+
 @dataclass
 class FairPayBook:
-    """The guide lines in force, the market rates and the minimum wages, for labelling many gigs at once."""
+    """The guide lines in force, the market rates and the minimum wages of one day, for labelling many gigs at once.
 
+    Small tables (a few thousand rows at most), read whole: once per process for each version of them."""
+
+    day: dt.date
     guides: dict[tuple, GuideFigures] = field(default_factory=dict)
     markets: dict[tuple, MarketFigures] = field(default_factory=dict)
     floors: dict[str, list[WageFloor]] = field(default_factory=dict)
-    day: dt.date | None = None
-    trade_ids: set[int] | None = None  # the trades read (None: all)
 
     @classmethod
-    def load(cls, trade_ids=None, day: dt.date | None = None) -> FairPayBook:
-        """Everything needed to label gigs of these trades (all trades when None): three small indexed reads."""
-        book = cls(day=day or timezone.localdate())
-        book._read(trade_ids)
-        for floor in WageFloor.objects.filter(effective_from__lte=book.day).order_by("-effective_from"):
-            book.floors.setdefault(floor.region_code, []).append(floor)
+    def load(cls, day: dt.date | None = None) -> FairPayBook:
+        """The book of a day: one read of the tables' version, and the tables themselves when it has changed."""
+        day = day or timezone.localdate()
+        token = WageTablesVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+        if token is None:  # no version row (a test database flushed): nothing to key a kept book on
+            return cls._read(day)
+        book = _BOOKS.get((token, day))
+        if book is None:
+            book = cls._read(day)
+            _BOOKS.clear()  # only the current version is worth keeping
+            _BOOKS[(token, day)] = book
         return book
 
-    def covers(self, trade_id: int) -> bool:
-        return self.trade_ids is None or trade_id in self.trade_ids
-
-    def add_trades(self, trade_ids) -> None:
-        """Read the guide lines and market rates of more trades (two queries)."""
-        self._read(set(trade_ids) - (self.trade_ids or set()))
-
-    def _read(self, trade_ids) -> None:
-        guides = WageGuide.objects.filter(effective_from__lte=self.day).order_by("effective_from")
-        markets = MarketRate.objects.all()
-        if trade_ids is not None:
-            trade_ids = sorted(set(trade_ids))
-            guides, markets = guides.filter(trade_id__in=trade_ids), markets.filter(trade_id__in=trade_ids)
-            self.trade_ids = (self.trade_ids or set()) | set(trade_ids)
-        else:
-            self.trade_ids = None
-        for trade_id, unit, region, low, median, high, effective, source, demo in guides.values_list(
+    @classmethod
+    def _read(cls, day: dt.date) -> FairPayBook:
+        book = cls(day=day)
+        for trade_id, unit, region, low, median, high, effective, source, demo in WageGuide.objects.filter(
+                effective_from__lte=day).order_by("effective_from").values_list(
                 "trade_id", "pay_unit", "region_code", "low", "median", "high", "effective_from", "source", "is_demo"):
             # in date order, so the line in force (the latest) is the one kept
-            self.guides[(trade_id, unit, region)] = GuideFigures(low, median, high, region, effective, source, demo)
-        for trade_id, unit, region, days, gigs, p25, median, p75 in markets.values_list(
+            book.guides[(trade_id, unit, region)] = GuideFigures(low, median, high, region, effective, source, demo)
+        for trade_id, unit, region, days, gigs, p25, median, p75 in MarketRate.objects.values_list(
                 "trade_id", "pay_unit", "region_code", "window_days", "gigs", "p25", "median", "p75"):
-            self.markets[(trade_id, unit, region, days)] = MarketFigures(gigs, p25, median, p75, region, days)
+            book.markets[(trade_id, unit, region, days)] = MarketFigures(gigs, p25, median, p75, region, days)
+        for floor in WageFloor.objects.filter(effective_from__lte=day).order_by("-effective_from"):
+            book.floors.setdefault(floor.region_code, []).append(floor)
+        return book
 
     def guide_for(self, trade_id: int, unit: str, region: str) -> GuideFigures | None:
         return self.guides.get((trade_id, unit, region)) or self.guides.get((trade_id, unit, CITY_WIDE))
@@ -201,17 +202,17 @@ class FairPayBook:
 
 
 def fair_pay_of(gigs) -> dict[int, FairPay]:
-    """Each gig's label by id, from one book read for the trades they are in."""
+    """Each gig's label by id."""
     gigs = list(gigs)
     if not gigs:
         return {}
-    book = FairPayBook.load(trade_ids={gig.category.id for gig in gigs})
+    book = FairPayBook.load()
     return {gig.pk: book.fair_pay(gig) for gig in gigs}
 
 
 def below_guide_warning(gig) -> str | None:
     """What an employer is told on posting a gig that pays under the wage guide (it is posted all the same)."""
-    fair = FairPayBook.load(trade_ids=[gig.category_id]).fair_pay(gig)
+    fair = FairPayBook.load().fair_pay(gig)
     if fair.guide_position != Position.BELOW:
         return None
     return _("Your pay is below the wage guide for %(trade)s: %(low)s–%(high)s yuan %(unit)s (median %(median)s). "
@@ -241,7 +242,7 @@ class GuideHint:
 
 def guide_hint(trade: Category, pay_unit: str, pay: Decimal | None = None, region: str = CITY_WIDE) -> GuideHint:
     """The guide line in force for a trade and unit (the area's, else the city's), and the pay's place in it."""
-    figures = FairPayBook.load(trade_ids=[trade.pk]).guide_for(trade.pk, pay_unit, region or CITY_WIDE)
+    figures = FairPayBook.load().guide_for(trade.pk, pay_unit, region or CITY_WIDE)
     position = _position(pay, figures.low, figures.high) if figures and pay is not None else Position.UNKNOWN
     return GuideHint(trade=trade, pay_unit=pay_unit, guide=figures, position=position)
 

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 import statistics
 import unicodedata
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from jobs.models import Category, Gig, GigStatus, PayUnit
 
-from .models import CITY_WIDE, MarketRate, WageGuide
+from .models import CITY_WIDE, MarketRate, WageGuide, WageTablesVersion
 
 GUIDE_COLUMNS = ("trade", "pay_unit", "area", "low", "median", "high", "effective_from", "source", "demo")
 CITY_WIDE_NAMES = {"", "city", "全市", "市区", "全市通用"}
@@ -260,7 +261,16 @@ def refresh_market_rates(now: dt.datetime | None = None) -> int:
                                    p75=p75.quantize(Q3), computed_at=now))
     MarketRate.objects.all().delete()
     MarketRate.objects.bulk_create(rows, batch_size=1000)
+    wage_tables_changed()
     return len(rows)
+
+
+def wage_tables_changed(**_signal) -> None:
+    """A new token for the wage tables (a signal receiver too): every process reads its FairPayBook afresh once
+    this transaction commits."""
+    token = uuid.uuid4().hex
+    if not WageTablesVersion.objects.filter(pk=1).update(token=token):
+        WageTablesVersion.objects.get_or_create(pk=1, defaults={"token": token})
 
 
 DEMO_GUIDE = Path(__file__).resolve().parent / "fixtures" / "tongchuan_wage_guide_demo.csv"

@@ -13,7 +13,8 @@ from jobs import services
 from tests.api.conftest import World
 from tests.factories import EmployerFactory, GigFactory, ServiceCenterFactory, TradeFactory, WageFloorFactory
 from tests.helpers import field_errors
-from wages.models import FeeWord, MarketRate, WageGuide
+from wages.models import FeeWord, MarketRate, WageGuide, WageTablesVersion
+from wages.services import refresh_market_rates
 from wages.selectors import FairPayBook, fair_pay_of, fee_words_in
 
 pytestmark = pytest.mark.django_db
@@ -85,10 +86,56 @@ def test_a_list_is_labelled_in_a_fixed_number_of_queries_however_long():
     trade = TradeFactory()
     guide(trade)
     gigs = [GigFactory(category=trade, pay_amount=Decimal(140 + i * 5)) for i in range(20)]
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as first:
         labels = fair_pay_of(gigs)
-    assert len(queries) == 3  # guide lines, market rates, minimum wages
+    with CaptureQueriesContext(connection) as again:
+        assert fair_pay_of(gigs) == labels
+    assert len(first) == 4  # the tables' version, then guide lines, market rates, minimum wages
+    assert len(again) == 1  # nothing changed: the version alone
     assert [labels[gig.pk].label for gig in gigs[:3]] == ["below", "below", "fair"]
+
+
+def test_every_change_to_the_wage_tables_shows_in_the_next_label():
+    """The book is kept per process between requests; any write (admin, import, refresh, another process) must
+    reach the next label all the same."""
+    trade = TradeFactory()
+    gig = GigFactory(category=trade, pay_amount=Decimal("170"))
+    assert label(gig).label == "unknown"
+    line = guide(trade)
+    assert label(gig).label == "fair"
+    line.median, line.high = Decimal("155"), Decimal("160")
+    line.save()
+    assert label(gig).label == "above"
+    line.delete()
+    assert label(gig).label == "unknown"
+    market(trade, p25="180", p75="200")
+    assert label(gig).label == "below"
+    MarketRate.objects.all().delete()  # one statement, no signal
+    refresh_market_rates()
+    assert label(gig).label == "unknown"
+    floor = WageFloorFactory(region_code=gig.center.region_code, hourly_minimum=Decimal("30.00"))
+    assert label(gig).below_minimum is True  # 170 a day is 21.25 an hour
+    floor.hourly_minimum = Decimal("20.00")
+    floor.save()
+    assert label(gig).below_minimum is False
+    # another process's write: only the version row says so, and it is enough
+    WageGuide.objects.bulk_create([WageGuide(trade=trade, pay_unit="day", low=Decimal("100"), median=Decimal("110"),
+                                             high=Decimal("120"), effective_from=dt.date(2024, 1, 1), source="x")])
+    assert label(gig).label == "unknown"  # nothing said it changed: the kept book
+    WageTablesVersion.objects.update(token="from-another-process")
+    assert label(gig).label == "above"
+
+
+def test_without_its_version_row_the_book_is_read_every_time():
+    WageTablesVersion.objects.all().delete()  # as after a flush
+    trade = TradeFactory()
+    gig = GigFactory(category=trade, pay_amount=Decimal("170"))
+    assert label(gig).label == "unknown"
+    WageGuide.objects.bulk_create([WageGuide(trade=trade, pay_unit="day", low=Decimal("100"), median=Decimal("110"),
+                                             high=Decimal("120"), effective_from=dt.date(2024, 1, 1), source="x")])
+    assert label(gig).label == "above"
+    guide(trade, region="610202", low="200", median="210", high="220")  # a write makes the row again
+    assert WageTablesVersion.objects.count() == 1
 
 
 def post(**overrides):
