@@ -82,7 +82,11 @@ class WageTablesVersion(models.Model):
     page of 20 gig cards costs one indexed read of this row instead of three reads of the tables; a reader sees a
     new token exactly when the change it stands for is committed, in every process."""
 
-    token = models.CharField(max_length=32)
+    token = models.CharField(_("token"), max_length=32)
+
+    class Meta:
+        verbose_name = _("version of the wage tables")
+        verbose_name_plural = _("versions of the wage tables")
 
     def __str__(self):
         return self.token

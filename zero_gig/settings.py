@@ -95,10 +95,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "zero_gig.privacy_headers.PrivacyHeaders",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Innermost, and synchronous only, on purpose: under ASGI Django runs every middleware outside the innermost
+    # sync-only one in sync mode, in the one thread hop that takes the request to the view. With an
+    # async-capable middleware innermost, each of Django's MiddlewareMixin classes outside it would hop to a
+    # thread and back for its process_request and process_response (~20 hops a request: half the feed's time
+    # over HTTP). tests/zero_gig/test_middleware_hops.py keeps it so.
+    "zero_gig.privacy_headers.PrivacyHeaders",
 ]
 
 ROOT_URLCONF = "zero_gig.urls"

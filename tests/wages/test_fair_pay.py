@@ -14,8 +14,8 @@ from tests.api.conftest import World
 from tests.factories import EmployerFactory, GigFactory, ServiceCenterFactory, TradeFactory, WageFloorFactory
 from tests.helpers import field_errors
 from wages.models import FeeWord, MarketRate, WageGuide, WageTablesVersion
-from wages.services import refresh_market_rates
 from wages.selectors import FairPayBook, fair_pay_of, fee_words_in
+from wages.services import refresh_market_rates
 
 pytestmark = pytest.mark.django_db
 

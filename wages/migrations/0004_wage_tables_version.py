@@ -20,8 +20,12 @@ class Migration(migrations.Migration):
             name='WageTablesVersion',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=32)),
+                ('token', models.CharField(max_length=32, verbose_name='token')),
             ],
+            options={
+                'verbose_name': 'version of the wage tables',
+                'verbose_name_plural': 'versions of the wage tables',
+            },
         ),
         migrations.RunPython(first_token, migrations.RunPython.noop),
     ]
