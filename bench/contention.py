@@ -49,11 +49,13 @@ def prepare(n_workers: int, headcount: int) -> tuple[Gig, list[str]]:
     employer = Employer.objects.filter(verification_status="verified").order_by("pk").first()
     starts_at = timezone.now() + dt.timedelta(days=2)
     gig = services.create_gig(
-        employer=employer, publish=True, code=f"{config.CONTENTION_GIG_PREFIX}{int(time.time())}",
+        actor=employer.owner, publish=True,
         category=trade, title="基准测试：抢单", headcount=headcount, pay_amount=Decimal("200.00"), pay_unit="day",
         hiring_mode=HiringMode.INSTANT, address="基准测试地址", latitude=SITE.lat, longitude=SITE.lng,
         starts_at=starts_at, ends_at=starts_at + dt.timedelta(hours=8),
     )
+    gig.code = f"{config.CONTENTION_GIG_PREFIX}{int(time.time())}"  # found and removed by the next run
+    gig.save(update_fields=["code"])
     issue = _token_issuer()
     workers = []
     for i in range(1, n_workers + 1):

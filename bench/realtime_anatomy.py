@@ -55,7 +55,7 @@ def timed_posts(groups: list, count: int, first: int, pause: float = 0.4) -> lis
             timings.update(sql_s=0.0, queries=0, push_s=0.0, pushed=0, candidates_s=0.0)
             with connection.execute_wrapper(count_sql):
                 started = time.perf_counter()
-                gig = create_gig(employer=employer, category=trades[group.trade], title=f"基准急招 {index}",
+                gig = create_gig(actor=employer.owner, category=trades[group.trade], title=f"基准急招 {index}",
                                  headcount=10, pay_amount=Decimal("300"), pay_unit="day", address="铜川市（基准测试）",
                                  latitude=group.lat, longitude=group.lng, starts_at=starts,
                                  ends_at=starts + dt.timedelta(hours=8))

@@ -579,6 +579,10 @@ def _check_worker_may_take(worker: WorkerProfile, gig: Gig, now: dt.datetime, fo
                         _("You already have gig %(code)s at that time.")) % code, code="overlap")
 
 
+def _no_slots_left() -> Conflict:
+    return Conflict(_("No slots left on this gig."), code="no_slots_left")
+
+
 def _take_slot(gig: Gig) -> None:
     """Take one of the gig's slots, or raise Conflict: the one place slots are counted up."""
     taken = Gig.objects.filter(pk=gig.pk, status=GigStatus.OPEN, accepted_count__lt=F("headcount")).update(
@@ -586,7 +590,7 @@ def _take_slot(gig: Gig) -> None:
     if not taken:
         gig.refresh_from_db(fields=["status", "accepted_count"])
         if gig.status in (GigStatus.OPEN, GigStatus.FILLED):
-            raise Conflict(_("No slots left on this gig."), code="no_slots_left")
+            raise _no_slots_left()
         raise gig.not_open_refusal()
     Gig.moved(Gig.objects.filter(pk=gig.pk, accepted_count__gte=F("headcount")), GigStatus.FILLED)
 
@@ -635,12 +639,25 @@ def _hire(assignment: Assignment, now: dt.datetime, via: str) -> Assignment:
     return assignment
 
 
-@atomic_with_retry
 def accept_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Assignment:
-    """即时快招: the first `headcount` qualified workers to accept get the slots. Accepting twice is harmless."""
-    now = now or timezone.now()
-    worker = _lock_worker(worker_of(actor))
-    gig = locked(Gig.objects.select_related("category"), gig.pk)
+    """即时快招: the first `headcount` qualified workers to accept get the slots. Accepting twice is harmless.
+
+    Hundreds of workers may tap a gig in the second it fills. Those after the last slot are told so from one
+    unlocked read instead of queueing for the gig's row lock, which the winners hold while they are hired: the
+    same answer the locked path gives them a moment later (a gig fills in a committed transaction, and a read
+    that still finds it open goes the locked way). A worker who already has an assignment on it always goes the
+    locked way: a repeated accept returns their slot, and an offer is answered there."""
+    worker = worker_of(actor)
+    if (Gig.objects.filter(pk=gig.pk, status=GigStatus.FILLED, hiring_mode=HiringMode.INSTANT).exists()
+            and not Assignment.objects.filter(gig_id=gig.pk, worker=worker).exists()):
+        raise _no_slots_left()
+    return _accept(gig.pk, worker, now or timezone.now())
+
+
+@atomic_with_retry
+def _accept(gig_pk: int, worker: WorkerProfile, now: dt.datetime) -> Assignment:
+    worker = _lock_worker(worker)
+    gig = locked(Gig.objects.select_related("category"), gig_pk)
     return _take_gig(worker, gig, now)
 
 

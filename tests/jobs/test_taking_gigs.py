@@ -5,6 +5,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from jobs import services
 from jobs.exceptions import Conflict
@@ -124,3 +125,58 @@ def test_one_worker_accepting_two_overlapping_gigs_at_once_gets_only_one(make_wo
     worker = make_worker(trade=trade)
     outcomes = accept_all_at_once([(worker, first), (worker, second)])
     assert sorted(outcomes) == ["accepted", "overlap"]
+
+
+def test_a_full_gig_refuses_newcomers_at_once_and_still_answers_its_own_workers(open_gig, make_worker):
+    """The late ones of a rush are refused from one unlocked read; the workers who hold a slot, or were offered one,
+    still go the locked way and get their own answer."""
+    first, second, late = make_worker(), make_worker(), make_worker()
+    taken = services.accept_gig(open_gig, actor=first.user)
+    services.accept_gig(open_gig, actor=second.user)
+    with CaptureQueriesContext(connection) as refusal, pytest.raises(Conflict) as refused:
+        services.accept_gig(open_gig, actor=late.user)
+    assert refused.value.code == "no_slots_left"
+    assert not any("FOR UPDATE" in query["sql"] or "SAVEPOINT" in query["sql"] for query in refusal.captured_queries)
+    assert services.accept_gig(open_gig, actor=first.user).pk == taken.pk  # accepting twice stays harmless
+
+
+def test_a_full_gig_hiring_by_application_still_says_to_apply(open_gig, make_worker):
+    open_gig.hiring_mode, open_gig.headcount = HiringMode.APPLICATION, 1
+    open_gig.save()
+    Gig.objects.filter(pk=open_gig.pk).update(status=GigStatus.FILLED, accepted_count=1)
+    with pytest.raises(Conflict) as refused:
+        services.accept_gig(open_gig, actor=make_worker().user)
+    assert refused.value.code == "needs_application"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks across connections need PostgreSQL")
+def test_a_late_worker_is_refused_while_the_winners_still_hold_the_gigs_lock(open_gig, make_worker):
+    """While one transaction holds the gig's row (a winner being hired), a worker tapping the full gig is answered
+    without waiting for it."""
+    services.accept_gig(open_gig, actor=make_worker().user)
+    services.accept_gig(open_gig, actor=make_worker().user)
+    late = make_worker()
+    holding, answered = threading.Event(), threading.Event()
+    waited_out = []
+
+    def hold_the_gig():
+        from django.db import transaction
+
+        with transaction.atomic():
+            Gig.objects.select_for_update().get(pk=open_gig.pk)
+            holding.set()
+            waited_out.append(not answered.wait(timeout=20))
+        connection.close()
+
+    holder = threading.Thread(target=hold_the_gig)
+    holder.start()
+    assert holding.wait(timeout=20)
+    try:
+        with pytest.raises(Conflict) as refused:
+            services.accept_gig(open_gig, actor=late.user)
+    finally:
+        answered.set()
+        holder.join()
+    assert refused.value.code == "no_slots_left"
+    assert waited_out == [False]  # answered while the lock was still held
