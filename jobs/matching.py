@@ -264,5 +264,15 @@ def withdraw_stale_offers(now: dt.datetime) -> int:
     they got there (a gig getting under way has no hook of its own). The duty runs every few seconds, so a day
     back is plenty; older leftovers (from before offers were withdrawn) are not worth telling anyone about."""
     stale = (Gig.objects.filter(assignments__status=AssignmentStatus.OFFERED, starts_at__gt=now - dt.timedelta(days=1))
-             .filter(~Q(status=GigStatus.OPEN) | Q(starts_at__lte=now)).select_related("category").distinct())
-    return sum(withdraw_pending_offers(gig, now, withdrawal_reason(gig)) for gig in stale)
+             .filter(~Q(status=GigStatus.OPEN) | Q(starts_at__lte=now)).values_list("pk", flat=True).distinct())
+    return sum(_withdraw_stale_offers_of(gig_id, now) for gig_id in list(stale))
+
+
+@atomic_with_retry
+def _withdraw_stale_offers_of(gig_id: int, now: dt.datetime) -> int:
+    """One gig's stale offers, in a transaction of their own: the gig locked first (the lock order), and looked at
+    again under the lock, since it may have opened again meanwhile."""
+    gig = locked(Gig.objects.select_related("category"), gig_id)
+    if gig.status == GigStatus.OPEN and gig.starts_at > now:
+        return 0
+    return withdraw_pending_offers(gig, now, withdrawal_reason(gig))

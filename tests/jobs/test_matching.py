@@ -238,6 +238,13 @@ def test_offers_still_pending_when_the_gig_gets_under_way_are_withdrawn_by_the_s
     assert Notification.objects.get(user=waiting.user, kind="withdrawn").payload["reason"] == "closed"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_scheduler_withdraws_stale_offers_in_transactions_of_its_own(make_worker, now):
+    """The scheduler calls its duties outside any transaction (unlike a test wrapped in one): each gig's offers are
+    withdrawn in a transaction of their own, with the gig locked first."""
+    test_offers_still_pending_when_the_gig_gets_under_way_are_withdrawn_by_the_scheduler(make_worker, now)
+
+
 def test_a_fresh_location_just_inside_the_reach_counts_in_the_north_too(make_worker, now):
     """Far north a degree of longitude is short (78 km at Harbin): the box around the site must still hold the
     whole reach east and west."""
