@@ -360,6 +360,8 @@ class Gig(StatusMachine, LocatedModel):
             # An employer's standing counts their gigs by status (every gig page); a center's board, hall
             # screen and going rates read its open and filling gigs by start.
             models.Index(fields=["employer", "status"], name="gig_employer_status"),
+            # An employer's gigs, latest first (GET /api/gigs/): without it the planner walks every gig by start.
+            models.Index(fields=["employer", "starts_at", "id"], name="gig_employer_start"),
             models.Index(fields=["center", "status", "starts_at"], name="gig_center_status_start"),
         ]
 
@@ -547,7 +549,12 @@ class Assignment(StatusMachine):
         verbose_name_plural = _("assignments")
         ordering = ("-created_at",)
         constraints = [models.UniqueConstraint(fields=["gig", "worker"], name="one_assignment_per_worker_per_gig")]
-        indexes = [models.Index(fields=["worker", "status"], name="assignment_worker_status")]
+        indexes = [
+            models.Index(fields=["worker", "status"], name="assignment_worker_status"),
+            # Who was placed today (the hall screen's count) and the figures' refresh of a day read by these times.
+            models.Index(fields=["accepted_at"], name="assignment_accepted_at"),
+            models.Index(fields=["checked_in_at"], name="assignment_checked_in_at"),
+        ]
 
     def __str__(self):
         return f"{self.worker} → {self.gig}"

@@ -763,13 +763,26 @@ def board_snapshot(center_id: int) -> list[dict]:
     """What a center's big screen shows when it connects: its open and filling gigs, soonest first."""
     from .events import gig_brief
 
-    return [gig_brief(gig) for gig in on_board(center_id).order_by("starts_at")[:200]]
+    return [gig_brief(gig) for gig in first_on_board(center_id, 200)]
+
+
+BOARD_STATUSES = (GigStatus.OPEN, GigStatus.FILLED)
 
 
 def on_board(center_id: int) -> QuerySet[Gig]:
     """A center's gigs on its board and hall screen: open and filling ones."""
-    return Gig.objects.filter(center_id=center_id, status__in=(GigStatus.OPEN, GigStatus.FILLED)).select_related(
-        "category")
+    return Gig.objects.filter(center_id=center_id, status__in=BOARD_STATUSES).select_related("category")
+
+
+def first_on_board(center_id: int, count: int) -> list[Gig]:
+    """The `count` gigs of a center's board that start first. One ordered range read of the (center, status,
+    starts_at) index per status, merged here: a single read of both statuses sorted by start walks every gig of the
+    city in start order instead (seen on PostgreSQL: 1.6 s, 950,000 rows read for 60)."""
+    rows = []
+    for status in BOARD_STATUSES:
+        rows += Gig.objects.filter(center_id=center_id, status=status).select_related("category", "center").order_by(
+            "starts_at", "pk")[:count]
+    return sorted(rows, key=lambda gig: (gig.starts_at, gig.pk))[:count]
 
 
 # --- A center's console: the matching board and dispatch slips --------------------------------------
@@ -802,15 +815,21 @@ def board_gigs(center, *, viewer, waiting_ids: list[int], now: dt.datetime | Non
                                latitude__range=(center.latitude - lat_pad, center.latitude + lat_pad),
                                longitude__range=(center.longitude - lng_pad, center.longitude + lng_pad))
             .select_related("category", "employer", "center").order_by("starts_at", "id"))
-    board = []
-    for gig in gigs:
-        km = distance_km(center.point, gig.point)
-        if km > radius:
-            continue
-        ranked = matching.rank(matching.candidates_for(gig, radius, now, among=waiting_ids), radius) if waiting_ids \
-            else []
-        board.append(BoardGig(gig=gig, distance_km=km, suggestions=ranked[:BOARD_SUGGESTIONS]))
-        if len(board) >= BOARD_GIGS:
+    board, read = [], 0
+    while len(board) < BOARD_GIGS:
+        # In slices: iterating the queryset itself would fetch every open gig in the box (40,000 in a city) for 30.
+        batch = list(gigs[read:read + 2 * BOARD_GIGS])
+        read += len(batch)
+        for gig in batch:
+            km = distance_km(center.point, gig.point)
+            if km > radius:
+                continue  # a corner of the box, outside the circle
+            ranked = matching.rank(matching.candidates_for(gig, radius, now, among=waiting_ids), radius) \
+                if waiting_ids else []
+            board.append(BoardGig(gig=gig, distance_km=km, suggestions=ranked[:BOARD_SUGGESTIONS]))
+            if len(board) >= BOARD_GIGS:
+                break
+        if len(batch) < 2 * BOARD_GIGS:
             break
     return board
 
@@ -898,24 +917,23 @@ HALL_SCREEN_GIGS = 60  # what a screen can scroll through in a minute or two
 HALL_SCREEN_RATES = 8
 
 
-def hall_screen_gigs(center_id: int) -> QuerySet[Gig]:
+def hall_screen_gigs(center_id: int) -> list[Gig]:
     """The gigs a center's hall screen lists: open and filling ones of the center, soonest first. Only public
     fields are read out of them (no employer contact, no exact site)."""
-    return on_board(center_id).select_related("center").order_by("starts_at", "pk")[:HALL_SCREEN_GIGS]
+    return first_on_board(center_id, HALL_SCREEN_GIGS)
 
 
 def going_rates(center_id: int) -> list[GoingRate]:
     """What a day's work pays now at a center: per trade and pay unit, the median, lowest and highest pay of the
     gigs on its board, the trades with most gigs first."""
-    rows = on_board(center_id).only("category", "pay_unit", "pay_amount")
-    by_trade: dict[tuple[int, str], list] = {}
-    for gig in rows:
-        by_trade.setdefault((gig.category_id, gig.pay_unit), []).append(gig)
+    by_trade: dict[tuple[int, str], list[Decimal]] = {}
+    for trade_id, unit, pay in on_board(center_id).order_by().values_list("category_id", "pay_unit", "pay_amount"):
+        by_trade.setdefault((trade_id, unit), []).append(pay)
+    trades = Category.objects.in_bulk({trade_id for trade_id, _unit in by_trade})
     rates = []
-    for gigs in by_trade.values():
-        pays = [gig.pay_amount for gig in gigs]
-        rates.append(GoingRate(trade=gigs[0].category, pay_unit=gigs[0].pay_unit, median=statistics.median(pays),
-                               lowest=min(pays), highest=max(pays), gigs=len(gigs)))
+    for (trade_id, unit), pays in by_trade.items():
+        rates.append(GoingRate(trade=trades[trade_id], pay_unit=unit, median=statistics.median(pays),
+                               lowest=min(pays), highest=max(pays), gigs=len(pays)))
     rates.sort(key=lambda rate: (-rate.gigs, rate.trade.name))
     return rates[:HALL_SCREEN_RATES]
 

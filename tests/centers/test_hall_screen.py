@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from centers.models import HallVisit
 from jobs import services
-from jobs.models import AssignmentStatus, GigStatus, WageDispute
+from jobs.models import AssignmentStatus, Gig, GigStatus, WageDispute
 from tests.factories import (
     AssignmentFactory,
     CenterStaffFactory,
@@ -109,3 +109,23 @@ def test_a_gig_that_leaves_the_board_leaves_the_screen(client, hall):
     assert first.__class__.objects.get(pk=first.pk).status == GigStatus.CANCELLED
     html = client.get(f"/centers/{hall['center'].pk}/screen/").content.decode()
     assert f'data-testid="screen-gig-{first.pk}"' not in html
+
+
+def test_the_screen_lists_open_and_filling_gigs_soonest_first_each_read_by_its_own_index(hall):
+    """Open and filled gigs are read apart (each an ordered range of the (center, status, start) index) and merged."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jobs.selectors import HALL_SCREEN_GIGS, hall_screen_gigs
+
+    center, now = hall["center"], timezone.now()
+    for i in range(HALL_SCREEN_GIGS):
+        GigFactory(center=center, starts_at=now + dt.timedelta(days=3, minutes=i),
+                   status=GigStatus.FILLED if i % 3 == 0 else GigStatus.OPEN)
+    with CaptureQueriesContext(connection) as queries:
+        shown = hall_screen_gigs(center.pk)
+    everything = sorted(Gig.objects.filter(center=center, status__in=(GigStatus.OPEN, GigStatus.FILLED)),
+                        key=lambda gig: (gig.starts_at, gig.pk))
+    assert [gig.pk for gig in shown] == [gig.pk for gig in everything[:HALL_SCREEN_GIGS]]
+    assert {gig.status for gig in shown} == {GigStatus.OPEN, GigStatus.FILLED}
+    assert len(queries) == 2 and all("LIMIT" in q["sql"] for q in queries.captured_queries)

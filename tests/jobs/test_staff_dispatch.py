@@ -7,6 +7,8 @@ import threading
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from centers.models import HallVisit
 from centers.services import check_in_to_hall, check_out_of_hall
@@ -166,3 +168,19 @@ def test_staff_dispatch_and_a_worker_accept_race_for_the_last_slot(desk):
     assert sorted(str(o) if isinstance(o, str) else "won" for o in outcomes) == ["no_slots_left", "won"]
     gig.refresh_from_db()
     assert (gig.accepted_count, gig.status) == (1, GigStatus.FILLED)
+
+
+def test_the_board_reads_the_gigs_it_shows_a_slice_at_a_time(desk):
+    """A city has tens of thousands of open gigs around a center: the board reads them in slices until it has its
+    30, soonest first, never the whole box at once."""
+    from jobs.selectors import BOARD_GIGS
+
+    WageFloorFactory()
+    now = timezone.now()
+    gigs = [GigFactory(center=desk.center, starts_at=now + dt.timedelta(hours=2, minutes=i))
+            for i in range(BOARD_GIGS * 2 + 5)]
+    with CaptureQueriesContext(connection) as queries:
+        board = board_gigs(desk.center, viewer=desk.user, waiting_ids=[], now=now)
+    assert [item.gig.pk for item in board] == [gig.pk for gig in gigs[:BOARD_GIGS]]
+    gig_reads = [q["sql"] for q in queries.captured_queries if 'FROM "jobs_gig"' in q["sql"]]
+    assert gig_reads and all("LIMIT" in sql for sql in gig_reads)
