@@ -1303,13 +1303,22 @@ def settle_wage_dispute(dispute: WageDispute, *, actor, now: dt.datetime | None 
 def expire_past_gigs(now: dt.datetime) -> int:
     """Gigs whose start has passed: with nobody on them they expire, otherwise they are under way."""
     started = Gig.objects.filter(starts_at__lte=now)
-    stale = list(started.filter(status__in=Gig.sources_of(GigStatus.EXPIRED), accepted_count=0)
-                 .select_related("category"))
-    Gig.moved(Gig.objects.filter(pk__in=[gig.pk for gig in stale]), GigStatus.EXPIRED)
-    for gig in stale:
-        events.gig_closed(gig)
+    stale = started.filter(status__in=Gig.sources_of(GigStatus.EXPIRED), accepted_count=0).values_list("pk", flat=True)
+    expired = sum(_expire_gig(gig_id, now) for gig_id in list(stale))
     under_way = Gig.moved(started.filter(status__in=(GigStatus.OPEN, GigStatus.FILLED)), GigStatus.IN_PROGRESS)
-    return len(stale) + under_way
+    return expired + under_way
+
+
+@atomic_with_retry
+def _expire_gig(gig_id: int, now: dt.datetime) -> int:
+    """One gig expires with its unanswered offers withdrawn, in one transaction (the scheduler calls this outside
+    any): the gig locked first, and looked at again under the lock, since a worker may have taken it meanwhile."""
+    gig = locked(Gig.objects.select_related("category"), gig_id)
+    if gig.accepted_count or gig.starts_at > now or not Gig.moved(
+            Gig.objects.filter(pk=gig.pk, status__in=Gig.sources_of(GigStatus.EXPIRED)), GigStatus.EXPIRED):
+        return 0
+    events.gig_closed(gig)
+    return 1
 
 
 def mark_no_shows(now: dt.datetime) -> int:
