@@ -68,3 +68,27 @@ def test_a_duty_runs_outside_the_claim_so_its_items_lock_and_retry_on_their_own(
     assert seen == [False]
     assert ScheduledDuty.objects.get(name="probe").last_run_at == now
     assert run_due_duties(now + dt.timedelta(seconds=30), duties=(duty,)) == {}  # claimed: not due again yet
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_duty_runs_outside_any_transaction_as_the_scheduler_runs_it(make_worker, now, caplog):
+    """The scheduler calls each duty with no transaction around it (tests are otherwise wrapped in one, which hid
+    select_for_update calls made outside any). A market with offers out, a gig under way, a no-show, a strike,
+    a wage complaint and pay left unconfirmed: every duty runs and none fails."""
+    from tests.api.conftest import World
+    from tests.jobs.test_matching import post_gig, worker_km_north
+
+    world = World()
+    world.complaint()
+    world.new_assignment("checked_out")
+    for km in (0.5, 1.0, 1.5):
+        worker_km_north(make_worker, km)
+    offered = post_gig(now, headcount=2)  # offers out to the three, one taken: under way with offers pending
+    services.accept_gig(offered, actor=offered.assignments.filter(status=AssignmentStatus.OFFERED).first().worker.user,
+                        now=now)
+    post_gig(now)  # offers out, nobody answers: expires with them
+    later = now + dt.timedelta(hours=6)
+    done = run_due_duties(later)
+    assert set(done) == {duty.name for duty in DUTIES}
+    assert "failed" not in caplog.text
+    assert not offered.assignments.filter(status=AssignmentStatus.OFFERED).exists()
