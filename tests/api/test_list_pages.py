@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from jobs.models import Assignment
 from tests.api.conftest import World
 from tests.factories import StrikeFactory
 from tests.helpers import listed
@@ -67,3 +68,21 @@ def test_pages_follow_one_another_without_loss_or_repeat():
 
     assert sorted(seen) == sorted(Assignment.objects.values_list("id", flat=True))
     assert len(seen) == len(set(seen))
+
+
+def test_an_employer_sees_the_same_assignments_whether_their_gigs_are_named_or_joined(monkeypatch):
+    """An employer with few gigs has them named in the query (jobs.selectors.EMPLOYER_GIGS_NAMED says why); one
+    with many has them joined. Both read the same rows, and never an offer nobody took."""
+    from jobs import selectors
+
+    world = World()
+    grow(world, 3)
+    world.new_assignment("offered")
+    client = world.client("employer")
+    named = [row["id"] for row in listed(client.get("/api/assignments/"))]
+    monkeypatch.setattr(selectors, "EMPLOYER_GIGS_NAMED", 0)
+    joined = [row["id"] for row in listed(client.get("/api/assignments/"))]
+    assert named == joined and len(named) >= 3
+    offers = set(Assignment.objects.filter(accepted_at__isnull=True, offered_at__isnull=False).values_list(
+        "pk", flat=True))
+    assert offers and not offers & set(named)
