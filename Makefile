@@ -5,9 +5,10 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 DEV_ENV := DEBUG=1
 
-.PHONY: run setup test screenshots lint bench faults messages clean
+.PHONY: run setup test screenshots lint bench load faults messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11)" 2>/dev/null || { echo "Python 3.11 is needed: make PYTHON=/path/to/python3.11"; exit 1; }
@@ -17,6 +18,11 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
+
+# The benchmarks' own tools (the `bench` extra: locust, websocket-client) on top of the development ones.
+$(BENCH_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	@touch $(BENCH_STAMP)
 
 setup: $(STAMP)
 
@@ -42,11 +48,16 @@ screenshots: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check --output-format concise .
 
-bench: $(STAMP)
+bench: $(BENCH_STAMP)
 	bash bench/setup.sh
 	$(DEV_ENV) $(BIN)/python -m bench $(BENCH_ARGS)
 	$(DEV_ENV) $(BIN)/python -m bench.realtime
 	$(DEV_ENV) $(BIN)/python -m bench.pages
+
+# Issue 13: a market morning held 10 minutes with locust against PostgreSQL, Redis and 2 ASGI processes
+# (LOAD_ARGS for flags, e.g. LOAD_ARGS="--users 40 --duration 120"); docs/benchmarks.md has the figures.
+load: $(BENCH_STAMP)
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
 
 # Redis and PostgreSQL stopped and started again under a real server, through relays (docs/faults.md).
 faults: $(STAMP)

@@ -54,6 +54,18 @@ def setup_django(backend: str) -> None:
     settings.DEBUG = False  # no per-query logging in the timed calls
 
 
+def setup_production_django() -> None:
+    """Django in this process on the PostgreSQL benchmark database (created if missing) with the servers' production
+    settings: DEBUG off (templates without debug information), a throwaway secret key, plain HTTP on 127.0.0.1."""
+    import secrets
+
+    ensure_pg_database()
+    os.environ.update({"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": config.HOST,
+                       "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "WARNING",
+                       "SMS_BACKEND": "accounts.sms.ConsoleBackend"})  # required with DEBUG off (accounts.E001)
+    setup_django("postgres")
+
+
 def versions() -> dict:
     from django.db import connection
 

@@ -19,11 +19,9 @@ bench/results/figures.json; docs/benchmarks.md is written by hand from them.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 import json
 import os
-import secrets
 import sys
 import time
 import traceback
@@ -33,8 +31,8 @@ os.environ.setdefault("BENCH_PG_DATABASE", "zero_gig_bench_figures")
 os.environ.setdefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1")
 
 from . import config  # noqa: E402 — after choosing the database, which config reads on import
-from .backend import Run, database_env, ensure_pg_database, setup_django, versions  # noqa: E402
-from .pages_server import _time_page, in_process  # noqa: E402
+from .backend import Run, database_env, setup_production_django, versions  # noqa: E402
+from .pages_server import in_process, time_pages  # noqa: E402
 from .stats import summary_ms  # noqa: E402
 
 TARGET_P95_MS = 200
@@ -104,16 +102,6 @@ def people() -> dict:
     return {"sessions": sessions, "pages": pages, "center": center.name}
 
 
-def time_pages(host: str, port: int, pages: list, sessions: dict, count: int) -> dict:
-    found = {}
-    for name, path, role in pages:
-        n = max(20, count // 10) if name.startswith("csv") else count
-        found[name] = asyncio.run(_time_page(host, port, path, sessions[role], n))
-        print(f"    {name}: p50 {found[name]['p50']} ms, p95 {found[name]['p95']} ms, "
-              f"p99 {found[name]['p99']} ms {found[name]['statuses']}", flush=True)
-    return found
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.figures", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -124,11 +112,7 @@ def main() -> None:
     args = parser.parse_args()
     scale(args.gigs)
     config.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    ensure_pg_database()
-    os.environ.update({"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": config.HOST,
-                       "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "WARNING",
-                       "SMS_BACKEND": "accounts.sms.ConsoleBackend"})  # required with DEBUG off (accounts.E001)
-    setup_django("postgres")
+    setup_production_django()
     from django.conf import settings
 
     from . import generate
@@ -153,7 +137,8 @@ def main() -> None:
         with server:
             server.new_errors()
             timing = run.step("timing", time_pages, config.HOST, server.port, who["pages"], who["sessions"],
-                              args.requests)
+                              args.requests, lambda name: max(20, args.requests // 10) if name.startswith("csv")
+                              else args.requests)
             run.data["server_errors"] = server.new_errors()
         run.data["target"] = {name: (t["p95"] <= TARGET_P95_MS) for name, t in (timing or {}).items()
                               if not name.startswith("csv")}

@@ -134,7 +134,7 @@ def main() -> None:
         results = json.loads(saved.read_text())
         machine = results.get("machine", machine)
         block = pages_report.render(machine, results, results.get("seconds", 0), results.get("flags", ""))
-        pages_report.write_docs(block)
+        report.write_block(block, pages_report.SECTION, pages_report.START, pages_report.END)
         print(block)
         return
     results: dict = {"errors": {}}
@@ -161,7 +161,7 @@ def main() -> None:
     block = pages_report.render(machine, results, results["seconds"], flags)
     print("\n" + block)
     if not args.no_docs:
-        pages_report.write_docs(block)
+        report.write_block(block, pages_report.SECTION, pages_report.START, pages_report.END)
         print(f"\nwritten to {config.DOCS_FILE.relative_to(config.ROOT)}")
     for step, error in results["errors"].items():
         print(f"FAILED: {step}: {error.strip().splitlines()[-1]}", file=sys.stderr)

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .stats import percentile
+from .stats import percentiles
 
 PHONE_UA = ("Mozilla/5.0 (Linux; Android 11; moto g power (2022)) AppleWebKit/537.36 (KHTML, like Gecko) "
             "Chrome/156.0.0.0 Mobile Safari/537.36")
@@ -197,8 +197,9 @@ def summarize(values: list[float]) -> dict:
     values = sorted(v for v in values if v is not None)
     if not values:
         return {"n": 0}
-    return {"n": len(values), "median": round(percentile(values, 50), 4), "p95": round(percentile(values, 95), 4),
-            "min": values[0], "max": values[-1]}
+    cuts = percentiles(values)
+    return {"n": len(values), "median": round(cuts[49], 4), "p95": round(cuts[94], 4), "min": values[0],
+            "max": values[-1]}
 
 
 def measure(base_url: str, log_path: Path, runs: int, networks: list[str], logins: dict | None = None) -> dict:

@@ -13,15 +13,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import secrets
 import sys
 import time
 import traceback
 from pathlib import Path
 
 from . import config
-from .backend import Run, database_env, ensure_pg_database, setup_django, versions
+from .backend import Run, database_env, setup_production_django, versions
 from .httpclient import read_reply, request_bytes
 from .stats import summary_ms
 
@@ -119,10 +117,12 @@ async def _time_page(host: str, port: int, path: str, session: str, count: int) 
             "gzip_bytes": size}
 
 
-def time_pages(host: str, port: int, pages: list, sessions: dict, count: int) -> dict:
+def time_pages(host: str, port: int, pages: list, sessions: dict, count: int, count_of=None) -> dict:
+    """`count` sequential GETs of each page (`count_of(name)` for some pages if given), p50/p95/p99."""
     found = {}
     for name, path, role in pages:
-        found[name] = asyncio.run(_time_page(host, port, path, sessions[role], count))
+        n = count_of(name) if count_of else count
+        found[name] = asyncio.run(_time_page(host, port, path, sessions[role], n))
         print(f"    {name}: p50 {found[name]['p50']} ms, p95 {found[name]['p95']} ms, "
               f"p99 {found[name]['p99']} ms {found[name]['statuses']}", flush=True)
     return found
@@ -135,12 +135,7 @@ def main() -> None:
     parser.add_argument("--skip-generate", action="store_true")
     args = parser.parse_args()
     config.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    ensure_pg_database()
-    # Production settings in this process too (templates without debug information), as in the server.
-    os.environ.update({"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": config.HOST,
-                       "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "WARNING",
-                       "SMS_BACKEND": "accounts.sms.ConsoleBackend"})  # required with DEBUG off (accounts.E001)
-    setup_django("postgres")
+    setup_production_django()  # production settings in this process too, as in the server
     from django.conf import settings
 
     from . import generate

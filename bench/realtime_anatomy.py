@@ -19,7 +19,7 @@ def timed_posts(groups: list, count: int, first: int, pause: float = 0.4) -> lis
     from jobs.services import create_gig
     from notifications import services as notify
 
-    employer = Employer.objects.get(owner__phone="18900000001")
+    employer = Employer.objects.select_related("owner").get(owner__phone="18900000001")
     trades = {c.code: c for c in Category.objects.filter(code__in={g.trade for g in groups})}
     real_push, real_candidates = notify.push, matching.candidates_for
     timings: dict = {}

@@ -10,7 +10,6 @@ import asyncio
 import datetime as dt
 import gc
 import json
-import math
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -18,27 +17,14 @@ from dataclasses import dataclass, field
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, WebSocketException
 
+from . import stats
+
 HOST = "127.0.0.1"
 HEADCOUNT = 10  # first wave = max(WAVE_SIZE 10, headcount × OFFERS_PER_SLOT 3) = 30 offers
 
 
-def percentile(values: list[float], q: float) -> float:
-    """Linear interpolation between closest ranks (numpy's default)."""
-    if not values:
-        return math.nan
-    values = sorted(values)
-    position = (len(values) - 1) * q / 100
-    low = math.floor(position)
-    high = min(low + 1, len(values) - 1)
-    return values[low] + (values[high] - values[low]) * (position - low)
-
-
 def summary_ms(seconds: list[float]) -> dict:
-    ms = [s * 1000 for s in seconds]
-    if not ms:
-        return {"n": 0}
-    return {"n": len(ms), "p50": round(percentile(ms, 50), 1), "p90": round(percentile(ms, 90), 1),
-            "p99": round(percentile(ms, 99), 1), "max": round(max(ms), 1), "min": round(min(ms), 1)}
+    return stats.summary_ms(seconds, digits=1)
 
 
 class Fleet:

@@ -7,22 +7,18 @@ goes to, and reads each process's memory by its own pid.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import json
 import os
 import resource
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
-PR_SET_PDEATHSIG = 1
+from .config import HOST, ROOT
+from .server import free_port, start_child, stop_child
 
 
 def raise_fd_limit(wanted: int) -> int:
@@ -33,18 +29,6 @@ def raise_fd_limit(wanted: int) -> int:
             resource.setrlimit(resource.RLIMIT_NOFILE, limits)
             break
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def _die_with_parent() -> None:
-    """Linux: the server gets SIGTERM if the benchmark dies, so it never outlives a crash."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def rss_kb(pid: int) -> int:
@@ -82,9 +66,7 @@ class Uvicorn:
 
     def __enter__(self) -> Uvicorn:
         self._log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
-        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=self._log,
-                                        stderr=subprocess.STDOUT, start_new_session=True,
-                                        preexec_fn=_die_with_parent)
+        self.process = start_child(self.command, self.env, self._log)
         try:
             self._wait_healthy()
         except BaseException:
@@ -135,16 +117,7 @@ class Uvicorn:
         if process is None:
             return
         started = time.monotonic()
-        if process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                print(f"uvicorn on {self.port} ignored SIGTERM for 20 s: SIGKILL", flush=True)
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+        stop_child(process)
         if time.monotonic() - started > 5:
             print(f"uvicorn on {self.port} took {time.monotonic() - started:.0f} s to stop", flush=True)
         if self._log is not subprocess.DEVNULL:

@@ -79,7 +79,7 @@ def _offset(rng: random.Random, lat: float, lng: float, km: float) -> tuple[floa
     return lat + radius * math.cos(angle) / 111.0, lng + radius * math.sin(angle) / lng_km
 
 
-def _bulk_workers(specs: list[tuple[float, float, int]], first_phone: int) -> tuple[list[int], list[str]]:
+def bulk_workers(specs: list[tuple[float, float, int]], first_phone: int) -> tuple[list[int], list[str]]:
     """Users, worker profiles, one trade each and a live API token each; returns user ids and token keys."""
     from django.conf import settings
     from django.db import transaction
@@ -149,7 +149,7 @@ def populate(groups: int, fanout: int, idle: int, big: int = 0) -> Population:
     if big:
         population.big = Group(TARGET_TRADES[groups], *WANGYI)
         specs += [(*_offset(rng, *WANGYI, 1.0), trades[TARGET_TRADES[groups]]) for _ in range(big)]
-    ids, keys = _bulk_workers(specs, first_phone=0)
+    ids, keys = bulk_workers(specs, first_phone=0)
     for g, group in enumerate(population.groups):
         group.user_ids, group.keys = ids[g * fanout:(g + 1) * fanout], keys[g * fanout:(g + 1) * fanout]
     if big:
@@ -159,6 +159,6 @@ def populate(groups: int, fanout: int, idle: int, big: int = 0) -> Population:
     posted = [trades[code] for code in TARGET_TRADES[:groups + (1 if big else 0)]]
     idle_specs = [(*_offset(rng, *sites[i % groups], 6.0), rng.choice(idle_trades)) if i % 2 == 0
                   else (*_offset(rng, *YIJUN, 5.0), posted[(i // 2) % len(posted)]) for i in range(idle)]
-    population.idle_ids, population.idle_keys = _bulk_workers(idle_specs, first_phone=len(specs))
+    population.idle_ids, population.idle_keys = bulk_workers(idle_specs, first_phone=len(specs))
     connection.close()
     return population

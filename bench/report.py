@@ -267,22 +267,30 @@ def render(machine_info: dict, results: dict, seconds: float, flags: str, propos
     return "\n".join(out)
 
 
-def write_docs(block: str, path: Path = config.DOCS_FILE, proposed: bool = False) -> None:
-    """Replace the generated block of the Issue 3 section, creating the file or section if need be."""
-    start, end = markers(proposed)
-    main_end = markers(False)[1]
+def write_block(block: str, section: str, start: str, end: str, path: Path = config.DOCS_FILE) -> None:
+    """Put a generated block into docs/benchmarks.md: over the old one between its markers (the file is read
+    again first: other benchmarks write to it too), else at the top of its section, else in a new section at the
+    end. Only the block changes, so the hand-written reading of the figures around it survives a rerun."""
     text = path.read_text() if path.exists() else "# Benchmarks\n"
     if start in text and end in text:
         before, rest = text.split(start, 1)
-        after = rest.split(end, 1)[1]
-        text = before + block + after
-    elif proposed and main_end in text:
-        before, after = text.split(main_end, 1)
-        text = before + main_end + "\n\n" + block + after
-    elif SECTION in text:
-        head, tail = text.split(SECTION, 1)
-        text = head + SECTION + "\n\n" + block + "\n" + tail
+        text = before + block + rest.split(end, 1)[1]
+    elif section in text:
+        head, tail = text.split(section, 1)
+        text = head + section + "\n\n" + block + "\n" + tail
     else:
-        text = text.rstrip() + f"\n\n{SECTION}\n\n{block}\n"
+        text = text.rstrip() + f"\n\n{section}\n\n{block}\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
+
+
+def write_docs(block: str, path: Path = config.DOCS_FILE, proposed: bool = False) -> None:
+    """The Issue 3 block; the `--proposed` one goes right after the main block the first time."""
+    start, end = markers(proposed)
+    main_end = markers(False)[1]
+    text = path.read_text() if path.exists() else ""
+    if proposed and start not in text and main_end in text:
+        before, after = text.split(main_end, 1)
+        path.write_text(before + main_end + "\n\n" + block + after)
+        return
+    write_block(block, SECTION, start, end, path)

@@ -46,23 +46,55 @@ def server_env(database_env: dict[str, str]) -> dict[str, str]:
     return env
 
 
+def start_child(command: list[str], env: dict[str, str], log) -> subprocess.Popen:
+    """A child in a process group of its own (so that all it starts can be stopped with it)."""
+    return subprocess.Popen(command, cwd=config.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True, preexec_fn=_die_with_parent)
+
+
+def stop_child(process: subprocess.Popen | None) -> None:
+    """SIGTERM to the child's own process group, SIGKILL if it lingers; returns once the whole group is gone."""
+    if process is None:
+        return
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+    # Workers may still be exiting after the supervisor: give them a moment, then make sure the group is gone.
+    deadline = time.monotonic() + 5
+    with contextlib.suppress(ProcessLookupError):
+        while time.monotonic() < deadline:
+            os.killpg(process.pid, 0)  # raises once no process of the group is left
+            time.sleep(0.2)
+        os.killpg(process.pid, signal.SIGKILL)
+
+
 class Server:
     """`with Server(env) as server:` serves on server.port and is stopped on the way out, error or not.
 
     The same command as `python -m zero_gig.serve --workers 2` (uvicorn, lifespan off), except that the
-    per-request access log is off: writing it would be measured too.
+    per-request access log is off: writing it would be measured too. With `scheduler=True` the background
+    duties run beside it as in production (`manage.py run_scheduler`, one process, logging to the same file).
     """
 
-    def __init__(self, database_env: dict[str, str], workers: int = 2, log_path=None):
+    def __init__(self, database_env: dict[str, str], workers: int = 2, log_path=None, scheduler: bool = False):
         self.port = free_port()
         self.workers = workers
         self.env = server_env(database_env)
         self.log_path = log_path
         self.process: subprocess.Popen | None = None
+        self.scheduler: subprocess.Popen | None = None
         self._log_offset = 0
         self.command = [sys.executable, "-m", "uvicorn", "zero_gig.asgi:application", "--host", config.HOST,
                         "--port", str(self.port), "--workers", str(workers), "--lifespan", "off",
+                        "--ws-max-size", str(64 * 1024), "--timeout-graceful-shutdown", "5",
                         "--no-access-log", "--log-level", "warning"]
+        self.scheduler_command = [sys.executable, "-m", "django", "run_scheduler"] if scheduler else None
 
     @property
     def base_url(self) -> str:
@@ -71,11 +103,11 @@ class Server:
     def __enter__(self) -> Server:
         log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL  # noqa: SIM115 (closed in stop)
         self._log = log
-        self.process = subprocess.Popen(self.command, cwd=config.ROOT, env=self.env, stdout=log,
-                                        stderr=subprocess.STDOUT, start_new_session=True,
-                                        preexec_fn=_die_with_parent)
+        self.process = start_child(self.command, self.env, log)
         try:
             self._wait_ready()
+            if self.scheduler_command:
+                self.scheduler = start_child(self.scheduler_command, self.env, log)
         except BaseException:
             self.stop()
             raise
@@ -123,25 +155,11 @@ class Server:
         return dict(sorted(counts.items(), key=lambda item: -item[1]))
 
     def stop(self) -> None:
-        """SIGTERM to the server's own process group (uvicorn and its workers), SIGKILL if it lingers."""
+        """The scheduler, then the server (uvicorn and its workers), each with its whole process group."""
+        scheduler, self.scheduler = self.scheduler, None
+        stop_child(scheduler)
         process, self.process = self.process, None
-        if process is not None and process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-        # Workers may still be exiting after the supervisor: give them a moment, then make sure the group is gone.
-        if process is not None:
-            deadline = time.monotonic() + 5
-            with contextlib.suppress(ProcessLookupError):
-                while time.monotonic() < deadline:
-                    os.killpg(process.pid, 0)  # raises once no process of the group is left
-                    time.sleep(0.2)
-                os.killpg(process.pid, signal.SIGKILL)
+        stop_child(process)
         log = getattr(self, "_log", None)
         if log not in (None, subprocess.DEVNULL):
             log.close()

@@ -1,33 +1,28 @@
-"""Percentiles of latency samples, the one summary every figure in the report uses."""
+"""The one summary of latency samples in the reports, from `statistics.quantiles` (method "inclusive": linear
+interpolation between closest ranks, numpy's default)."""
 
 from __future__ import annotations
 
 import math
+import statistics
 
 
-def percentile(sorted_values: list[float], q: float) -> float:
-    """Linear interpolation between closest ranks (numpy's default), on an already sorted list."""
-    if not sorted_values:
-        return math.nan
-    position = (len(sorted_values) - 1) * q / 100
-    low = math.floor(position)
-    high = min(low + 1, len(sorted_values) - 1)
-    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
+def percentiles(values: list[float]) -> list[float]:
+    """The 1st … 99th percentiles (index q - 1 for the q-th); a single value is every percentile of itself."""
+    if len(values) < 2:  # statistics.quantiles needs two points before Python 3.13
+        return list(values) * 99
+    return statistics.quantiles(values, n=100, method="inclusive")
 
 
-def summary_ms(seconds: list[float]) -> dict:
+def summary_ms(seconds: list[float], digits: int = 3) -> dict:
     """n, p50/p95/p99, mean and max in milliseconds, rounded for the report."""
-    values = sorted(s * 1000 for s in seconds)
+    values = [s * 1000 for s in seconds]
     if not values:
         return {"n": 0}
-    return {
-        "n": len(values),
-        "p50": round(percentile(values, 50), 3),
-        "p95": round(percentile(values, 95), 3),
-        "p99": round(percentile(values, 99), 3),
-        "mean": round(sum(values) / len(values), 3),
-        "max": round(values[-1], 3),
-    }
+    cuts = percentiles(values)
+    return {"n": len(values), "p50": round(cuts[49], digits), "p95": round(cuts[94], digits),
+            "p99": round(cuts[98], digits), "mean": round(statistics.fmean(values), digits),
+            "max": round(max(values), digits)}
 
 
 def ratio(slow: float, fast: float) -> float | None:
