@@ -30,6 +30,7 @@ import json
 import math
 import os
 import random
+import re
 import time
 import uuid
 from collections import Counter
@@ -58,10 +59,10 @@ frames = Counter()  # (socket, kind) → frames received
 rematched: set[int] = set()  # gigs whose matching may start again (a slot freed): their later offers are not timed
 
 
-def fire(name: str, started: float, request_type: str = "WS", exception: Exception | None = None,
-         length: int = 0) -> None:
-    events.request.fire(request_type=request_type, name=name, response_time=(time.monotonic() - started) * 1000,
-                        response_length=length, exception=exception, context={})
+def fire(name: str, started: float, exception: Exception | None = None) -> None:
+    """A socket event for locust's figures: its time since `started`, failed if `exception`."""
+    events.request.fire(request_type="WS", name=name, response_time=(time.monotonic() - started) * 1000,
+                        response_length=0, exception=exception, context={})
 
 
 class Pairs:
@@ -111,8 +112,7 @@ class Socket:
 
     def __init__(self, user, path: str, on_event, token: str | None = None):
         self.user, self.path, self.on_event, self.token = user, path, on_event, token
-        self.name = path if "/centers/" not in path else path.split("/centers/")[0] + "/centers/{id}/" + \
-            path.rstrip("/").rsplit("/", 1)[1] + "/"
+        self.name = re.sub(r"/\d+/", "/{id}/", path)
         self.ws, self.greenlet, self.stopping, self.last_seq = None, None, False, None
 
     def open(self) -> None:
