@@ -18,7 +18,8 @@ gig has started, already taken at that time) is a correct answer: it is counted 
 name (`… → 409 no_slots_left`); any other 4xx, a 5xx or a socket error is a failure. Socket events are
 locust events too (type WS): the first-wave offer on a worker socket, the wave line on the employer socket and
 the board line on the staff socket, each from the start of the POST that caused it; and the "accepted" line on
-the employer socket from the start of the worker's accept. At the end, LOAD_SOCKETS gets the frames counted.
+the employer socket from the start of the worker's accept. At the end, LOAD_COUNTS (a JSON file) gets who
+was started, with and without a socket, and the frames each kind of socket received.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ trades = {int(k): v for k, v in POPULATION["trades"].items()}
 free_listeners: dict[int, dict] = {}  # worker user id → worker, for workers with the socket open and no gig today
 site_codes: dict[int, str] = {}  # gig id → the code its employer's phone shows now
 frames = Counter()  # (socket, kind) → frames received
+people = Counter()  # kind of person (and socket) → how many were started
 rematched: set[int] = set()  # gigs whose matching may start again (a slot freed): their later offers are not timed
 
 
@@ -174,6 +176,9 @@ class Socket:
 class Person(FastHttpUser):
     abstract = True
 
+    def on_start(self):
+        people[type(self).__name__] += 1
+
     def auth(self, token: str) -> None:
         self.headers = {"Authorization": f"Bearer {token}", "Accept-Language": "zh-CN"}
 
@@ -214,6 +219,7 @@ class Worker(Person):
     wait_time = between(1, 5)
 
     def on_start(self):
+        super().on_start()
         self.me = next(workers)
         self.auth(self.me["token"])
         self.trade = trades[self.me["trade"]]["code"]
@@ -222,6 +228,7 @@ class Worker(Person):
         self.offers: list[int] = []  # gig ids offered on the socket, newest last
         self.socket = None
         if self.me["socket"]:
+            people["Worker with the socket"] += 1
             self.socket = Socket(self, "/ws/worker/", self.on_event, self.me["token"])
             self.socket.open()
             free_listeners[self.me["user"]] = self.me
@@ -348,6 +355,7 @@ class Employer(Person):
     wait_time = between(3, 10)
 
     def on_start(self):
+        super().on_start()
         self.me = next(employers)
         self.auth(self.me["token"])
         self.gigs: list[dict] = []  # what this employer posted: id, start
@@ -425,6 +433,7 @@ class Staff(Person):
     wait_time = between(20, 60)
 
     def on_start(self):
+        super().on_start()
         self.me = next(staff_members)
         self.auth(self.me["token"])
         self.center = self.me["center"]
@@ -454,6 +463,7 @@ class HallScreen(Person):
     wait_time = constant(0.5)
 
     def on_start(self):
+        super().on_start()
         self.headers = {"Accept-Language": "zh-CN"}
         self.center = next(screens)
         self.stale = False
@@ -475,7 +485,8 @@ class HallScreen(Person):
 
 
 @events.quitting.add_listener
-def _save_frames(environment, **kwargs):
-    path = os.environ.get("LOAD_SOCKETS")
+def _save_counts(environment, **kwargs):
+    path = os.environ.get("LOAD_COUNTS")
     if path:
-        Path(path).write_text(json.dumps({f"{socket} {kind}": n for (socket, kind), n in sorted(frames.items())}))
+        Path(path).write_text(json.dumps({"people": dict(people), "frames": {
+            f"{socket} {kind}": n for (socket, kind), n in sorted(frames.items())}}))
