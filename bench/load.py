@@ -294,7 +294,9 @@ def measure(args: argparse.Namespace) -> dict:
     run.data["people"] = {"workers": len(population["workers"]), "employers": len(population["employers"]),
                           "staff": len(population["staff"])}
     connections.close_all()  # nothing of this process holds a lock or a connection while the load runs
-    server = Server(database_env("postgres"), workers=2, log_path=SERVER_LOG, scheduler=True)
+    # Idle connections kept 75 s, as nginx keeps the phones' (keepalive_timeout): with uvicorn's 5 s a request sent
+    # on a connection the server was closing at that moment failed now and then (no answer, status 0).
+    server = Server(database_env("postgres"), workers=2, log_path=SERVER_LOG, scheduler=True, keep_alive=75)
     if not run.step("scheduler_once", scheduler_once, server.env):
         return run.data
     run.data["server"] = {"command": " ".join(server.command[1:]), "scheduler": " ".join(server.scheduler_command[1:])}

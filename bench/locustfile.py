@@ -199,7 +199,11 @@ class Person(FastHttpUser):
                     response.request_meta["name"] = f"{name} → 409 {code}"
                     response.success()
                     return None
-            response.failure(f"{response.status_code} {code or (response.text or '')[:120]}")
+            if response.status_code == 0:  # no answer: the connection failed or timed out
+                error = response.request_meta["exception"] or getattr(response, "error", None)
+                response.failure(f"no answer: {error!r}")
+            else:
+                response.failure(f"{response.status_code} {code or (response.text or '')[:120]}")
             return None
 
 

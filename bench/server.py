@@ -80,9 +80,12 @@ class Server:
     The same command as `python -m zero_gig.serve --workers 2` (uvicorn, lifespan off), except that the
     per-request access log is off: writing it would be measured too. With `scheduler=True` the background
     duties run beside it as in production (`manage.py run_scheduler`, one process, logging to the same file).
+    `keep_alive`: seconds an idle connection is kept (uvicorn's default is 5), for clients that stand for phones
+    talking to the reverse proxy in front of the server, which keeps theirs longer.
     """
 
-    def __init__(self, database_env: dict[str, str], workers: int = 2, log_path=None, scheduler: bool = False):
+    def __init__(self, database_env: dict[str, str], workers: int = 2, log_path=None, scheduler: bool = False,
+                 keep_alive: int | None = None):
         self.port = free_port()
         self.workers = workers
         self.env = server_env(database_env)
@@ -94,6 +97,8 @@ class Server:
                         "--port", str(self.port), "--workers", str(workers), "--lifespan", "off",
                         "--ws-max-size", str(64 * 1024), "--timeout-graceful-shutdown", "5",
                         "--no-access-log", "--log-level", "warning"]
+        if keep_alive:
+            self.command += ["--timeout-keep-alive", str(keep_alive)]
         self.scheduler_command = [sys.executable, "-m", "django", "run_scheduler"] if scheduler else None
 
     @property
