@@ -359,9 +359,9 @@ def render(results: dict) -> str:
     loads = "; ".join(f"{t} s: {a}" for t, a, _b, _c in run.get("load_average", []))
     packages = ", ".join(f"{k} {v}" for k, v in m["packages"].items())
     started = run.get("people") or {}
-    mix = (f"{started.get('Worker', 0)} workers ({started.get('Worker with the socket', 0)} with the worker socket), "
-           f"{started.get('Employer', 0)} employers (employer socket), {started.get('Staff', 0)} staff (board "
-           f"socket), {started.get('HallScreen', 0)} hall screens (screen socket)") if started else "?"
+    mix = (f"workers {started.get('Worker', 0)} ({started.get('Worker with the socket', 0)} with the worker socket), "
+           f"employers {started.get('Employer', 0)} (employer socket), staff {started.get('Staff', 0)} (board "
+           f"socket), hall screens {started.get('HallScreen', 0)} (screen socket)") if started else "?"
     out = [START, "",
            f"Run of {m['date']} (`python -m bench.load {flags}`, "
            f"{results.get('total_seconds', 0) / 60:.1f} min in all; "
