@@ -62,8 +62,8 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=600, help="seconds held at full load (default 600)")
-    parser.add_argument("--users", type=int, default=20,
-                        help="people at once (default 20, the knee found on this machine: docs/benchmarks.md)")
+    parser.add_argument("--users", type=int, default=40,
+                        help="people at once (default 40, the knee found on this machine: docs/benchmarks.md)")
     parser.add_argument("--spawn-rate", type=float, default=10, help="people started per second (default 10)")
     parser.add_argument("--socket-share", type=float, default=0.5,
                         help="share of the workers who keep the app open, holding the worker socket (default 0.5)")
