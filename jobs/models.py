@@ -361,6 +361,9 @@ class Gig(StatusMachine, LocatedModel):
             # screen and going rates read its open and filling gigs by start.
             models.Index(fields=["employer", "status"], name="gig_employer_status"),
             models.Index(fields=["center", "status", "starts_at"], name="gig_center_status_start"),
+            # Matching asks of each nearby worker whether one of their gigs overlaps (jobs.matching.candidates_for):
+            # the times of a gig by id from this small index, not from a page of the wide table each.
+            models.Index(fields=["id", "starts_at", "ends_at"], name="gig_id_times"),
         ]
 
     def __str__(self):
@@ -547,7 +550,9 @@ class Assignment(StatusMachine):
         verbose_name_plural = _("assignments")
         ordering = ("-created_at",)
         constraints = [models.UniqueConstraint(fields=["gig", "worker"], name="one_assignment_per_worker_per_gig")]
-        indexes = [models.Index(fields=["worker", "status"], name="assignment_worker_status")]
+        # A worker's assignments by status, with the gig: matching counts a worker's record and checks their
+        # slot-holding gigs for an overlap from the index alone (jobs.matching.candidates_for).
+        indexes = [models.Index(fields=["worker", "status", "gig"], name="assignment_worker_status_gig")]
 
     def __str__(self):
         return f"{self.worker} → {self.gig}"
