@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from geopy.distance import geodesic
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from jobs import matching
@@ -108,7 +108,24 @@ WORKER = st.fixed_dictionaries({
 })
 
 
+def plain(km, **spec):
+    """A worker of the gig's trade, free, with no record, unless `spec` says otherwise."""
+    return {"km": km, "bearing": 30.0, "own_trade": True, "availability": Availability.ANY_DAY, "suspended": False,
+            "favourite": False, "on_this_gig": None, "other_gig": None, "current": None, "history": (0, 0, 0), **spec}
+
+
+# Favourites beyond the wave, inside and outside their reach, nearby ones left out for a reason, and a worker
+# whose home is far but whose fresh location is near.
+FAVOURITES_AND_REASONS = [plain(12, favourite=True, history=(2, 1, 1)), plain(21, favourite=True),
+                          plain(2, favourite=True, suspended=True), plain(2.5, favourite=True),
+                          plain(1, other_gig=("overlapping", AssignmentStatus.COMPLETED)),
+                          plain(1.5, on_this_gig=AssignmentStatus.DECLINED), plain(15, current=("fresh", 1.0)),
+                          plain(2, own_trade=False)]
+
+
 @AGAINST_A_NAIVE_WALK
+@example(specs=FAVOURITES_AND_REASONS, wave=(3, 20))
+@example(specs=FAVOURITES_AND_REASONS, wave=(3, 0))
 @given(specs=st.lists(WORKER, max_size=8), wave=st.sampled_from([(3, 20), (3, 0), (8, 0), (20, 0), (8, 20)]))
 def test_the_candidates_are_exactly_those_a_naive_walk_over_every_worker_finds(specs, wave):
     radius_km, include_favourites_within = wave
