@@ -14,11 +14,12 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
-from workers.models import Availability, RealNameStatus, WorkerProfile, WorkerTrade
+from workers.models import Availability, RealNameStatus, WorkerProfile
 from zero_gig.db import atomic_with_retry, locked
 from zero_gig.geo import Point, covering_cells, fast_distance_km, h3_field
 
@@ -94,57 +95,68 @@ def rank(candidates: list[Candidate], radius_km: float) -> list[Candidate]:
 
 # --- Reading candidates ---------------------------------------------------------------------
 
+def _history_count(queryset):
+    """The number of rows of `queryset` (filtered by worker=OuterRef("pk")): one indexed count per candidate."""
+    return Coalesce(Subquery(queryset.order_by().values("worker_id").annotate(n=Count("*")).values("n")), 0)
+
+
+def _near(site: Point, reach: float, fresh_since: dt.datetime) -> Q:
+    """Home, or a fresh current location, in a box around the site never narrower than the reach: a degree of
+    latitude is at least 110.5 km, one of longitude 111.3 km × cos(latitude) at the box's edge nearest a pole.
+    Homes are found by the cells covering the disc (an index), the box trims the cells' corners. A shortlist:
+    the exact distance decides."""
+    res, cells = covering_cells(site, reach)
+    lat_pad = reach / 110.5
+    lng_pad = reach / (111.3 * math.cos(math.radians(min(89.0, abs(site.lat) + lat_pad))))
+    lat_range, lng_range = (site.lat - lat_pad, site.lat + lat_pad), (site.lng - lng_pad, site.lng + lng_pad)
+    return (Q(**{f"{h3_field(res)}__in": cells}, latitude__range=lat_range, longitude__range=lng_range)
+            | Q(current_at__gte=fresh_since, current_latitude__range=lat_range, current_longitude__range=lng_range))
+
+
 def candidates_for(gig: Gig, radius_km: float, now: dt.datetime, include_favourites_within: float = 0,
                    among: list[int] | None = None) -> list[Candidate]:
     """Workers of the gig's trade within `radius_km` (home, or current location while fresh), free at that time,
     not suspended, and never offered this gig before. Favourites count up to `include_favourites_within`.
-    `among`: only these workers (a center's board asks about those waiting in its hall)."""
-    reach = max(radius_km, include_favourites_within)
+    `among`: only these workers (a center's board asks about those waiting in its hall).
+
+    Reads only the wave's disc: the employer's favourites (a handful) are looked up by id, not by widening the
+    search, and each shortlisted worker's record comes as indexed counts, not as rows of history."""
     site = gig.point
-    res, cells = covering_cells(site, reach)
     fresh_since = now - dt.timedelta(minutes=config("FRESH_LOCATION_MINUTES"))
-    # A box around the site for fresh current locations, never narrower than the reach: a degree of latitude
-    # is at least 110.5 km, one of longitude 111.3 km × cos(latitude) at the box's edge nearest a pole.
-    lat_pad = reach / 110.5
-    lng_pad = reach / (111.3 * math.cos(math.radians(min(89.0, abs(site.lat) + lat_pad))))
-    near = (Q(**{f"{h3_field(res)}__in": cells})
-            | Q(current_at__gte=fresh_since, current_latitude__range=(site.lat - lat_pad, site.lat + lat_pad),
-                current_longitude__range=(site.lng - lng_pad, site.lng + lng_pad)))
-    busy = Assignment.objects.filter(status__in=SLOT_HOLDING, gig__starts_at__lt=gig.ends_at,
-                                     gig__ends_at__gt=gig.starts_at).values("worker_id")
+    on_gig = Assignment.objects.filter(worker_id=OuterRef("pk"), gig_id=gig.pk)
+    busy = Assignment.objects.filter(worker_id=OuterRef("pk"), status__in=SLOT_HOLDING,
+                                     gig__starts_at__lt=gig.ends_at, gig__ends_at__gt=gig.starts_at)
+    history = Assignment.objects.filter(worker_id=OuterRef("pk"))
     workers = WorkerProfile.objects.filter(pk__in=among) if among is not None else WorkerProfile.objects
-    rows = (workers.filter(near, worker_trades__category_id=gig.category_id)
-            .exclude(availability=Availability.UNAVAILABLE)
-            .exclude(suspended_until__gt=now)
-            .exclude(assignments__gig=gig)
-            .exclude(pk__in=busy)
-            .annotate(completed=Count("assignments", filter=Q(assignments__status=AssignmentStatus.COMPLETED),
-                                      distinct=True),
-                      no_shows=Count("assignments", filter=Q(assignments__status=AssignmentStatus.NO_SHOW),
-                                     distinct=True),
-                      late_cancels=Count("strikes", filter=Q(strikes__reason=Strike.Reason.LATE_CANCEL), distinct=True))
-            .values_list("pk", "latitude", "longitude", "current_latitude", "current_longitude", "current_at",
-                         "availability", "real_name_status", "completed", "no_shows", "late_cancels"))
+    free_then = [choice for choice in Availability.values if available_for(choice, gig.starts_at, now)]
+    eligible = (workers.filter(worker_trades__category_id=gig.category_id, availability__in=free_then)
+                .exclude(suspended_until__gt=now)
+                .exclude(Exists(on_gig))
+                .exclude(Exists(busy))
+                .annotate(completed=_history_count(history.filter(status=AssignmentStatus.COMPLETED)),
+                          no_shows=_history_count(history.filter(status=AssignmentStatus.NO_SHOW)),
+                          late_cancels=_history_count(Strike.objects.filter(worker_id=OuterRef("pk"),
+                                                                            reason=Strike.Reason.LATE_CANCEL)))
+                .order_by()
+                .values_list("pk", "latitude", "longitude", "current_latitude", "current_longitude", "current_at",
+                             "real_name_status", "worker_trades__years_experience", "worker_trades__verified_at",
+                             "completed", "no_shows", "late_cancels"))
     favourites = set(FavouriteWorker.objects.filter(employer_id=gig.employer_id).values_list("worker_id", flat=True))
-    within = []
-    for (pk, lat, lng, cur_lat, cur_lng, cur_at, availability, real_name, completed, no_shows,
-         late_cancels) in rows:
-        if not available_for(availability, gig.starts_at, now):
-            continue
+    rows = {row[0]: row for row in eligible.filter(_near(site, radius_km, fresh_since))}
+    if favourites and include_favourites_within > radius_km:
+        rows.update((row[0], row) for row in eligible.filter(pk__in=favourites - rows.keys()))
+    found = []
+    for (pk, lat, lng, cur_lat, cur_lng, cur_at, real_name, years, skill_verified_at, completed, no_shows,
+         late_cancels) in rows.values():
         km = fast_distance_km(site, Point(lat, lng))
         if cur_at and cur_at >= fresh_since and cur_lat is not None:
             km = min(km, fast_distance_km(site, Point(cur_lat, cur_lng)))
         favourite = pk in favourites
         if km > radius_km and not (favourite and km <= include_favourites_within):
             continue
-        within.append((pk, km, real_name == RealNameStatus.VERIFIED, favourite, completed, no_shows, late_cancels))
-    # Experience of just these workers, not of everyone in the trade across the city.
-    trades = {worker_id: (years, skill_verified_at) for worker_id, years, skill_verified_at in
-              WorkerTrade.objects.filter(category_id=gig.category_id, worker_id__in=[row[0] for row in within])
-              .values_list("worker_id", "years_experience", "verified_at")}
-    return [Candidate(pk, km, trades.get(pk, (0, None))[0], verified, favourite, completed, no_shows, late_cancels,
-                      skill_verified=trades.get(pk, (0, None))[1] is not None)
-            for pk, km, verified, favourite, completed, no_shows, late_cancels in within]
+        found.append(Candidate(pk, km, years, real_name == RealNameStatus.VERIFIED, favourite, completed, no_shows,
+                               late_cancels, skill_verified=skill_verified_at is not None))
+    return found
 
 
 # --- Waves ------------------------------------------------------------------------------------

@@ -363,6 +363,9 @@ class Gig(StatusMachine, LocatedModel):
             # An employer's gigs, latest first (GET /api/gigs/): without it the planner walks every gig by start.
             models.Index(fields=["employer", "starts_at", "id"], name="gig_employer_start"),
             models.Index(fields=["center", "status", "starts_at"], name="gig_center_status_start"),
+            # Matching asks of each nearby worker whether one of their gigs overlaps (jobs.matching.candidates_for):
+            # the times of a gig by id from this small index, not from a page of the wide table each.
+            models.Index(fields=["id", "starts_at", "ends_at"], name="gig_id_times"),
         ]
 
     def __str__(self):
@@ -550,7 +553,9 @@ class Assignment(StatusMachine):
         ordering = ("-created_at",)
         constraints = [models.UniqueConstraint(fields=["gig", "worker"], name="one_assignment_per_worker_per_gig")]
         indexes = [
-            models.Index(fields=["worker", "status"], name="assignment_worker_status"),
+            # A worker's assignments by status, with the gig: matching counts a worker's record and checks their
+            # slot-holding gigs for an overlap from the index alone (jobs.matching.candidates_for).
+            models.Index(fields=["worker", "status", "gig"], name="assignment_worker_status_gig"),
             # Who was placed today (the hall screen's count) and the figures' refresh of a day read by these times.
             models.Index(fields=["accepted_at"], name="assignment_accepted_at"),
             models.Index(fields=["checked_in_at"], name="assignment_checked_in_at"),
