@@ -617,6 +617,8 @@ def _take_gig(worker: WorkerProfile, gig: Gig, now: dt.datetime, for_staff: bool
         state = {"state": existing.get_status_display(), "name": worker.display_name}
         raise Conflict((_("%(name)s has already %(state)s this gig.") if for_staff else
                         _("You have already %(state)s this gig.")) % state, code="already_responded")
+    if gig.status == GigStatus.FILLED:
+        raise _no_slots_left()  # read under the gig's lock: the workers queued behind the winners leave at once
     _check_worker_may_take(worker, gig, now, for_staff)
     _take_slot(gig)
     assignment = existing or Assignment(gig=gig, worker=worker)
