@@ -9,7 +9,7 @@ import pytest
 from jobs import matching, services
 from jobs.exceptions import Conflict
 from jobs.matching import Candidate, advance_matching, available_for, rank
-from jobs.models import Assignment, AssignmentStatus, FavouriteWorker, Gig, GigMatching, GigStatus
+from jobs.models import Assignment, AssignmentStatus, FavouriteWorker, GigMatching
 from notifications.models import Notification
 from tests.factories import EmployerFactory, GigFactory, ServiceCenterFactory, TradeFactory, WageFloorFactory
 from workers.models import WorkerProfile
@@ -236,19 +236,6 @@ def test_offers_still_pending_when_the_gig_gets_under_way_are_withdrawn_by_the_s
     assert set(withdrawn_offers(gig)) == {waiting.pk}
     assert Assignment.objects.get(gig=gig, worker=hired).status == AssignmentStatus.ACCEPTED
     assert Notification.objects.get(user=waiting.user, kind="withdrawn").payload["reason"] == "closed"
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_scheduler_withdraws_stale_offers_in_transactions_of_its_own(make_worker, now):
-    """The scheduler calls its duties outside any transaction (unlike a test wrapped in one): each gig's offers are
-    withdrawn in a transaction of their own, with the gig locked first."""
-    test_offers_still_pending_when_the_gig_gets_under_way_are_withdrawn_by_the_scheduler(make_worker, now)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_scheduler_expires_a_gig_and_withdraws_its_offers_in_one_transaction(make_worker, now):
-    test_offers_still_pending_when_the_gig_expires_are_withdrawn(make_worker, now)
-    assert Gig.objects.get().status == GigStatus.EXPIRED
 
 
 def test_a_fresh_location_just_inside_the_reach_counts_in_the_north_too(make_worker, now):
