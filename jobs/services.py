@@ -1316,9 +1316,9 @@ def _expire_gig(gig_id: int, now: dt.datetime) -> int:
     """One gig expires with its unanswered offers withdrawn, in one transaction (the scheduler calls this outside
     any): the gig locked first, and looked at again under the lock, since a worker may have taken it meanwhile."""
     gig = locked(Gig.objects.select_related("category"), gig_id)
-    if gig.accepted_count or gig.starts_at > now or not Gig.moved(
-            Gig.objects.filter(pk=gig.pk, status__in=Gig.sources_of(GigStatus.EXPIRED)), GigStatus.EXPIRED):
+    if gig.accepted_count or gig.starts_at > now or gig.status not in Gig.sources_of(GigStatus.EXPIRED):
         return 0
+    Gig.moved(Gig.objects.filter(pk=gig.pk), GigStatus.EXPIRED)
     events.gig_closed(gig)
     return 1
 
