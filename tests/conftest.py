@@ -1,4 +1,5 @@
 import pytest
+from channels.layers import channel_layers
 from django.core.cache.backends.locmem import LocMemCache
 from django.utils import translation
 
@@ -29,6 +30,19 @@ def private_files(settings, tmp_path):
     """Evidence photos of each test go to a directory of its own, removed afterwards."""
     settings.PRIVATE_FILES_ROOT = tmp_path / "private"
     return settings.PRIVATE_FILES_ROOT
+
+
+@pytest.fixture(autouse=True)
+def channel_layer_of_its_own():
+    """Each test gets a new channel layer, as each async test runs on an event loop of its own.
+
+    channels_redis binds its receive locks to the loop that first waits on them; a layer shared across tests
+    keeps a lock held by a receive whose loop has closed, and the next test that waits on it fails with
+    'bound to a different event loop'. A server process has one loop, so this is a test-only concern.
+    """
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
 
 
 @pytest.fixture
