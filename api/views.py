@@ -27,7 +27,7 @@ from jobs.selectors import (
 )
 from workers.models import WorkerProfile
 from zero_gig.geo import Point, distance_km
-from zero_gig.ids import DIGITS
+from zero_gig.ids import DIGITS, parse_id
 from zero_gig.timestamps import iso
 
 from .exceptions import errors
@@ -212,6 +212,7 @@ class GigViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     @action(detail=True, methods=["post"])
     @idempotent
     def accept(self, request, pk=None):
+        services.turn_away_when_full(parse_id(pk), actor=request.user)  # the crowd after the last slot: one read
         assignment = services.accept_gig(self._gig(), actor=request.user)
         return Response(AssignmentSerializer(assignment, context={"request": request}).data)
 

@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Sum
+from django.db.models import Exists, F, Max, OuterRef, Sum
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -641,19 +641,29 @@ def _hire(assignment: Assignment, now: dt.datetime, via: str) -> Assignment:
     return assignment
 
 
-def accept_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Assignment:
-    """即时快招: the first `headcount` qualified workers to accept get the slots. Accepting twice is harmless.
+def turn_away_when_full(gig_id: int, *, actor) -> None:
+    """Refuse a worker an instant gig whose last slot is gone, from one read and before anything else is read.
 
-    Hundreds of workers may tap a gig in the second it fills. Those after the last slot are told so from one
-    unlocked read instead of queueing for the gig's row lock, which the winners hold while they are hired: the
-    same answer the locked path gives them a moment later (a gig fills in a committed transaction, and a read
-    that still finds it open goes the locked way). A worker who already has an assignment on it always goes the
-    locked way: a repeated accept returns their slot, and an offer is answered there."""
-    worker = worker_of(actor)
-    if (Gig.objects.filter(pk=gig.pk, status=GigStatus.FILLED, hiring_mode=HiringMode.INSTANT).exists()
-            and not Assignment.objects.filter(gig_id=gig.pk, worker=worker).exists()):
+    Hundreds of workers may tap a gig in the second it fills; those after the last slot are told so here
+    instead of queueing for the gig's row lock, which the winners hold while they are hired: the same answer
+    the locked path gives them a moment later (a gig fills in a committed transaction, and a read that still
+    finds it open goes the locked way). A full gig is public, so the answer tells nobody anything the gig's
+    page does not; whoever is not a worker, or already has an assignment on it (a repeated accept returns
+    their slot, an offer is answered), goes the full way, where who may act is decided."""
+    if not (_active(actor) and actor.role == Role.WORKER):
+        return
+    full = Gig.objects.filter(
+        Exists(WorkerProfile.objects.filter(user_id=actor.pk)),
+        ~Exists(Assignment.objects.filter(gig_id=OuterRef("pk"), worker__user_id=actor.pk)),
+        pk=gig_id, status=GigStatus.FILLED, hiring_mode=HiringMode.INSTANT)
+    if full.exists():
         raise _no_slots_left()
-    return _accept(gig.pk, worker, now or timezone.now())
+
+
+def accept_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Assignment:
+    """即时快招: the first `headcount` qualified workers to accept get the slots. Accepting twice is harmless."""
+    turn_away_when_full(gig.pk, actor=actor)
+    return _accept(gig.pk, worker_of(actor), now or timezone.now())
 
 
 @atomic_with_retry

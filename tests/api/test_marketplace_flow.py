@@ -3,7 +3,9 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -99,9 +101,14 @@ def test_the_last_slot_goes_to_one_worker_and_the_next_hears_409(market):
         "address": "王益区", "latitude": 35.07, "longitude": 109.07, "starts_at": start.isoformat(),
         "ends_at": (start + dt.timedelta(hours=8)).isoformat()}, format="json").json()
     assert client_for(worker.user).post(f"/api/gigs/{gig['id']}/accept/").status_code == 200
-    late = client_for(other.user).post(f"/api/gigs/{gig['id']}/accept/")
+    late = client_for(other.user).post(f"/api/gigs/{gig['id']}/accept/")  # offered the gig when it was posted
     assert late.status_code == 409
     assert late.json() == {"detail": "No slots left on this gig.", "code": "no_slots_left"}
+    newcomer = WorkerFactory()  # never offered it: one of the crowd that taps a full gig
+    with CaptureQueriesContext(connection) as reads:
+        crowd = client_for(newcomer.user).post(f"/api/gigs/{gig['id']}/accept/")
+    assert crowd.status_code == 409 and crowd.json()["code"] == "no_slots_left"
+    assert len(reads.captured_queries) == 1  # one read each, not the gig, the profile and the locked way
 
 
 def test_gig_detail_shows_distance_pay_rating_and_slots_left(market):

@@ -4,6 +4,7 @@ import datetime as dt
 import threading
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -136,8 +137,26 @@ def test_a_full_gig_refuses_newcomers_at_once_and_still_answers_its_own_workers(
     with CaptureQueriesContext(connection) as refusal, pytest.raises(Conflict) as refused:
         services.accept_gig(open_gig, actor=late.user)
     assert refused.value.code == "no_slots_left"
-    assert not any("FOR UPDATE" in query["sql"] or "SAVEPOINT" in query["sql"] for query in refusal.captured_queries)
+    assert len(refusal.captured_queries) == 1 and "FOR UPDATE" not in refusal.captured_queries[0]["sql"]
     assert services.accept_gig(open_gig, actor=first.user).pk == taken.pk  # accepting twice stays harmless
+
+
+def test_only_a_worker_is_turned_away_from_a_full_gig_and_others_hear_who_may_act(open_gig, make_worker):
+    """The one-read refusal says nothing a full gig's public page does not, and only to workers: an employer,
+    or a worker whose account has no worker profile, is refused for who they are, as on an open gig."""
+    services.accept_gig(open_gig, actor=make_worker().user)
+    services.accept_gig(open_gig, actor=make_worker().user)
+    services.turn_away_when_full(open_gig.pk, actor=open_gig.employer.owner)  # not a worker: the full way decides
+    with pytest.raises(PermissionDenied):
+        services.accept_gig(open_gig, actor=open_gig.employer.owner)
+    profileless = make_worker()
+    user = profileless.user
+    profileless.delete()
+    user.refresh_from_db()
+    services.turn_away_when_full(open_gig.pk, actor=user)
+    with pytest.raises(PermissionDenied):
+        services.accept_gig(open_gig, actor=user)
+    services.turn_away_when_full(10**9, actor=make_worker().user)  # no such gig: the full way answers 404
 
 
 def test_a_full_gig_hiring_by_application_still_says_to_apply(open_gig, make_worker):
