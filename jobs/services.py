@@ -548,8 +548,9 @@ def reopen_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Gig:
 # --- Taking gigs ----------------------------------------------------------------------------
 
 def _lock_worker(worker: WorkerProfile) -> WorkerProfile:
-    """Lock the worker's row so that two accepts by the same worker are decided one after the other."""
-    return locked(WorkerProfile.objects, worker.pk)
+    """Lock the worker's row so that two accepts by the same worker are decided one after the other (their
+    account is read with it: a hire writes their name and phone into the agreement)."""
+    return locked(WorkerProfile.objects.select_related("user"), worker.pk)
 
 
 def _check_worker_may_take(worker: WorkerProfile, gig: Gig, now: dt.datetime, for_staff: bool = False) -> None:
@@ -599,6 +600,12 @@ def _free_slot(gig: Gig, now: dt.datetime) -> None:
     """Give a slot back; a filled gig that has not started opens again."""
     Gig.objects.filter(pk=gig.pk, accepted_count__gt=0).update(accepted_count=F("accepted_count") - 1)
     Gig.moved(Gig.objects.filter(pk=gig.pk, status=GigStatus.FILLED, starts_at__gt=now), GigStatus.OPEN)
+
+
+def _gig_to_hire_on(gig_pk: int) -> Gig:
+    """The gig locked for a hire, read with what the hire writes into the agreement and the news (its trade,
+    employer and center), so that no more round trips are made while the gig's lock is held."""
+    return locked(Gig.objects.select_related("category", "employer__owner", "center"), gig_pk)
 
 
 def _take_gig(worker: WorkerProfile, gig: Gig, now: dt.datetime, for_staff: bool = False) -> Assignment:
@@ -669,8 +676,7 @@ def accept_gig(gig: Gig, *, actor, now: dt.datetime | None = None) -> Assignment
 @atomic_with_retry
 def _accept(gig_pk: int, worker: WorkerProfile, now: dt.datetime) -> Assignment:
     worker = _lock_worker(worker)
-    gig = locked(Gig.objects.select_related("category"), gig_pk)
-    return _take_gig(worker, gig, now)
+    return _take_gig(worker, _gig_to_hire_on(gig_pk), now)
 
 
 DISPATCH_CONSENT_NEEDED = gettext_lazy("The worker must agree to take this gig; tick the box once they have.")
@@ -692,7 +698,7 @@ def assign_for_worker(gig: Gig, worker: WorkerProfile, *, actor, center, consent
     now = now or timezone.now()
     check_serves_worker(actor, center, worker, now)
     worker = _lock_worker(worker)
-    gig = locked(Gig.objects.select_related("category"), gig.pk)
+    gig = _gig_to_hire_on(gig.pk)
     existing = Assignment.objects.filter(gig=gig, worker=worker).first()
     before = snapshot(existing, "status") if existing else None
     assignment = _take_gig(worker, gig, now, for_staff=True)

@@ -27,6 +27,20 @@ def test_the_first_workers_get_the_slots_and_a_late_one_hears_no_slots_left(open
     assert refused.value.code == "no_slots_left"
 
 
+def test_a_hire_reads_the_employer_center_and_account_with_the_locks_not_while_holding_them(open_gig, make_worker):
+    """The winners of a rush are hired one after another under the gig's lock: what the agreement and the news
+    need of the employer, the center and the worker's account comes with the locked rows, not in more round trips
+    while the next winners wait."""
+    worker = make_worker()
+    with CaptureQueriesContext(connection) as hiring:
+        services.accept_gig(open_gig, actor=worker.user)
+    reads = [query["sql"] for query in hiring.captured_queries if query["sql"].startswith("SELECT")]
+    for table in ("jobs_employer", "centers_servicecenter", "accounts_user"):
+        assert not any(f'FROM "{table}"' in sql for sql in reads), table  # joined to a locked row instead
+    assert Assignment.objects.get(gig=open_gig, worker=worker).agreement.terms["employer"]["name"] == \
+        open_gig.employer.name
+
+
 def test_accepting_twice_is_harmless(open_gig, make_worker):
     worker = make_worker()
     once = services.accept_gig(open_gig, actor=worker.user)
