@@ -33,3 +33,14 @@ application = ProtocolTypeRouter(
 # socket on it (~90 ms per collection at 1,000 sockets before; docs/benchmarks.md, issue 4).
 get_resolver().url_patterns  # noqa: B018
 gc.freeze()
+
+# Collect the young generation every 100,000 new objects instead of 700. With thousands of sockets open, a busy
+# moment holds many short-lived objects (requests, frames, pushes); at the default, every 700 allocations moved
+# those still alive into the older generations, and their growth set off full collections that walk every
+# socket's objects: two of up to 318 ms while gigs were posted at 5,000 sockets on two processes (offer p99
+# 414 ms). With these thresholds the same run had none (p99 77 ms) and one process held 16,000 sockets with
+# pauses of at most 126 ms (docs/benchmarks.md, issue 4). The price: unreachable cycles wait longer to be freed
+# (a full collection is considered after 100 × 50 young collections, and CPython still runs it only once the
+# survivors since the last one are a quarter of the old generation).
+ASGI_GC_THRESHOLDS = (100_000, 50, 100)
+gc.set_threshold(*ASGI_GC_THRESHOLDS)
