@@ -26,7 +26,6 @@ from zero_gig.geo import Point, covering_cells, fast_distance_km, h3_field
 from . import events
 from .exceptions import Conflict
 from .models import (
-    SLOT_HOLDING,
     Assignment,
     AssignmentStatus,
     FavouriteWorker,
@@ -35,6 +34,7 @@ from .models import (
     GigStatus,
     HiringMode,
     Strike,
+    clashing_with,
 )
 
 
@@ -124,8 +124,7 @@ def candidates_for(gig: Gig, radius_km: float, now: dt.datetime, include_favouri
     site = gig.point
     fresh_since = now - dt.timedelta(minutes=config("FRESH_LOCATION_MINUTES"))
     on_gig = Assignment.objects.filter(worker_id=OuterRef("pk"), gig_id=gig.pk)
-    busy = Assignment.objects.filter(worker_id=OuterRef("pk"), status__in=SLOT_HOLDING,
-                                     gig__starts_at__lt=gig.ends_at, gig__ends_at__gt=gig.starts_at)
+    busy = Assignment.objects.filter(clashing_with(gig), worker_id=OuterRef("pk"))
     history = Assignment.objects.filter(worker_id=OuterRef("pk"))
     workers = WorkerProfile.objects.filter(pk__in=among) if among is not None else WorkerProfile.objects
     free_then = [choice for choice in Availability.values if available_for(choice, gig.starts_at, now)]

@@ -488,6 +488,14 @@ class PayStatus(models.TextChoices):
 # Assignments in these states hold one of the gig's slots.
 SLOT_HOLDING = (AssignmentStatus.ACCEPTED, AssignmentStatus.CHECKED_IN, AssignmentStatus.CHECKED_OUT,
                 AssignmentStatus.COMPLETED)
+# Work still ahead or under way keeps a worker from another gig at the same hours; one who has checked out is
+# free again. The one rule for taking a gig (jobs.services) and for whom a wave offers it to (jobs.matching).
+CLASHING = (AssignmentStatus.ACCEPTED, AssignmentStatus.CHECKED_IN)
+
+
+def clashing_with(gig) -> models.Q:
+    """Assignments (of whichever worker the caller filters by) that clash with `gig`'s hours."""
+    return models.Q(status__in=CLASHING, gig__starts_at__lt=gig.ends_at, gig__ends_at__gt=gig.starts_at)
 
 
 class Assignment(StatusMachine):

@@ -59,6 +59,7 @@ from .models import (
     VerificationStatus,
     WageDispute,
     WageFloor,
+    clashing_with,
 )
 from .selectors import wage_floor_for
 from .taxonomy import TAXONOMY
@@ -569,11 +570,8 @@ def _check_worker_may_take(worker: WorkerProfile, gig: Gig, now: dt.datetime, fo
         raise Conflict((_("This gig needs a %(trade)s, a trade %(name)s does not have.") if for_staff else
                         _("This gig needs a %(trade)s; add the trade to your profile first.")) % trade,
                        code="not_qualified")
-    # Only work still ahead or under way clashes: a worker who has checked out is free again.
-    overlapping = (Assignment.objects.filter(worker=worker, status__in=(AssignmentStatus.ACCEPTED,
-                                                                        AssignmentStatus.CHECKED_IN),
-                                             gig__starts_at__lt=gig.ends_at, gig__ends_at__gt=gig.starts_at)
-                   .exclude(gig=gig).select_related("gig").first())
+    overlapping = (Assignment.objects.filter(clashing_with(gig), worker=worker).exclude(gig=gig)
+                   .select_related("gig").first())
     if overlapping:
         code = {"code": overlapping.gig.code, **name}
         raise Conflict((_("%(name)s already has gig %(code)s at that time.") if for_staff else

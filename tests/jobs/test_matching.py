@@ -159,6 +159,21 @@ def test_busy_suspended_unavailable_and_other_trade_workers_are_left_out(make_wo
     assert other_trade.pk not in offered(gig)
 
 
+def test_a_worker_who_checked_out_of_an_overlapping_gig_is_offered_the_next_as_they_may_take_it(make_worker, now):
+    """Waves follow the rule of taking a gig: only work still ahead or under way clashes. A worker who has left
+    the morning's site early (checked out) is offered, and takes, an afternoon gig at overlapping hours."""
+    left_early = worker_km_north(make_worker, 0.5)
+    morning = GigFactory(category=TradeFactory(), starts_at=now + dt.timedelta(hours=4))
+    done = services.accept_gig(morning, actor=left_early.user, now=now)
+    Assignment.objects.filter(pk=done.pk).update(status=AssignmentStatus.CHECKED_OUT)
+    still_there = worker_km_north(make_worker, 0.6)
+    services.accept_gig(GigFactory(category=TradeFactory(), starts_at=now + dt.timedelta(hours=4)),
+                        actor=still_there.user, now=now)
+    gig = post_gig(now)
+    assert offered(gig) == {left_early.pk}
+    assert services.accept_gig(gig, actor=left_early.user, now=now).status == AssignmentStatus.ACCEPTED
+
+
 def test_a_fresh_current_location_counts_more_than_home(make_worker, now):
     far_home = worker_km_north(make_worker, 30)
     WorkerProfile.objects.filter(pk=far_home.pk).update(current_latitude=SITE[0], current_longitude=SITE[1],

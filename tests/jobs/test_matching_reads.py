@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from jobs import matching
-from jobs.models import SLOT_HOLDING, Assignment, AssignmentStatus, FavouriteWorker, GigStatus, Strike
+from jobs.models import CLASHING, Assignment, AssignmentStatus, FavouriteWorker, GigStatus, Strike
 from tests.factories import (
     AssignmentFactory,
     EmployerFactory,
@@ -77,7 +77,7 @@ def naive_candidates(gig, radius_km, now, include_favourites_within):
                 or not matching.available_for(worker.availability, gig.starts_at, now)
                 or mine.filter(gig=gig).exists()
                 or any(a.gig.starts_at < gig.ends_at and a.gig.ends_at > gig.starts_at
-                       for a in mine.filter(status__in=SLOT_HOLDING).select_related("gig"))):
+                       for a in mine.filter(status__in=CLASHING).select_related("gig"))):
             continue
         km = fast_distance_km(gig.point, Point(worker.latitude, worker.longitude))
         if worker.current_at and worker.current_at >= fresh_since:
