@@ -3,6 +3,7 @@ appears on the screen without a reload; nothing scrolls sideways; no serious acc
 
 import datetime as dt
 import json
+import time
 import urllib.request
 
 import pytest
@@ -42,9 +43,15 @@ def test_a_gig_posted_appears_on_the_hall_screen_without_a_reload(browser, live_
     wait_until(page, "document.querySelector('[data-status]').hidden")  # the socket is open
     assert page.locator("tr[data-testid^=screen-gig-]").count() == 3
 
-    gig = post_gig(live_asgi_server.url, issue_api_token(employer.owner)[1], center.pk)
-    page.wait_for_selector(f"[data-testid=screen-gig-{gig['id']}]", timeout=10_000)
-    assert page.locator("[data-testid=open-gigs]").inner_text() == "4"
+    reads = []
+    page.on("request", lambda request: "part=gigs" in request.url and reads.append(time.monotonic()))
+    key = issue_api_token(employer.owner)[1]
+    gigs = [post_gig(live_asgi_server.url, key, center.pk) for _ in range(3)]  # a busy moment: changes in a row
+    for gig in gigs:
+        page.wait_for_selector(f"[data-testid=screen-gig-{gig['id']}]", timeout=15_000)
+    assert page.locator("[data-testid=open-gigs]").inner_text() == "6"
+    # Every change shows, yet the screen re-reads the list at most once every 3 s, however fast they come.
+    assert all(later - earlier >= 2.9 for earlier, later in zip(reads, reads[1:], strict=False)), reads
     assert page.evaluate("document.documentElement.scrollWidth") <= 1920
     violations = Axe().run(page).response["violations"]
     assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
