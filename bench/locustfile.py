@@ -460,8 +460,11 @@ class Staff(Person):
         self.call("GET", f"/api/staff/centers/{self.center}/hall/", "GET /api/staff/centers/{id}/hall/")
 
 
+SCREEN_GAP_S = 3.0  # screen.js's GAP: a screen re-reads its list at most this often
+
+
 class HallScreen(Person):
-    """The big screen: re-reads its list after each event (at most one read at a time, as screen.js)."""
+    """The big screen: re-reads its list after events, one read at a time and at most every 3 s, as screen.js."""
 
     fixed_count = len(POPULATION["centers"])
     wait_time = constant(0.5)
@@ -470,7 +473,7 @@ class HallScreen(Person):
         super().on_start()
         self.headers = {"Accept-Language": "zh-CN"}
         self.center = next(screens)
-        self.stale = False
+        self.stale, self.last_read = False, 0.0
         self.call("GET", f"/centers/{self.center}/screen/", "GET /centers/{id}/screen/")
         self.socket = Socket(self, f"/ws/centers/{self.center}/screen/", self.on_event)
         self.socket.open()
@@ -483,8 +486,8 @@ class HallScreen(Person):
 
     @task
     def refresh(self):
-        if self.stale:
-            self.stale = False
+        if self.stale and time.monotonic() - self.last_read >= SCREEN_GAP_S:
+            self.stale, self.last_read = False, time.monotonic()
             self.call("GET", f"/centers/{self.center}/screen/?part=gigs", "GET /centers/{id}/screen/?part=gigs")
 
 
