@@ -57,3 +57,25 @@ def test_a_gig_posted_appears_on_the_hall_screen_without_a_reload(browser, live_
     assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
     screenshot(page, "hall-screen")
     context.close()
+
+
+def test_the_column_headings_stay_in_view_while_the_list_scrolls_itself(browser, live_asgi_server):
+    WageFloorFactory()
+    center = ServiceCenterFactory(name="铜川市零工服务中心", latitude=35.0690, longitude=109.0756)
+    for hour in range(30):  # more rows than a 1280×720 screen shows
+        GigFactory(center=center, starts_at=timezone.now() + dt.timedelta(days=1, hours=hour))
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN",
+                                  base_url=live_asgi_server.url)
+    page = context.new_page()
+    page.goto(f"/centers/{center.pk}/screen/")
+    page.evaluate("document.querySelector('[data-scroller]').scrollTop = 400")
+    heading = page.evaluate("""(() => {
+        const scroller = document.querySelector('[data-scroller]').getBoundingClientRect();
+        const th = document.querySelector('thead th').getBoundingClientRect();
+        const seen = document.elementFromPoint(th.left + 5, th.top + th.height / 2);
+        return {scrolled: document.querySelector('[data-scroller]').scrollTop, gap: th.top - scroller.top,
+                seen: seen && seen.closest('thead') !== null};
+    })()""")
+    assert heading["scrolled"] >= 300  # the list did scroll
+    assert abs(heading["gap"]) < 1 and heading["seen"], heading  # and the headings stayed on top of it
+    context.close()
