@@ -1,5 +1,6 @@
 """Gigs and the people on them: trades, employers, gigs, assignments and the legal wage floor."""
 
+import datetime as dt
 import math
 import secrets
 from decimal import Decimal
@@ -576,26 +577,36 @@ class Assignment(StatusMachine):
     def max_pay_quantity(self) -> Decimal | None:
         """The most the employer may record, in the gig's pay unit (None: not known until check-out).
 
-        Per hour: the minutes worked, rounded up to the quarter hour (at least one quarter); if the employer
-        ended the gig early they may also pay the hours it was posted for, since the worker set that time
-        aside. Per day: the days the gig spans (Gig.days_spanned). Per piece: the most pieces the employer
-        stated. Per job: 1.
+        Per hour: the minutes worked (Assignment.minutes_worked: on site, and not past the gig's end), rounded
+        up to the quarter hour (at least one quarter). Per day: the days the worker was on site, counting each
+        24 hours from the start as one day (Gig.days_spanned's count), so a worker who left on the first
+        morning of a three-day job is owed one day at most. If the employer ended the gig early they may also
+        pay the hours or days it was posted for, since the worker set that time aside. Per piece: the most
+        pieces the employer stated. Per job: 1.
         """
         gig = self.gig
         if gig.pay_unit == PayUnit.JOB:
             return Decimal(1)
         if gig.pay_unit == PayUnit.PIECE:
             return Decimal(gig.max_pieces) if gig.max_pieces else None
-        if gig.pay_unit == PayUnit.DAY:
-            return Decimal(gig.days_spanned)
         if self.minutes_worked is None:
             return None
+        if gig.pay_unit == PayUnit.DAY:
+            return Decimal(gig.days_spanned if gig.ended_early_at else self.days_on_site)
         quarters = max(1, math.ceil(self.minutes_worked / QUARTER_HOUR))
         hours = Decimal(quarters * QUARTER_HOUR) / 60
         if gig.ended_early_at:
             hours = max(hours, Decimal(math.ceil(gig.planned_hours * 60 / QUARTER_HOUR) * QUARTER_HOUR) / 60)
         return hours
 
+    @property
+    def days_on_site(self) -> int:
+        """The gig's days (24 hours each from its start) that the worker's time on site touched."""
+        start, day = self.gig.starts_at, dt.timedelta(hours=24)
+        until = min(self.checked_out_at, self.gig.ends_at)
+        first = max(0, (self.checked_in_at - start) // day)
+        last = max(first, math.ceil((until - start) / day) - 1)
+        return min(self.gig.days_spanned, last - first + 1)
 
 
 class PayRecord(models.Model):

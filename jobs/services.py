@@ -1101,7 +1101,10 @@ def _check_out(assignment: Assignment, now: dt.datetime) -> Assignment:
             "start": timezone.localtime(assignment.gig.starts_at).strftime("%Y-%m-%d %H:%M")}, code="not_started")
     assignment.move_to(AssignmentStatus.CHECKED_OUT)
     assignment.checked_out_at = now
-    assignment.minutes_worked = max(0, int((now - assignment.checked_in_at).total_seconds() // 60))
+    # Staying on, or forgetting to check out, adds no time past the gig's end (the agreed hours); arriving
+    # early, within the check-in window, counts.
+    until = min(now, assignment.gig.ends_at)
+    assignment.minutes_worked = max(0, int((until - assignment.checked_in_at).total_seconds() // 60))
     assignment.save()
     return assignment
 
@@ -1212,7 +1215,9 @@ def _pay_limit_reason(assignment: Assignment) -> str:
     if gig.pay_unit == PayUnit.PIECE:
         return _("the most pieces stated for the gig")
     if gig.pay_unit == PayUnit.DAY:
-        return _("the days the gig spans")
+        if gig.ended_early_at:
+            return _("the days the gig was posted for, as it was ended early")
+        return _("the days the worker was on site, each 24 hours from the start being one")
     if gig.ended_early_at:
         return _("the hours worked or, as the gig was ended early, the hours it was posted for")
     return _("the time worked, rounded up to the quarter hour")

@@ -10,8 +10,9 @@ Protocol (JSON text frames):
 Events of one socket go out with seq 1, 2, 3 … and no holes: a push that arrives ahead of an earlier one (two
 servers committed close together) makes the socket read the hole from the database first.
 Close codes: 4401 not logged in (or logged out since), 4403 not allowed, 4404 no such center or path,
-4429 too many frames, 1009 frame too big. A refused socket is accepted and then closed with its code, so the
-client can read why (a close before accepting reaches it as a bare HTTP 403).
+4429 too many frames. A frame over MAX_FRAME_CHARS gets an error frame, like any other junk, and the socket
+lives on (the server refuses frames over 64 KiB before they reach us). A refused socket is accepted and then
+closed with its code, so the client can read why (a close before accepting reaches it as a bare HTTP 403).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from .models import Kind
 
 log = logging.getLogger(__name__)
 MAX_FRAME_CHARS = 4096
-CLOSE_UNAUTHENTICATED, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_TOO_MANY, CLOSE_TOO_BIG = 4401, 4403, 4404, 4429, 1009
+CLOSE_UNAUTHENTICATED, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_TOO_MANY = 4401, 4403, 4404, 4429
 # A socket may send this many frames in a window; the next one gets an error frame and the socket is closed.
 FRAMES_PER_WINDOW, WINDOW_SECONDS = 30, 10.0
 # Every tick a socket checks that its user may still listen (logged out, deactivated, token revoked: closed),
@@ -171,7 +172,7 @@ class EventSocket(AsyncWebsocketConsumer):
             await self.error(_("Send JSON text frames."))
             return
         if len(text_data) > MAX_FRAME_CHARS:
-            await self.close(code=CLOSE_TOO_BIG)
+            await self.error(_("The frame is too long: at most %(n)s characters.") % {"n": MAX_FRAME_CHARS})
             return
         try:
             message = parse_frame(text_data)

@@ -253,6 +253,29 @@ def test_offers_still_pending_when_the_gig_gets_under_way_are_withdrawn_by_the_s
     assert Notification.objects.get(user=waiting.user, kind="withdrawn").payload["reason"] == "closed"
 
 
+def test_offers_still_pending_when_the_employer_cancels_the_gig_are_called_off_and_the_workers_told(make_worker,
+                                                                                                    now):
+    waiting = worker_km_north(make_worker, 0.5)
+    gig = post_gig(now)
+    assert offered(gig) == {waiting.pk}
+    services.cancel_gig(gig, actor=gig.employer.owner, now=now + dt.timedelta(minutes=5))
+    assert Assignment.objects.get(gig=gig, worker=waiting).status == AssignmentStatus.CANCELLED
+    assert Notification.objects.filter(user=waiting.user, kind="cancelled", payload__gig__code=gig.code).exists()
+    with pytest.raises(Conflict):
+        services.accept_gig(gig, actor=waiting.user, now=now + dt.timedelta(minutes=6))
+
+
+def test_offers_still_pending_when_the_employer_ends_the_gig_early_are_withdrawn_and_the_workers_told(make_worker,
+                                                                                                       now):
+    hired, waiting = (worker_km_north(make_worker, km) for km in (0.5, 1.0))
+    gig = post_gig(now, headcount=2)
+    services.accept_gig(gig, actor=hired.user, now=now)
+    assert offered(gig) == {waiting.pk}
+    services.end_gig_early(gig, actor=gig.employer.owner, reason="下雨停工", now=gig.starts_at + dt.timedelta(hours=1))
+    assert set(withdrawn_offers(gig)) == {waiting.pk}
+    assert Notification.objects.get(user=waiting.user, kind="withdrawn").payload["reason"] == "closed"
+
+
 def test_a_fresh_location_just_inside_the_reach_counts_in_the_north_too(make_worker, now):
     """Far north a degree of longitude is short (78 km at Harbin): the box around the site must still hold the
     whole reach east and west."""

@@ -1,4 +1,4 @@
-"""Money adds up: recorded pay is bounded by the time worked, the days spanned or the pieces stated; the employer
+"""Money adds up: recorded pay is bounded by the time worked, the days on site or the pieces stated; the employer
 corrects it until the worker confirms, every version is kept and the worker is told; a dispute reaches the
 employer and the gig's center at once."""
 
@@ -60,15 +60,48 @@ def test_a_gig_ended_early_may_still_pay_the_hours_it_was_posted_for(make_worker
 
 
 @pytest.mark.parametrize(("hours", "days"), [(8, 1), (14, 1), (34, 2), (58, 3)])
-def test_daily_pay_is_bounded_by_the_days_the_gig_spans(make_worker, now, hours, days):
+def test_daily_pay_for_the_whole_gig_is_bounded_by_the_days_it_spans(make_worker, now, hours, days):
     assignment = on_site(make_worker, now, pay_unit="day",
                          ends_at=now + dt.timedelta(hours=2 + hours))  # 14 h: a night shift is one day
     gig = assignment.gig
     out = services.check_out(assignment, actor=assignment.worker.user, now=gig.ends_at)
     assert out.max_pay_quantity == days
-    assert "days the gig spans" in refusal(out, days + Decimal("0.5"), now)
+    assert "days the worker was on site" in refusal(out, days + Decimal("0.5"), now)
     assert services.record_pay(out, actor=gig.employer.owner, quantity=Decimal(days), now=now).amount_due == \
         Decimal("180.00") * days
+
+
+@pytest.mark.parametrize(("on_site_hours", "days"), [((0, 0.5), 1), ((0, 30), 2), ((25, 30), 1), ((20, 50), 3)])
+def test_daily_pay_is_bounded_by_the_days_the_worker_was_on_site(make_worker, now, on_site_hours, days):
+    """A three-day job (58 hours): a worker who left on the first morning is owed one day, not three."""
+    gig = GigFactory(pay_unit="day", starts_at=now + dt.timedelta(hours=2), ends_at=now + dt.timedelta(hours=60))
+    assignment = services.accept_gig(gig, actor=make_worker(trade=gig.category).user, now=now)
+    arrived, left = (gig.starts_at + dt.timedelta(hours=h) for h in on_site_hours)
+    services.check_in(assignment, actor=assignment.worker.user, now=arrived, **at_site(gig))
+    out = services.check_out(assignment, actor=assignment.worker.user, now=left)
+    assert out.max_pay_quantity == days
+    assert "days the worker was on site" in refusal(out, days + 1, left)
+
+
+def test_a_gig_ended_early_may_still_pay_the_days_it_was_posted_for(make_worker, now):
+    gig = GigFactory(pay_unit="day", starts_at=now + dt.timedelta(hours=2), ends_at=now + dt.timedelta(hours=60))
+    assignment = services.accept_gig(gig, actor=make_worker(trade=gig.category).user, now=now)
+    services.check_in(assignment, actor=assignment.worker.user, now=gig.starts_at, **at_site(gig))
+    services.end_gig_early(gig, actor=gig.employer.owner, reason="下雨停工", now=gig.starts_at + dt.timedelta(hours=3))
+    assignment.refresh_from_db()
+    assert assignment.max_pay_quantity == 3
+    assert "posted for" in refusal(assignment, "4", now)
+
+
+def test_time_on_site_past_the_gigs_end_is_not_paid_time(make_worker, now):
+    """The worker forgot to check out; the employer records the pay the next day: the clock stopped at the end."""
+    assignment = on_site(make_worker, now, pay_amount=Decimal("25"), pay_unit="hour",
+                         ends_at=now + dt.timedelta(hours=10))
+    next_day = assignment.gig.ends_at + dt.timedelta(hours=22)
+    assert "At most 8 " in refusal(assignment, "30", next_day)
+    paid = services.record_pay(assignment, actor=assignment.gig.employer.owner, quantity=Decimal("8"), now=next_day)
+    assert paid.amount_due == Decimal("200.00")
+    assert (paid.minutes_worked, paid.checked_out_at) == (8 * 60, next_day)
 
 
 def test_piece_pay_is_bounded_by_the_most_pieces_the_employer_stated(make_worker, now):

@@ -75,7 +75,7 @@ def test_pay_is_corrected_with_a_reason_its_history_kept_and_a_stale_confirmatio
     boss, worker = world.client("employer"), world.client("worker")
     pay = f"/api/assignments/{assignment.pk}/pay/"
     too_much = boss.post(pay, {"quantity": "2"}, format="json")
-    assert too_much.status_code == 400 and "days the gig spans" in field_errors(too_much)["quantity"][0]
+    assert too_much.status_code == 400 and "days the worker was on site" in field_errors(too_much)["quantity"][0]
     first = boss.post(pay, {"quantity": "1"}, format="json")
     assert first.status_code == 200 and first.json()["max_pay_quantity"] == "1.00"
     seen = first.json()["amount_due"]
