@@ -2,7 +2,10 @@
 again instead of a second gig, a second wave of offers or a second pay record (api.idempotency)."""
 
 import datetime as dt
+import hashlib
+import json
 import threading
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -242,3 +245,29 @@ def test_concurrent_retries_create_one_gig(market):
     assert ran == [(201, None, gig_id)]
     assert {answer for answer in answers if answer not in ran} <= {(201, "true", gig_id), (409, None, "in_progress")}
     assert offers() == (3, 3)
+
+
+def test_the_kept_fingerprint_of_a_walk_ins_registration_does_not_give_the_id_number_back(world, settings):
+    """Staff register a walk-in with a key: the row kept for 24 hours holds a hash of the request body, ID number
+    included. Someone with only the database, who guesses the number right, still cannot confirm the guess: the
+    hash is keyed with the server's secret."""
+    from django.urls import reverse
+
+    from api.idempotency import fingerprint
+    from workers.id_numbers import check_char
+
+    first17 = f"{world.center.region_code}19850317427"
+    id_number = first17 + check_char(first17)
+    body = {"display_name": "刘师傅", "trades": [world.trade.code], "consent": True, "id_number": id_number}
+    path = reverse("staff-walk-in", kwargs={"pk": world.center.pk})
+    assert world.client("staff").post(path, body, format="json", HTTP_IDEMPOTENCY_KEY=KEY).status_code == 201
+
+    kept = IdempotencyKey.objects.get().fingerprint
+    guess = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    unkeyed = {hashlib.sha256(text.encode()).hexdigest() for text in (guess, f"POST\n{path}\n{guess}")}
+    assert kept not in unkeyed
+
+    retried = SimpleNamespace(method="POST", path=path, data=body)  # the same request again, as the server sees it
+    assert fingerprint(retried) == kept  # a retry still matches
+    settings.SECRET_KEY = "another-deployment-" + "x" * 40
+    assert fingerprint(retried) != kept  # and only under this server's key
