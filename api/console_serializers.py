@@ -159,7 +159,8 @@ class BoardGigSerializer(serializers.Serializer):
 
 class BoardSerializer(serializers.Serializer):
     gigs = BoardGigSerializer(many=True)
-    waiting = HallVisitSerializer(many=True)
+    waiting = HallVisitSerializer(many=True, help_text=_("The workers who have waited longest, at most 200."))
+    waiting_count = serializers.IntegerField(help_text=_("How many workers wait in the hall, listed or not."))
 
 
 class DispatchSerializer(serializers.Serializer):

@@ -190,8 +190,12 @@ class HallCheckOut(APIView):
         return Response(HallVisitSerializer(visit).data)
 
 
+BOARD_WAITING = ListPage.max_page_size  # the board's `waiting`: the longest-waiting 200 (a hall's worth and more)
+
+
 class Board(APIView):
-    """The matching board: open instant gigs near the center with the waiting workers the engine ranks best."""
+    """The matching board: open instant gigs near the center with the waiting workers the engine ranks best.
+    `waiting` lists the 200 who have waited longest (the engine ranks among them), `waiting_count` all who wait."""
 
     permission_classes = [IsAuthenticated]
 
@@ -199,13 +203,16 @@ class Board(APIView):
     def get(self, request, pk):
         center = _center(request, pk)
         now = timezone.now()
-        visits = list(waiting_in_hall(center, viewer=request.user, now=now).select_related("center"))
+        waiting = waiting_in_hall(center, viewer=request.user, now=now).select_related("center")
+        visits = list(waiting[:BOARD_WAITING])
+        count = len(visits) if len(visits) < BOARD_WAITING else waiting.count()
         by_id = {v.worker_id: v.worker for v in visits}
         gigs = [{"gig": item.gig, "distance_km": round(item.distance_km, 2),
                  "suggestions": [{"worker": by_id[c.worker_id], "distance_km": round(c.distance_km, 2),
                                   "verified": c.verified} for c in item.suggestions]}
                 for item in board_gigs(center, viewer=request.user, waiting_ids=list(by_id), now=now)]
-        return Response(BoardSerializer({"gigs": gigs, "waiting": visits}, context=_gig_context(request)).data)
+        return Response(BoardSerializer({"gigs": gigs, "waiting": visits, "waiting_count": count},
+                                        context=_gig_context(request)).data)
 
 
 class Dispatches(APIView):

@@ -34,3 +34,7 @@ class GigPage(ListPage):
 
 class ReviewPage(ListPage):
     ordering = ("created_at", "id")  # oldest waiting first
+
+
+class PayHistoryPage(ListPage):
+    ordering = ("recorded_at", "id")  # oldest version first

@@ -45,21 +45,34 @@ class AnswerSerializer(serializers.Serializer):
     publish = serializers.BooleanField(required=False, default=False)
 
 
+class ArticlePage(ListPage):
+    """By topic, then title (the order the policy pages show). A search's best 50 come as one page, best first."""
+
+    ordering = ("topic", "title", "id")
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if isinstance(queryset, list):  # a search's scored matches: already cut to SEARCH_RESULTS
+            self.base_url, self.has_next, self.has_previous = request.build_absolute_uri(), False, False
+            return queryset
+        return super().paginate_queryset(queryset, request, view)
+
+
 @extend_schema(parameters=[ArticleQuerySerializer],
                responses={200: ArticleSerializer(many=True), **errors(400)})
 class ArticleList(generics.ListAPIView):
-    """Published policy articles and FAQ; with `q`, the best 50 matches, best first (no further pages)."""
+    """Published policy articles and FAQ, in pages (`limit`: at most 200); with `q`, the best 50 matches, best
+    first, as one page (no further pages)."""
 
     permission_classes = [AllowAny]
     serializer_class = ArticleSerializer
-    pagination_class = None
+    pagination_class = ArticlePage
 
     def get_queryset(self):
         query = ArticleQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         words, topic = query.validated_data.get("q") or "", query.validated_data.get("topic")
         if words.strip():
-            return search_articles(words, topic)[:SEARCH_RESULTS]
+            return list(search_articles(words, topic)[:SEARCH_RESULTS])
         return published_articles(topic)
 
 

@@ -32,7 +32,7 @@ from zero_gig.timestamps import iso
 
 from .exceptions import errors
 from .idempotency import idempotent
-from .pagination import GigPage, ListPage, ReviewPage
+from .pagination import GigPage, ListPage, PayHistoryPage, ReviewPage
 from .serializers import (
     AssignmentSerializer,
     CheckInCodeSerializer,
@@ -318,10 +318,12 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return self._done(self._act(services.confirm_paid, ConfirmPaidSerializer))
 
     @extend_schema(request=None, responses={200: PayRecordSerializer(many=True), **errors(401, 404)})
-    @action(detail=True, methods=["get"], url_path="pay-history", pagination_class=None)  # a handful of versions
+    @action(detail=True, methods=["get"], url_path="pay-history", pagination_class=PayHistoryPage)
     def pay_history(self, request, pk=None):
-        """Every version of the pay the employer recorded, oldest first: corrections never erase one."""
-        return Response(PayRecordSerializer(self.get_object().pay_records.all(), many=True).data)
+        """Every version of the pay the employer recorded, oldest first, in pages: corrections never erase one
+        (usually a handful, but nothing bounds how often an employer corrects)."""
+        page = self.paginate_queryset(self.get_object().pay_records.all())
+        return self.get_paginated_response(PayRecordSerializer(page, many=True).data)
 
     @extend_schema(request=DisputeSerializer, responses={200: AssignmentSerializer, **errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"])

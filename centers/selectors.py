@@ -161,12 +161,13 @@ def console_center(viewer, center_id) -> ServiceCenter:
 
 
 def waiting_in_hall(center: ServiceCenter, *, viewer, now=None):
-    """Who is waiting in the center's hall today, longest waiting first, with their trades."""
+    """Who is waiting in the center's hall today, longest waiting first, with their trades (and what staff see of
+    each: the center they registered at, their walk-in form), read with the visits rather than once a row."""
     if not may_manage_center(viewer, center.pk):
         raise PermissionDenied
     day = timezone.localdate(now or timezone.now())
     return (HallVisit.objects.filter(center=center, day=day, checked_out_at__isnull=True)
-            .select_related("worker__user")
+            .select_related("worker__user", "worker__registered_at_center", "worker__intake")
             .prefetch_related(Prefetch("worker__worker_trades",
                                        queryset=WorkerTrade.objects.select_related("category")
                                        .order_by("category__sort_order", "id")))

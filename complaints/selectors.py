@@ -156,27 +156,62 @@ class Owed:
     compensation: Compensation | None = None
 
 
-def _owed(assignments: QuerySet[Assignment]) -> list[Owed]:
+OWED_SHOWN = 50  # rows of each kind (pay, show-up pay) a page lists, the oldest first; owed_in_all counts them all
+
+
+def _unpaid(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    return assignments.filter(Q(status=AssignmentStatus.COMPLETED, pay_status__in=(PayStatus.RECORDED,
+                                                                                  PayStatus.DISPUTED))
+                              | Q(status=AssignmentStatus.CHECKED_OUT))
+
+
+def _unsettled(assignments: QuerySet[Assignment]) -> QuerySet[Compensation]:
+    return Compensation.objects.filter(assignment__in=assignments, settled_at__isnull=True)
+
+
+def _owed(assignments: QuerySet[Assignment], limit: int) -> list[Owed]:
     rows = []
-    unpaid = assignments.filter(Q(status=AssignmentStatus.COMPLETED, pay_status__in=(PayStatus.RECORDED,
-                                                                                    PayStatus.DISPUTED))
-                                | Q(status=AssignmentStatus.CHECKED_OUT))
-    for assignment in unpaid.select_related("gig__category", "gig__employer", "worker").order_by("checked_out_at"):
+    unpaid = _unpaid(assignments).select_related("gig__category", "gig__employer", "worker").order_by(
+        "checked_out_at", "pk")
+    for assignment in unpaid[:limit]:
         kind = "pay" if assignment.status == AssignmentStatus.COMPLETED else "unrecorded"
         rows.append(Owed(assignment, kind, assignment.amount_due, assignment.checked_out_at))
-    show_up = Compensation.objects.filter(assignment__in=assignments, settled_at__isnull=True).select_related(
+    show_up = _unsettled(assignments).select_related(
         "assignment__gig__category", "assignment__gig__employer", "assignment__worker")
-    rows += [Owed(c.assignment, "show_up", c.amount, c.created_at, c) for c in show_up.order_by("created_at")]
+    rows += [Owed(c.assignment, "show_up", c.amount, c.created_at, c)
+             for c in show_up.order_by("created_at", "pk")[:limit]]
     return rows
 
 
+@dataclass(frozen=True)
+class OwedInAll:
+    count: int
+    total: Decimal
+
+
+def _in_all(assignments: QuerySet[Assignment]) -> OwedInAll:
+    """How many rows are owed and their sum, listed or not (two reads, whatever the rows)."""
+    pay = _unpaid(assignments).aggregate(n=Count("pk"), total=Sum("amount_due"))
+    show_up = _unsettled(assignments).aggregate(n=Count("pk"), total=Sum("amount"))
+    return OwedInAll(pay["n"] + show_up["n"], (pay["total"] or Decimal(0)) + (show_up["total"] or Decimal(0)))
+
+
 def money_owed_to(worker) -> list[Owed]:
-    """What the worker has not confirmed receiving: pay recorded, work not yet recorded, show-up pay."""
-    return _owed(Assignment.objects.filter(worker=worker))
+    """What the worker has not confirmed receiving: pay recorded, work not yet recorded, show-up pay (the oldest
+    OWED_SHOWN of pay and of show-up pay; owed_in_all_to counts and sums them all)."""
+    return _owed(Assignment.objects.filter(worker=worker), OWED_SHOWN)
 
 
 def money_owed_by(employer) -> list[Owed]:
-    return _owed(Assignment.objects.filter(gig__employer=employer))
+    return _owed(Assignment.objects.filter(gig__employer=employer), OWED_SHOWN)
+
+
+def owed_in_all_to(worker) -> OwedInAll:
+    return _in_all(Assignment.objects.filter(worker=worker))
+
+
+def owed_in_all_by(employer) -> OwedInAll:
+    return _in_all(Assignment.objects.filter(gig__employer=employer))
 
 
 # --- Evidence photos --------------------------------------------------------------------------------------

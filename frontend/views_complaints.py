@@ -28,6 +28,8 @@ from complaints.selectors import (
     money_owed_by,
     money_owed_to,
     overdue,
+    owed_in_all_by,
+    owed_in_all_to,
 )
 from jobs.exceptions import Conflict
 from jobs.models import Compensation
@@ -251,9 +253,9 @@ def my_money(request):
     against it."""
     user = request.user
     if user.role == Role.WORKER and hasattr(user, "worker_profile"):
-        owed, side = money_owed_to(user.worker_profile), "worker"
+        owed, in_all, side = money_owed_to(user.worker_profile), owed_in_all_to(user.worker_profile), "worker"
     elif user.role == Role.EMPLOYER and hasattr(user, "employer"):
-        owed, side = money_owed_by(user.employer), "employer"
+        owed, in_all, side = money_owed_by(user.employer), owed_in_all_by(user.employer), "employer"
     elif user.role in (Role.CENTER_STAFF, Role.CITY_ADMIN):
         return redirect("staff_complaints")
     else:
@@ -261,8 +263,7 @@ def my_money(request):
     rows = [{"owed": row, "trade": labels.trade_name(row.assignment.gig.category)} for row in owed]
     complaints = complaints_visible_to(user).order_by("-filed_at")[:50]
     return render(request, "frontend/complaints/money.html", {
-        "rows": rows, "side": side, "complaints": complaints,
-        "total": sum((row.amount or 0) for row in owed)})
+        "rows": rows, "side": side, "complaints": complaints, "total": in_all.total, "count": in_all.count})
 
 
 @signed_in

@@ -139,14 +139,20 @@ def _person(assignment) -> dict:
             "applied": assignment.status == AssignmentStatus.APPLIED}
 
 
+PEOPLE_PER_PAGE = 50  # a gig may want many hands, and draw more applicants than that
+
+
 def gig_page_context(request, pk: int) -> dict:
-    """One of the employer's gigs with its fill progress and its people (the page, and its live part)."""
+    """One of the employer's gigs with its fill progress and its people, a page at a time in the order they came
+    (the page, and its live part: the live part is asked for with the page's number)."""
     gig = _my_gig(request, pk, progress=True)
-    people = list(people_on_gig(gig, viewer=request.user).select_related("worker__user", "worker__registered_at_center")
-                  .order_by("pk"))
+    page = Paginator(people_on_gig(gig, viewer=request.user)
+                     .select_related("worker__user", "worker__registered_at_center").order_by("pk"),
+                     PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    people = list(page)
     agreements = agreement_links([a.pk for a in people], Party.EMPLOYER)
     return {"gig": gig, "trade": labels.trade_name(gig.category), "unit": labels.pay_unit_label(gig.pay_unit),
-            "people": [{**_person(a), "agreement": agreements.get(a.pk)} for a in people],
+            "people": [{**_person(a), "agreement": agreements.get(a.pk)} for a in people], "people_page": page,
             "draft": gig.status == GigStatus.DRAFT,
             "fair": fair_pay_of([gig])[gig.pk], "per_piece_or_job": gig.pay_unit in PER_PIECE_OR_JOB,
             "may_cancel": gig.can_become(GigStatus.CANCELLED)}

@@ -108,11 +108,13 @@ def _row(assignment) -> dict:
 
 
 PAST_PER_PAGE = 20
+CURRENT_SHOWN = 50  # today and upcoming: the soonest 50 (offers may pile up), and how many more there are
 
 
 @signed_in
 def my_gigs(request):
-    """Today and upcoming in full (a worker holds few at once); the past, which only grows, a page at a time."""
+    """Today and upcoming, the soonest CURRENT_SHOWN of them (a worker holds few at once, but offers may pile up;
+    the rest are counted, and show as these pass); the past, which only grows, a page at a time."""
     now = timezone.now()
     today_end = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
     mine = my_assignments(request.user)
@@ -120,8 +122,12 @@ def my_gigs(request):
     past = Paginator(mine.filter(over).order_by("-gig__starts_at", "-pk"), PAST_PER_PAGE).get_page(
         request.GET.get("page"))
     groups = [("past", _("Past"), [_row(assignment) for assignment in past])]
+    later = 0
     if past.number == 1:  # later pages are the older past only
-        current = [_row(assignment) for assignment in mine.exclude(over).order_by("gig__starts_at", "pk")]
+        ahead = mine.exclude(over).order_by("gig__starts_at", "pk")
+        current = [_row(assignment) for assignment in ahead[:CURRENT_SHOWN + 1]]
+        if len(current) > CURRENT_SHOWN:
+            current, later = current[:CURRENT_SHOWN], ahead.count() - CURRENT_SHOWN
         groups[:0] = [("today", _("Today"), [row for row in current if row["gig"].starts_at < today_end]),
                       ("upcoming", _("Upcoming"), [row for row in current if row["gig"].starts_at >= today_end])]
     rows = [row for _key, _title, group in groups for row in group]
@@ -129,7 +135,7 @@ def my_gigs(request):
     for row in rows:
         row["fair"] = fair[row["gig"].pk]
     return render(request, "frontend/myjobs/my_gigs.html", {
-        "groups": groups, "past": past, "standing": worker_standing(request.user, now)})
+        "groups": groups, "past": past, "later": later, "standing": worker_standing(request.user, now)})
 
 
 # --- One assignment ----------------------------------------------------------------------------------

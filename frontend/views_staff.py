@@ -49,8 +49,19 @@ def _login_first(request):
     return redirect(f"{reverse('login')}?next={reverse('staff_reviews')}")
 
 
+QUEUE_SHOWN = 20  # of each list below: the oldest first; the next ones show as staff decide these
+
+
+def _first(rows: QuerySet) -> tuple[list, int]:
+    """The first QUEUE_SHOWN rows, and how many there are in all (counted only when there are more)."""
+    shown = list(rows[:QUEUE_SHOWN + 1])
+    if len(shown) <= QUEUE_SHOWN:
+        return shown, len(shown)
+    return shown[:QUEUE_SHOWN], rows.count()
+
+
 def _queue(request, invalid: tuple[int, ReviewForm] | None = None, status: int = 200):
-    gigs = list(pending_reviews(request.user).order_by("created_at", "pk"))
+    gigs, gig_count = _first(pending_reviews(request.user).order_by("created_at", "pk"))
     site = SiteAccess(request.user)
     fair = fair_pay_of(gigs)
     items = [{"gig": gig, "trade": labels.trade_name(gig.category), "unit": labels.pay_unit_label(gig.pay_unit),
@@ -58,9 +69,11 @@ def _queue(request, invalid: tuple[int, ReviewForm] | None = None, status: int =
               "per_piece_or_job": gig.pay_unit in (PayUnit.PIECE, PayUnit.JOB),
               "form": invalid[1] if invalid and invalid[0] == gig.pk else ReviewForm(prefix=f"gig{gig.pk}")}
              for gig in gigs]
-    claims = [{"claim": claim, "form": ClaimForm(prefix=f"claim{claim.pk}")}
-              for claim in pending_identity_claims(request.user)]
-    context = {"items": items, "employers": list(employers_waiting(request.user)), "claims": claims}
+    pending_claims, claim_count = _first(pending_identity_claims(request.user))
+    claims = [{"claim": claim, "form": ClaimForm(prefix=f"claim{claim.pk}")} for claim in pending_claims]
+    employers, employer_count = _first(employers_waiting(request.user))
+    context = {"items": items, "item_count": gig_count, "employers": employers, "employer_count": employer_count,
+               "claims": claims, "claim_count": claim_count}
     return render(request, "frontend/staff/reviews.html", context, status=status)
 
 

@@ -21,7 +21,8 @@ def _staff_or_city(viewer) -> bool:
 
 def _with_reports(cases: QuerySet[Case]) -> QuerySet[Case]:
     photos = ReportPhoto.objects.defer("data")
-    reports = Report.objects.select_related("worker").prefetch_related(Prefetch("photos", queryset=photos))
+    # Each report names its gig (gig_code), the case's own gig: joined here, not read once a report.
+    reports = Report.objects.select_related("worker", "gig").prefetch_related(Prefetch("photos", queryset=photos))
     return (cases.select_related("gig__category", "gig__employer", "gig__center", "decided_by")
             .prefetch_related(Prefetch("reports", queryset=reports)))
 

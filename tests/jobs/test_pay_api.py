@@ -85,7 +85,7 @@ def test_pay_is_corrected_with_a_reason_its_history_kept_and_a_stale_confirmatio
 
     history = worker.get(f"/api/assignments/{assignment.pk}/pay-history/")
     assert history.status_code == 200
-    assert [(v["quantity"], v["amount"], v["reason"]) for v in history.json()] == [
+    assert [(v["quantity"], v["amount"], v["reason"]) for v in history.json()["results"]] == [
         ("1.00", "180.00", ""), ("0.50", "90.00", "只干了半天")]
 
     confirm = f"/api/assignments/{assignment.pk}/confirm-paid/"

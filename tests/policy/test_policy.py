@@ -128,7 +128,7 @@ def test_nobody_floods_a_centers_queue(articles):
 def test_the_api_searches_articles_for_anyone_and_takes_questions_from_a_logged_in_worker(articles, client):
     ServiceCenterFactory()
     found = client.get("/api/policy/articles/", {"q": "欠薪"})
-    assert found.status_code == 200 and found.json()[0]["title"] == "干完活被拖欠工资怎么办"
+    assert found.status_code == 200 and found.json()["results"][0]["title"] == "干完活被拖欠工资怎么办"
     assert client.get("/api/policy/articles/", {"topic": "astrology"}).status_code == 400
     assert client.post("/api/policy/questions/", {"text": "社保怎么交"}, content_type="application/json"
                        ).status_code in (401, 403)
