@@ -19,6 +19,12 @@ _DROPPED_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cf", "Cc", "Pd"})
 _DROPPED_CHARACTERS = frozenset(".·・。()[]")
 
 TOO_LONG = _("This is too long to be a number of this kind.")
+# The first two digits of an administrative division code (GB/T 2260) that a person's or an organisation's
+# number can start its area with: the 31 provinces, autonomous regions and municipalities, 71 Taiwan, and
+# 81, 82, 83 for the residence permits of Hong Kong, Macao and Taiwan residents.
+PROVINCE_CODES = frozenset({
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43",
+    "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82", "83"})
 
 
 def ascii_form(raw: str) -> str:

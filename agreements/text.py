@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from accounts.phones import mask_phone
 from jobs import rules
 from jobs.models import Assignment, Employer, PayUnit
+from zero_gig.timestamps import iso
 
 TEMPLATE_VERSION = "2026-11"
 BINDING_LANGUAGE = "zh-hans"
@@ -41,7 +42,7 @@ def terms_of(assignment: Assignment, *, now: dt.datetime, via: str) -> dict:
     employer, worker, center = gig.employer, assignment.worker, gig.center
     organisation = employer.kind == Employer.Kind.ORGANISATION
     return {
-        "hired_at": now.isoformat(), "hired_via": via,
+        "hired_at": iso(now), "hired_via": via,
         "gig": {"id": gig.pk, "code": gig.code, "assignment": assignment.pk},
         "employer": {"name": employer.name, "kind": employer.kind,
                      "credit_code": employer.credit_code if organisation and employer.credit_code else "",
@@ -51,7 +52,7 @@ def terms_of(assignment: Assignment, *, now: dt.datetime, via: str) -> dict:
         "work": {"trade": gig.category.name, "trade_en": gig.category.name_en or gig.category.name,
                  "title": gig.title, "description": gig.description, "headcount": gig.headcount},
         "site": {"address": gig.site_address or gig.address},
-        "time": {"starts_at": gig.starts_at.isoformat(), "ends_at": gig.ends_at.isoformat(),
+        "time": {"starts_at": iso(gig.starts_at), "ends_at": iso(gig.ends_at),
                  "starts_local": _local(gig.starts_at), "ends_local": _local(gig.ends_at),
                  "hours": f"{round(gig.duration_hours, 2):g}", "time_zone": timezone.get_current_timezone_name()},
         "pay": {"amount": f"{gig.pay_amount:.2f}", "unit": gig.pay_unit,

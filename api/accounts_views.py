@@ -24,6 +24,7 @@ from personaldata import services as personal_data
 from workers import selectors as worker_selectors
 from workers import services as worker_services
 from workers.models import WorkerProfile
+from zero_gig.timestamps import iso
 
 from .accounts_serializers import (
     AuthResultSerializer,
@@ -72,7 +73,7 @@ class Locked(exceptions.APIException):
         super().__init__()
         self.wait = error.retry_after
         self.detail = {"detail": str(error.message), "code": self.default_code, "retry_after": error.retry_after,
-                       "locked_until": error.locked_until.isoformat()}
+                       "locked_until": iso(error.locked_until)}
 
 
 class AccountsView(APIView):

@@ -27,13 +27,13 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, status
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from idempotency import services
 from idempotency.services import Outcome
 
 from .exceptions import ConflictError
+from .renderers import JSONRenderer
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"

@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.db import models
 from django.utils import timezone
 
+from zero_gig.timestamps import iso
+
 from .models import AuditEntry
 
 
@@ -19,7 +21,9 @@ def snapshot(instance: models.Model, *fields: str) -> dict:
     for name in fields:
         field = instance._meta.get_field(name)
         value = getattr(instance, field.attname)
-        if isinstance(value, dt.datetime | dt.date | dt.time | Decimal):
+        if isinstance(value, dt.datetime):
+            value = iso(value)  # as every answer writes a moment
+        elif isinstance(value, dt.date | dt.time | Decimal):
             value = value.isoformat() if not isinstance(value, Decimal) else str(value)
         values[name] = value
     return values

@@ -27,6 +27,7 @@ from jobs.services import employer_of, worker_of
 from notifications.models import Kind
 from notifications.services import notify_each
 from zero_gig.db import atomic_with_retry, locked
+from zero_gig.timestamps import iso
 
 from .deadlines import deadlines
 from .models import UNRESOLVED, Complaint, ComplaintStatus, ComplaintStep, Evidence, Outcome, PayReminder
@@ -326,7 +327,7 @@ def _escalate(complaint: Complaint, now: dt.datetime) -> int:
     admins = (get_user_model().objects.filter(role=Role.CITY_ADMIN, is_active=True)
               .values_list("pk", flat=True).order_by("pk"))
     _tell(complaint, Event.ESCALATED, [*admins, *_center_staff(complaint.center_id)], missed=missed,
-          deadline=deadline.isoformat(), center={"id": complaint.center_id, "name": complaint.center.name})
+          deadline=iso(deadline), center={"id": complaint.center_id, "name": complaint.center.name})
     return 1
 
 

@@ -10,11 +10,12 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.identifiers import ascii_form
+from accounts.identifiers import PROVINCE_CODES, ascii_form
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, S, V, Z
 _WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _REGION = re.compile(r"[0-9]{6}", re.ASCII)
+REGISTRATION_AUTHORITIES = frozenset("123456789ANY")
 FORMAT = _("A unified social credit code uses only digits and the letters A–Y without I, O, S, V, Z.")
 
 
@@ -39,6 +40,12 @@ def normalize_credit_code(raw: str) -> str:
             _("Characters 3 to 8 of a unified social credit code are the administrative division code: six digits."),
             code="credit_code_region",
         )
+    if code[0] not in REGISTRATION_AUTHORITIES:
+        raise ValidationError(_("The first character of a unified social credit code is its registration "
+                                "authority: 1–9, A, N or Y."), code="credit_code_authority")
+    if code[2:4] not in PROVINCE_CODES and code[2:4] != "10":  # 100000: organisations registered centrally
+        raise ValidationError(_("Characters 3 and 4 of a unified social credit code are not a province of "
+                                "China (GB/T 2260)."), code="credit_code_region")
     if check_char(code[:17]) != code[17]:
         raise ValidationError(
             _("The unified social credit code's check character is wrong (GB 32100)."), code="credit_code_checksum",

@@ -6,7 +6,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from jobs.exceptions import Conflict
+from zero_gig.timestamps import JSONEncoder
 
 from . import selectors, services
 
@@ -26,7 +26,7 @@ def my_data(request):
     user = request.user
     if request.method == "POST" and request.POST.get("action") == "download":
         data = selectors.export_for(user, viewer=user)
-        response = HttpResponse(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1),
+        response = HttpResponse(json.dumps(data, cls=JSONEncoder, ensure_ascii=False, indent=1),
                                 content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="zero-gig-my-data-{timezone.now():%Y%m%d}.json"'
         return response

@@ -22,6 +22,7 @@ from jobs.exceptions import Conflict
 from jobs.models import Category, Employer, Gig, GigStatus
 from workers.models import WorkerProfile, WorkerTrade
 from zero_gig.db import atomic_with_retry, locked
+from zero_gig.timestamps import iso
 
 from .models import (
     Channel,
@@ -231,7 +232,7 @@ def _signed_up(rows, worker: WorkerProfile):
 def _withdraw(actor, event, sign_up, channel: str, action: str) -> None:
     """Delete a sign-up (its place is free again); staff's cancellation at the counter goes to the audit log."""
     worker = sign_up.worker
-    before = {"channel": sign_up.channel, "signed_up_at": sign_up.signed_up_at.isoformat()}
+    before = {"channel": sign_up.channel, "signed_up_at": iso(sign_up.signed_up_at)}
     sign_up.delete()
     if channel == Channel.COUNTER:
         record_action(actor, action, event, center=event.center, subject_id=worker.user_id, before=before,

@@ -26,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.identifiers import ascii_form
+from accounts.identifiers import PROVINCE_CODES, ascii_form
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
@@ -78,6 +78,10 @@ def parse_id_number(raw: str, today: dt.date | None = None) -> ResidentId:
         raise ValidationError(_("An ID number has 18 characters."), code="id_length")
     if not _SHAPE.fullmatch(number):
         raise ValidationError(FORMAT, code="id_format")
+    # A foreigner's permanent residence ID (2023) is 9 and then the province; a resident's starts with it.
+    if (number[1:3] if number[0] == "9" else number[:2]) not in PROVINCE_CODES:
+        raise ValidationError(_("The first digits of the ID number are not a province of China (GB/T 2260)."),
+                              code="id_region")
     try:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:

@@ -274,6 +274,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     # The API takes JSON only, as its schema says; web pages post their forms to their own views.
     "DEFAULT_PARSER_CLASSES": ["api.parsers.SafeJSONParser"],
+    # Moments written one way in every answer (api.renderers); OPTIONS gives the methods only (api.metadata).
+    "DEFAULT_RENDERER_CLASSES": ["api.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
+    "DEFAULT_METADATA_CLASS": "api.metadata.AllowedMethodsOnly",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",

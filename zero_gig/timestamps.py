@@ -8,9 +8,20 @@ same string.
 import datetime as dt
 
 from rest_framework.fields import DateTimeField
+from rest_framework.utils.encoders import JSONEncoder as DRFJSONEncoder
 
 _FIELD = DateTimeField()
 
 
 def iso(moment: dt.datetime) -> str:
     return _FIELD.to_representation(moment)
+
+
+class JSONEncoder(DRFJSONEncoder):
+    """DRF's encoder (decimals, dates, UUIDs …), but a datetime in a plain dict is written by `iso` too: DRF's
+    own writes it as UTC with a `Z`, so the same moment would read two ways in one answer."""
+
+    def default(self, obj):
+        if isinstance(obj, dt.datetime):
+            return iso(obj)
+        return super().default(obj)

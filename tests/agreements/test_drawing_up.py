@@ -14,6 +14,7 @@ from jobs import services as jobs
 from jobs.exceptions import Conflict
 from jobs.models import Assignment, AssignmentStatus
 from tests.factories import AssignmentFactory, CenterStaffFactory
+from zero_gig.timestamps import iso
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +117,7 @@ def test_hires_made_before_agreements_existed_get_theirs_from_the_command(gig, w
     agreement = Agreement.objects.get()
     assert agreement.assignment == earlier and verify(agreement)
     assert agreement.terms["hired_via"] == "earlier"
-    assert agreement.terms["hired_at"] == (now - dt.timedelta(days=2)).isoformat()
+    assert agreement.terms["hired_at"] == iso(now - dt.timedelta(days=2))  # as every answer writes a moment
 
 
 def test_both_sides_are_told_in_their_inbox_that_the_agreement_is_ready_with_a_link_to_it(client, gig, worker, now):

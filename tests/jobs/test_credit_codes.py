@@ -84,3 +84,17 @@ def test_a_household_needs_no_code():
     employer = register_employer(phone="13900000002", name="张家", contact_name="张阿姨")
     assert employer.credit_code is None
     assert employer.contact_phone == "13900000002"
+
+
+@pytest.mark.parametrize(("first17", "code"), [("00000000000000000", "credit_code_authority"),
+                                               ("91000000MA6Y00000", "credit_code_region"),
+                                               ("91990000MA6Y00000", "credit_code_region")])
+def test_a_code_names_a_real_registration_authority_and_province(first17, code):
+    with pytest.raises(ValidationError) as refused:
+        normalize_credit_code(first17 + check_char(first17))
+    assert refused.value.code == code
+
+
+def test_organisations_registered_centrally_have_region_100000():
+    first17 = "11100000MB0000000"
+    assert normalize_credit_code(first17 + check_char(first17)) == first17 + check_char(first17)

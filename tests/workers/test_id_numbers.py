@@ -177,3 +177,13 @@ def test_the_migration_shortens_old_masks_and_keeps_only_the_birth_year():
     assert full_width["real_name_status"] == "unverified"
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_an_id_number_must_start_with_a_province_of_china():
+    """'⑩0222…' is 17 characters that NFKC turns into an 18-digit number with a right check character, in
+    province 10, which does not exist. A foreigner's permanent residence ID (9, then the province) is fine."""
+    with pytest.raises(ValidationError) as refused:
+        parse_id_number("⑩022219900101123" + check_char("10022219900101123"))
+    assert refused.value.code == "id_region"
+    foreigner = "96102019900101123"
+    assert parse_id_number(foreigner + check_char(foreigner)).number.startswith("961")
