@@ -196,22 +196,23 @@ def _in_all(assignments: QuerySet[Assignment]) -> OwedInAll:
     return OwedInAll(pay["n"] + show_up["n"], (pay["total"] or Decimal(0)) + (show_up["total"] or Decimal(0)))
 
 
-def money_owed_to(worker) -> list[Owed]:
-    """What the worker has not confirmed receiving: pay recorded, work not yet recorded, show-up pay (the oldest
-    OWED_SHOWN of pay and of show-up pay; owed_in_all_to counts and sums them all)."""
-    return _owed(Assignment.objects.filter(worker=worker), OWED_SHOWN)
+@dataclass(frozen=True)
+class MoneyOwed:
+    side: str  # "worker": what they are owed; "employer": what they owe
+    rows: list[Owed]  # the oldest OWED_SHOWN of pay and of show-up pay
+    in_all: OwedInAll  # every row, listed or not
 
 
-def money_owed_by(employer) -> list[Owed]:
-    return _owed(Assignment.objects.filter(gig__employer=employer), OWED_SHOWN)
-
-
-def owed_in_all_to(worker) -> OwedInAll:
-    return _in_all(Assignment.objects.filter(worker=worker))
-
-
-def owed_in_all_by(employer) -> OwedInAll:
-    return _in_all(Assignment.objects.filter(gig__employer=employer))
+def money_owed(*, viewer) -> MoneyOwed:
+    """What a worker has not confirmed receiving (pay recorded, work not yet recorded, show-up pay), or the same
+    rows on an employer's gigs: the viewer's own, and nobody else's."""
+    if viewer.is_authenticated and viewer.role == Role.WORKER and hasattr(viewer, "worker_profile"):
+        side, theirs = "worker", Assignment.objects.filter(worker=viewer.worker_profile)
+    elif viewer.is_authenticated and viewer.role == Role.EMPLOYER and hasattr(viewer, "employer"):
+        side, theirs = "employer", Assignment.objects.filter(gig__employer=viewer.employer)
+    else:
+        raise PermissionDenied(_("Money owed is a worker's or an employer's own."))
+    return MoneyOwed(side, _owed(theirs, OWED_SHOWN), _in_all(theirs))
 
 
 # --- Evidence photos --------------------------------------------------------------------------------------

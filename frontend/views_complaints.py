@@ -25,11 +25,8 @@ from complaints.selectors import (
     evidence_for,
     filing_refusal,
     may_handle,
-    money_owed_by,
-    money_owed_to,
+    money_owed,
     overdue,
-    owed_in_all_by,
-    owed_in_all_to,
 )
 from jobs.exceptions import Conflict
 from jobs.models import Compensation
@@ -252,18 +249,17 @@ def my_money(request):
     """The worker's money not confirmed yet and their complaints; an employer's money owed and the complaints
     against it."""
     user = request.user
-    if user.role == Role.WORKER and hasattr(user, "worker_profile"):
-        owed, in_all, side = money_owed_to(user.worker_profile), owed_in_all_to(user.worker_profile), "worker"
-    elif user.role == Role.EMPLOYER and hasattr(user, "employer"):
-        owed, in_all, side = money_owed_by(user.employer), owed_in_all_by(user.employer), "employer"
-    elif user.role in (Role.CENTER_STAFF, Role.CITY_ADMIN):
-        return redirect("staff_complaints")
-    else:
-        raise Http404
-    rows = [{"owed": row, "trade": labels.trade_name(row.assignment.gig.category)} for row in owed]
+    if user.role in (Role.CENTER_STAFF, Role.CITY_ADMIN):
+        return redirect("staff_complaints")  # their money page is the center's complaints
+    try:
+        owed = money_owed(viewer=user)
+    except PermissionDenied:
+        raise Http404 from None
+    rows = [{"owed": row, "trade": labels.trade_name(row.assignment.gig.category)} for row in owed.rows]
     complaints = complaints_visible_to(user).order_by("-filed_at")[:50]
     return render(request, "frontend/complaints/money.html", {
-        "rows": rows, "side": side, "complaints": complaints, "total": in_all.total, "count": in_all.count})
+        "rows": rows, "side": owed.side, "complaints": complaints, "total": owed.in_all.total,
+        "count": owed.in_all.count})
 
 
 @signed_in

@@ -20,11 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
 from centers.models import ServiceCenter
 from jobs.exceptions import Conflict
 from jobs.models import Category, Gig
-from jobs.selectors import worker_card
 from programs import lookups, selectors, services
 from programs.models import MAX_CAPACITY, Course, CourseSession, Enrolment, JobFair
 from workers.selectors import find_workers
@@ -104,14 +102,7 @@ def fair_list(request):
 
 
 def fair_page(request, pk: int):
-    detail = selectors.fair_detail(pk, viewer=request.user)
-    employer = getattr(request.user, "employer", None) if request.user.is_authenticated else None
-    if employer is not None and request.user.role == Role.EMPLOYER:
-        brought = {gig.pk for gig in detail["gigs"]}
-        detail["my_gigs"] = [gig for gig in Gig.objects.filter(employer=employer, status__in=services.GIGS_FOR_FAIRS)
-                             .order_by("starts_at") if gig.pk not in brought][:50]
-        detail["taking_part"] = employer in detail["employers"]
-    return render(request, "programs/fair.html", detail)
+    return render(request, "programs/fair.html", selectors.fair_detail(pk, viewer=request.user))
 
 
 fair_register = _own("fair", selectors.fair, services.register_for_fair,
@@ -152,11 +143,7 @@ def my_training(request):
     """The worker's fairs and courses, and their card with the skills a course verified."""
     if not request.user.is_authenticated:
         return _login(request, reverse("my_training"))
-    worker = getattr(request.user, "worker_profile", None)
-    if request.user.role != Role.WORKER or worker is None:
-        raise PermissionDenied(_("Only workers have training of their own."))
-    context = {**selectors.my_sign_ups(request.user), "card": worker_card(worker.pk, viewer=request.user)}
-    return render(request, "programs/mine.html", context)
+    return render(request, "programs/mine.html", selectors.my_training(viewer=request.user))
 
 
 # --- Staff: forms -----------------------------------------------------------------------------------------

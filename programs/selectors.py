@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from centers.selectors import may_manage_center
-from jobs.models import SLOT_HOLDING, Assignment
+from jobs.models import SLOT_HOLDING, Assignment, Gig, GigStatus
 
 from .models import Course, CourseSession, Enrolment, FairRegistration, JobFair, SessionAttendance
 
@@ -47,6 +47,10 @@ def _only_managed(viewer, rows: QuerySet, refusal) -> QuerySet:
 
 def may_manage(viewer, event) -> bool:
     return may_manage_center(viewer, event.center_id)
+
+
+# Gigs an employer may bring to a fair: not yet under way or over.
+GIGS_FOR_FAIRS = (GigStatus.DRAFT, GigStatus.PENDING_REVIEW, GigStatus.OPEN, GigStatus.FILLED)
 
 
 def _worker(viewer):
@@ -119,7 +123,18 @@ def fair_detail(fair_id: int, *, viewer) -> dict:
         "registrations": list(found.registrations.select_related("worker").order_by("signed_up_at", "id"))
         if manages else None,
         "started": found.starts_at <= timezone.now(),
+        **_employers_part(viewer, found),
     }
+
+
+def _employers_part(viewer, fair: JobFair) -> dict:
+    """For an employer: whether it takes part, and its gigs it could still bring (the 50 soonest)."""
+    employer = getattr(viewer, "employer", None) if viewer.is_authenticated and viewer.role == Role.EMPLOYER else None
+    if employer is None:
+        return {}
+    return {"taking_part": fair.employers.filter(employer=employer).exists(),
+            "my_gigs": list(Gig.objects.filter(employer=employer, status__in=GIGS_FOR_FAIRS)
+                            .exclude(pk__in=fair.fair_gigs.values("gig_id")).order_by("starts_at")[:50])}
 
 
 # --- Training courses -------------------------------------------------------------------------------------
@@ -175,9 +190,13 @@ def course_detail(course_id: int, *, viewer) -> dict:
     }
 
 
-def my_sign_ups(viewer) -> dict:
+def my_training(*, viewer) -> dict:
+    """A worker's fairs and courses, and their card with the skills a course verified."""
+    from jobs.selectors import worker_card
+
     worker = _worker(viewer)
     if worker is None:
-        return {"fairs": [], "courses": []}
+        raise PermissionDenied(_("Only workers have training of their own."))
     return {"fairs": list(FairRegistration.objects.filter(worker=worker).select_related("fair")),
-            "courses": list(Enrolment.objects.filter(worker=worker).select_related("course"))}
+            "courses": list(Enrolment.objects.filter(worker=worker).select_related("course")),
+            "card": worker_card(worker.pk, viewer=viewer)}

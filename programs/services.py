@@ -19,7 +19,7 @@ from audit.services import record_action, snapshot
 from centers.models import ServiceCenter
 from centers.selectors import may_manage_center
 from jobs.exceptions import Conflict
-from jobs.models import Category, Employer, Gig, GigStatus
+from jobs.models import Category, Employer, Gig
 from workers.models import WorkerProfile, WorkerTrade
 from zero_gig.db import atomic_with_retry, locked
 from zero_gig.timestamps import iso
@@ -35,11 +35,11 @@ from .models import (
     JobFair,
     SessionAttendance,
 )
+from .selectors import GIGS_FOR_FAIRS
 
 FAIR_FIELDS = ("title", "description", "place", "capacity", "starts_at", "ends_at", "is_cancelled")
 COURSE_FIELDS = ("title", "description", "place", "capacity", "trade", "is_cancelled")
 # A gig in one of these states can still be brought to a fair.
-GIGS_FOR_FAIRS = (GigStatus.DRAFT, GigStatus.PENDING_REVIEW, GigStatus.OPEN, GigStatus.FILLED)
 
 
 def _active(actor) -> bool:

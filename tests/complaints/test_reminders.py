@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from complaints import services
-from complaints.selectors import money_owed_by, money_owed_to
+from complaints.selectors import money_owed
 from jobs.models import AssignmentStatus, Compensation, PayStatus
 from notifications.models import Notification
 from notifications.sentences import sentence
@@ -47,19 +47,38 @@ def test_work_done_but_never_recorded_is_reminded_too(market):
     assert services.remind_unconfirmed_pay(DONE + dt.timedelta(days=2, minutes=1)) == 1
 
 
+def owed_to(market) -> list:
+    return money_owed(viewer=market.worker.user).rows
+
+
+def owed_by(market) -> list:
+    return money_owed(viewer=market.employer.owner).rows
+
+
 def test_show_up_pay_is_money_owed_until_the_worker_confirms_it(market):
     cancelled = market.done_assignment(DONE, status=AssignmentStatus.CANCELLED, pay_status=PayStatus.NOT_DUE,
                                        cancelled_by="employer", amount_due=None, checked_in_at=None,
                                        checked_out_at=None, completed_at=None, pay_recorded_at=None)
     owed = Compensation.objects.create(assignment=cancelled, amount=Decimal("100.00"), reason="临时取消")
-    assert [(row.kind, row.amount) for row in money_owed_to(market.worker)] == [("show_up", Decimal("100.00"))]
-    assert [(row.kind, row.amount) for row in money_owed_by(market.employer)] == [("show_up", Decimal("100.00"))]
+    assert [(row.kind, row.amount) for row in owed_to(market)] == [("show_up", Decimal("100.00"))]
+    assert [(row.kind, row.amount) for row in owed_by(market)] == [("show_up", Decimal("100.00"))]
     with pytest.raises(PermissionDenied):
         services.confirm_show_up_pay(owed, actor=market.employer.owner)
     services.confirm_show_up_pay(owed, actor=market.worker.user)
-    assert money_owed_to(market.worker) == [] and money_owed_by(market.employer) == []
+    assert owed_to(market) == [] and owed_by(market) == []
 
 
 def test_recorded_pay_is_owed_until_confirmed(market):
     market.done_assignment(DONE)
-    assert [(row.kind, row.amount) for row in money_owed_to(market.worker)] == [("pay", Decimal("180.00"))]
+    assert [(row.kind, row.amount) for row in owed_to(market)] == [("pay", Decimal("180.00"))]
+
+
+def test_money_owed_is_a_workers_or_an_employers_own(market):
+    from tests.factories import CenterStaffFactory, CityAdminFactory
+
+    market.done_assignment(DONE)
+    assert money_owed(viewer=market.worker.user).side == "worker"
+    assert money_owed(viewer=market.employer.owner).side == "employer"
+    for someone_else in (CenterStaffFactory().user, CityAdminFactory()):
+        with pytest.raises(PermissionDenied):
+            money_owed(viewer=someone_else)

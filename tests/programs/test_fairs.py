@@ -95,9 +95,13 @@ def test_employers_bring_their_own_gigs_and_staff_add_employers(make_fair, staff
         services.bring_gig(fair, gig, actor=other.owner)
     services.bring_gig(fair, gig, actor=employer.owner)  # joins the fair too
     services.join_fair(fair, actor=staff, employer=other)
+    another_gig = GigFactory(employer=employer, center=fair.center)
     detail = selectors.fair_detail(fair.pk, viewer=employer.owner)
     assert detail["employers"] == [employer, other] and detail["gigs"] == [gig]
     assert detail["registrations"] is None  # who registered is for the fair's staff
+    # The employer sees that it takes part, and which of its own gigs it could still bring (never another's).
+    assert detail["taking_part"] and detail["my_gigs"] == [another_gig]
+    assert "my_gigs" not in selectors.fair_detail(fair.pk, viewer=staff)
     assert AuditEntry.objects.filter(action="fair_employer_added", subject=other.owner).exists()
 
 
@@ -132,3 +136,12 @@ def test_a_cancelled_fair_is_hidden_from_the_public_but_not_from_its_managers(ma
     assert fair not in selectors.fairs(WorkerFactory().user)
     assert fair not in selectors.fairs(other_staff)
     assert fair in selectors.fairs(staff) and fair in selectors.fairs(CityAdminFactory())
+
+
+def test_training_of_ones_own_is_a_workers(staff):
+    worker = QualifiedWorkerFactory()
+    mine = selectors.my_training(viewer=worker.user)
+    assert mine["fairs"] == [] and mine["card"]["id"] == worker.pk
+    for someone_else in (staff, EmployerFactory().owner):
+        with pytest.raises(PermissionDenied):
+            selectors.my_training(viewer=someone_else)
