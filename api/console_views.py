@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from centers import services as center_services
 from centers.models import HallVisit
-from centers.selectors import console_center, consoled_centers, waiting_in_hall
+from centers.selectors import console_center, consoled_centers, longest_waiting, waiting_in_hall
 from jobs import services as job_services
 from jobs.models import Gig
 from jobs.selectors import board_gigs, dispatch_slip, suspicious_check_in_for_staff, suspicious_check_ins
@@ -190,7 +190,6 @@ class HallCheckOut(APIView):
         return Response(HallVisitSerializer(visit).data)
 
 
-BOARD_WAITING = ListPage.max_page_size  # the board's `waiting`: the longest-waiting 200 (a hall's worth and more)
 
 
 class Board(APIView):
@@ -203,9 +202,7 @@ class Board(APIView):
     def get(self, request, pk):
         center = _center(request, pk)
         now = timezone.now()
-        waiting = waiting_in_hall(center, viewer=request.user, now=now).select_related("center")
-        visits = list(waiting[:BOARD_WAITING])
-        count = len(visits) if len(visits) < BOARD_WAITING else waiting.count()
+        visits, count = longest_waiting(center, viewer=request.user, now=now)
         by_id = {v.worker_id: v.worker for v in visits}
         gigs = [{"gig": item.gig, "distance_km": round(item.distance_km, 2),
                  "suggestions": [{"worker": by_id[c.worker_id], "distance_km": round(c.distance_km, 2),

@@ -160,6 +160,16 @@ def console_center(viewer, center_id) -> ServiceCenter:
     return center
 
 
+WAITING_SHOWN = 200  # a hall's worth and more: a list shows the longest-waiting, and counts everyone
+
+
+def longest_waiting(center: ServiceCenter, *, viewer, now=None) -> tuple[list[HallVisit], int]:
+    """The WAITING_SHOWN who have waited longest (waiting_in_hall's order), and how many wait in all."""
+    waiting = waiting_in_hall(center, viewer=viewer, now=now)
+    visits = list(waiting[:WAITING_SHOWN])
+    return visits, len(visits) if len(visits) < WAITING_SHOWN else waiting.count()
+
+
 def waiting_in_hall(center: ServiceCenter, *, viewer, now=None):
     """Who is waiting in the center's hall today, longest waiting first, with their trades (and what staff see of
     each: the center they registered at, their walk-in form), read with the visits rather than once a row."""
@@ -167,7 +177,7 @@ def waiting_in_hall(center: ServiceCenter, *, viewer, now=None):
         raise PermissionDenied
     day = timezone.localdate(now or timezone.now())
     return (HallVisit.objects.filter(center=center, day=day, checked_out_at__isnull=True)
-            .select_related("worker__user", "worker__registered_at_center", "worker__intake")
+            .select_related("center", "worker__user", "worker__registered_at_center", "worker__intake")
             .prefetch_related(Prefetch("worker__worker_trades",
                                        queryset=WorkerTrade.objects.select_related("category")
                                        .order_by("category__sort_order", "id")))

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from agreements.selectors import agreement_links
 from centers import services as center_services
 from centers.models import HallVisit
-from centers.selectors import console_center, consoled_centers, waiting_in_hall
+from centers.selectors import console_center, consoled_centers, longest_waiting, waiting_in_hall
 from gigreports.selectors import open_case_count
 from jobs import services as job_services
 from jobs.exceptions import Conflict
@@ -255,9 +255,11 @@ def hall(request, center):
     if lookup.is_valid():
         found = [{"worker": w, "trades": _trades(w)} for w in find_workers(lookup.cleaned_data["q"],
                                                                             viewer=request.user)]
-    visits = [{"visit": v, "trades": _trades(v.worker)} for v in waiting_in_hall(center, viewer=request.user, now=now)]
+    waiting, count = longest_waiting(center, viewer=request.user, now=now)
+    visits = [{"visit": v, "trades": _trades(v.worker)} for v in waiting]
     return render(request, "frontend/console/hall.html", {
         "center": center, "section": "hall", "lookup": lookup, "found": found, "visits": visits, "now": now,
+        "waiting_count": count,
         "scan": LookupForm(auto_id="scan_%s")})
 
 
@@ -299,7 +301,7 @@ def hall_check_out(request, center, visit_id: int):
 @console_page
 def board(request, center):
     now = timezone.now()
-    visits = list(waiting_in_hall(center, viewer=request.user, now=now))
+    visits, count = longest_waiting(center, viewer=request.user, now=now)
     workers = [v.worker for v in visits]
     by_id = {w.pk: w for w in workers}
     items = []
@@ -317,7 +319,7 @@ def board(request, center):
         })
     return render(request, "frontend/console/board.html", {
         "center": center, "section": "board", "items": items,
-        "visits": [{"visit": v, "trades": _trades(v.worker)} for v in visits],
+        "visits": [{"visit": v, "trades": _trades(v.worker)} for v in visits], "waiting_count": count,
         "consent_text": consents.DISPATCH.text, "dispatched": dispatches_today(center, viewer=request.user, now=now)})
 
 

@@ -163,9 +163,9 @@ def test_a_pay_history_comes_in_pages():
 
 
 def test_the_board_lists_the_longest_waiting_and_counts_the_rest(monkeypatch):
-    from api import console_views
+    from centers import selectors as center_selectors
 
-    monkeypatch.setattr(console_views, "BOARD_WAITING", 3)
+    monkeypatch.setattr(center_selectors, "WAITING_SHOWN", 3)
     world = World()
     more_waiting(world, 5)
     board = world.client("staff").get(f"/api/staff/centers/{world.center.pk}/board/").json()

@@ -108,3 +108,22 @@ def test_my_gigs_lists_the_soonest_and_counts_the_rest(monkeypatch):
     assert current.count('data-testid="my-gig"') == 3
     assert 'data-testid="upcoming-more"' in page
     assert queries <= before + 2  # the rows, and the count of the rest
+
+
+@pytest.mark.parametrize("page", ["hall", "board"])
+def test_the_consoles_hall_and_board_list_the_longest_waiting_and_count_everyone(monkeypatch, page):
+    from centers import selectors as center_selectors
+    from tests.api.test_list_pages import more_waiting
+
+    monkeypatch.setattr(center_selectors, "WAITING_SHOWN", 3)
+    world = World()
+    more_waiting(world, 2)
+    client = signed_in(world.staff)
+    url = f"/staff/centers/{world.center.pk}/{page}/"
+    few, _ = read(client, url)
+    more_waiting(world, 3)
+    many, body = read(client, url)
+    assert many <= few + 1  # the count of everyone is one more read once the list is full
+    assert "5 waiting" in body
+    shown = client.get(url).context["visits"]
+    assert len(shown) == 3
