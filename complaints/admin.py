@@ -36,5 +36,7 @@ class EvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(PayReminder)
-class PayReminderAdmin(admin.ModelAdmin):
+class PayReminderAdmin(ReadOnlyAdmin):
+    """Sent once per assignment by the scheduler: a row added here would stop the real reminder."""
+
     list_display = ("assignment", "sent_at")

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jobs.models import StatusMachine
+
 
 class Reason(models.TextChoices):
     FAKE = "fake", _("Fake job")
@@ -13,7 +15,7 @@ class Reason(models.TextChoices):
     OTHER = "other", _("Something else")
 
 
-class Case(models.Model):
+class Case(StatusMachine):
     """The reports of one gig waiting for its center's staff, and what they decided.
 
     A gig has at most one open case. Reports from REPORTS_TO_HOLD different workers hold the gig (its status
@@ -25,6 +27,14 @@ class Case(models.Model):
         OPEN = "open", _("Waiting for review")
         RELEASED = "released", _("Released")
         TAKEN_DOWN = "taken_down", _("Taken down")
+
+    STATUS = Status
+    INITIAL = frozenset({Status.OPEN})
+    TRANSITIONS = {  # a decision is final: reports after a release open a new case
+        Status.OPEN: {Status.RELEASED, Status.TAKEN_DOWN},
+        Status.RELEASED: set(),
+        Status.TAKEN_DOWN: set(),
+    }
 
     class Cause(models.TextChoices):
         REPORTS = "reports", _("Reports from workers")

@@ -146,7 +146,8 @@ def release(case: Case, *, actor, note: str = "", now: dt.datetime | None = None
             matching.start_matching(gig, now)
         elif gig.status in (GigStatus.FILLED, GigStatus.IN_PROGRESS):
             job_events.board(gig, "slots")
-    case.status, case.decided_at, case.decided_by, case.note = Case.Status.RELEASED, now, actor, note
+    case.move_to(Case.Status.RELEASED)
+    case.decided_at, case.decided_by, case.note = now, actor, note
     case.save()
     record_action(actor, "gig_released", gig, center=gig.center, subject_id=gig.employer.owner_id, before=before,
                   after={**snapshot(gig, "status"), "case": case.pk, "note": note}, now=now)
@@ -184,7 +185,8 @@ def take_down(case: Case, *, actor, employer_action: str, note: str, now: dt.dat
         gig.accepted_count = 0
         gig.save(update_fields=["status", "accepted_count", "updated_at"])
         job_events.gig_closed(gig)  # offers withdrawn, off the board
-    case.status, case.decided_at, case.decided_by = Case.Status.TAKEN_DOWN, now, actor
+    case.move_to(Case.Status.TAKEN_DOWN)
+    case.decided_at, case.decided_by = now, actor
     case.employer_action, case.note = employer_action, note
     case.save()
     record_action(actor, "gig_taken_down", gig, center=gig.center, subject_id=gig.employer.owner_id, before=before,

@@ -62,18 +62,30 @@ class EmployerForm(forms.ModelForm):
 
     class Meta:
         model = Employer
-        fields = ("owner", "kind", "name", "credit_code", "contact_name", "contact_phone")
+        fields = ("contact_name", "contact_phone")
 
 
 @admin.register(Employer)
 class EmployerAdmin(admin.ModelAdmin):
+    """Employers sign up themselves, and change their kind, name and credit code through jobs.services (a
+    verified employer that does goes back to review): here the city reads them, corrects a contact, and
+    verifies or rejects them through the actions."""
+
     form = EmployerForm
     list_display = ("name", "kind", "contact_name", "verification_status", "created_at")
     list_filter = ("kind", "verification_status")
     search_fields = ("name", "contact_name", "credit_code", "owner__phone")
-    autocomplete_fields = ("owner",)
-    readonly_fields = ("verification_status", "rating_total", "rating_count")
+    fields = ("owner", "kind", "name", "credit_code", "contact_name", "contact_phone", "verification_status",
+              "suspended_until", "rating_total", "rating_count")
+    readonly_fields = ("owner", "kind", "name", "credit_code", "verification_status", "suspended_until",
+                       "rating_total", "rating_count")
     actions = ["verify", "reject"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     @admin.action(description=_("Verify the selected employers (identity checked)"))
     def verify(self, request, queryset):
@@ -145,7 +157,10 @@ class WageFloorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Strike)
-class StrikeAdmin(admin.ModelAdmin):
+class StrikeAdmin(ServicesOnlyAdmin):
+    """Given by the services (a late cancellation, a no-show) and cleared by the scheduler; they decide a
+    suspension, so they are read here, never written."""
+
     list_display = ("worker", "reason", "created_at", "cleared_at")
     list_filter = ("reason",)
     search_fields = ("worker__display_name",)
@@ -153,19 +168,22 @@ class StrikeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Compensation)
-class CompensationAdmin(admin.ModelAdmin):
+class CompensationAdmin(ServicesOnlyAdmin):
+    """Owed by an employer who cancels late (jobs.services): the amount follows the rules, not a form."""
+
     list_display = ("assignment", "amount", "reason", "created_at", "settled_at")
     search_fields = ("assignment__gig__code", "assignment__worker__display_name")
     raw_id_fields = ("assignment",)
 
 
 @admin.register(WageDispute)
-class WageDisputeAdmin(admin.ModelAdmin):
+class WageDisputeAdmin(ServicesOnlyAdmin):
+    """Raised by the worker after the work (jobs.services.dispute_pay); settled through the action."""
+
     list_display = ("assignment", "amount_claimed", "status", "created_at", "resolved_at")
     list_filter = ("status",)
     search_fields = ("assignment__gig__code", "assignment__worker__display_name", "assignment__gig__employer__name")
     raw_id_fields = ("assignment",)
-    readonly_fields = ("status", "resolved_at")
     actions = ["settle"]
 
     @admin.action(description=_("Mark the selected disputes as settled"))
@@ -174,14 +192,18 @@ class WageDisputeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
+class RatingAdmin(ServicesOnlyAdmin):
+    """Given by each side once the work is complete (jobs.services.rate), which keeps the averages."""
+
     list_display = ("assignment", "direction", "score", "comment", "created_at")
     list_filter = ("direction", "score")
     raw_id_fields = ("assignment",)
 
 
 @admin.register(GigMatching)
-class GigMatchingAdmin(admin.ModelAdmin):
+class GigMatchingAdmin(ServicesOnlyAdmin):
+    """The offer waves of a gig, kept by jobs.matching."""
+
     list_display = ("gig", "waves_sent", "offers_sent", "next_wave_at", "finished_at", "finish_reason")
     list_filter = ("finish_reason",)
     search_fields = ("gig__code",)
@@ -189,11 +211,15 @@ class GigMatchingAdmin(admin.ModelAdmin):
 
 
 @admin.register(FavouriteWorker)
-class FavouriteWorkerAdmin(admin.ModelAdmin):
+class FavouriteWorkerAdmin(ServicesOnlyAdmin):
+    """An employer's own choice, made in the app."""
+
     list_display = ("employer", "worker", "created_at")
     raw_id_fields = ("employer", "worker")
 
 
 @admin.register(ScheduledDuty)
-class ScheduledDutyAdmin(admin.ModelAdmin):
+class ScheduledDutyAdmin(ServicesOnlyAdmin):
+    """Written by the scheduler as each duty runs."""
+
     list_display = ("name", "last_run_at", "last_result")

@@ -753,13 +753,25 @@ class Compensation(models.Model):
         return f"{self.amount} → {self.assignment.worker}"
 
 
-class WageDispute(models.Model):
-    """A worker says the money did not arrive (欠薪). Centers mediate; see a later issue."""
+class WageDispute(StatusMachine):
+    """A worker says the money did not arrive (欠薪). Centers mediate; see a later issue.
+
+    Raised open by jobs.services.dispute_pay; resolved when the worker confirms the pay after all (confirm_paid)
+    or staff record it settled (settle_wage_dispute). A resolved dispute stays resolved.
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", pgettext_lazy("wage dispute", "Open")
         MEDIATING = "mediating", _("Being mediated")
         RESOLVED = "resolved", _("Resolved")
+
+    STATUS = Status
+    INITIAL = frozenset({Status.OPEN})
+    TRANSITIONS = {
+        Status.OPEN: {Status.MEDIATING, Status.RESOLVED},
+        Status.MEDIATING: {Status.RESOLVED},
+        Status.RESOLVED: set(),
+    }
 
     assignment = models.OneToOneField(
         Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="wage_dispute",

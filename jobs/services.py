@@ -1251,9 +1251,8 @@ def confirm_paid(assignment: Assignment, *, actor, amount_due: Decimal | None = 
     assignment.pay_status = PayStatus.CONFIRMED
     assignment.pay_confirmed_at = now
     assignment.save()
-    WageDispute.objects.filter(assignment=assignment, status__in=(WageDispute.Status.OPEN,
-                                                                   WageDispute.Status.MEDIATING)).update(
-        status=WageDispute.Status.RESOLVED, resolved_at=now)
+    WageDispute.moved(WageDispute.objects.filter(assignment=assignment), WageDispute.Status.RESOLVED,
+                      resolved_at=now)
     return assignment
 
 
@@ -1310,7 +1309,7 @@ def settle_wage_dispute(dispute: WageDispute, *, actor, now: dt.datetime | None 
     _check_center_staff(actor, dispute.assignment.gig.center_id)
     if dispute.status != WageDispute.Status.RESOLVED:
         before = snapshot(dispute, "status")
-        dispute.status = WageDispute.Status.RESOLVED
+        dispute.move_to(WageDispute.Status.RESOLVED)
         dispute.resolved_at = now or timezone.now()
         dispute.save(update_fields=["status", "resolved_at"])
         record_action(actor, "wage_dispute_settled", dispute, center=dispute.assignment.gig.center,

@@ -10,3 +10,11 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ("user__name", "user__phone")
     raw_id_fields = ("user",)
     list_select_related = ("user", "center")
+
+    # Written by the services as things happen (a review, an answer, a claim settled): a notice added or
+    # changed here would tell someone of a decision nobody took.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

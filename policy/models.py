@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jobs.models import StatusMachine
+
 
 class Topic(models.TextChoices):
     SOCIAL_INSURANCE = "social_insurance", _("Social insurance for flexible workers")
@@ -38,12 +40,19 @@ class Article(models.Model):
         return self.title
 
 
-class Question(models.Model):
+class Question(StatusMachine):
     """A question someone asked; staff of the center answer it, and may publish the answer as a FAQ."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("Waiting for an answer")
         ANSWERED = "answered", _("Answered")
+
+    STATUS = Status
+    INITIAL = frozenset({Status.OPEN})
+    TRANSITIONS = {  # staff may answer again (the answer is corrected); an answered question is not reopened
+        Status.OPEN: {Status.ANSWERED},
+        Status.ANSWERED: set(),
+    }
 
     asker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.CASCADE,
                               related_name="policy_questions")

@@ -86,7 +86,8 @@ def answer_question(question: Question, *, actor, answer: str, publish: bool = F
     if len(answer) > 5000:
         raise ValidationError({"answer": [_("Keep the answer under 5,000 characters.")]})
     before = snapshot(question, "status", "answer")
-    question.answer, question.status = answer, Question.Status.ANSWERED
+    question.move_to(Question.Status.ANSWERED)
+    question.answer = answer
     question.answered_by, question.answered_at = actor, now or timezone.now()
     if publish and question.published_as is None:
         question.published_as = Article.objects.create(topic=question.topic, kind=Article.Kind.FAQ,

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from jobs.exceptions import Conflict
+from jobs.models import Category
 
 from .models import IdentityClaim, WorkerProfile, WorkerTrade
 from .services import ClaimDecision, resolve_identity_claim, verify_worker_identity
@@ -12,6 +13,13 @@ class WorkerTradeInline(admin.TabularInline):
     model = WorkerTrade
     extra = 0
     autocomplete_fields = ("category",)
+    # A verified skill is set only by programs.services.mark_completed, for a course the worker completed.
+    readonly_fields = ("verified_at", "verified_by_course")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "category":  # a trade, not a group of trades, as workers.services allows
+            kwargs["queryset"] = Category.objects.filter(parent__isnull=False)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def _report(modeladmin, request, done: int, refused: list[str]) -> None:
@@ -27,12 +35,16 @@ class WorkerProfileAdmin(admin.ModelAdmin):
                     "registered_at_center", "has_smartphone", "created_at")
     list_filter = ("real_name_status", "availability", "has_smartphone", "registered_at_center")
     search_fields = ("display_name", "user__phone", "user__name")
-    readonly_fields = ("real_name_status", "id_number_masked", "birth_year", "h3_r5", "h3_r7", "h3_r9",
-                       "created_at", "updated_at")
-    autocomplete_fields = ("user",)
+    # Workers register themselves or at a center's counter (workers.services), which take their consent and
+    # their ID number; the real-name check and the strikes' suspension are the services' too.
+    readonly_fields = ("user", "real_name_status", "id_number_masked", "birth_year", "suspended_until",
+                       "h3_r5", "h3_r7", "h3_r9", "created_at", "updated_at")
     list_select_related = ("registered_at_center",)
     inlines = [WorkerTradeInline]
     actions = ["verify_identity"]
+
+    def has_add_permission(self, request):
+        return False
 
     @admin.action(description=_("Verify the real name (ID card checked in person)"))
     def verify_identity(self, request, queryset):
@@ -58,6 +70,9 @@ class IdentityClaimAdmin(admin.ModelAdmin):
     actions = ["approve", "reject"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
     def _resolve(self, request, queryset, decision):

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jobs.models import StatusMachine
 from zero_gig.geo import LocatedModel
 
 
@@ -152,14 +153,16 @@ class ClaimStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class IdentityClaim(models.Model):
+class IdentityClaim(StatusMachine):
     """A worker gave an ID number that another account holds; staff of a center check the card in person.
 
     The real owner must be able to win, so a taken number is not just refused: if the claimant is the
     card's owner, the number moves to them and the other account loses its real-name verification.
     """
 
-    TRANSITIONS = {
+    STATUS = ClaimStatus
+    INITIAL = frozenset({ClaimStatus.PENDING})
+    TRANSITIONS = {  # settled is final: a rejected claimant opens a new claim (submits the number again)
         ClaimStatus.PENDING: {ClaimStatus.APPROVED, ClaimStatus.REJECTED, ClaimStatus.WITHDRAWN},
         ClaimStatus.APPROVED: set(),
         ClaimStatus.REJECTED: set(),
@@ -196,9 +199,6 @@ class IdentityClaim(models.Model):
 
     def __str__(self):
         return f"{self.claimant} → {self.id_number_masked} ({self.get_status_display()})"
-
-    def can_become(self, status: str) -> bool:
-        return status in self.TRANSITIONS[ClaimStatus(self.status)]
 
 
 # --- Walk-ins at a center's counter --------------------------------------------------------------

@@ -202,8 +202,7 @@ def _open_claim(profile: WorkerProfile, holder: WorkerProfile, resident, center,
 
 
 def _withdraw_pending_claims(profile: WorkerProfile, now: datetime) -> None:
-    IdentityClaim.objects.filter(claimant=profile, status=ClaimStatus.PENDING).update(
-        status=ClaimStatus.WITHDRAWN, resolved_at=now)
+    IdentityClaim.moved(IdentityClaim.objects.filter(claimant=profile), ClaimStatus.WITHDRAWN, resolved_at=now)
 
 
 def _record_id_number(profile: WorkerProfile, raw: str, *, center=None, now: datetime) -> IdentityClaim | None:
@@ -315,7 +314,7 @@ def resolve_identity_claim(claim: IdentityClaim, *, actor, decision: str, note: 
         claimant.save(update_fields=["id_number_hash", "id_number_masked", "birth_year", "real_name_status",
                                      "updated_at"])
     before = snapshot(claim, "status")
-    claim.status = outcome
+    claim.move_to(outcome)
     claim.resolved_at, claim.resolved_by, claim.note = now, actor, (note or "")[:500]
     claim.save(update_fields=["status", "resolved_at", "resolved_by", "note"])
     record_action(actor, "identity_claim_resolved", claim, center=claim.center, subject_id=claimant.user_id,

@@ -142,6 +142,20 @@ def test_staff_release_a_held_gig_it_is_back_on_the_feed_and_reporters_are_told(
     assert Case.objects.filter(gig=market.gig, status=Case.Status.OPEN).count() == 1
 
 
+def test_a_released_case_is_not_reopened_or_turned_into_a_take_down_by_saving_it(market):
+    """A case's status moves only along Case.TRANSITIONS: a decision, once taken, is final on every path."""
+    for worker in market.reporters:
+        report(market, worker)
+    case = services.release(Case.objects.get(gig=market.gig), actor=market.staff, note="电话核实，岗位真实")
+    for status in (Case.Status.OPEN, Case.Status.TAKEN_DOWN):
+        again = Case.objects.get(pk=case.pk)
+        again.status = status
+        with pytest.raises(Conflict) as refused:
+            again.save()
+        assert refused.value.code == "bad_transition"
+    assert Case.objects.get(pk=case.pk).status == Case.Status.RELEASED
+
+
 def test_a_filled_gig_released_is_filled_again(market):
     market.gig.headcount = 1
     market.gig.status = GigStatus.FILLED

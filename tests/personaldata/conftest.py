@@ -100,8 +100,8 @@ class People:
                                       recorded_by=e_user), BOTH)
         keep(Strike.objects.create(worker=worker, assignment=assignment, reason="no_show", created_at=now), W)
         keep(Compensation.objects.create(assignment=assignment, amount=Decimal("50"), reason="x"), BOTH)
-        keep(WageDispute.objects.create(assignment=assignment, reason="x", amount_claimed=Decimal("180"),
-                                        status="resolved"), BOTH)
+        keep(in_state(WageDispute, assignment=assignment, reason="x", amount_claimed=Decimal("180"),
+                      status="resolved"), BOTH)
         keep(Rating.objects.create(assignment=assignment, direction="of_worker", score=5), BOTH)
         keep(Rating.objects.create(assignment=assignment, direction="of_employer", score=4), BOTH)
         agreement = keep(Agreement.objects.create(
@@ -119,7 +119,7 @@ class People:
         evidence.photo.save("proof.jpg", ContentFile(b"jpg"), save=True)
         self.evidence = keep(evidence, BOTH)
         keep(PayReminder.objects.create(assignment=assignment, sent_at=now), BOTH)
-        case = keep(Case.objects.create(gig=self.gig, opened_at=now, status="released"), E)
+        case = keep(in_state(Case, gig=self.gig, opened_at=now, status="released"), E)
         report = keep(Report.objects.create(case=case, gig=self.gig, worker=worker, reason="fake", created_at=now), W)
         keep(ReportPhoto.objects.create(report=report, content_type="image/jpeg", data=b"jpg", width=1, height=1,
                                         size=3), W)

@@ -82,6 +82,22 @@ def test_a_worker_asks_online_the_home_center_answers_and_the_worker_is_told(art
     assert AuditEntry.objects.get().action == "policy_question_answered"
 
 
+def test_staff_may_correct_an_answer_but_an_answered_question_is_not_put_back_in_the_queue(articles):
+    home = ServiceCenterFactory()
+    worker = WorkerFactory()
+    question = services.ask_question(actor=worker.user, text="工伤保险怎么交？", center=home)
+    clerk = CenterStaffFactory(center=home).user
+    services.answer_question(question, actor=clerk, answer="先去人社局窗口问。")
+    corrected = services.answer_question(question, actor=clerk, answer="在就业地的社保经办机构办理。")
+    assert corrected.status == Question.Status.ANSWERED and corrected.answer == "在就业地的社保经办机构办理。"
+    again = Question.objects.get(pk=question.pk)
+    again.status = Question.Status.OPEN
+    with pytest.raises(Conflict) as refused:
+        again.save()
+    assert refused.value.code == "bad_transition"
+    assert Question.objects.get(pk=question.pk).status == Question.Status.ANSWERED
+
+
 def test_staff_of_another_center_cannot_answer_and_nobody_else_reads_the_question(articles):
     home, elsewhere = ServiceCenterFactory(), ServiceCenterFactory(name="印台区零工服务中心")
     worker, other = WorkerFactory(), WorkerFactory()

@@ -95,6 +95,32 @@ def test_a_rejected_claim_moves_nothing(holder, claimant, home):
     assert error.value.code == "claim_settled"
 
 
+def test_a_rejected_claim_stays_rejected_and_the_claimant_tries_again_with_a_new_claim(holder, claimant, home):
+    """The claim's TRANSITIONS are enforced on every save, not just read by the service: nobody (a shell, the
+    admin, a later service) turns a rejected claim back into one waiting for a check."""
+    claim = submit_id_number(claimant, NUMBER, actor=claimant.user).claim
+    resolve_identity_claim(claim, actor=staff_of(home), decision="reject", note="不是本人")
+    claim.refresh_from_db()
+    claim.status = ClaimStatus.PENDING
+    with pytest.raises(Conflict) as refused:
+        claim.save()
+    assert refused.value.code == "bad_transition"
+    assert IdentityClaim.objects.get(pk=claim.pk).status == ClaimStatus.REJECTED
+    # The claimant comes back with the card: a new claim, the rejected one kept as it was.
+    again = submit_id_number(claimant, NUMBER, actor=claimant.user).claim
+    assert again.pk != claim.pk and again.status == ClaimStatus.PENDING
+    resolve_identity_claim(again, actor=staff_of(home), decision="approve")
+    assert IdentityClaim.objects.get(pk=claim.pk).status == ClaimStatus.REJECTED
+    assert IdentityClaim.objects.get(pk=again.pk).status == ClaimStatus.APPROVED
+
+
+def test_a_settled_claim_is_not_withdrawn_when_the_claimant_gives_another_number(holder, claimant, home):
+    claim = submit_id_number(claimant, NUMBER, actor=claimant.user).claim
+    resolve_identity_claim(claim, actor=staff_of(home), decision="reject")
+    submit_id_number(claimant, id_number_for(dt.date(1980, 1, 1)), actor=claimant.user)
+    assert IdentityClaim.objects.get(pk=claim.pk).status == ClaimStatus.REJECTED
+
+
 def test_staff_of_another_center_and_workers_cannot_settle_a_claim(holder, claimant, home, far_center):
     claim = submit_id_number(claimant, NUMBER, actor=claimant.user).claim
     for outsider in (staff_of(far_center), claimant.user, holder.user, UserFactory(role="employer")):
