@@ -26,6 +26,7 @@ from jobs.selectors import (
     contact_is_shared,
     employer_standing,
     nearby_radius_limits,
+    public_place,
     worker_contact,
     worker_reliabilities,
     worker_reliability,
@@ -190,8 +191,7 @@ class GigSerializer(FastRepresentation, serializers.ModelSerializer):
     def get_address(self, gig):
         if self._exact(gig):
             return getattr(gig, "site_address", "") or gig.address
-        return gig.address or _("Near %(center)s; the exact address is shown once you are hired.") % {
-            "center": gig.center.name}
+        return gig.address or public_place(gig)
 
     @extend_schema_field(EmployerBriefSerializer)
     def get_employer(self, gig):

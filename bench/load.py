@@ -96,14 +96,16 @@ def people(users: int, socket_share: float) -> dict:
     """This run's workers, employers and staff, with their tokens; written to bench/results for locust.
 
     A `socket_share` of the workers (spread evenly over the list locust takes them from) keep the app open (the
-    worker socket); every employer keeps them as favourites (`add_favourite`), so the first wave of a post in a
-    worker's trade reaches them whatever the 100,000 generated workers around them score."""
+    worker socket); every employer keeps them as favourites, so the first wave of a post in a worker's trade
+    reaches them whatever the 100,000 generated workers around them score. (Written straight into the table:
+    `add_favourite` takes only workers who have worked for the employer, and these have no history yet.)"""
     from django.contrib.auth import get_user_model
 
     from accounts.models import Role
     from accounts.services import issue_api_token
     from centers.models import CenterStaff, ServiceCenter
-    from jobs.services import add_favourite, register_employer, verify_employer
+    from jobs.models import FavouriteWorker
+    from jobs.services import register_employer, verify_employer
     from workers.models import WorkerProfile
 
     from .generate import _place
@@ -125,7 +127,7 @@ def people(users: int, socket_share: float) -> dict:
     for i in range(taken + 1, taken + 1 + max(2, math.ceil(users / 8))):
         employer = register_employer(phone=EMPLOYER_PHONE.format(i), name=f"负载测试雇主{i}", contact_name="王经理")
         verify_employer(employer, actor=verifier)
-        employers.append({"token": issue_api_token(employer.owner, name="bench.load")[1], "user": employer.owner})
+        employers.append({"token": issue_api_token(employer.owner, name="bench.load")[1], "employer": employer})
     weights = [h.weight for h in config.HOTSPOTS]
     specs = []
     trade_ids = list(trades)
@@ -138,11 +140,11 @@ def people(users: int, socket_share: float) -> dict:
                 "socket": int((i + 1) * socket_share) > int(i * socket_share)}
                for i, (user_id, key, (lat, lng, trade)) in enumerate(zip(ids, keys, specs, strict=True))]
     listening = [w["user"] for w in workers if w["socket"]]
-    for profile in WorkerProfile.objects.filter(user_id__in=listening):
-        for employer in employers:
-            add_favourite(profile, actor=employer["user"])
+    FavouriteWorker.objects.bulk_create(
+        [FavouriteWorker(employer=employer["employer"], worker=profile) for employer in employers
+         for profile in WorkerProfile.objects.filter(user_id__in=listening)], ignore_conflicts=True)
     for employer in employers:
-        del employer["user"]
+        del employer["employer"]
     return {"workers": workers, "employers": employers, "staff": staff, "centers": centers,
             "trades": {str(k): v for k, v in trades.items()},
             "hotspots": [[h.lat, h.lng] for h in config.HOTSPOTS]}

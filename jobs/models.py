@@ -416,6 +416,13 @@ class Gig(StatusMachine, LocatedModel):
             self.latitude, self.longitude, self.address = latitude, longitude, address
 
     @property
+    def hides_site(self) -> bool:
+        """Whether the public place is not the site (a household's gig, as placed when posted or last moved).
+        Decided by the gig's own columns, not by its employer's kind today, which may have changed since."""
+        return self.site_latitude is not None and (self.latitude, self.longitude, self.address) != (
+            self.site_latitude, self.site_longitude, self.site_address)
+
+    @property
     def site_point(self) -> Point:
         if self.site_latitude is None:
             return self.point

@@ -596,6 +596,12 @@ def gigs_visible_to(viewer) -> QuerySet[Gig]:
 EMPLOYER_GIGS_NAMED = 500
 
 
+def offers_never_taken(prefix: str = "") -> Q:
+    """Assignments that are only an offer nobody took (`prefix` reaches them from another table). Who was offered
+    a gig says where workers live or are: an employer never sees these, on any page or in any download."""
+    return Q(**{f"{prefix}offered_at__isnull": False, f"{prefix}accepted_at__isnull": True})
+
+
 def assignments_visible_to(viewer) -> QuerySet[Assignment]:
     """A worker sees their own; an employer those who applied to or took their gigs; staff those at their
     centers; the city all."""
@@ -616,7 +622,7 @@ def assignments_visible_to(viewer) -> QuerySet[Assignment]:
         gig_ids = list(Gig.objects.filter(employer=viewer.employer).values_list("pk", flat=True)[
             :EMPLOYER_GIGS_NAMED + 1])
         mine = Q(gig_id__in=gig_ids) if len(gig_ids) <= EMPLOYER_GIGS_NAMED else Q(gig__employer=viewer.employer)
-        return assignments.filter(mine).exclude(offered_at__isnull=False, accepted_at__isnull=True)
+        return assignments.filter(mine).exclude(offers_never_taken())
     if viewer.role == Role.CENTER_STAFF:
         return assignments.filter(gig__center_id__in=staff_center_ids(viewer))
     return assignments.none()
@@ -696,29 +702,36 @@ class SiteAccess:
         self._slots: set[int] | None = None
 
     def exact(self, gig) -> bool:
-        viewer, employer = self.viewer, gig.employer
-        if employer.kind == Employer.Kind.ORGANISATION:
+        viewer = self.viewer
+        if not hasattr(gig, "site_latitude"):  # a feed card carries the public place only
+            return gig.employer.kind == Employer.Kind.ORGANISATION
+        if not gig.hides_site:
             return True
-        if not hasattr(gig, "site_latitude"):
-            return False  # a feed card carries the public place only
-        if gig.site_latitude is None:
-            return True  # no site apart from the public place was recorded
         if not (viewer and viewer.is_authenticated):
             return False
         if viewer.role == Role.CITY_ADMIN:
             return True
         if viewer.role == Role.EMPLOYER:
-            return getattr(getattr(viewer, "employer", None), "pk", None) == employer.id
+            return getattr(getattr(viewer, "employer", None), "pk", None) == gig.employer_id
         if viewer.role == Role.CENTER_STAFF:
             if self._centers is None:
                 self._centers = set(staff_center_ids(viewer))
-            return gig.center.id in self._centers
+            return gig.center_id in self._centers
         if viewer.role == Role.WORKER and hasattr(viewer, "worker_profile"):
             if self._slots is None:
                 self._slots = set(Assignment.objects.filter(worker=viewer.worker_profile, status__in=SLOT_HOLDING)
                                   .values_list("gig_id", flat=True))
             return gig.pk in self._slots
         return False
+
+
+def public_place(gig) -> str:
+    """Where a household's gig is, in words, for those who may not see its site: the district and the center
+    near it, never a street."""
+    from wages.areas import area_name
+
+    return _("%(district)s, near %(center)s (the exact address is shown once you are hired)") % {
+        "district": area_name(gig.center.region_code), "center": gig.center.name}
 
 
 def contact_is_shared(assignment: Assignment) -> bool:

@@ -1382,7 +1382,12 @@ def send_reminders(now: dt.datetime) -> int:
 
 
 def add_favourite(worker: WorkerProfile, *, actor) -> None:
-    FavouriteWorker.objects.get_or_create(employer=employer_of(actor), worker=worker)
+    """An employer keeps as favourites workers who have worked for it (were hired on one of its gigs): a
+    favourite's card is open to the employer, so a list of anyone would open every worker's card."""
+    employer = employer_of(actor)
+    if not Assignment.objects.filter(gig__employer=employer, worker=worker, accepted_at__isnull=False).exists():
+        raise PermissionDenied(_("You can keep as favourites only workers who have worked on your gigs."))
+    FavouriteWorker.objects.get_or_create(employer=employer, worker=worker)
 
 
 def remove_favourite(worker_id: int, *, actor) -> None:
@@ -1415,6 +1420,18 @@ def update_employer(employer: Employer, *, actor, **fields) -> Employer:
     try:
         with transaction.atomic():
             employer.save()
+            if before["kind"] != employer.kind == Employer.Kind.INDIVIDUAL:
+                _hide_household_sites(employer)
     except IntegrityError:
         raise ValidationError({"credit_code": CREDIT_CODE_TAKEN}) from None
     return employer
+
+
+def _hide_household_sites(employer: Employer) -> None:
+    """An organisation that turns out to be a household: its gigs' public places become approximate from now on,
+    as if posted as a household. (The other way round nothing moves: a household's past sites stay private.)"""
+    for gig in employer.gigs.filter(site_latitude__isnull=False).select_related("employer"):
+        if not gig.hides_site:
+            gig.employer = employer
+            gig.place_at(gig.site_latitude, gig.site_longitude, gig.site_address)
+            gig.save(update_fields=["latitude", "longitude", "address", "updated_at"])

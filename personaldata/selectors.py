@@ -37,6 +37,8 @@ class Table:
     label: str  # app_label.ModelName
     rows: Callable[[Owner], Q | None]  # None: the person has no rows of this kind (e.g. no worker profile)
     secret: tuple[str, ...] = field(default=())
+    # Per row, columns this person may not see (given the owner, a function of the row); None: every column.
+    withheld: Callable[[Owner], Callable[[models.Model], tuple[str, ...]]] | None = None
 
 
 def _worker(path: str) -> Callable[[Owner], Q | None]:
@@ -48,15 +50,27 @@ def _employer(path: str) -> Callable[[Owner], Q | None]:
 
 
 def _assignments(prefix: str = "") -> Callable[[Owner], Q | None]:
-    """Rows of the person's assignments: on their side as the worker or on their gigs as the employer."""
+    """Rows of the person's assignments: on their side as the worker or on their gigs as the employer (never an
+    offer nobody took: who was offered a gig is not the employer's to know)."""
+    from jobs.selectors import offers_never_taken
+
     def rows(owner: Owner) -> Q | None:
         q = Q()
         if owner.worker_id:
             q |= Q(**{f"{prefix}worker_id": owner.worker_id})
         if owner.employer_id:
-            q |= Q(**{f"{prefix}gig__employer_id": owner.employer_id})
+            q |= Q(**{f"{prefix}gig__employer_id": owner.employer_id}) & ~offers_never_taken(prefix)
         return q or None
     return rows
+
+
+def _site_unless_hired(owner: Owner) -> Callable[[models.Model], tuple[str, ...]]:
+    """A household's exact site, in a worker's download, only for the gigs they were hired on (jobs.SiteAccess
+    decides, as on every page): an offer or an application does not give a family's door away."""
+    from jobs.selectors import SiteAccess
+
+    access = SiteAccess(owner.user)
+    return lambda gig: () if access.exact(gig) else ("site_latitude", "site_longitude", "site_address")
 
 
 def _either(*choices: Callable[[Owner], Q | None]) -> Callable[[Owner], Q | None]:
@@ -92,7 +106,8 @@ TABLES: tuple[Table, ...] = (
     Table("workers.WorkerIntake", _worker("worker_id")),
     Table("workers.WorkerConsent", _worker("worker_id")),
     Table("jobs.Employer", _employer("pk")),
-    Table("jobs.Gig", _either(_employer("employer_id"), _assignments("assignments__")), secret=("check_in_secret",)),
+    Table("jobs.Gig", _either(_employer("employer_id"), _worker("assignments__worker_id")),
+          secret=("check_in_secret",), withheld=_site_unless_hired),
     Table("jobs.Assignment", _assignments()),
     Table("jobs.PayRecord", _assignments("assignment__")),
     Table("jobs.Strike", _worker("worker_id")),
@@ -170,8 +185,12 @@ def rows_of(table: Table, owner: Owner) -> list[dict]:
         return []
     model = apps.get_model(table.label)
     fields = [f for f in model._meta.concrete_fields if f.name not in table.secret]
-    return [{f.attname: _value(obj, f) for f in fields}
-            for obj in model.objects.filter(q).distinct().order_by("pk")]
+    withheld = table.withheld(owner) if table.withheld else lambda obj: ()
+    rows = []
+    for obj in model.objects.filter(q).distinct().order_by("pk"):
+        hidden = withheld(obj)
+        rows.append({f.attname: _value(obj, f) for f in fields if f.name not in hidden})
+    return rows
 
 
 def export_for(user, *, viewer) -> dict:

@@ -2,6 +2,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
+from jobs import selectors
+
 register = template.Library()
 
 
@@ -24,3 +26,9 @@ def yuan(value) -> str:
         return ""
     text = f"{Decimal(value).normalize():f}"
     return text
+
+
+@register.filter
+def public_place(gig) -> str:
+    """A household's gig in words for those who may not see its site (jobs.selectors.public_place)."""
+    return selectors.public_place(gig)

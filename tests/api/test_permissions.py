@@ -137,7 +137,8 @@ MATRIX = [
     row("GET audit-log",            None,                      "anon  403    403   403   403   ok    ok    ok"),
     # An employer sees the cards of workers who applied to or took its gigs (and its favourites) only.
     row("GET worker-detail",        "worker",                  "anon  ok     403   ok    404   ok    ok    ok"),
-    row("PUT worker-favourite",     "worker",                  "anon  403    403   ok    ok    403   403   403"),
+    # Favourites are workers who have worked for the employer: another employer may not add the world's worker.
+    row("PUT worker-favourite",     "worker",                  "anon  403    403   ok    403   403   403   403"),
     row("DELETE worker-favourite",  "worker",                  "anon  403    403   ok    ok    403   403   403"),
     # --- everyone's own inbox ----------------------------------------------------------------------------------
     row("GET notification-list",    None,                      "anon  ok     ok    ok    ok    ok    ok    ok"),

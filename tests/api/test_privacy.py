@@ -254,6 +254,7 @@ def test_a_households_site_is_shown_only_to_those_hired_there(market):
     for role in ("anonymous", "worker", "other_worker", "other_employer", "other_staff"):
         lat, lng, address, exact = seen[role]
         assert not exact and "红旗街" not in address and market.center.name in address, role
+        assert "王益区" in address, role  # the district, as the issue asks
         assert 20 < geodesic(site, (lat, lng)).m < 600, role
     # Everyone who is not hired sees the same approximate place: views cannot be averaged into the site.
     assert len({seen[role][:2] for role in ("anonymous", "worker", "other_employer")}) == 1
@@ -282,3 +283,66 @@ def test_an_organisations_site_is_public(market):
     body = market.client("anonymous").get(f"/api/gigs/{gig.pk}/").json()
     assert (body["latitude"], body["longitude"], body["address"], body["exact_site"]) == (
         35.0701, 109.0762, "王益区新华街超市", True)
+
+
+def household_gig(market, site=(35.07321, 109.08111), address="王益区红旗街12号3单元"):
+    from jobs import services
+
+    employer = services.verify_employer(market.employer, actor=market.city_admin)
+    return services.create_gig(actor=employer.owner, category=market.trade, title="家里搬柜子", headcount=1,
+                               pay_amount="200", pay_unit="day", address=address, latitude=site[0],
+                               longitude=site[1], starts_at=market.now + dt.timedelta(days=4),
+                               ends_at=market.now + dt.timedelta(days=4, hours=8))
+
+
+def test_the_personal_data_download_keeps_offers_and_household_sites_private(market):
+    """An employer's download does not name the workers offered its gigs; a worker offered or applying to a
+    household's gig does not get its door in their download; the worker hired there does."""
+    from jobs import services
+
+    gig = household_gig(market)
+    offered = Assignment.objects.update_or_create(gig=gig, worker=market.offered_worker,
+                                                  defaults={"status": "offered", "offered_at": market.now})[0]
+    employer_rows = market.client("employer").get("/api/me/data/").json()["tables"]["jobs.Assignment"]
+    assert offered.pk not in {row["id"] for row in employer_rows}
+    assert market.offer.pk not in {row["id"] for row in employer_rows}
+    assert market.application.pk in {row["id"] for row in employer_rows}  # who applied is the employer's to see
+
+    def gig_row(role):
+        rows = market.client(role).get("/api/me/data/").json()["tables"]["jobs.Gig"]
+        return next(row for row in rows if row["id"] == gig.pk)
+
+    assert offered.pk in {row["id"] for row in
+                          market.client("offered_worker").get("/api/me/data/").json()["tables"]["jobs.Assignment"]}
+    row = gig_row("offered_worker")
+    assert not {"site_address", "site_latitude", "site_longitude"} & set(row)
+    assert "红旗街" not in json.dumps(row, ensure_ascii=False)
+    services.accept_gig(gig, actor=market.offered_worker.user)
+    assert gig_row("offered_worker")["site_address"] == "王益区红旗街12号3单元"
+    assert gig_row("employer")["site_address"] == "王益区红旗街12号3单元"
+
+
+def test_an_employer_changing_kind_does_not_give_a_households_door_away(market):
+    """A household that registered as a shop and corrects it: its gigs' places become approximate at once. A
+    household that becomes a shop: the gigs it posted as a household stay approximate."""
+    from jobs import services
+    from jobs.credit_codes import check_char
+    from tests.factories import EmployerFactory
+
+    shop = EmployerFactory(kind="organisation", credit_code="91610200MA6Y000000")
+    posted = services.create_gig(actor=shop.owner, category=market.trade, title="家里搬柜子", headcount=1,
+                                 pay_amount="200", pay_unit="day", address="王益区红旗街12号3单元",
+                                 latitude=35.07321, longitude=109.08111, starts_at=market.now + dt.timedelta(days=4),
+                                 ends_at=market.now + dt.timedelta(days=4, hours=8))
+    assert market.client("anonymous").get(f"/api/gigs/{posted.pk}/").json()["address"] == "王益区红旗街12号3单元"
+    services.update_employer(shop, actor=shop.owner, kind="individual", credit_code="")
+    body = market.client("anonymous").get(f"/api/gigs/{posted.pk}/").json()
+    assert "红旗街" not in body["address"] and not body["exact_site"]
+    assert (body["latitude"], body["longitude"]) != (35.07321, 109.08111)
+
+    household = household_gig(market)
+    services.update_employer(market.employer, actor=market.employer.owner, kind="organisation",
+                             credit_code="91610200MA6Y00001" + check_char("91610200MA6Y00001"))
+    body = market.client("anonymous").get(f"/api/gigs/{household.pk}/").json()
+    assert "红旗街" not in body["address"] and not body["exact_site"]
+    assert market.client("employer").get(f"/api/gigs/{household.pk}/").json()["address"] == "王益区红旗街12号3单元"

@@ -100,7 +100,7 @@ CASES = [
          "worker", "employer"),
     # --- favourites, the employer's own details, workers' cards ----------------------------------------------
     case("add_favourite", lambda w: w.worker, lambda worker, a: services.add_favourite(worker, actor=a),
-         "employer", "other_employer"),
+         "employer"),  # only workers who worked for the employer: not the other employer's to add
     case("update_employer", lambda w: w.employer,
          lambda e, a: services.update_employer(e, actor=a, contact_name="王经理"), "employer"),
     case("worker_card", lambda w: w.worker.pk, lambda pk, a: selectors.worker_card(pk, viewer=a),
