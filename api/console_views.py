@@ -18,7 +18,13 @@ from jobs.models import Gig
 from jobs.selectors import board_gigs, dispatch_slip, suspicious_check_in_for_staff, suspicious_check_ins
 from workers import services as worker_services
 from workers.models import WorkerProfile
-from workers.selectors import find_workers, worker_for_staff, worker_inbox_for_staff
+from workers.selectors import (
+    LOOKUP_LIMIT,
+    NEWS_READ_OUT,
+    find_workers,
+    worker_for_staff,
+    worker_inbox_for_staff,
+)
 
 from .console_serializers import (
     BoardSerializer,
@@ -97,12 +103,14 @@ class WalkIns(APIView):
 
 
 class WorkerLookup(APIView):
-    """Find workers by a scanned card, a worker number, a phone (any form) or part of a name (at most 20)."""
+    """Find workers by a scanned card, a worker number, a phone (any form) or part of a name: at most 20 (a name's
+    first 20 by name), not in pages."""
 
     permission_classes = [IsAuthenticated]
 
     @extend_schema(parameters=[LookupQuerySerializer],
-                   responses={200: StaffWorkerSerializer(many=True), **errors(400, 401, 403, 404)})
+                   responses={200: StaffWorkerSerializer(many=True, max_length=LOOKUP_LIMIT),
+                              **errors(400, 401, 403, 404)})
     def get(self, request, pk):
         _center(request, pk)
         query = LookupQuerySerializer(data=request.query_params)
@@ -134,12 +142,13 @@ class StaffWorker(APIView):
 
 class StaffWorkerNews(APIView):
     """The news of a worker without a smartphone, read for them by the center (`center`: the staff's center).
-    The newest 100; a worker with their own phone reads their own (403 here)."""
+    The newest 100, newest first, not in pages; a worker with their own phone reads their own (403 here)."""
 
     permission_classes = [IsAuthenticated]
 
     @extend_schema(parameters=[CenterQuerySerializer],
-                   responses={200: NotificationSerializer(many=True), **errors(400, 401, 403, 404)})
+                   responses={200: NotificationSerializer(many=True, max_length=NEWS_READ_OUT),
+                              **errors(400, 401, 403, 404)})
     def get(self, request, pk):
         worker = _worker(request, pk)
         query = CenterQuerySerializer(data=request.query_params)
@@ -147,7 +156,7 @@ class StaffWorkerNews(APIView):
         rows = worker_inbox_for_staff(worker, _center(request, query.validated_data["center"]), viewer=request.user)
         if rows is None:
             raise PermissionDenied
-        return Response([row.as_frame() for row in rows[:100]])
+        return Response([row.as_frame() for row in rows[:NEWS_READ_OUT]])
 
 
 class Hall(generics.GenericAPIView):

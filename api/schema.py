@@ -4,6 +4,7 @@ so that a client generated from the schema knows every answer it can get."""
 from drf_spectacular import openapi
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.serializers import ListSerializer
 
 from zero_gig.ids import DIGITS
 
@@ -63,6 +64,16 @@ class AutoSchema(openapi.AutoSchema):
         for code, response in errors(*sorted(self._refusals())).items():
             responses.setdefault(str(code), self._get_response_for_code(response, str(code), direction=direction))
         return dict(sorted(responses.items()))
+
+    def _get_response_for_code(self, serializer, status_code, media_types=None, direction="response"):
+        """A list answered whole (no pages) says how long it can be: `many=True, max_length=N` is `maxItems`."""
+        response = super()._get_response_for_code(serializer, status_code, media_types, direction)
+        longest = getattr(serializer, "max_length", None) if isinstance(serializer, ListSerializer) else None
+        if longest is not None:
+            for media in response.get("content", {}).values():
+                if media.get("schema", {}).get("type") == "array":
+                    media["schema"]["maxItems"] = longest
+        return response
 
     def _map_basic_serializer(self, serializer, direction):
         """An answer carries every field of its serializer (null when empty), so a client may rely on each;

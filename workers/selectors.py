@@ -13,7 +13,8 @@ from .services import NOT_STAFF, check_serves_worker, is_city_admin, staff_cente
 
 CARD_PREFIX = "zerogig:worker:"
 _NUMBER = re.compile(rf"(?:{CARD_PREFIX})?{WORKER_NUMBER_PREFIX}([0-9]{{1,9}})", re.IGNORECASE | re.ASCII)
-LOOKUP_LIMIT = 20
+LOOKUP_LIMIT = 20  # the counter's look-up shows at most this many workers
+NEWS_READ_OUT = 100  # the newest notifications staff read out for a worker without a smartphone
 
 
 def pending_identity_claims(viewer) -> QuerySet[IdentityClaim]:
