@@ -363,7 +363,9 @@ class Gig(StatusMachine, LocatedModel):
             models.Index(fields=["employer", "status"], name="gig_employer_status"),
             # An employer's gigs, latest first (GET /api/gigs/): without it the planner walks every gig by start.
             models.Index(fields=["employer", "starts_at", "id"], name="gig_employer_start"),
-            models.Index(fields=["center", "status", "starts_at"], name="gig_center_status_start"),
+            # A center's board and hall screen: the ids of its open (or filling) gigs in start order, read from this
+            # index alone (jobs.selectors.first_in_status). The id makes the order total, so no sort is left.
+            models.Index(fields=["center", "status", "starts_at", "id"], name="gig_center_status_start_id"),
             # Matching asks of each nearby worker whether one of their gigs overlaps (jobs.matching.candidates_for):
             # the times of a gig by id from this small index, not from a page of the wide table each.
             models.Index(fields=["id", "starts_at", "ends_at"], name="gig_id_times"),

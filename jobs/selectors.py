@@ -799,11 +799,20 @@ def first_on_board(center_id: int, count: int) -> list[Gig]:
     """The `count` gigs of a center's board that start first. One ordered range read of the (center, status,
     starts_at) index per status, merged here: a single read of both statuses sorted by start walks every gig of the
     city in start order instead (seen on PostgreSQL: 1.6 s, 950,000 rows read for 60)."""
-    rows = []
+    ids = []
     for status in BOARD_STATUSES:
-        rows += Gig.objects.filter(center_id=center_id, status=status).select_related("category", "center").order_by(
-            "starts_at", "pk")[:count]
+        ids += first_in_status(center_id, status, count)
+    rows = Gig.objects.filter(pk__in=ids).select_related("category", "center")
     return sorted(rows, key=lambda gig: (gig.starts_at, gig.pk))[:count]
+
+
+def first_in_status(center_id: int, status: str, count: int) -> QuerySet:
+    """The ids of the `count` gigs of a center in one status that start first: a range of the
+    gig_center_status_start_id index, read in its order and from it alone. Ids only, because the statement runs
+    prepared with a plan made for any center and status: asked for whole rows, PostgreSQL costed walking the
+    city's gigs by start time as cheaper (and read a million rows for 60; 260 ms instead of 0.1)."""
+    return (Gig.objects.filter(center_id=center_id, status=status).order_by("starts_at", "pk")
+            .values_list("pk", flat=True)[:count])
 
 
 # --- A center's console: the matching board and dispatch slips --------------------------------------
