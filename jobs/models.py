@@ -369,6 +369,10 @@ class Gig(StatusMachine, LocatedModel):
             # Matching asks of each nearby worker whether one of their gigs overlaps (jobs.matching.candidates_for):
             # the times of a gig by id from this small index, not from a page of the wide table each.
             models.Index(fields=["id", "starts_at", "ends_at"], name="gig_id_times"),
+            # A center's matching board: the ids of open instant gigs in a box, soonest first, from this index alone
+            # (jobs.selectors.board_gigs), whatever plan PostgreSQL caches for the prepared statement.
+            models.Index(fields=["status", "hiring_mode", "starts_at", "id", "latitude", "longitude"],
+                         name="gig_instant_start"),
         ]
 
     def __str__(self):
@@ -577,6 +581,10 @@ class Assignment(StatusMachine):
             # Who was placed today (the hall screen's count) and the figures' refresh of a day read by these times.
             models.Index(fields=["accepted_at"], name="assignment_accepted_at"),
             models.Index(fields=["checked_in_at"], name="assignment_checked_in_at"),
+            # An employer's standing counts the work checked out but not paid a day later (every gig page): the few
+            # such assignments of the city, read by a statement that writes both states out (jobs.selectors).
+            models.Index(fields=["checked_out_at"], include=["gig"], name="assignment_unpaid_checked_out",
+                         condition=models.Q(status=AssignmentStatus.CHECKED_OUT, pay_status=PayStatus.NOT_DUE)),
         ]
 
     def __str__(self):

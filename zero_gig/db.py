@@ -12,6 +12,8 @@ enclosing transaction, and only its owner can start it again.
 Work queued with `at_transaction_end` runs last inside the outermost such transaction, just before it commits:
 the notifications of a whole service call are stored there together, so the rows they lock (each recipient's
 stream) are locked once, in one order, after every row the service itself locked.
+
+`Written` puts a constant of the code into a statement's text, for PostgreSQL's plans of prepared statements.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from collections.abc import Callable, Iterable
 from typing import ParamSpec, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, InternalError, OperationalError, transaction
+from django.db.models import CharField, Value
 
 log = logging.getLogger(__name__)
 
@@ -121,3 +124,23 @@ def locked(queryset, pk):
     """The row `pk` of `queryset`, locked FOR NO KEY UPDATE (new rows may still reference it). Rows joined by
     select_related are read, not locked, so the caller alone decides the order in which rows are locked."""
     return queryset.select_for_update(no_key=True, of=("self",)).get(pk=pk)
+
+
+class Written(Value):
+    """A constant of the code (a status, a mode) written into the statement's text instead of bound.
+
+    Statements run prepared on PostgreSQL (server_side_binding, prepare_threshold), and after a few runs it may plan
+    one for any values of its parameters (a generic plan): a bound status is then any status, a fifth of the table,
+    and the planner walks a whole ordered index to find the few rows of a rare one. Written out, the status is
+    planned with its statistics, and a partial index whose condition names it may be used at all.
+    Only a plain word of the code, never anything a user sent: it is not escaped.
+    """
+
+    def __init__(self, value, output_field=None):
+        value = str(value)
+        if not value.replace("_", "").isalnum() or not value.isascii():
+            raise ValueError(f"not a constant word: {value!r}")
+        super().__init__(value, output_field=output_field or CharField())
+
+    def as_sql(self, compiler, connection):
+        return f"'{self.value}'", []
