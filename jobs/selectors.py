@@ -810,7 +810,7 @@ def first_on_board(center_id: int, count: int) -> list[Gig]:
     ids = []
     for status in BOARD_STATUSES:
         ids += first_in_status(center_id, status, count)
-    rows = Gig.objects.filter(pk__in=ids).select_related("category", "center")
+    rows = Gig.objects.filter(pk__in=ids).select_related("category", "center").order_by()  # sorted below
     return sorted(rows, key=lambda gig: (gig.starts_at, gig.pk))[:count]
 
 

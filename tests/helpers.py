@@ -1,4 +1,9 @@
-"""Small readers shared by the API tests, so that a change of the error body is made in one place."""
+"""Small readers shared by the tests, so that a change of the error body (or of how a plan is read) is made in one
+place."""
+
+import re
+
+from django.db import connection
 
 
 def field_errors(response) -> dict:
@@ -20,3 +25,23 @@ def at_site(gig, metres: float = 15, accuracy: float = 10) -> dict:
     the published point itself, which is refused as copied) and how exact it is."""
     point = gig.site_point
     return {"latitude": point.lat + metres / 111_320, "longitude": point.lng, "accuracy": accuracy}
+
+
+def generic_plan(sql: str, params, explain: str = "") -> list[tuple]:
+    """EXPLAIN (`explain`: its options, e.g. "ANALYZE, FORMAT JSON") a statement as PostgreSQL runs it once
+    prepared and planned for any values of its parameters (a generic plan): the rows EXPLAIN returns. Inside the
+    test's transaction: the prepared statement is dropped and the setting is local."""
+    from psycopg.sql import Literal
+
+    numbered = iter(range(1, len(params) + 1))
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        raw.execute("PREPARE probe AS " + re.sub("%[sb]", lambda _: f"${next(numbered)}", sql))
+        raw.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        values = ", ".join(Literal(str(v) if isinstance(v, str) else v).as_string(raw.connection) for v in params)
+        options = f"({explain}) " if explain else ""
+        raw.execute(f"EXPLAIN {options}EXECUTE probe({values})" if params else f"EXPLAIN {options}EXECUTE probe")
+        rows = raw.fetchall()
+        raw.execute("DEALLOCATE probe")
+        raw.execute("SET LOCAL plan_cache_mode = auto")
+    return rows

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from jobs.models import Gig, GigStatus
 from jobs.selectors import NearbyQuery, encode_cursor, feed_statement, full_scan_nearby_ids, nearby_gigs
 from tests.factories import EmployerFactory, GigFactory, ServiceCenterFactory, TradeFactory
-from tests.helpers import field_errors
+from tests.helpers import field_errors, generic_plan
 from zero_gig.geo import LocalPlane, Point, distance_km
 
 pytestmark = pytest.mark.django_db
@@ -234,22 +234,13 @@ def test_a_one_trade_search_keeps_the_trade_in_the_index_search_once_the_stateme
     The trade must then still narrow the index search; written as `= ANY(array)` it was left to a
     filter after reading every trade's gigs in the cells, 5× slower on the wider discs.
     """
-    from psycopg.sql import Literal
-
     scattered_gigs(3000, trades=8)
     trade = Gig.objects.values_list("category_id", flat=True).first()
     query = NearbyQuery(HOME.lat, HOME.lng, trade_ids=[trade])
     sql, params = feed_statement(query, LocalPlane.around(HOME), 3.75, None, 21, timezone.now())
-    numbered = iter(range(1, len(params) + 1))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-        raw = cursor.cursor
-        raw.execute("PREPARE feed AS " + re.sub("%[sb]", lambda _: f"${next(numbered)}", sql))
-        raw.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-        values = ", ".join(Literal(value).as_string(raw.connection) for value in params)
-        raw.execute(f"EXPLAIN EXECUTE feed({values})")
-        plan = " ".join(row[0] for row in raw.fetchall())
-        raw.execute("DEALLOCATE feed")
+    plan = " ".join(row[0] for row in generic_plan(sql, params))
     assert "gig_open_trade_cells" in plan, plan
     index_search = re.split("->|Filter:", plan.split("gig_open_trade_cells", 1)[1].split("Index Cond:", 1)[1])[0]
     assert "category_id" in index_search, plan
