@@ -42,9 +42,18 @@ def save_senior_preference(user, on: bool) -> None:
     DisplayPreference.objects.update_or_create(user=user, defaults={"senior_mode": on})
 
 
-def with_progress(gigs):
+def with_progress(gigs: list) -> list:
     """Each gig with how it fills: offers still unanswered (`offers_out`) and applicants waiting (`applicants`);
-    slots taken are the gig's own `accepted_count`. Counts only: who was offered stays hidden from employers."""
-    return gigs.annotate(
-        applicants=Count("assignments", filter=Q(assignments__status=AssignmentStatus.APPLIED)),
-        offers_out=Count("assignments", filter=Q(assignments__status=AssignmentStatus.OFFERED)))
+    slots taken are the gig's own `accepted_count`. Counts only: who was offered stays hidden from employers.
+
+    For gigs already read (a page of them): one grouped read of their assignments. Counted over an employer's
+    whole list before paging, it grouped every assignment of thousands of gigs to show twenty (70 ms a page for a
+    busy employer on the benchmark's million gigs)."""
+    counts = {row["gig_id"]: row for row in Assignment.objects.filter(gig_id__in=[gig.pk for gig in gigs])
+              .values("gig_id").order_by()
+              .annotate(applicants=Count("pk", filter=Q(status=AssignmentStatus.APPLIED)),
+                        offers_out=Count("pk", filter=Q(status=AssignmentStatus.OFFERED)))}
+    for gig in gigs:
+        row = counts.get(gig.pk, {})
+        gig.applicants, gig.offers_out = row.get("applicants", 0), row.get("offers_out", 0)
+    return gigs

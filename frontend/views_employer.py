@@ -55,7 +55,8 @@ def _employer(request):
 def _my_gig(request, pk: int, progress: bool = False):
     _employer(request)
     gigs = gigs_of(request.user).filter(employer__owner=request.user)
-    return get_object_or_404(reads.with_progress(gigs) if progress else gigs, pk=pk)
+    gig = get_object_or_404(gigs, pk=pk)
+    return reads.with_progress([gig])[0] if progress else gig
 
 
 def _say_refusal(request, refusal) -> None:
@@ -121,12 +122,12 @@ def post_gig(request):
 @login_required
 def my_gigs(request):
     _employer(request)
-    gigs = reads.with_progress(gigs_of(request.user).filter(employer__owner=request.user))
-    gigs = gigs.order_by("-created_at", "-pk")
+    gigs = gigs_of(request.user).filter(employer__owner=request.user).order_by("-created_at", "-pk")
     page = Paginator(gigs, GIGS_PER_PAGE).get_page(request.GET.get("page"))
-    fair = fair_pay_of(page)
+    shown = reads.with_progress(list(page))
+    fair = fair_pay_of(shown)
     rows = [{"gig": gig, "trade": labels.trade_name(gig.category), "unit": labels.pay_unit_label(gig.pay_unit),
-             "fair": fair[gig.pk], "per_piece_or_job": gig.pay_unit in PER_PIECE_OR_JOB} for gig in page]
+             "fair": fair[gig.pk], "per_piece_or_job": gig.pay_unit in PER_PIECE_OR_JOB} for gig in shown]
     return render(request, "frontend/employer/gigs.html", {"page": page, "rows": rows})
 
 
