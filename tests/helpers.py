@@ -45,3 +45,19 @@ def generic_plan(sql: str, params, explain: str = "") -> list[tuple]:
         raw.execute("DEALLOCATE probe")
         raw.execute("SET LOCAL plan_cache_mode = auto")
     return rows
+
+
+def refused_on_save(model, pk: int, status: str) -> None:
+    """Saving the row `pk` of a StatusMachine `model` with `status` is refused (bad_transition) and changes nothing:
+    no code path (the admin, a shell, another service) moves a status outside its table."""
+    import pytest
+
+    from jobs.exceptions import Conflict
+
+    before = model.objects.values_list("status", flat=True).get(pk=pk)
+    row = model.objects.get(pk=pk)
+    row.status = status
+    with pytest.raises(Conflict) as refused:
+        row.save()
+    assert refused.value.code == "bad_transition"
+    assert model.objects.values_list("status", flat=True).get(pk=pk) == before

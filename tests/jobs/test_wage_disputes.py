@@ -7,10 +7,9 @@ from decimal import Decimal
 import pytest
 
 from jobs import services
-from jobs.exceptions import Conflict
 from jobs.models import WageDispute
 from tests.factories import CenterStaffFactory, GigFactory
-from tests.helpers import at_site
+from tests.helpers import at_site, refused_on_save
 
 pytestmark = pytest.mark.django_db
 
@@ -34,11 +33,7 @@ def test_the_worker_disputes_the_pay_the_center_settles_it_and_it_cannot_be_reop
     assert settled.status == WageDispute.Status.RESOLVED and settled.resolved_at == now
 
     # Nobody sets it back to open by saving the row (the admin, a shell, another service).
-    again = WageDispute.objects.get(pk=dispute.pk)
-    again.status = WageDispute.Status.OPEN
-    with pytest.raises(Conflict) as refused:
-        again.save()
-    assert refused.value.code == "bad_transition"
+    refused_on_save(WageDispute, dispute.pk, WageDispute.Status.OPEN)
     assert WageDispute.objects.get(pk=dispute.pk).status == WageDispute.Status.RESOLVED
     # Settling it twice changes nothing, not even when it was settled.
     later = now + dt.timedelta(hours=1)
