@@ -199,8 +199,6 @@ class HallCheckOut(APIView):
         return Response(HallVisitSerializer(visit).data)
 
 
-
-
 class Board(APIView):
     """The matching board: open instant gigs near the center with the waiting workers the engine ranks best.
     `waiting` lists the 200 who have waited longest (the engine ranks among them), `waiting_count` all who wait."""

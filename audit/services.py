@@ -23,8 +23,10 @@ def snapshot(instance: models.Model, *fields: str) -> dict:
         value = getattr(instance, field.attname)
         if isinstance(value, dt.datetime):
             value = iso(value)  # as every answer writes a moment
-        elif isinstance(value, dt.date | dt.time | Decimal):
-            value = value.isoformat() if not isinstance(value, Decimal) else str(value)
+        elif isinstance(value, dt.date | dt.time):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = str(value)
         values[name] = value
     return values
 

@@ -1430,7 +1430,7 @@ def update_employer(employer: Employer, *, actor, **fields) -> Employer:
 def _hide_household_sites(employer: Employer) -> None:
     """An organisation that turns out to be a household: its gigs' public places become approximate from now on,
     as if posted as a household. (The other way round nothing moves: a household's past sites stay private.)"""
-    for gig in employer.gigs.filter(site_latitude__isnull=False).select_related("employer"):
+    for gig in employer.gigs.filter(site_latitude__isnull=False):
         if not gig.hides_site:
             gig.employer = employer
             gig.place_at(gig.site_latitude, gig.site_longitude, gig.site_address)
