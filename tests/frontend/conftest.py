@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -190,6 +191,33 @@ def wait_until(page, expression: str, seconds: float = 15) -> None:
     while not page.evaluate(expression):
         assert time.monotonic() < deadline, f"not true within {seconds} s: {expression}"
         page.wait_for_timeout(100)
+
+
+@cache
+def _axe():
+    """One axe-core runner for the process (it only holds the script it injects)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+def serious_violations(page) -> list[str]:
+    """The page's serious and critical accessibility violations (axe), each as "id (impact): [first targets]".
+
+    Waits for the page's load first: its styles count only once its stylesheets are in (after a click that
+    navigates, the next page's elements may be there before its CSS, and axe would judge the browser's defaults).
+    """
+    page.wait_for_load_state("load")
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+            for v in _axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def fits_the_screen(page, width: int = 360, name: str = "") -> None:
+    """Assert that the page does not scroll sideways on a screen `width` px wide, once it has loaded (its
+    stylesheets decide the widths; before they are in, the page is laid out with the browser's defaults)."""
+    page.wait_for_load_state("load")
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{name or page.url} scrolls sideways: {scroll_width} px on a {width} px screen"
 
 
 def screenshot(page, name: str) -> None:

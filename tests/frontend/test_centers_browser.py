@@ -4,12 +4,11 @@ center comes first, open or closed as its hours say; nothing scrolls sideways; n
 import datetime as dt
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from centers.models import CenterLevel
 from tests.factories import ServiceCenterFactory
 
-from .conftest import screenshot
+from .conftest import fits_the_screen, screenshot, serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +30,6 @@ def test_a_visitor_near_yijun_sees_yijuns_center_first_on_the_map_of_centers(pho
     assert first.get_attribute("data-testid") == f"center-{yijun.pk}"
     assert "公里" in first.locator("[data-testid=distance]").inner_text()
     assert page.locator("[data-testid=map] .leaflet-interactive").count() >= 2  # the pins are drawn
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    violations = Axe().run(page).response["violations"]
-    assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
+    fits_the_screen(page)
+    assert serious_violations(page) == []
     screenshot(page, "centers-map-senior" if senior else "centers-map")

@@ -2,13 +2,12 @@
 into the hall, assigns them on the board and prints the dispatch slip."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from jobs.models import Assignment, AssignmentStatus
 from tests.factories import CenterStaffFactory, EmployerFactory, GigFactory, TradeFactory, WageFloorFactory
 from workers.models import WorkerProfile
 
-from .conftest import screenshot
+from .conftest import screenshot, serious_violations
 from .test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,11 +24,6 @@ def desk_page(browser, live_asgi_server):
     context.close()
 
 
-def serious(page) -> list[str]:
-    violations = Axe().run(page).response["violations"]
-    return [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
-
-
 def test_a_staff_member_registers_a_walk_in_checks_them_in_assigns_them_and_prints_the_slip(desk_page,
                                                                                           live_asgi_server):
     WageFloorFactory()
@@ -43,7 +37,7 @@ def test_a_staff_member_registers_a_walk_in_checks_them_in_assigns_them_and_prin
 
     page.goto("/staff/")
     assert page.locator("h1").inner_text().endswith("王益区零工服务中心")
-    assert serious(page) == []
+    assert serious_violations(page) == []
     screenshot(page, "console-home-desktop")
 
     # At the counter: a name, a trade, no phone; the worker agrees to the text read out to them.
@@ -52,7 +46,7 @@ def test_a_staff_member_registers_a_walk_in_checks_them_in_assigns_them_and_prin
     page.get_by_label(trade.name, exact=True).check()
     page.fill("[name=stated_birth_year]", "63")
     page.fill("[name=expected_pay]", "180")
-    assert serious(page) == []
+    assert serious_violations(page) == []
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "console-walk-in-desktop")
     page.check("[name=consent]")
@@ -64,6 +58,7 @@ def test_a_staff_member_registers_a_walk_in_checks_them_in_assigns_them_and_prin
 
     # The card prints; next time the scanner reads its QR.
     page.click("[data-testid=print-card]")
+    page.wait_for_url("**/card/")  # the count below does not wait
     assert page.locator("[data-testid=worker-card] svg").count() == 1
 
     # Today's hall: the scanner types the card's QR and Enter.
@@ -72,13 +67,13 @@ def test_a_staff_member_registers_a_walk_in_checks_them_in_assigns_them_and_prin
     page.press("#scan_q", "Enter")
     page.wait_for_selector("[data-testid=waiting-worker]")
     assert "赵大爷" in page.locator("[data-testid=waiting]").inner_text()
-    assert serious(page) == []
+    assert serious_violations(page) == []
 
     # The board: the engine suggests him for the gig; staff assign him with his consent.
     page.click("[data-testid=console-board]")
     card = page.locator(f"[data-testid=board-gig-{gig.pk}]")
     assert "赵大爷" in card.locator("[data-testid=suggestion]").first.inner_text()
-    assert serious(page) == []
+    assert serious_violations(page) == []
     screenshot(page, "console-board-desktop")
     card.locator("[data-testid=assign-consent]").check()
     card.locator("[data-testid=assign]").click()
@@ -87,7 +82,7 @@ def test_a_staff_member_registers_a_walk_in_checks_them_in_assigns_them_and_prin
     assert assignment.status == AssignmentStatus.ACCEPTED
     slip = page.locator("[data-testid=slip]")
     assert "王益区红旗街12号" in slip.inner_text() and "陈队长" in slip.inner_text()
-    assert serious(page) == []
+    assert serious_violations(page) == []
 
     # Printed: only the slip, no navigation.
     page.emulate_media(media="print")

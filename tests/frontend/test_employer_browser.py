@@ -3,22 +3,15 @@
 import datetime as dt
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from jobs.models import Gig, GigStatus
 from tests.factories import EmployerFactory, ServiceCenterFactory, TradeFactory
 
-from .conftest import screenshot
+from .conftest import fits_the_screen, screenshot, serious_violations
 from .test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def serious_violations(page) -> list[str]:
-    violations = Axe().run(page).response["violations"]
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-            for v in violations if v["impact"] in ("serious", "critical")]
 
 
 def fill_gig_form(page, title: str, pay: str, headcount: int, start: dt.datetime) -> None:
@@ -48,7 +41,7 @@ def test_an_employer_posts_a_gig_with_a_pin_on_the_map_and_sees_it_among_their_g
     fill_gig_form(page, "工地搬砖", pay="200", headcount=2, start=start)
     page.locator("#map").click()  # the pin goes where the map is tapped
     assert page.input_value("[name=latitude]") and page.input_value("[name=longitude]")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    fits_the_screen(page)
     problems["post"] = serious_violations(page)
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "employer-post-form")
@@ -63,7 +56,7 @@ def test_an_employer_posts_a_gig_with_a_pin_on_the_map_and_sees_it_among_their_g
 
     page.goto("/employer/gigs/")
     assert page.locator("[data-testid=my-gig]").count() == 1
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    fits_the_screen(page)
     problems["my gigs"] = serious_violations(page)
     screenshot(page, "employer-my-gigs")
 

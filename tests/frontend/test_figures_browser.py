@@ -10,9 +10,9 @@ from figures import services
 from jobs.models import Gig, GigStatus
 from tests.factories import CenterStaffFactory, GigFactory, WorkerFactory
 
-from .conftest import screenshot
+from .conftest import screenshot, serious_violations
 from .test_browser import log_in
-from .test_console_browser import DESKTOP, serious
+from .test_console_browser import DESKTOP
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,6 +38,6 @@ def test_a_staff_member_reads_a_year_of_figures_by_month(browser, live_asgi_serv
     assert page.locator("svg.figure-chart").count() == 8
     assert page.locator("#figures-table tbody tr").count() >= 12
     assert page.locator("svg#chart-openings rect.bar").count() >= 10  # few bars: one rect (and title) each
-    assert serious(page) == []
+    assert serious_violations(page) == []
     screenshot(page, "figures-desktop")
     context.close()

@@ -14,9 +14,9 @@ from jobs.models import AssignmentStatus, Gig, GigStatus
 from notifications.services import notify_user
 from tests.factories import WANGYI, EmployerFactory, QualifiedWorkerFactory, ServiceCenterFactory, TradeFactory
 
-from .conftest import screenshot, wait_until
+from .conftest import fits_the_screen, screenshot, serious_violations, wait_until
 from .test_browser import log_in
-from .test_employer_browser import fill_gig_form, serious_violations
+from .test_employer_browser import fill_gig_form
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,11 +80,11 @@ def test_a_worker_nearby_sees_the_offer_arrive_and_takes_it_while_the_employer_w
     assert "¥260" in offer.locator("[data-testid=offer-pay]").inner_text()
     assert offer.locator("[data-testid=offer-distance]").is_visible()
     assert worker_page.locator("[data-testid=unread-count]").is_visible()
-    assert worker_page.evaluate("document.documentElement.scrollWidth") <= 360
+    fits_the_screen(worker_page)
     problems["worker offer"] = serious_violations(worker_page)
     screenshot(worker_page, "worker-live-offer")
     other_page.locator("[data-testid=offer]").wait_for()
-    assert other_page.evaluate("document.documentElement.scrollWidth") <= 360
+    fits_the_screen(other_page)
     assert other_page.locator("[data-testid=take-offer]").bounding_box()["height"] >= 60
     problems["worker offer, senior mode"] = serious_violations(other_page)
     screenshot(other_page, "worker-live-offer-senior")

@@ -3,14 +3,13 @@
 import datetime as dt
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from jobs.models import AssignmentStatus
 from notifications.services import notify_user
 from tests.factories import WANGYI, AssignmentFactory, GigFactory
 
-from .conftest import screenshot
+from .conftest import fits_the_screen, screenshot, serious_violations
 from .test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,13 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AT_THE_SITE = {"latitude": WANGYI[0] + 0.0005, "longitude": WANGYI[1]}
 
 
-def serious_violations(page) -> list[str]:
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-            for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
-
-
 def fits_and_is_accessible(page, name: str) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360, f"{name} scrolls sideways"
+    """The page fits a 360 px phone and passes axe (conftest's checks), and is saved as screenshot <name>."""
+    fits_the_screen(page, name=name)
     assert serious_violations(page) == [], name
     screenshot(page, name)
 

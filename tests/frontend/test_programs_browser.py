@@ -4,22 +4,16 @@ and the worker's card shows the trade as a verified skill."""
 import datetime as dt
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from programs import services
 from programs.models import Enrolment
 from tests.factories import CenterStaffFactory, TradeFactory, TradeGroupFactory, WorkerFactory
 
-from .conftest import screenshot
+from .conftest import fits_the_screen, screenshot, serious_violations
 from .test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def no_serious_violations(page) -> None:
-    violations = Axe().run(page).response["violations"]
-    assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
 
 
 def test_a_worker_signs_up_for_a_course_on_a_phone_and_staff_mark_them_complete(phone_page, live_asgi_server):
@@ -38,8 +32,8 @@ def test_a_worker_signs_up_for_a_course_on_a_phone_and_staff_mark_them_complete(
     phone.goto("/training/")
     phone.click(f"a[href='/training/{course.pk}/']")
     phone.wait_for_url(f"**/training/{course.pk}/")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
-    no_serious_violations(phone)
+    fits_the_screen(phone)
+    assert serious_violations(phone) == []
     screenshot(phone, "training-course-phone")
     phone.click("[data-testid=enrol]")
     phone.wait_for_selector("[data-testid=enrolled]")
@@ -53,12 +47,12 @@ def test_a_worker_signs_up_for_a_course_on_a_phone_and_staff_mark_them_complete(
     desk.wait_for_selector("[data-testid=message]")
     desk.locator("[data-testid=enrolment]", has_text="李师傅").locator("[data-testid=complete]").click()
     desk.wait_for_selector("[data-testid=completed]")
-    assert desk.evaluate("document.documentElement.scrollWidth") <= 360
-    no_serious_violations(desk)
+    fits_the_screen(desk)
+    assert serious_violations(desk) == []
     screenshot(desk, "training-staff-completion")
 
     phone.goto("/me/training/")
     skill = phone.locator("[data-testid=skill-electrician]")
     assert skill.locator("[data-testid=verified-skill]").is_visible()
-    no_serious_violations(phone)
+    assert serious_violations(phone) == []
     screenshot(phone, "training-verified-skill")
