@@ -1,7 +1,9 @@
 """Shapes of the API. Lists never carry phone or ID numbers; contact details appear only where a job is agreed."""
 
+import functools
 from decimal import Decimal
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -27,11 +29,12 @@ from jobs.selectors import (
     employer_standing,
     nearby_radius_limits,
     public_place,
+    trade_ids_by_code,
     worker_contact,
     worker_reliabilities,
     worker_reliability,
 )
-from wages.selectors import FairPayBook, Position, below_guide_warning
+from wages.selectors import FairPay, FairPayBook, Position, below_guide_warning
 from workers.models import RealNameStatus
 from zero_gig.geo import CHINA_LAT_RANGE, CHINA_LNG_RANGE
 
@@ -137,6 +140,16 @@ class FairPaySerializer(FastRepresentation, serializers.Serializer):
 FAIR_PAY = FairPaySerializer()
 
 
+@functools.lru_cache(maxsize=4096)
+def fair_pay_json(fair: FairPay, language: str | None) -> dict:
+    """A label's JSON, kept: the same label (the same figures, position and pay per hour) in the same language is
+    the same JSON, and a page of cards repeats a few labels (one trade, pay in round numbers). Building it was
+    half of a card's cost. A change to the wage tables gives labels with other figures, hence other keys.
+    Shared between answers: read it, never change it."""
+    return FAIR_PAY.to_representation({**fair.__dict__, "words": fair.words, "basis": fair.basis,
+                                       "below_minimum": fair.below_minimum})
+
+
 class GigSerializer(FastRepresentation, serializers.ModelSerializer):
     """A gig as workers browse it: no contact details."""
 
@@ -164,9 +177,7 @@ class GigSerializer(FastRepresentation, serializers.ModelSerializer):
         book = self.context.get("fair_pay_book")
         if book is None:
             book = self.context["fair_pay_book"] = FairPayBook.load()
-        fair = book.fair_pay(gig)
-        return FAIR_PAY.to_representation({**fair.__dict__, "words": fair.words, "basis": fair.basis,
-                                        "below_minimum": fair.below_minimum})
+        return fair_pay_json(book.fair_pay(gig), get_language())
 
     def _exact(self, gig) -> bool:
         access = self.context.get("site_access")
@@ -327,7 +338,7 @@ class NearbyQuerySerializer(serializers.Serializer):
 
     def validate_trades(self, value):
         codes = [code.strip() for code in value.split(",") if code.strip()]
-        found = dict(Category.objects.filter(code__in=codes, parent__isnull=False).values_list("code", "id"))
+        found = trade_ids_by_code(codes)
         unknown = [code for code in codes if code not in found]
         if unknown:
             raise serializers.ValidationError(_("Unknown trade: %(codes)s.") % {"codes": ", ".join(unknown)})

@@ -35,6 +35,7 @@ from zero_gig.geo import (
     h3_field,
     plane_error_km,
 )
+from zero_gig.kept import Kept
 
 from . import rules
 from .models import (
@@ -63,15 +64,33 @@ def trade_groups() -> QuerySet[Category]:
     )
 
 
-def trade_tree() -> list[tuple[Category, list[Category]]]:
-    """The same taxonomy as trade_groups(), as (group, its trades) pairs, read in one query: for the pages'
-    trade lists, where the prefetch's second query and its bookkeeping cost more than the rows themselves."""
+def _read_trade_tree() -> list[tuple[Category, list[Category]]]:
     categories = list(Category.objects.all())  # ordered by sort_order, code: groups and trades alike
     trades: dict[int, list[Category]] = {category.pk: [] for category in categories if category.parent_id is None}
     for category in categories:
         if category.parent_id in trades:
             trades[category.parent_id].append(category)
     return [(category, trades[category.pk]) for category in categories if category.parent_id is None]
+
+
+# Kept in the process (zero_gig.kept): forgotten on any save or delete of a trade here (jobs.apps), read again
+# after a minute for changes made in other processes.
+TAXONOMY = Kept(_read_trade_tree, seconds=60)
+
+
+def trade_tree() -> list[tuple[Category, list[Category]]]:
+    """The same taxonomy as trade_groups(), as (group, its trades) pairs, for the pages' trade lists and the feed's
+    filter: read in one query and kept in the process. Shared: read the trades, never change them."""
+    return TAXONOMY.get()
+
+
+def trade_ids_by_code(codes: list[str]) -> dict[str, int]:
+    """The trades (not groups) among `codes`, by code. A code the kept taxonomy lacks has it read again first, so
+    that a trade just added in another process is found at once; unknown codes are left out."""
+    known = {trade.code: trade.pk for _group, trades in trade_tree() for trade in trades}
+    if any(code not in known for code in codes):
+        known = {trade.code: trade.pk for _group, trades in TAXONOMY.read_again() for trade in trades}
+    return {code: known[code] for code in codes if code in known}
 
 
 def open_gig_count() -> int:

@@ -5,6 +5,7 @@ from django.utils import translation
 
 from api.throttles import PerAddressLimit
 from tests.factories import ServiceCenterFactory, TradeFactory
+from zero_gig.kept import forget_all
 
 
 @pytest.fixture(autouse=True)
@@ -61,3 +62,13 @@ def fresh_address_limits(monkeypatch):
     counts = LocMemCache("tests-address-limits", {})
     counts.clear()
     monkeypatch.setattr(PerAddressLimit, "cache", counts)
+
+
+@pytest.fixture(autouse=True)
+def nothing_kept_from_other_tests():
+    """Reference tables kept in the process (zero_gig.kept) are read afresh in each test: a test's rolled-back
+    trades or wage lines must not reach the next one. Tests of keeping (tests/zero_gig/test_kept.py) keep within
+    one test."""
+    forget_all()
+    yield
+    forget_all()

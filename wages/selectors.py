@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jobs.models import Category, PayUnit, WageFloor
+from zero_gig.kept import Kept
 
 from .models import CITY_WIDE, FeeWord, FeeWordKind, MarketRate, WageGuide, WageTablesVersion
 
@@ -127,6 +128,15 @@ def hourly_rate(gig) -> Decimal | None:
 _BOOKS: dict[tuple[str, dt.date], FairPayBook] = {}
 
 
+def _read_tables_token() -> str | None:
+    return WageTablesVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+
+
+# The token itself is kept too (zero_gig.kept): a change in this process is seen at once (wages.services forgets
+# it), one in another process within 5 seconds, and a page of cards costs no read of the wage tables at all.
+TABLES_TOKEN = Kept(_read_tables_token, seconds=5)
+
+
 @dataclass
 class FairPayBook:
     """The guide lines in force, the market rates and the minimum wages of one day, for labelling many gigs at once.
@@ -142,7 +152,7 @@ class FairPayBook:
     def load(cls, day: dt.date | None = None) -> FairPayBook:
         """The book of a day: one read of the tables' version, and the tables themselves when it has changed."""
         day = day or timezone.localdate()
-        token = WageTablesVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+        token = TABLES_TOKEN.get()
         if token is None:  # no version row (a test database flushed): nothing to key a kept book on
             return cls._read(day)
         book = _BOOKS.get((token, day))

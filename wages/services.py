@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from jobs.models import Category, Gig, GigStatus, PayUnit
 
 from .models import CITY_WIDE, MarketRate, WageGuide, WageTablesVersion
+from .selectors import TABLES_TOKEN
 
 GUIDE_COLUMNS = ("trade", "pay_unit", "area", "low", "median", "high", "effective_from", "source", "demo")
 CITY_WIDE_NAMES = {"", "city", "全市", "市区", "全市通用"}
@@ -271,6 +272,7 @@ def wage_tables_changed(**_signal) -> None:
     token = uuid.uuid4().hex
     if not WageTablesVersion.objects.filter(pk=1).update(token=token):
         WageTablesVersion.objects.get_or_create(pk=1, defaults={"token": token})
+    TABLES_TOKEN.forget()
 
 
 DEMO_GUIDE = Path(__file__).resolve().parent / "fixtures" / "tongchuan_wage_guide_demo.csv"

@@ -1,0 +1,65 @@
+"""Small reference tables kept in each process between requests.
+
+The trade taxonomy and the wage tables' version change a few times a year and were read on every feed request:
+two statements, each costing as much as the feed's own (mostly Django building the query). A `Kept` value is read
+once and kept for a while. A change made in this process is seen at once: the models' signals forget the value,
+in the writer's transaction and again when it commits (a read in between would keep what was there before); a
+change made in another process is seen after at most `seconds`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from time import monotonic
+from typing import Generic, TypeVar
+
+from django.db import transaction
+
+T = TypeVar("T")
+
+_ALL: list[Kept] = []
+
+
+class Kept(Generic[T]):
+    """`read()`'s value, kept for `seconds` or until forgotten."""
+
+    def __init__(self, read: Callable[[], T], *, seconds: float):
+        self._read, self.seconds = read, seconds
+        self._value: tuple[float, T] | None = None  # (when read, value): one attribute, swapped whole
+        self._lock = threading.Lock()
+        _ALL.append(self)
+
+    def get(self) -> T:
+        kept = self._value
+        if kept is not None and monotonic() - kept[0] < self.seconds:
+            return kept[1]
+        with self._lock:  # one thread reads; the others that missed meanwhile take its value
+            kept = self._value
+            if kept is not None and monotonic() - kept[0] < self.seconds:
+                return kept[1]
+            return self._read_now()
+
+    def read_again(self) -> T:
+        """Read now, whatever is kept (a caller that knows the kept value misses something)."""
+        with self._lock:
+            return self._read_now()
+
+    def _read_now(self) -> T:
+        value = self._read()
+        self._value = (monotonic(), value)
+        return value
+
+    def forget(self, **_signal) -> None:
+        """Drop the value now and once the current transaction commits (a signal receiver too)."""
+        self._value = None
+        transaction.on_commit(self._drop)
+
+    def _drop(self) -> None:
+        self._value = None
+
+
+def forget_all() -> None:
+    """Every kept value in the process (tests: a rolled-back test must not leave its tables behind)."""
+    for kept in _ALL:
+        kept._drop()
