@@ -246,6 +246,30 @@ def test_a_one_trade_search_keeps_the_trade_in_the_index_search_once_the_stateme
     assert "category_id" in index_search, plan
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index-only scans")
+@pytest.mark.parametrize("trades", [False, True], ids=["any trade", "one trade"])
+@pytest.mark.parametrize(("sort", "pay_unit", "min_pay"), [
+    ("distance", None, None), ("distance", "day", Decimal("150")), ("pay", "day", None), ("start", None, None)])
+def test_every_order_and_filter_of_the_feed_reads_its_shortlist_from_the_index_alone(trades, sort, pay_unit,
+                                                                                      min_pay):
+    """A 5 km disc of any trade holds ~10,000 open gigs in a city: best paid first read each of them from the table
+    (32 ms on the benchmark's data) until the index carried the pay; now only the page's rows are read there."""
+    scattered_gigs(3000, trades=4)
+    trade_ids = [Gig.objects.values_list("category_id", flat=True).first()] if trades else None
+    query = NearbyQuery(HOME.lat, HOME.lng, radius_km=20, trade_ids=trade_ids, pay_unit=pay_unit, min_pay=min_pay,
+                        sort=sort)
+    sql, params = feed_statement(query, LocalPlane.around(HOME), 20.0, None, 21, timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE jobs_gig")
+        # Whether the index can answer alone, not what this small, unvacuumed table's statistics make cheapest
+        # (the transaction rolls these back).
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+    plan = [row[0] for row in generic_plan(sql, params)]
+    shortlist = [line for line in plan if "gig_open" in line]
+    assert shortlist and all("Index Only Scan" in line for line in shortlist), "\n".join(plan)
+
+
 def test_feed_cards_carry_the_gig_as_stored_with_its_types():
     gig = gig_at(1.0, pay_amount=Decimal("188.50"))
     (card, _km), = nearby_gigs(NearbyQuery(HOME.lat, HOME.lng)).results
