@@ -4,7 +4,7 @@ The trade taxonomy and the wage tables' version change a few times a year and we
 two statements, each costing as much as the feed's own (mostly Django building the query). A `Kept` value is read
 once and kept for a while. A change made in this process is seen at once: the models' signals forget the value,
 in the writer's transaction and again when it commits (a read in between would keep what was there before); a
-change made in another process is seen after at most `seconds`.
+change made in another process is seen after at most `seconds`. KEEP_REFERENCE_TABLES off keeps nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Callable
 from time import monotonic
 from typing import Generic, TypeVar
 
+from django.conf import settings
 from django.db import transaction
 
 T = TypeVar("T")
@@ -31,6 +32,8 @@ class Kept(Generic[T]):
         _ALL.append(self)
 
     def get(self) -> T:
+        if not settings.KEEP_REFERENCE_TABLES:
+            return self._read()
         kept = self._value
         if kept is not None and monotonic() - kept[0] < self.seconds:
             return kept[1]

@@ -196,6 +196,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 
+# Reference tables (the trade taxonomy, the wage tables' version) kept in each process between requests for up to a
+# minute (zero_gig.kept). Off: read on every request, as a server beside a test process that rewrites them needs.
+KEEP_REFERENCE_TABLES = env_bool("KEEP_REFERENCE_TABLES", default=True)
+
 # --- Accounts -------------------------------------------------------------------------------
 # SMS gateway (dotted path to a class with send(phone, text)); the console backend only logs. With DEBUG off there
 # is no default: `check` fails and nothing is sent until it is set (to the console backend only on purpose).

@@ -37,8 +37,10 @@ def _free_port() -> int:
 
 
 def _server_env(database: dict, outbox_file: Path) -> dict:
+    # The tests write trades and wage lines in their own process, which the server's kept copies would not hear
+    # of (zero_gig.kept): the server reads them on every request.
     env = dict(os.environ, DEBUG="1", SMS_BACKEND="tests.frontend.sms.FileBackend",
-               SMS_OUTBOX_FILE=str(outbox_file), PYTHONPATH=str(ROOT), LOG_LEVEL="WARNING")
+               SMS_OUTBOX_FILE=str(outbox_file), PYTHONPATH=str(ROOT), LOG_LEVEL="WARNING", KEEP_REFERENCE_TABLES="0")
     if database["ENGINE"] == "django.db.backends.sqlite3":
         env["SQLITE_PATH"] = str(database["NAME"])
         env.pop("DATABASE_URL", None)

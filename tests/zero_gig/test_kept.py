@@ -82,3 +82,12 @@ def test_threads_that_miss_together_read_once():
         thread.join()
     assert results == [1] * 8
     assert len(reads) == 1
+
+
+def test_nothing_is_kept_when_keeping_is_off(settings):
+    settings.KEEP_REFERENCE_TABLES = False
+    table = Table()
+    value = Kept(table.read, seconds=60)
+    table.value = "v2"
+    assert [value.get(), value.get()] == ["v2", "v2"]
+    assert table.reads == 2
