@@ -78,9 +78,9 @@ class MarketRate(models.Model):
 
 class WageTablesVersion(models.Model):
     """One row whose token changes, in the writer's own transaction, with every change to the wage guide, the
-    market rates or the minimum wages. Each process keeps the `FairPayBook` it read for the current token, so a
-    page of 20 gig cards costs one indexed read of this row instead of three reads of the tables; a reader sees a
-    new token exactly when the change it stands for is committed, in every process."""
+    market rates or the minimum wages. Each process keeps the `FairPayBook` it read for the current token, and the
+    token for a few seconds (wages.selectors.TABLES_TOKEN), so a page of 20 gig cards reads no wage table at all; a
+    change is seen at once in the process that made it and within those seconds in every other."""
 
     token = models.CharField(_("token"), max_length=32)
 

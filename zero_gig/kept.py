@@ -23,11 +23,16 @@ _ALL: list[Kept] = []
 
 
 class Kept(Generic[T]):
-    """`read()`'s value, kept for `seconds` or until forgotten."""
+    """`read()`'s value, kept for `seconds` or until forgotten.
+
+    Read it outside the transaction that changes its table: a value read inside would be kept for every thread,
+    and kept on if the transaction rolls back (no reader does so today: admin saves, the taxonomy sync and the wage
+    imports write and return)."""
 
     def __init__(self, read: Callable[[], T], *, seconds: float):
         self._read, self.seconds = read, seconds
         self._value: tuple[float, T] | None = None  # (when read, value): one attribute, swapped whole
+        self._forgotten = 0  # how many times forgotten: a read that began before the last time is not kept
         self._lock = threading.Lock()
         _ALL.append(self)
 
@@ -49,16 +54,19 @@ class Kept(Generic[T]):
             return self._read_now()
 
     def _read_now(self) -> T:
+        forgotten = self._forgotten
         value = self._read()
-        self._value = (monotonic(), value)
+        if forgotten == self._forgotten:  # else a change committed while reading: what was read may predate it
+            self._value = (monotonic(), value)
         return value
 
     def forget(self, **_signal) -> None:
         """Drop the value now and once the current transaction commits (a signal receiver too)."""
-        self._value = None
+        self._drop()
         transaction.on_commit(self._drop)
 
     def _drop(self) -> None:
+        self._forgotten += 1
         self._value = None
 
 

@@ -91,3 +91,23 @@ def test_nothing_is_kept_when_keeping_is_off(settings):
     table.value = "v2"
     assert [value.get(), value.get()] == ["v2", "v2"]
     assert table.reads == 2
+
+
+@pytest.mark.django_db
+def test_a_change_committed_while_a_read_is_under_way_is_not_kept(clock):
+    """A read that began before another thread's change was forgotten may have read the table as it was: it is
+    returned to its caller, not kept for everyone."""
+    table = Table()
+    value = Kept(table.read, seconds=60)
+
+    def read_while_another_thread_writes():
+        before = table.read()
+        table.value = "v2"
+        value.forget()  # the writer's signal, in the middle of this read
+        return before
+
+    value._read = read_while_another_thread_writes
+    assert value.get() == "v1"
+    value._read = table.read
+    assert value.get() == "v2"  # read again: the old value was not kept
+    assert table.reads == 2
