@@ -15,7 +15,7 @@ from time import monotonic
 from typing import Generic, TypeVar
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 T = TypeVar("T")
 
@@ -25,9 +25,8 @@ _ALL: list[Kept] = []
 class Kept(Generic[T]):
     """`read()`'s value, kept for `seconds` or until forgotten.
 
-    Read it outside the transaction that changes its table: a value read inside would be kept for every thread,
-    and kept on if the transaction rolls back (no reader does so today: admin saves, the taxonomy sync and the wage
-    imports write and return)."""
+    What is read inside a transaction is returned but not kept: it may hold the transaction's own uncommitted
+    writes, which other threads must not see and which a rollback takes back."""
 
     def __init__(self, read: Callable[[], T], *, seconds: float):
         self._read, self.seconds = read, seconds
@@ -56,7 +55,7 @@ class Kept(Generic[T]):
     def _read_now(self) -> T:
         forgotten = self._forgotten
         value = self._read()
-        if forgotten == self._forgotten:  # else a change committed while reading: what was read may predate it
+        if forgotten == self._forgotten and not _in_a_transaction():  # else a change committed while reading
             self._value = (monotonic(), value)
         return value
 
@@ -68,6 +67,11 @@ class Kept(Generic[T]):
     def _drop(self) -> None:
         self._forgotten += 1
         self._value = None
+
+
+def _in_a_transaction() -> bool:
+    """Inside a transaction that the code opened (the one a test case wraps each test in aside)."""
+    return any(not block._from_testcase for block in connection.atomic_blocks)
 
 
 def forget_all() -> None:

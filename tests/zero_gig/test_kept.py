@@ -1,11 +1,17 @@
 """A reference table kept in the process: read once, kept for its seconds, read again at once after a change here."""
 
+import datetime as dt
 import threading
 import time
+from decimal import Decimal
 
 import pytest
 from django.db import transaction
 
+from jobs.selectors import trade_ids_by_code
+from tests.factories import TradeFactory, TradeGroupFactory
+from wages.models import WageGuide
+from wages.selectors import FairPayBook
 from zero_gig import kept
 from zero_gig.kept import Kept
 
@@ -111,3 +117,25 @@ def test_a_change_committed_while_a_read_is_under_way_is_not_kept(clock):
     value._read = table.read
     assert value.get() == "v2"  # read again: the old value was not kept
     assert table.reads == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_a_transaction_reads_is_not_kept_past_its_rollback():
+    """A trade saved and read in a transaction that then rolls back: no other request, then or later, gets it."""
+    group = TradeGroupFactory()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        TradeFactory(parent=group, code="ghost", name="幽灵工种")
+        assert "ghost" in trade_ids_by_code(["ghost"])  # the writer sees its own trade ...
+        raise RuntimeError
+    assert trade_ids_by_code(["ghost"]) == {}  # ... and nobody does once it is rolled back
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_wage_line_rolled_back_labels_no_gig(trade):
+    FairPayBook.load()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        WageGuide.objects.create(trade=trade, pay_unit="day", low=Decimal("100"), median=Decimal("110"),
+                                 high=Decimal("120"), effective_from=dt.date(2024, 1, 1), source="x")
+        assert FairPayBook.load().guides
+        raise RuntimeError
+    assert not FairPayBook.load().guides
