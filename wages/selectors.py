@@ -150,7 +150,8 @@ class FairPayBook:
 
     @classmethod
     def load(cls, day: dt.date | None = None) -> FairPayBook:
-        """The book of a day: one read of the tables' version, and the tables themselves when it has changed."""
+        """The book of a day: the tables' version (kept a few seconds, TABLES_TOKEN), and the tables themselves
+        when it has changed."""
         day = day or timezone.localdate()
         token = TABLES_TOKEN.get()
         if token is None:  # no version row (a test database flushed): nothing to key a kept book on

@@ -19,7 +19,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from geographiclib.geodesic import Geodesic
-from geopy.distance import geodesic
+from geopy.distance import ELLIPSOIDS
 
 # Coarse cells for wide searches, fine cells for a neighbourhood.
 H3_RESOLUTIONS = (5, 7, 9)
@@ -89,8 +89,7 @@ def cells_for(lat: float, lng: float) -> dict[int, str]:
 # geopy's WGS-84 geodesic and the geographiclib solver it measures with (geopy.distance.geodesic.measure calls
 # this same `Inverse` for the distance alone). Called directly: geopy's parsing of every pair into its own Point
 # objects was 40 % of each distance, and the feed measures twenty to a page.
-_ELLIPSOID_KM = geodesic(ellipsoid="WGS-84").ELLIPSOID
-_SOLVER = Geodesic(_ELLIPSOID_KM[0], _ELLIPSOID_KM[2])
+_SOLVER = Geodesic(ELLIPSOIDS["WGS-84"][0], ELLIPSOIDS["WGS-84"][2])  # (major axis in km, minor, flattening)
 
 
 def distance_km(a: Point, b: Point) -> float:

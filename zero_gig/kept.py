@@ -38,14 +38,16 @@ class Kept(Generic[T]):
     def get(self) -> T:
         if not settings.KEEP_REFERENCE_TABLES:
             return self._read()
-        kept = self._value
-        if kept is not None and monotonic() - kept[0] < self.seconds:
+        if (kept := self._fresh()) is not None:
             return kept[1]
         with self._lock:  # one thread reads; the others that missed meanwhile take its value
-            kept = self._value
-            if kept is not None and monotonic() - kept[0] < self.seconds:
+            if (kept := self._fresh()) is not None:
                 return kept[1]
             return self._read_now()
+
+    def _fresh(self) -> tuple[float, T] | None:
+        kept = self._value
+        return kept if kept is not None and monotonic() - kept[0] < self.seconds else None
 
     def read_again(self) -> T:
         """Read now, whatever is kept (a caller that knows the kept value misses something)."""

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.db import connection
 
 from tests.accounts.conftest import CODE, outbox  # noqa: F401 (outbox: texts sent by this process, a fixture)
@@ -196,10 +197,8 @@ def wait_until(page, expression: str, seconds: float = 15) -> None:
 
 
 @cache
-def _axe():
+def _axe() -> Axe:
     """One axe-core runner for the process (it only holds the script it injects)."""
-    from axe_playwright_python.sync_playwright import Axe
-
     return Axe()
 
 
