@@ -1,6 +1,7 @@
 """Small readers shared by the tests, so that a change of the error body (or of how a plan is read) is made in one
 place."""
 
+import asyncio
 import re
 
 from django.db import connection
@@ -61,3 +62,24 @@ def refused_on_save(model, pk: int, status: str) -> None:
         row.save()
     assert refused.value.code == "bad_transition"
     assert model.objects.values_list("status", flat=True).get(pk=pk) == before
+
+
+async def asgi_get(application, path: str, headers: dict | None = None) -> tuple[int, bytes]:
+    """GET `path` from an ASGI application in this process, as a server would call it: (status, body)."""
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+             "headers": [(b"host", b"testserver"), *((k.encode(), v.encode()) for k, v in (headers or {}).items())],
+             "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
+    sent, asked = [], []
+
+    async def receive():
+        asked.append(1)
+        if len(asked) > 1:  # the body is in: the client waits for the answer
+            await asyncio.Event().wait()
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    await application(scope, receive, send)
+    return sent[0]["status"], b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")

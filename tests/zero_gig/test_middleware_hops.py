@@ -11,26 +11,12 @@ from asgiref import sync
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from tests.helpers import asgi_get
 from zero_gig.asgi import application
 
 
-def get(path: str):
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
-             "headers": [(b"host", b"testserver")], "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
-    sent, asked = [], []
-
-    async def receive():
-        asked.append(1)
-        if len(asked) > 1:  # the body is in: the client waits for the answer
-            await asyncio.Event().wait()
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message):
-        sent.append(message)
-
-    asyncio.run(application(scope, receive, send))
-    return sent[0]["status"]
+def get(path: str) -> int:
+    return asyncio.run(asgi_get(application, path))[0]
 
 
 def test_a_page_crosses_only_djangos_fixed_hops(monkeypatch):
