@@ -11,16 +11,16 @@ CPU time of a request.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 import time
 import traceback
 from pathlib import Path
 
+import httpx
+
 from . import config
 from .backend import Run, database_env, setup_production_django, versions
-from .httpclient import read_reply, request_bytes
 from .stats import summary_ms
 
 WARMUP = 30
@@ -95,24 +95,21 @@ def in_process(pages: list, sessions: dict, count: int = 60) -> dict:
     return found
 
 
-async def _time_page(host: str, port: int, path: str, session: str, count: int) -> dict:
-    reader, writer = await asyncio.open_connection(host, port)
-    raw = request_bytes("GET", path, host, port, {"Cookie": f"sessionid={session}; {SENIOR_COOKIE}=0",
-                                                  "Accept-Encoding": "gzip", "Accept-Language": "zh-CN,zh;q=0.9"})
+def _time_page(host: str, port: int, path: str, session: str, count: int) -> dict:
+    headers = {"Cookie": f"sessionid={session}; {SENIOR_COOKIE}=0", "Accept-Encoding": "gzip",
+               "Accept-Language": "zh-CN,zh;q=0.9"}
     seconds, statuses, size = [], {}, 0
-    try:
+    with httpx.Client(base_url=f"http://{host}:{port}", headers=headers, timeout=60) as client:
         for i in range(WARMUP + count):
             started = time.perf_counter()
-            writer.write(raw)
-            await writer.drain()
-            status, body = await read_reply(reader)
+            with client.stream("GET", path) as response:
+                for _chunk in response.iter_raw():  # as sent: the compressed bytes, not decompressed
+                    pass
             elapsed = time.perf_counter() - started
-            statuses[status] = statuses.get(status, 0) + 1
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
             if i >= WARMUP:
                 seconds.append(elapsed)
-                size = len(body)
-    finally:
-        writer.close()
+                size = response.num_bytes_downloaded
     return {"path": path, **summary_ms(seconds), "statuses": {str(k): v for k, v in statuses.items()},
             "gzip_bytes": size}
 
@@ -122,7 +119,7 @@ def time_pages(host: str, port: int, pages: list, sessions: dict, count: int, co
     found = {}
     for name, path, role in pages:
         n = count_of(name) if count_of else count
-        found[name] = asyncio.run(_time_page(host, port, path, sessions[role], n))
+        found[name] = _time_page(host, port, path, sessions[role], n)
         print(f"    {name}: p50 {found[name]['p50']} ms, p95 {found[name]['p95']} ms, "
               f"p99 {found[name]['p99']} ms {found[name]['statuses']}", flush=True)
     return found

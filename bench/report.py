@@ -60,7 +60,7 @@ def machine() -> dict:
         "os": f"{pretty.group(1) if pretty else platform.system()}, kernel {platform.release()}",
         "python": platform.python_version(),
         "packages": packages,
-        "wrk": wrk[0].split(" Copyright")[0] if wrk else "not installed (Python load generator)",
+        "wrk": wrk[0].split(" Copyright")[0] if wrk else "not installed (no throughput figures)",
         "load_before": [round(x, 2) for x in os.getloadavg()],
     }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make bench` runs this first: the Debian packages the benchmark needs, installed when missing.
-#   wrk                       drives the throughput load (without it a slower Python load generator is used)
+#   wrk                       drives the throughput load (without it that step of `python -m bench` fails)
 #   postgresql-N-postgis-3    the PostGIS reference (N = the running PostgreSQL server's major version)
 #   chromium, fonts-wqy-microhei   the phone-page benchmark (bench.pages): Debian's Chromium and a CJK font
 # Needs root for apt-get; without it, it says what to install and the benchmark goes on without them.

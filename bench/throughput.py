@@ -1,7 +1,7 @@
 """Requests/s for a fixed time: the nearby feed beside a constant JSON view on the same server.
 
-wrk (apt install wrk) drives the load with a Lua script that rotates through the query points;
-without wrk, the asyncio client in bench.httpclient does (slower, and it says so in the report).
+wrk drives the load with a Lua script that rotates through the query points; without wrk (bench/setup.sh,
+run by `make bench`, installs it) the step fails and says so.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import time
 
-from . import config, httpclient
+from . import config
 
 # Long enough that a slow feed shows up as latency rather than as lost requests.
 TIMEOUT_S = 30
@@ -71,11 +71,9 @@ def _warm(host: str, port: int, paths: list[str], n: int = 5) -> None:
 def measure(host: str, port: int, name: str, paths: list[str], connections: int, options: config.RunOptions) -> dict:
     """`options.duration_s` seconds of load from `connections` keep-alive clients, after a sequential warm-up."""
     _warm(host, port, paths)
-    if shutil.which("wrk"):
-        script = config.RESULTS_DIR / f"wrk-{name}.lua"
-        _lua(paths, script)
-        return _wrk(f"http://{host}:{port}", script, options.threads, connections, options.duration_s)
-    return httpclient.load(host, port, paths, connections, options.duration_s)
+    script = config.RESULTS_DIR / f"wrk-{name}.lua"
+    _lua(paths, script)
+    return _wrk(f"http://{host}:{port}", script, options.threads, connections, options.duration_s)
 
 
 def run(host: str, port: int, nearby_paths: list[str], options: config.RunOptions) -> dict:
@@ -84,6 +82,9 @@ def run(host: str, port: int, nearby_paths: list[str], options: config.RunOption
     When wrk stops, the server still finishes the requests in flight, and a slow feed's can take
     seconds; so the heaviest run goes last and the lighter one is given time to drain.
     """
+    if not shutil.which("wrk"):
+        raise RuntimeError("wrk is not installed: the throughput step needs it (apt-get install wrk; "
+                           "`make bench` runs bench/setup.sh, which installs it)")
     plain = measure(host, port, "plain", ["/bench/plain"], options.connections, options)
     nearby_low = measure(host, port, "nearby", nearby_paths, options.low_connections, options)
     time.sleep(min(nearby_low["latency_ms"]["max"] / 1000 + 1, TIMEOUT_S))
