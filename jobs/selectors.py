@@ -24,7 +24,7 @@ from accounts.models import Role
 from centers.selectors import may_manage_center
 from complaints.selectors import unpaid_wages
 from workers.models import RealNameStatus, WorkerProfile
-from zero_gig.db import Written
+from zero_gig.db import Columns, Written
 from zero_gig.geo import (
     FINEST,
     LocalPlane,
@@ -319,40 +319,22 @@ _FEED_GIG_COLUMNS = tuple(f.name for f in fields(FeedGig) if f.name not in {"pla
 class _FeedLayout:
     """The fixed parts of the feed's statement and how to read its rows, for one database engine."""
 
-    columns: str  # what the outer SELECT lists after the plane distance, in FeedGig's order
+    columns: Columns  # what the outer SELECT lists after the plane distance: the gig's, then each card's
     joins: str  # the gig, then its trade, center and employer
-    converters: tuple  # (position in the row, column, Django's converters) of each column that needs any
-    cards: tuple  # (FeedGig's field, its card, where the card's columns start and end in the row)
 
 
 @functools.cache
 def _feed_layout(vendor: str) -> _FeedLayout:
-    """Built once per database engine: quoting and converters depend on the engine, not on the connection.
-
-    SQLite returns times as text and amounts as floats (Django's converters make them datetimes and
-    Decimals); PostgreSQL's values need none.
-    """
+    """Built once per database engine: quoting and converters depend on the engine, not on the connection."""
     quote = connection.ops.quote_name
     gig = Gig._meta
-    tables = [("g", Gig, _FEED_GIG_COLUMNS, None)]
+    tables = [("g", Gig, _FEED_GIG_COLUMNS)]
     joins = [f"{quote(gig.db_table)} g ON g.id = page.id"]
     for name, card in _FEED_CARDS:
         model = gig.get_field(name).related_model
-        tables.append((name, model, tuple(f.name for f in fields(card)), card))
+        tables.append((name, model, tuple(f.name for f in fields(card))))
         joins.append(f"{quote(model._meta.db_table)} {name} ON {name}.id = g.{quote(gig.get_field(name).column)}")
-    columns, converters, cards = [], [], []
-    for alias, model, names, card in tables:
-        start = 1 + len(columns)  # row[0] is the plane distance
-        for name in names:
-            model_field = model._meta.get_field(name)
-            column = model_field.get_col(alias)
-            columns.append(f"{alias}.{quote(model_field.column)}")
-            functions = tuple(connection.ops.get_db_converters(column) + model_field.get_db_converters(connection))
-            if functions:
-                converters.append((len(columns), column, functions))
-        if card:
-            cards.append((alias, card, start, 1 + len(columns)))
-    return _FeedLayout(", ".join(columns), " JOIN ".join(joins), tuple(converters), tuple(cards))
+    return _FeedLayout(Columns.of(tables, offset=1), " JOIN ".join(joins))  # row[0] is the plane distance
 
 
 def _feed_rows(query: NearbyQuery, plane: LocalPlane, reach_km: float, after: list | None, count: int,
@@ -417,7 +399,7 @@ def feed_statement(query: NearbyQuery, plane: LocalPlane, reach_km: float, after
         index = "gig_open_trade_cells" if query.trade_ids else "gig_open_cells"
         source = f"{cover_sql} JOIN {gigs} INDEXED BY {index} ON {cell_sql} WHERE {where}"
     sql = (
-        f"SELECT page.m2, {layout.columns} FROM ("
+        f"SELECT page.m2, {layout.columns.sql} FROM ("
         f"SELECT * FROM (SELECT id, {distance_sql} AS m2{sort_value} FROM {source})"
         f" shortlist WHERE {' AND '.join(page_where)} ORDER BY {', '.join(order)} LIMIT %s) page"
         f" JOIN {layout.joins} ORDER BY {', '.join('page.' + term for term in order)}"
@@ -473,13 +455,10 @@ def _after_sql(sort: str, key: list, params: list) -> str:
 
 
 def _feed_gig(row, layout: _FeedLayout) -> FeedGig:
-    if layout.converters:
-        row = list(row)
-        for position, column, functions in layout.converters:
-            for function in functions:
-                row[position] = function(row[position], column, connection)
-    cards = {name: card(*row[start:end]) for name, card, start, end in layout.cards}
-    return FeedGig(*row[1: 1 + len(_FEED_GIG_COLUMNS)], **cards, plane_m2=row[0])
+    row = layout.columns.read(row)
+    (_gig_start, gig_end), *spans = layout.columns.spans
+    cards = {name: card(*row[start:end]) for (name, card), (start, end) in zip(_FEED_CARDS, spans, strict=True)}
+    return FeedGig(*row[1:gig_end], **cards, plane_m2=row[0])
 
 
 def full_scan_nearby_ids(query: NearbyQuery, now: dt.datetime | None = None) -> list[int]:

@@ -13,7 +13,8 @@ Work queued with `at_transaction_end` runs last inside the outermost such transa
 the notifications of a whole service call are stored there together, so the rows they lock (each recipient's
 stream) are locked once, in one order, after every row the service itself locked.
 
-`Written` puts a constant of the code into a statement's text, for PostgreSQL's plans of prepared statements.
+`Written` puts a constant of the code into a statement's text, for PostgreSQL's plans of prepared statements;
+`Columns` reads models' rows from a statement written out by hand, as the ORM would have read them.
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, InternalError, OperationalError, transaction
-from django.db.models import CharField, Value
+from django.db import DEFAULT_DB_ALIAS, InternalError, OperationalError, connections, transaction
+from django.db.models import CharField, Model, Value
 
 log = logging.getLogger(__name__)
 
@@ -144,3 +146,55 @@ class Written(Value):
 
     def as_sql(self, compiler, connection):
         return f"'{self.value}'", []
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Some models' fields as the SELECT list of a statement written out by hand, and how to read its rows back.
+
+    For the few reads made on (nearly) every request, where Django building the statement from a queryset costs
+    several times what the database takes to answer it (the feed's page, the API token of every call): the
+    statement is written once, and each row's values are converted as the ORM converts them (SQLite returns times
+    as text and amounts as floats; PostgreSQL's values need nothing).
+    """
+
+    sql: str  # "alias.column, ..." for each table in turn
+    spans: tuple[tuple[int, int], ...]  # where each table's values start and end in a row
+    converters: tuple  # (position in the row, column, Django's converter functions) for each value that needs any
+    alias: str  # the database
+
+    @classmethod
+    def of(cls, tables: Sequence[tuple[str, type[Model], Sequence[str]]], *, offset: int = 0,
+           using: str = DEFAULT_DB_ALIAS) -> Columns:
+        """`tables`: (alias in the statement, model, field names or attnames) each; `offset`: the values the
+        statement selects before these."""
+        connection = connections[using]
+        quote = connection.ops.quote_name
+        sql, spans, converters = [], [], []
+        for alias, model, names in tables:
+            start = offset + len(sql)
+            for name in names:
+                field = model._meta.get_field(name)
+                column = field.get_col(alias)
+                sql.append(f"{alias}.{quote(field.column)}")
+                functions = tuple(connection.ops.get_db_converters(column) + field.get_db_converters(connection))
+                if functions:
+                    converters.append((offset + len(sql) - 1, column, functions))
+            spans.append((start, offset + len(sql)))
+        return cls(", ".join(sql), tuple(spans), tuple(converters), using)
+
+    def read(self, row: Sequence) -> Sequence:
+        """The row's values as the ORM would hold them."""
+        if not self.converters:
+            return row
+        connection = connections[self.alias]
+        row = list(row)
+        for position, column, functions in self.converters:
+            for function in functions:
+                row[position] = function(row[position], column, connection)
+        return row
+
+    def instance(self, model: type[Model], names: Sequence[str], row: Sequence, table: int) -> Model:
+        """The model instance of table number `table`, from a row already `read` (`names`: its fields' attnames)."""
+        start, end = self.spans[table]
+        return model.from_db(self.alias, names, row[start:end])

@@ -7,7 +7,7 @@ import pytest
 
 from accounts import services
 from accounts.models import ApiToken
-from accounts.selectors import user_for_token
+from accounts.selectors import token_for_key, user_for_token
 from tests.factories import UserFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +159,21 @@ def test_logging_out_on_the_web_revokes_the_token_its_login_issued_and_no_other(
     assert client.post("/logout/").status_code == 302
     assert me(api, f"Bearer {web_token}").status_code == 401
     assert me(api, f"Bearer {app_token}").status_code == 200
+
+
+def test_the_token_of_a_key_is_read_in_one_statement_with_its_user_as_the_orm_reads_them(
+        user, key, django_assert_num_queries):
+    """The token is read on every API call, from a statement written out by hand: it must hold what the ORM
+    would have read (times as aware datetimes on SQLite too), with its user, and nothing read later."""
+    services.touch_api_token(ApiToken.objects.get(user=user))
+    with django_assert_num_queries(1):
+        token = token_for_key(key)
+        owner = token.user
+    expected = ApiToken.objects.select_related("user").get(key_hash=hashlib.sha256(key.encode()).hexdigest())
+    for field in ApiToken._meta.concrete_fields:
+        assert getattr(token, field.attname) == getattr(expected, field.attname), field.name
+    for field in type(owner)._meta.concrete_fields:
+        assert getattr(owner, field.attname) == getattr(expected.user, field.attname), field.name
+    assert token.last_used_at.tzinfo is not None and token.expires_at.tzinfo is not None
+    assert not token._state.adding and token._state.db == "default" and owner.is_active
+    assert token_for_key(key + "x") is None
