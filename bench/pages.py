@@ -24,11 +24,10 @@ import subprocess
 import sys
 import time
 import traceback
-import urllib.request
 from pathlib import Path
 
 from . import config, pages_report, report
-from .server import free_port
+from .server import ChildServer, free_port
 
 DEMO_DB = config.DATA_DIR / "pages-demo.sqlite3"
 
@@ -50,17 +49,17 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-class DemoServer:
+class DemoServer(ChildServer):
     """The Tongchuan demo as `make run` serves it, on its own SQLite file and a free port; stopped on exit."""
 
     def __init__(self):
         self.port = free_port()
-        self.url = f"http://{config.HOST}:{self.port}"
         self.log_path = config.RESULTS_DIR / "pages-demo-server.log"
         self.env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
         self.env.update({"DEBUG": "1", "SQLITE_PATH": str(DEMO_DB), "LOG_LEVEL": "INFO",
                          "SMS_BACKEND": "accounts.sms.ConsoleBackend", "PYTHONUNBUFFERED": "1"})
-        self.process = None
+        self.command = [sys.executable, "-m", "zero_gig.serve", "--host", config.HOST, "--port", str(self.port),
+                        "--no-scheduler"]
 
     def __enter__(self) -> DemoServer:
         for suffix in ("", "-wal", "-shm", "-journal"):
@@ -68,31 +67,7 @@ class DemoServer:
         for command in (["migrate", "--noinput"], ["seed_demo"]):
             subprocess.run([sys.executable, "manage.py", *command], cwd=config.ROOT, env=self.env, check=True,
                            stdout=subprocess.DEVNULL)
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 (closed in __exit__)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "zero_gig.serve", "--host", config.HOST, "--port", str(self.port),
-             "--no-scheduler"], cwd=config.ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
-            start_new_session=True)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(self.url + "/healthz", timeout=2)
-                return self
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.__exit__()
-                    raise RuntimeError(f"the demo server did not start; see {self.log_path}") from None
-                time.sleep(0.3)
-
-    def __exit__(self, *exc) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()
+        return super().__enter__()
 
 
 def run_browser(args) -> dict:
@@ -105,7 +80,7 @@ def run_browser(args) -> dict:
         return {"target": args.url, **pages_browser.measure(args.url, args.server_log, args.runs, networks)}
     with DemoServer() as server:
         return {"target": "the Tongchuan demo, served as `make run` serves it (DEBUG=1, SQLite, scheduler off)",
-                **pages_browser.measure(server.url, server.log_path, args.runs, networks)}
+                **pages_browser.measure(server.base_url, server.log_path, args.runs, networks)}
 
 
 def run_server(args) -> dict:

@@ -7,18 +7,15 @@ goes to, and reads each process's memory by its own pid.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import resource
 import secrets
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from .config import HOST, ROOT
-from .server import free_port, start_child, stop_child
+from .server import ChildServer, free_port
 
 
 def raise_fd_limit(wanted: int) -> int:
@@ -49,7 +46,7 @@ def rss_kb(pid: int) -> int:
     return total
 
 
-class Uvicorn:
+class Uvicorn(ChildServer):
     """`with Uvicorn(env) as server:` one uvicorn process (what `python -m zero_gig.serve` runs per worker).
 
     With a 5 s graceful-shutdown limit: a channels_redis receive task can ignore cancellation (see the report),
@@ -59,23 +56,9 @@ class Uvicorn:
         self.port = free_port()
         self.env = env
         self.log_path = log_path
-        self.process: subprocess.Popen | None = None
         self.command = [sys.executable, "-m", "uvicorn", "zero_gig.asgi:application", "--host", HOST,
                         "--port", str(self.port), "--lifespan", "off", "--ws-max-size", str(64 * 1024),
                         "--no-access-log", "--log-level", "warning", "--timeout-graceful-shutdown", "5"]
-
-    def __enter__(self) -> Uvicorn:
-        self._log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
-        self.process = start_child(self.command, self.env, self._log)
-        try:
-            self._wait_healthy()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
     @property
     def pid(self) -> int:
@@ -99,29 +82,12 @@ class Uvicorn:
             return len(os.listdir(f"/proc/{self.process.pid}/fd"))
         return -1
 
-    def _wait_healthy(self, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"uvicorn exited with {self.process.returncode}; see {self.log_path}")
-            with contextlib.suppress(OSError, ValueError), \
-                    urllib.request.urlopen(f"http://{HOST}:{self.port}/healthz", timeout=5) as reply:
-                if json.load(reply)["status"] == "ok":
-                    return
-            time.sleep(0.3)
-        raise RuntimeError(f"uvicorn on {self.port} was not healthy within {timeout:.0f} s; see {self.log_path}")
-
     def stop(self) -> None:
         """SIGTERM to the server's process group, SIGKILL if it lingers."""
-        process, self.process = self.process, None
-        if process is None:
-            return
         started = time.monotonic()
-        stop_child(process)
+        super().stop()
         if time.monotonic() - started > 5:
             print(f"uvicorn on {self.port} took {time.monotonic() - started:.0f} s to stop", flush=True)
-        if self._log is not subprocess.DEVNULL:
-            self._log.close()
 
 
 def server_env(prefix: str, database_url: str, redis_url: str, debug: bool,

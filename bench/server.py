@@ -74,7 +74,65 @@ def stop_child(process: subprocess.Popen | None) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-class Server:
+def wait_until_answers(process: subprocess.Popen, url: str, log_path, timeout: float = 60.0, times: int = 1,
+                       crashed=None) -> None:
+    """Until a GET of `url` has answered 200 `times` times; fails as soon as the child exits or `crashed()` returns
+    the errors it logged, and after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    answered = 0
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}; see {log_path}")
+        errors = crashed() if crashed else None
+        if errors:
+            raise RuntimeError(f"the server failed to start: {next(iter(errors))}; see {log_path}")
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=5) as reply:
+            if reply.status == 200:
+                answered += 1
+                if answered >= times:
+                    return
+                continue
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s; see {log_path}")
+
+
+class ChildServer:
+    """A server in a child process, on `with`: started, waited for until it answers, and stopped on the way out,
+    error or not. A subclass sets `command`, `env`, `port` and `log_path` (None: no log), and may wait otherwise."""
+
+    process: subprocess.Popen | None = None
+    log_path = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{config.HOST}:{self.port}"
+
+    def __enter__(self):
+        self._log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL  # noqa: SIM115 (closed in stop)
+        self.process = start_child(self.command, self.env, self._log)
+        try:
+            self.started()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def started(self) -> None:
+        wait_until_answers(self.process, self.base_url + "/healthz", self.log_path)
+
+    def stop(self) -> None:
+        """The child with its whole process group, then its log."""
+        process, self.process = self.process, None
+        stop_child(process)
+        log, self._log = getattr(self, "_log", None), None
+        if log not in (None, subprocess.DEVNULL):
+            log.close()
+
+
+class Server(ChildServer):
     """`with Server(env) as server:` serves on server.port and is stopped on the way out, error or not.
 
     The same command as `python -m zero_gig.serve --workers 2` (uvicorn, lifespan off), except that the
@@ -101,47 +159,13 @@ class Server:
             self.command += ["--timeout-keep-alive", str(keep_alive)]
         self.scheduler_command = [sys.executable, "-m", "django", "run_scheduler"] if scheduler else None
 
-    @property
-    def base_url(self) -> str:
-        return f"http://{config.HOST}:{self.port}"
-
-    def __enter__(self) -> Server:
-        log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL  # noqa: SIM115 (closed in stop)
-        self._log = log
-        self.process = start_child(self.command, self.env, log)
-        try:
-            self._wait_ready()
-            if self.scheduler_command:
-                self.scheduler = start_child(self.scheduler_command, self.env, log)
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    def _wait_ready(self, timeout: float = 90.0) -> None:
-        """Until every worker answers; with 2 processes the first answer may come from just one."""
-        deadline = time.monotonic() + timeout
-        answered = 0
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited with {self.process.returncode}; see {self.log_path}")
-            crashed = self.new_errors()  # uvicorn restarts a worker that dies at import: do not wait for ever
-            if crashed:
-                raise RuntimeError(f"the server failed to start: {next(iter(crashed))}; see {self.log_path}")
-            try:
-                with urllib.request.urlopen(self.base_url + "/bench/plain", timeout=5) as reply:
-                    if reply.status == 200:
-                        answered += 1
-                        if answered >= 10:
-                            return
-                        continue
-            except OSError:
-                pass
-            time.sleep(0.3)
-        raise RuntimeError(f"the server did not answer within {timeout:.0f} s; see {self.log_path}")
+    def started(self) -> None:
+        """Until every worker answers (with 2 processes the first answers may all come from one), then the
+        scheduler; a worker that dies at import is seen in the log (uvicorn would restart it for ever)."""
+        wait_until_answers(self.process, self.base_url + "/bench/plain", self.log_path, timeout=90, times=10,
+                           crashed=self.new_errors)
+        if self.scheduler_command:
+            self.scheduler = start_child(self.scheduler_command, self.env, self._log)
 
     def new_errors(self) -> dict[str, int]:
         """Exceptions the server logged since the last call, by message (numbers masked), most frequent first."""
@@ -163,8 +187,4 @@ class Server:
         """The scheduler, then the server (uvicorn and its workers), each with its whole process group."""
         scheduler, self.scheduler = self.scheduler, None
         stop_child(scheduler)
-        process, self.process = self.process, None
-        stop_child(process)
-        log = getattr(self, "_log", None)
-        if log not in (None, subprocess.DEVNULL):
-            log.close()
+        super().stop()
