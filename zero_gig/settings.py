@@ -98,11 +98,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Innermost, and synchronous only, on purpose: under ASGI Django runs every middleware outside the innermost
-    # sync-only one in sync mode, in the one thread hop that takes the request to the view. With an
-    # async-capable middleware innermost, each of Django's MiddlewareMixin classes outside it would hop to a
-    # thread and back for its process_request and process_response (~20 hops a request: half the feed's time
-    # over HTTP). tests/zero_gig/test_middleware_hops.py keeps it so.
+    # The chain runs as one synchronous call in the request's thread (zero_gig.handler), whatever each middleware
+    # could do asynchronously: tests/zero_gig/test_middleware_hops.py counts the crossings.
     "zero_gig.privacy_headers.PrivacyHeaders",
 ]
 

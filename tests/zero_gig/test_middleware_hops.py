@@ -1,15 +1,13 @@
-"""Under ASGI a request crosses between the event loop and a worker thread as few times as Django allows: its own
-fixed crossings (the request signals' receivers, the whole middleware chain at once, the view, closing the response)
-and one back to the loop for Django's async core. An async-capable middleware innermost would make Django's
-MiddlewareMixin classes inside the first sync-only one hop for their process_request and process_response too
-(8 crossings instead of 5 with the middleware of 2026-11; settings.MIDDLEWARE says why PrivacyHeaders closes the
-list)."""
+"""Under ASGI a request crosses from the event loop into its thread as few times as Django allows: for the request
+signals' receivers, for the whole middleware chain with the view at once, and for closing the response, and never
+back to the loop (zero_gig.handler). Django's own handler ran the chain in async mode: into the thread for the
+chain, back to the loop for its async core, into the thread again for the view (5 crossings and 1 back)."""
 
 import asyncio
+import json
 
+import pytest
 from asgiref import sync
-from django.conf import settings
-from django.utils.module_loading import import_string
 
 from tests.helpers import asgi_get
 from zero_gig.asgi import application
@@ -34,10 +32,10 @@ def test_a_page_crosses_only_djangos_fixed_hops(monkeypatch):
     monkeypatch.setattr(sync.SyncToAsync, "__call__", counted_into)
     monkeypatch.setattr(sync.AsyncToSync, "__call__", counted_back)
     assert get("/offline/") == 200
-    assert hops == {"into a thread": 5, "back to the loop": 1}
+    assert hops == {"into a thread": 3, "back to the loop": 0}
 
 
-def test_the_innermost_middleware_is_synchronous_only():
-    innermost = import_string(settings.MIDDLEWARE[-1])
-    assert getattr(innermost, "sync_capable", True) and not getattr(innermost, "async_capable", False)
-
+@pytest.mark.django_db(transaction=True)
+def test_an_async_view_answers_through_the_synchronous_chain():
+    status, body = asyncio.run(asgi_get(application, "/healthz"))
+    assert status == 200 and json.loads(body)["status"] == "ok"
