@@ -19,8 +19,8 @@ import httpx
 from django.db import transaction
 from django.utils import timezone
 
-import accounts.services
 from accounts.models import ApiToken
+from accounts.services import issue_api_token
 from jobs import services
 from jobs.models import Assignment, AssignmentStatus, Category, Employer, Gig, HiringMode
 from workers.models import WorkerProfile, WorkerTrade
@@ -31,16 +31,6 @@ from .stats import summary_ms
 
 TRADE = "labourer"
 SITE = config.HOTSPOTS[0]
-TOKEN_FUNCTIONS = ("issue_api_token", "issue_token", "create_token")
-
-
-def _token_issuer():
-    """The accounts app's token function (its name has moved while that app is being written)."""
-    for name in TOKEN_FUNCTIONS:
-        issue = getattr(accounts.services, name, None)
-        if issue is not None:
-            return issue
-    raise RuntimeError(f"accounts.services has none of {TOKEN_FUNCTIONS}: cannot authenticate the workers")
 
 
 @transaction.atomic
@@ -58,7 +48,6 @@ def prepare(n_workers: int, headcount: int) -> tuple[Gig, list[str]]:
     )
     gig.code = f"{config.CONTENTION_GIG_PREFIX}{int(time.time())}"  # found and removed by the next run
     gig.save(update_fields=["code"])
-    issue = _token_issuer()
     workers = []
     for i in range(1, n_workers + 1):
         phone = config.CONTENTION_PHONE.format(i)
@@ -72,7 +61,7 @@ def prepare(n_workers: int, headcount: int) -> tuple[Gig, list[str]]:
         workers.append(worker)
     users = [w.user for w in workers]
     ApiToken.objects.filter(user__in=users).delete()
-    keys = [issue(user, name="bench")[1] for user in users]
+    keys = [issue_api_token(user, name="bench")[1] for user in users]
     return gig, keys
 
 
