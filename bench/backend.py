@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import signal
 import sqlite3
@@ -53,7 +52,6 @@ def setup_django(backend: str) -> None:
 
     django.setup()
     settings.DEBUG = False  # no per-query logging in the timed calls
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request of the benchmark's own client
 
 
 def setup_production_django() -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
+import ssl
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +22,15 @@ PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE}"
 # Its own Redis database and channel prefix, away from the one CI and `make test` use (/5).
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
 HOST = "127.0.0.1"
+# httpx logs each request at INFO, which the project's logging (the root logger at INFO) would print.
+logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+@functools.cache
+def tls() -> ssl.SSLContext:
+    """One TLS context for every httpx client: unused on plain HTTP to 127.0.0.1, but httpx builds one for each client
+    it makes (~40 ms, the event loop blocked) unless it is given one."""
+    return ssl.create_default_context()
 
 SEED = 20241125
 # Bump when the generated data changes shape, so old databases are rebuilt instead of reused.

@@ -14,12 +14,13 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+import httpx
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, WebSocketException
 
-from . import stats
+from . import config, stats
 
-HOST = "127.0.0.1"
+HOST = config.HOST
 HEADCOUNT = 10  # first wave = max(WAVE_SIZE 10, headcount × OFFERS_PER_SLOT 3) = 30 offers
 
 
@@ -152,48 +153,22 @@ class LoopProbe:
 
 async def post_json(port: int, path: str, key: str, payload: dict, timeout: float = 30.0
                     ) -> tuple[int, dict, float, float]:
-    """POST over a fresh HTTP/1.1 connection; returns status, JSON body, and perf_counter at start and at the
-    last byte of the response. A tiny client of its own: the venv has no async HTTP library."""
-    body = json.dumps(payload).encode()
-    head = (f"POST {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nConnection: close\r\n"
-            f"Content-Type: application/json\r\nAuthorization: Bearer {key}\r\nContent-Length: {len(body)}\r\n\r\n")
-    started = time.perf_counter()
-    reader, writer = await asyncio.wait_for(asyncio.open_connection(HOST, port), timeout)
-    try:
-        writer.write(head.encode() + body)
-        status, reply = await asyncio.wait_for(_read_reply(reader), timeout)
+    """POST over a fresh connection; returns status, JSON body, and perf_counter at start and at the last byte of
+    the response."""
+    async with httpx.AsyncClient(base_url=f"http://{HOST}:{port}", timeout=timeout, verify=config.tls()) as client:
+        started = time.perf_counter()
+        reply = await client.post(path, json=payload, headers={"Authorization": f"Bearer {key}"})
         finished = time.perf_counter()
-    finally:
-        writer.close()
-    return status, json.loads(reply or b"{}"), started, finished
+    return reply.status_code, reply.json() if reply.content else {}, started, finished
 
 
 async def get_json(port: int, path: str, timeout: float = 10.0) -> tuple[int, dict]:
-    reader, writer = await asyncio.wait_for(asyncio.open_connection(HOST, port), timeout)
+    async with httpx.AsyncClient(base_url=f"http://{HOST}:{port}", timeout=timeout, verify=config.tls()) as client:
+        reply = await client.get(path)
     try:
-        writer.write(f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nConnection: close\r\n\r\n".encode())
-        status, reply = await asyncio.wait_for(_read_reply(reader), timeout)
-    finally:
-        writer.close()
-    try:
-        return status, json.loads(reply or b"{}")
+        return reply.status_code, reply.json()
     except ValueError:
-        return status, {}
-
-
-async def _read_reply(reader: asyncio.StreamReader) -> tuple[int, bytes]:
-    head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
-    status = int(head[0].split(" ", 2)[1])
-    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in head[1:] if line)}
-    if headers.get("transfer-encoding", "").lower() == "chunked":
-        chunks = []
-        while size := int((await reader.readuntil(b"\r\n")).split(b";")[0], 16):
-            chunks.append((await reader.readexactly(size + 2))[:-2])
-        await reader.readuntil(b"\r\n")
-        return status, b"".join(chunks)
-    if "content-length" in headers:
-        return status, await reader.readexactly(int(headers["content-length"]))
-    return status, await reader.read()
+        return reply.status_code, {}
 
 
 @dataclass
