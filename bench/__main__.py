@@ -108,14 +108,8 @@ def main() -> None:
         results[backend] = run_backend(backend, flags, args.timeout)
     shown_flags = " ".join(flags + ([f"--only {args.only}"] if args.only else []))
     block = report.render(machine, results, time.monotonic() - started, shown_flags, proposed=args.proposed)
-    print("\n" + block)
-    if not args.no_docs:
-        report.write_docs(block, proposed=args.proposed)
-        print(f"\nwritten to {config.DOCS_FILE.relative_to(config.ROOT)}")
-    failures = hard_failures(results)
-    for failure in failures:
-        print(f"FAILED: {failure}", file=sys.stderr)
-    sys.exit(1 if failures else 0)
+    report.publish(block, hard_failures(results),
+                   None if args.no_docs else lambda text: report.write_docs(text, proposed=args.proposed))
 
 
 if __name__ == "__main__":

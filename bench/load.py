@@ -33,6 +33,8 @@ import time
 from importlib import metadata
 from pathlib import Path
 
+import psutil
+
 # A database of its own: the load takes and expires generated gigs, which the read-only benchmarks would then
 # regenerate. BENCH_PG_DATABASE / BENCH_REDIS_URL move it elsewhere.
 os.environ.setdefault("BENCH_PG_DATABASE", "zero_gig_bench_load")
@@ -150,35 +152,22 @@ def people(users: int, socket_share: float) -> dict:
             "hotspots": [[h.lat, h.lng] for h in config.HOTSPOTS]}
 
 
-# --- CPU of each process, from /proc --------------------------------------------------------------
-
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _processes() -> list[tuple[int, str, int, float]]:
-    """(pid, command name, process group, CPU seconds) of every process."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        name = stat[stat.index("(") + 1:stat.rindex(")")]
-        fields = stat[stat.rindex(")") + 2:].split()
-        found.append((int(entry), name, int(fields[2]), (int(fields[11]) + int(fields[12])) / TICKS))
-    return found
-
+# --- CPU of each process --------------------------------------------------------------------------
 
 def cpu_seconds(groups: dict[str, int]) -> dict[str, float]:
     """CPU seconds used so far by each named process group, by every postgres and redis-server process, and by the
-    whole machine (busy time in /proc/stat: what other sessions on a shared machine take shows there)."""
+    whole machine (its busy time: what other sessions on a shared machine take shows there)."""
     used = dict.fromkeys([*groups, "postgres", "redis"], 0.0)
-    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
-    used["machine"] = (user + nice + system + irq + softirq + steal) / TICKS
+    machine = psutil.cpu_times()
+    used["machine"] = machine.user + machine.nice + machine.system + machine.irq + machine.softirq + machine.steal
     by_group = {pgid: name for name, pgid in groups.items()}
-    for _pid, name, pgid, seconds in _processes():
+    for process in psutil.process_iter(["name", "cpu_times"]):
+        name, times = process.info["name"] or "", process.info["cpu_times"]
+        try:
+            pgid = os.getpgid(process.pid)
+        except OSError:  # gone meanwhile
+            continue
+        seconds = times.user + times.system if times else 0.0
         if pgid in by_group:
             used[by_group[pgid]] += seconds
         elif name.startswith("postgres"):
@@ -319,11 +308,8 @@ def measure(args: argparse.Namespace) -> dict:
 def redis_version() -> str:
     import redis
 
-    client = redis.Redis.from_url(config.REDIS_URL)
-    try:
+    with redis.Redis.from_url(config.REDIS_URL) as client:
         return client.info("server")["redis_version"]
-    finally:
-        client.close()
 
 
 def error_rate(results: dict) -> float | None:
@@ -435,15 +421,8 @@ def main() -> None:
         results = measure(args)
         results["total_seconds"] = round(time.monotonic() - started)
         RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))
-    block = render(results)
-    print("\n" + block)
-    if not args.no_docs:
-        report.write_block(block, SECTION, START, END)
-        print(f"\nwritten to {config.DOCS_FILE.relative_to(config.ROOT)}")
-    failed = problems(results)
-    for problem in failed:
-        print(f"FAILED: {problem}", file=sys.stderr)
-    sys.exit(1 if failed else 0)
+    report.publish(render(results), problems(results),
+                   None if args.no_docs else lambda block: report.write_block(block, SECTION, START, END))
 
 
 if __name__ == "__main__":

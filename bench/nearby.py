@@ -12,6 +12,7 @@ import http.client
 import json
 import math
 import random
+import statistics
 import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -152,8 +153,7 @@ def shortlist_sizes(points: list[QueryPoint], all_trades: bool = False) -> dict:
 
 
 def _median(values: list[int]) -> float:
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2] if ordered else 0
+    return statistics.median_high(values) if values else 0
 
 
 def _paired(points: list[QueryPoint], all_trades: bool, correctness: int) -> dict:

@@ -125,7 +125,6 @@ def main() -> None:
             results["errors"][name] = traceback.format_exc(limit=6)
             print(results["errors"][name], file=sys.stderr, flush=True)
     results["errors"].update({f"server: {k}": v for k, v in (results.get("server") or {}).get("errors", {}).items()})
-    failed = bool(results["errors"])
     if args.only and saved.exists():  # the other measurement as the last full run left it
         other = "server" if args.only == "browser" else "browser"
         results.setdefault(other, json.loads(saved.read_text()).get(other))
@@ -133,14 +132,10 @@ def main() -> None:
     machine["load_after"] = [round(x, 2) for x in os.getloadavg()]
     results.update(machine=machine, seconds=time.monotonic() - started, flags=flags)
     saved.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))
-    block = pages_report.render(machine, results, results["seconds"], flags)
-    print("\n" + block)
-    if not args.no_docs:
-        report.write_block(block, pages_report.SECTION, pages_report.START, pages_report.END)
-        print(f"\nwritten to {config.DOCS_FILE.relative_to(config.ROOT)}")
-    for step, error in results["errors"].items():
-        print(f"FAILED: {step}: {error.strip().splitlines()[-1]}", file=sys.stderr)
-    sys.exit(1 if failed else 0)
+    report.publish(pages_report.render(machine, results, results["seconds"], flags),
+                   [f"{step}: {error.strip().splitlines()[-1]}" for step, error in results["errors"].items()],
+                   None if args.no_docs else lambda block: report.write_block(block, pages_report.SECTION,
+                                                                              pages_report.START, pages_report.END))
 
 
 if __name__ == "__main__":

@@ -351,25 +351,19 @@ def redis_clients() -> int:
     """Connections Redis has open (all clients): a process's channel-layer pool shows up here."""
     import redis
 
-    client = redis.Redis.from_url(setup.REDIS_URL)
-    try:
+    with redis.Redis.from_url(setup.REDIS_URL) as client:
         return client.info("clients")["connected_clients"]
-    finally:
-        client.close()
 
 
 def cleanup_redis(prefix: str) -> int:
     """Delete what this run left in Redis (only keys under its own prefix)."""
     import redis
 
-    client = redis.Redis.from_url(setup.REDIS_URL)
-    try:
+    with redis.Redis.from_url(setup.REDIS_URL) as client:
         keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
         for i in range(0, len(keys), 1000):
             client.delete(*keys[i:i + 1000])
         return len(keys)
-    finally:
-        client.close()
 
 
 def main() -> None:

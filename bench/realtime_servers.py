@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
+
 from .config import HOST, ROOT
 from .server import ChildServer, free_port
 
@@ -29,21 +31,17 @@ def raise_fd_limit(wanted: int) -> int:
 
 
 def rss_kb(pid: int) -> int:
-    """Resident memory of a process and its descendants (VmRSS from /proc), in KiB."""
-    pids, total = [pid], 0
-    with contextlib.suppress(OSError):
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                with contextlib.suppress(OSError):
-                    stat = Path(f"/proc/{entry}/stat").read_text()
-                    if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                        pids.append(int(entry))
-    for one in pids:
-        with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{one}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-    return total
+    """Resident memory of a process and its children, in KiB."""
+    try:
+        process = psutil.Process(pid)
+        family = [process, *process.children()]
+    except psutil.Error:
+        return 0
+    total = 0
+    for one in family:
+        with contextlib.suppress(psutil.Error):  # gone meanwhile
+            total += one.memory_info().rss
+    return total // 1024
 
 
 class Uvicorn(ChildServer):
@@ -78,8 +76,8 @@ class Uvicorn(ChildServer):
         return [int(line.rsplit("ms=", 1)[1]) for line in text.splitlines() if line.startswith("rt-gc ")]
 
     def open_fds(self) -> int:
-        with contextlib.suppress(OSError):
-            return len(os.listdir(f"/proc/{self.process.pid}/fd"))
+        with contextlib.suppress(psutil.Error):
+            return psutil.Process(self.process.pid).num_fds()
         return -1
 
     def stop(self) -> None:

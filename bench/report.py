@@ -12,8 +12,11 @@ import platform
 import re
 import shutil
 import subprocess
+import sys
 from importlib import metadata
 from pathlib import Path
+
+import psutil
 
 from . import config, throughput
 
@@ -37,29 +40,38 @@ def _command(*args: str) -> str:
         return ""
 
 
+def lscpu() -> dict[str, str]:
+    """lscpu's fields by name ("Model name", "Thread(s) per core", …); none where there is no lscpu."""
+    return dict(re.findall(r"^([^:\n]+):\s*(.+)$", _command("lscpu"), re.M))
+
+
+def package_versions(names, missing: str = "?") -> dict[str, str]:
+    found = {}
+    for name in names:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = missing
+    return found
+
+
 def machine() -> dict:
     """What the figures were measured on; the load average says how busy the shared machine was."""
-    lscpu = dict(re.findall(r"^([^:\n]+):\s*(.+)$", _command("lscpu"), re.M))
-    meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
-    mem_kb = re.search(r"MemTotal:\s+(\d+)", meminfo)
-    os_release = Path("/etc/os-release").read_text() if Path("/etc/os-release").exists() else ""
-    pretty = re.search(r'^PRETTY_NAME="?([^"\n]+)', os_release, re.M)
-    packages = {}
-    for name in ("Django", "djangorestframework", "uvicorn", "psycopg", "h3", "geopy"):
-        try:
-            packages[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            packages[name] = "?"
+    cpu = lscpu()
+    try:
+        system = platform.freedesktop_os_release()["PRETTY_NAME"]
+    except (OSError, KeyError):
+        system = platform.system()
     wrk = _command("wrk", "-v").splitlines()[:1] if shutil.which("wrk") else []
     return {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "cpu": lscpu.get("Model name", platform.processor() or "?"),
+        "cpu": cpu.get("Model name", platform.processor() or "?"),
         "cpus": os.cpu_count(),
-        "threads_per_core": lscpu.get("Thread(s) per core", "?"),
-        "ram_gb": round(int(mem_kb.group(1)) / 1024 / 1024, 1) if mem_kb else "?",
-        "os": f"{pretty.group(1) if pretty else platform.system()}, kernel {platform.release()}",
+        "threads_per_core": cpu.get("Thread(s) per core", "?"),
+        "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "os": f"{system}, kernel {platform.release()}",
         "python": platform.python_version(),
-        "packages": packages,
+        "packages": package_versions(("Django", "djangorestframework", "uvicorn", "psycopg", "h3", "geopy")),
         "wrk": wrk[0].split(" Copyright")[0] if wrk else "not installed (no throughput figures)",
         "load_before": [round(x, 2) for x in os.getloadavg()],
     }
@@ -282,6 +294,18 @@ def write_block(block: str, section: str, start: str, end: str, path: Path = con
         text = text.rstrip() + f"\n\n{section}\n\n{block}\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
+
+
+def publish(block: str, failures: list[str], write=None) -> None:
+    """Print the block, write it with `write(block)` unless that is None (--no-docs), say what failed and exit,
+    non-zero if anything did."""
+    print("\n" + block)
+    if write:
+        write(block)
+        print(f"\nwritten to {config.DOCS_FILE.relative_to(config.ROOT)}")
+    for failure in failures:
+        print(f"FAILED: {failure}", file=sys.stderr)
+    sys.exit(1 if failures else 0)
 
 
 def write_docs(block: str, path: Path = config.DOCS_FILE, proposed: bool = False) -> None:

@@ -13,9 +13,10 @@ Prints one table; nothing is written to docs/.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
+
+from .stats import percentiles
 
 
 def _timed(function, repeat: int) -> dict:
@@ -24,9 +25,8 @@ def _timed(function, repeat: int) -> dict:
         started = time.perf_counter()
         function()
         times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return {"runs": repeat, "p50_ms": round(statistics.median(times), 2),
-            "p95_ms": round(times[min(len(times) - 1, int(len(times) * 0.95))], 2)}
+    cuts = percentiles(times)
+    return {"runs": repeat, "p50_ms": round(cuts[49], 2), "p95_ms": round(cuts[94], 2)}
 
 
 def main() -> None:
