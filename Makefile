@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-# The benchmarks' own tools (the `bench` extra: locust, websocket-client) on top of the development ones.
+# The benchmarks' own tools (the `bench` extra: locust, websocket-client, httpx, psutil) on top of the development ones.
 $(BENCH_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	@touch $(BENCH_STAMP)
