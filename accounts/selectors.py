@@ -36,20 +36,17 @@ def token_for_key(key: str) -> ApiToken | None:
     if row is None:
         return None
     row = columns.read(row)
-    token = columns.instance(ApiToken, _TOKEN_FIELDS, row, 0)
-    ApiToken.user.field.set_cached_value(token, columns.instance(User, _USER_FIELDS, row, 1))
+    token = columns.instance(row, 0)
+    ApiToken.user.field.set_cached_value(token, columns.instance(row, 1))
     return token
-
-
-_TOKEN_FIELDS = tuple(field.attname for field in ApiToken._meta.concrete_fields)
-_USER_FIELDS = tuple(field.attname for field in User._meta.concrete_fields)
 
 
 @functools.cache
 def _token_read(vendor: str) -> tuple[str, Columns]:
     """token_for_key's statement for one database engine, and how to read its row."""
     quote = connection.ops.quote_name
-    columns = Columns.of([("t", ApiToken, _TOKEN_FIELDS), ("u", User, _USER_FIELDS)])
+    columns = Columns.of([(alias, model, [field.attname for field in model._meta.concrete_fields])
+                          for alias, model in (("t", ApiToken), ("u", User))])
     return (f"SELECT {columns.sql} FROM {quote(ApiToken._meta.db_table)} t"
             f" JOIN {quote(User._meta.db_table)} u ON u.id = t.{quote(ApiToken.user.field.column)}"
             f" WHERE t.{quote(ApiToken._meta.get_field('key_hash').column)} = %s"), columns

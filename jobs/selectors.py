@@ -456,9 +456,9 @@ def _after_sql(sort: str, key: list, params: list) -> str:
 
 def _feed_gig(row, layout: _FeedLayout) -> FeedGig:
     row = layout.columns.read(row)
-    (_gig_start, gig_end), *spans = layout.columns.spans
+    (gig_start, gig_end), *spans = layout.columns.spans
     cards = {name: card(*row[start:end]) for (name, card), (start, end) in zip(_FEED_CARDS, spans, strict=True)}
-    return FeedGig(*row[1:gig_end], **cards, plane_m2=row[0])
+    return FeedGig(*row[gig_start:gig_end], **cards, plane_m2=row[0])
 
 
 def full_scan_nearby_ids(query: NearbyQuery, now: dt.datetime | None = None) -> list[int]:

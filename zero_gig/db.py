@@ -160,6 +160,7 @@ class Columns:
 
     sql: str  # "alias.column, ..." for each table in turn
     spans: tuple[tuple[int, int], ...]  # where each table's values start and end in a row
+    tables: tuple[tuple[type[Model], tuple[str, ...]], ...]  # each table's model and its fields' attnames, in order
     converters: tuple  # (position in the row, column, Django's converter functions) for each value that needs any
     alias: str  # the database
 
@@ -170,18 +171,19 @@ class Columns:
         statement selects before these."""
         connection = connections[using]
         quote = connection.ops.quote_name
-        sql, spans, converters = [], [], []
+        sql, spans, read, converters = [], [], [], []
         for alias, model, names in tables:
             start = offset + len(sql)
-            for name in names:
-                field = model._meta.get_field(name)
+            fields = [model._meta.get_field(name) for name in names]
+            for field in fields:
                 column = field.get_col(alias)
                 sql.append(f"{alias}.{quote(field.column)}")
                 functions = tuple(connection.ops.get_db_converters(column) + field.get_db_converters(connection))
                 if functions:
                     converters.append((offset + len(sql) - 1, column, functions))
             spans.append((start, offset + len(sql)))
-        return cls(", ".join(sql), tuple(spans), tuple(converters), using)
+            read.append((model, tuple(field.attname for field in fields)))
+        return cls(", ".join(sql), tuple(spans), tuple(read), tuple(converters), using)
 
     def read(self, row: Sequence) -> Sequence:
         """The row's values as the ORM would hold them."""
@@ -194,7 +196,8 @@ class Columns:
                 row[position] = function(row[position], column, connection)
         return row
 
-    def instance(self, model: type[Model], names: Sequence[str], row: Sequence, table: int) -> Model:
-        """The model instance of table number `table`, from a row already `read` (`names`: its fields' attnames)."""
+    def instance(self, row: Sequence, table: int) -> Model:
+        """The model instance of table number `table` (as `of` was given them), from a row already `read`."""
         start, end = self.spans[table]
-        return model.from_db(self.alias, names, row[start:end])
+        model, attnames = self.tables[table]
+        return model.from_db(self.alias, attnames, row[start:end])
