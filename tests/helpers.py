@@ -64,8 +64,9 @@ def refused_on_save(model, pk: int, status: str) -> None:
     assert model.objects.values_list("status", flat=True).get(pk=pk) == before
 
 
-async def asgi_get(application, path: str, headers: dict | None = None) -> tuple[int, bytes]:
-    """GET `path` from an ASGI application in this process, as a server would call it: (status, body)."""
+async def asgi_get(application, path: str, headers: dict | None = None, on_send=None) -> tuple[int, bytes]:
+    """GET `path` from an ASGI application in this process, as a server would call it: (status, body).
+    `on_send(message)` is called with each message the application sends, as it sends it."""
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
              "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
              "headers": [(b"host", b"testserver"), *((k.encode(), v.encode()) for k, v in (headers or {}).items())],
@@ -80,6 +81,8 @@ async def asgi_get(application, path: str, headers: dict | None = None) -> tuple
 
     async def send(message):
         sent.append(message)
+        if on_send:
+            on_send(message)
 
     await application(scope, receive, send)
     return sent[0]["status"], b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")

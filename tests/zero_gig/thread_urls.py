@@ -3,7 +3,7 @@
 import threading
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import JsonResponse, StreamingHttpResponse
 from django.urls import path
 from django.utils.translation import get_language
 
@@ -25,4 +25,14 @@ def meet(request):
     return JsonResponse({"thread": threading.get_ident()})
 
 
-urlpatterns = [path("where/", where), path("meet/", meet)]
+async def _parts():
+    yield b"one "
+    yield b"two"
+
+
+def stream(request):
+    """A body sent in parts (as a file or an export is)."""
+    return StreamingHttpResponse(_parts())
+
+
+urlpatterns = [path("where/", where), path("meet/", meet), path("stream/", stream)]
