@@ -98,6 +98,9 @@ class ThreadKeepingASGIHandler(ASGIHandler):
         try:
             response = tasks[1].result()
         except asyncio.CancelledError:
+            # As Django. A view still running goes on in its thread and `_respond` closes a whole response there
+            # too, so in this path request_finished may fire twice (its receivers are idempotent); this one runs
+            # after it, on the same thread.
             await signals.request_finished.asend(sender=self.__class__)
         else:
             if response.streaming:
@@ -105,7 +108,7 @@ class ThreadKeepingASGIHandler(ASGIHandler):
         body_file.close()
 
     def _respond(self, scope, body_file):
-        """On the request's thread: what Django's handler does there in three crossings, in one."""
+        """On the request's thread: what Django's handler does there in several crossings, in one."""
         signals.request_started.send(sender=self.__class__, scope=scope)
         request, response = self.create_request(scope, body_file)
         if request is not None:
