@@ -44,7 +44,7 @@ def check_in_to_hall(worker, *, actor, center: ServiceCenter, now: dt.datetime |
     if visit is not None:
         return visit
     # One person waits in one hall: an open visit at another center ends when they turn up here.
-    for elsewhere in HallVisit.objects.select_for_update().filter(worker_id=worker.pk, checked_out_at__isnull=True):
+    for elsewhere in _open_visits(worker_id=worker.pk):
         _check_out(elsewhere, actor, now, reason="checked_in_elsewhere")
     try:
         with transaction.atomic():
@@ -52,22 +52,23 @@ def check_in_to_hall(worker, *, actor, center: ServiceCenter, now: dt.datetime |
                                              checked_in_by=actor)
     except IntegrityError:  # pragma: no cover - the profile lock makes this a race of a dead transaction
         return HallVisit.objects.get(center=center, worker_id=worker.pk, day=day, checked_out_at__isnull=True)
-    record_action(actor, "hall_check_in", visit, center=center, subject_id=_user_of(worker.pk),
+    record_action(actor, "hall_check_in", visit, center=center, subject_id=worker.user_id,
                   after=snapshot(visit, "day", "checked_in_at"), now=now)
     return visit
 
 
-def _user_of(worker_id: int) -> int | None:
-    from workers.models import WorkerProfile
-
-    return WorkerProfile.objects.filter(pk=worker_id).values_list("user_id", flat=True).first()
+def _open_visits(**where) -> list[HallVisit]:
+    """Open visits, locked (their rows only), read with the center and worker that checking them out logs: a
+    dispatch checks the worker out while it holds the gig's lock, so no more round trips are made then."""
+    return list(HallVisit.objects.select_for_update(of=("self",)).select_related("center", "worker")
+                .filter(checked_out_at__isnull=True, **where))
 
 
 def _check_out(visit: HallVisit, actor, now: dt.datetime, reason: str = "left") -> HallVisit:
     """End a visit (its row locked) and log it: `reason` is left, dispatched or checked_in_elsewhere."""
     visit.checked_out_at, visit.checked_out_by = now, actor
     visit.save(update_fields=["checked_out_at", "checked_out_by"])
-    record_action(actor, "hall_check_out", visit, center=visit.center, subject_id=_user_of(visit.worker_id),
+    record_action(actor, "hall_check_out", visit, center=visit.center, subject_id=visit.worker.user_id,
                   before={"checked_out_at": None}, after={**snapshot(visit, "checked_out_at"), "reason": reason},
                   now=now)
     return visit
@@ -86,8 +87,7 @@ def check_out_of_hall(visit: HallVisit, *, actor, now: dt.datetime | None = None
 
 def leave_for_gig(worker_id: int, center: ServiceCenter, *, actor, now: dt.datetime) -> int:
     """Inside a dispatch (jobs.services.assign_for_worker): the worker leaves today's hall for the gig."""
-    visits = list(HallVisit.objects.select_for_update().filter(
-        center=center, worker_id=worker_id, day=timezone.localdate(now), checked_out_at__isnull=True))
+    visits = _open_visits(center=center, worker_id=worker_id, day=timezone.localdate(now))
     for visit in visits:
         _check_out(visit, actor, now, reason="dispatched")
     return len(visits)

@@ -601,16 +601,23 @@ def _free_slot(gig: Gig, now: dt.datetime) -> None:
     Gig.moved(Gig.objects.filter(pk=gig.pk, status=GigStatus.FILLED, starts_at__gt=now), GigStatus.OPEN)
 
 
+# What a hire writes into the agreement and the news, read with the locked rows so that no more round trips are
+# made while the gig's lock is held: the gig's trade, employer and center, and the worker's account.
+HIRE_READS = ("gig__category", "gig__employer", "gig__center", "worker__user")
+
+
 def _gig_to_hire_on(gig_pk: int) -> Gig:
-    """The gig locked for a hire, read with what the hire writes into the agreement and the news (its trade,
-    employer and center), so that no more round trips are made while the gig's lock is held."""
-    return locked(Gig.objects.select_related("category", "employer__owner", "center"), gig_pk)
+    """The gig locked for a hire, read with its part of HIRE_READS."""
+    return locked(Gig.objects.select_related(*(path.removeprefix("gig__") for path in HIRE_READS
+                                               if path.startswith("gig__"))), gig_pk)
 
 
 def _take_gig(worker: WorkerProfile, gig: Gig, now: dt.datetime, for_staff: bool = False) -> Assignment:
     """The one way a worker takes an instant gig's slot, by their own accept or by staff at a center for them.
     The worker's row and then the gig's must already be locked (the order of "Locks" above)."""
     existing = Assignment.objects.filter(gig=gig, worker=worker).first()
+    if existing:  # the rows just locked, with what the hire reads of them (an answered offer is hired from here)
+        existing.gig, existing.worker = gig, worker
     matching.refuse_withdrawn_offer(existing, gig)
     if existing and existing.status in SLOT_HOLDING:
         return existing
@@ -748,7 +755,7 @@ def hire_applicant(assignment: Assignment, *, actor, now: dt.datetime | None = N
     """The employer picks an applicant: the applicant takes a slot, by the same rule as instant hiring."""
     now = now or timezone.now()
     _check_employer_of(actor, assignment)
-    assignment = _locked_assignment(assignment, "gig__category", "worker")
+    assignment = _locked_assignment(assignment, *HIRE_READS)
     worker = assignment.worker
     if assignment.status in SLOT_HOLDING:
         return assignment
