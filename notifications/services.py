@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from zero_gig.db import at_transaction_end
@@ -44,18 +45,41 @@ def _store(targets: list[tuple[str, Notification]]) -> list[Notification]:
 
 def _write(targets: list[tuple[str, Notification]]) -> None:
     """The one place a seq is given: under the lock of each recipient's Stream row, held until the caller's
-    transaction commits, so a later seq can only commit after an earlier one. Streams are locked in key order."""
-    keys = sorted({key for key, _row in targets})
-    with transaction.atomic():
-        Stream.objects.bulk_create([Stream(key=key) for key in keys], ignore_conflicts=True)
-        streams = {stream.key: stream
-                   for stream in Stream.objects.select_for_update().filter(key__in=keys).order_by("key")}
+    transaction commits, so a later seq can only commit after an earlier one. Streams are locked in key order.
+
+    Two statements whatever the number of recipients (a hire stores its news while it holds the gig's lock, and
+    a wave writes hundreds of offers): one moves every recipient's stream on and returns where each now stands,
+    one inserts the rows."""
+    wanted = Counter(key for key, _row in targets)
+    with transaction.atomic(savepoint=False):
+        last = _advance_streams(sorted(wanted.items()))
+        given = {key: last[key] - count for key, count in wanted.items()}
         for key, row in targets:
-            streams[key].last_seq += 1
-            row.seq = streams[key].last_seq
-        Stream.objects.bulk_update(list(streams.values()), ["last_seq"])
+            given[key] += 1
+            row.seq = given[key]
         Notification.objects.bulk_create([row for _key, row in targets])
     transaction.on_commit(lambda: push(targets))
+
+
+STREAMS_PER_STATEMENT = 500
+
+
+def _advance_streams(counts: list[tuple[str, int]]) -> dict[str, int]:
+    """Add `count` to the last seq of each stream (created at 0 if new), locking its row, in the order given;
+    returns each stream's new last seq. An upsert with RETURNING, which both PostgreSQL and SQLite (3.35+) run:
+    the ORM's bulk upsert can only overwrite a column, not add to it."""
+    quote = connection.ops.quote_name
+    table, key, seq = quote(Stream._meta.db_table), quote("key"), quote("last_seq")
+    last = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(counts), STREAMS_PER_STATEMENT):
+            chunk = counts[start:start + STREAMS_PER_STATEMENT]
+            rows = ", ".join(["(%s, %s)"] * len(chunk))
+            cursor.execute(f"INSERT INTO {table} ({key}, {seq}) VALUES {rows} ON CONFLICT ({key}) DO UPDATE"
+                           f" SET {seq} = {table}.{seq} + excluded.{seq} RETURNING {key}, {seq}",
+                           [value for pair in chunk for value in pair])
+            last.update(cursor.fetchall())
+    return last
 
 
 def push(targets: list[tuple[str, Notification]]) -> None:
