@@ -51,8 +51,9 @@ def gig_opened(gig: Gig) -> None:
 
 
 def worker_took_slot(assignment: Assignment) -> None:
-    """A worker accepted (instant) or was hired (application): tell the employer, the worker and the board."""
-    gig = _fresh(assignment.gig)
+    """A worker accepted (instant) or was hired (application): tell the employer, the worker and the board. The
+    gig is as the hire left it, under its lock (jobs.services._take_slot)."""
+    gig = assignment.gig
     if gig.slots_left == 0:  # rows first, then notifications (their locks come last)
         matching.withdraw_pending_offers(gig, timezone.now(), "filled")
     payload = {"assignment": assignment.pk, "worker": assignment.worker.display_name, "gig": gig_brief(gig)}

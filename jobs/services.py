@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max, Sum
+from django.db.models import Case, F, Max, Sum, Value, When
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -584,15 +584,24 @@ def _no_slots_left() -> Conflict:
 
 
 def _take_slot(gig: Gig) -> None:
-    """Take one of the gig's slots, or raise Conflict: the one place slots are counted up."""
+    """Take one of the gig's slots, or raise Conflict: the one place slots are counted up.
+
+    One statement, while the hire holds the gig's lock: the count goes up only on an open gig with a slot left
+    (what makes overbooking impossible), and the last slot fills the gig (open → filled, a move of
+    GigStatus.TRANSITIONS). `gig` is the row read under that lock, so it is then kept as the row now stands
+    instead of being read again."""
     taken = Gig.objects.filter(pk=gig.pk, status=GigStatus.OPEN, accepted_count__lt=F("headcount")).update(
-        accepted_count=F("accepted_count") + 1)
+        accepted_count=F("accepted_count") + 1,
+        status=Case(When(accepted_count__gte=F("headcount") - 1, then=Value(GigStatus.FILLED.value)),
+                    default=F("status")))
     if not taken:
         gig.refresh_from_db(fields=["status", "accepted_count"])
         if gig.status in (GigStatus.OPEN, GigStatus.FILLED):
             raise _no_slots_left()
         raise gig.not_open_refusal()
-    Gig.moved(Gig.objects.filter(pk=gig.pk, accepted_count__gte=F("headcount")), GigStatus.FILLED)
+    gig.accepted_count += 1
+    if gig.accepted_count >= gig.headcount:
+        gig.status = GigStatus.FILLED
 
 
 def _free_slot(gig: Gig, now: dt.datetime) -> None:

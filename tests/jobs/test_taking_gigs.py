@@ -13,6 +13,7 @@ from centers.services import check_in_to_hall
 from jobs import services
 from jobs.exceptions import Conflict
 from jobs.models import Assignment, AssignmentStatus, Gig, GigStatus, HiringMode
+from notifications.models import Kind, Notification
 from tests.factories import AssignmentFactory, CenterStaffFactory, GigFactory, TradeFactory
 from zero_gig.db import locked
 
@@ -257,3 +258,16 @@ def test_a_late_worker_is_refused_while_the_winners_still_hold_the_gigs_lock(ope
         holder.join()
     assert refused.value.code == "no_slots_left"
     assert waited_out == [False]  # answered while the lock was still held
+
+
+@pytest.mark.parametrize("hiring", [_taken_instantly, _hired_from_the_applicants])
+def test_each_hire_tells_the_employer_and_the_board_how_many_slots_are_left_and_the_last_that_it_filled(
+        open_gig, make_worker, hiring):
+    for left in (1, 0):
+        hiring(open_gig, make_worker(trade=open_gig.category))()
+        news = Notification.objects.filter(user=open_gig.employer.owner, kind=Kind.ACCEPTED).latest("seq")
+        board = Notification.objects.filter(center=open_gig.center, kind=Kind.BOARD).latest("seq")
+        assert news.payload["gig"]["slots_left"] == board.payload["gig"]["slots_left"] == left
+        assert board.payload["change"] == ("filled" if left == 0 else "slots")
+        assert news.payload["gig"]["status"] == (GigStatus.FILLED if left == 0 else GigStatus.OPEN)
+    assert Gig.objects.get(pk=open_gig.pk).status == GigStatus.FILLED
