@@ -142,7 +142,12 @@ class CourseWriteSerializer(serializers.ModelSerializer):
         extra_kwargs = {"capacity": {"min_value": 1, "max_value": 5000}}
 
     def validate_sessions(self, sessions):
+        """Sessions are given whole, a PATCH included (the list replaces the course's sessions)."""
         for index, session in enumerate(sessions):
+            missing = [name for name in ("starts_at", "ends_at") if name not in session]
+            if missing:
+                raise serializers.ValidationError(
+                    {index: {name: [serializers.Field.default_error_messages["required"]] for name in missing}})
             if session["ends_at"] <= session["starts_at"]:
                 raise serializers.ValidationError({index: {"ends_at": [_("A session must end after it starts.")]}})
         return sessions

@@ -61,7 +61,21 @@ class PhoneField(NfkcCharField):
         self.widget.attrs.update(inputmode="tel", autocomplete="tel", placeholder="13800000000")
 
     def clean(self, value):
-        return normalize_phone(super().clean(value))
+        value = super().clean(value)
+        return normalize_phone(value) if value else value  # left empty where the number is optional
+
+
+class DayField(forms.DateField):
+    """A day picked in the phone's date input: written as it reads (yyyy-mm-dd, whatever the language, or the
+    input shows nothing), and never the first or last day of the calendar, since a day's bounds are computed in
+    the city's time zone a day either side."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not dt.date.min < value < dt.date.max:
+            raise forms.ValidationError(_("This day is out of range."), code="out_of_range")
 
 
 class CodeField(NfkcCharField):
@@ -125,7 +139,7 @@ class FeedForm(forms.Form):
                                  choices=[("", _("any way"))] + list(PayUnit.choices))
     min_pay = forms.DecimalField(label=_("Minimum pay (yuan)"), required=False, min_value=0, max_digits=10,
                                  decimal_places=2, widget=forms.NumberInput(attrs={"inputmode": "decimal"}))
-    day = forms.DateField(label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    day = DayField(label=_("Day"), required=False)
     radius = forms.TypedChoiceField(label=_("Within"), required=False, coerce=int, empty_value=5,
                                     widget=QuickSelect,
                                     choices=[(r, kilometres(r)) for r in RADII])

@@ -54,8 +54,11 @@ def home(request):
 # --- Signing up and logging in ------------------------------------------------------------------
 
 def _next_url(request, default: str) -> str:
+    """Where to go back to: a path of this site only (redirect() would read anything else without a slash, such
+    as "24:00", as the name of a URL pattern, and fail)."""
     wanted = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if wanted.startswith("/") and url_has_allowed_host_and_scheme(
+            wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return wanted
     return default
 

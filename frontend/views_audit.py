@@ -12,7 +12,7 @@ from audit.selectors import audit_log
 from centers.selectors import active_centers
 from zero_gig.ids import MAX_ID
 
-from .forms import PhoneField
+from .forms import DayField, PhoneField
 
 
 class AuditFilterForm(forms.Form):
@@ -20,7 +20,7 @@ class AuditFilterForm(forms.Form):
     person = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
     center = forms.ModelChoiceField(label=_("Service center"), queryset=active_centers(), required=False,
                                     empty_label=_("All centers"))
-    day = forms.DateField(label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    day = DayField(label=_("Day"), required=False)
 
     def clean(self):
         data = super().clean()

@@ -259,7 +259,9 @@ def confirm_pay(request, pk: int):
         try:
             amount = Decimal(request.POST.get("amount_due", ""))
         except InvalidOperation:
-            raise ValidationError(_("Reload the page and check the amount before confirming.")) from None
+            amount = None
+        if amount is None or not amount.is_finite():  # NaN, sNaN, Infinity: no amount (sNaN raised on comparing)
+            raise ValidationError(_("Reload the page and check the amount before confirming."))
         job_services.confirm_paid(assignment, actor=request.user, amount_due=amount)
     return _act(request, pk, None, None, confirm, _("You confirmed the pay arrived. Thank you."))
 

@@ -28,7 +28,7 @@ from programs.models import MAX_CAPACITY, Course, CourseSession, Enrolment, JobF
 from workers.selectors import find_workers
 from zero_gig.ids import parse_id
 
-from .forms import NfkcCharField
+from .forms import DayField, NfkcCharField
 
 SESSION_ROWS = 4  # a course form offers this many sessions; more can be added by editing again
 
@@ -149,7 +149,7 @@ def my_training(request):
 # --- Staff: forms -----------------------------------------------------------------------------------------
 
 def _date(label):
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}))
+    return DayField(label=label)
 
 
 def _time(label, required=True):
@@ -201,8 +201,7 @@ class CourseForm(EventForm):
         super().__init__(*args, **kwargs)
         for n in range(1, SESSION_ROWS + 1):
             required = n == 1
-            self.fields[f"day_{n}"] = forms.DateField(label=_("Session %(n)d: day") % {"n": n}, required=required,
-                                                      widget=forms.DateInput(attrs={"type": "date"}))
+            self.fields[f"day_{n}"] = DayField(label=_("Session %(n)d: day") % {"n": n}, required=required)
             self.fields[f"starts_{n}"] = _time(_("Session %(n)d: from") % {"n": n}, required)
             self.fields[f"ends_{n}"] = _time(_("Session %(n)d: until") % {"n": n}, required)
 

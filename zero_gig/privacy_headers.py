@@ -8,8 +8,9 @@
   nothing else a page could ask the phone for.
 """
 
+# Only features browsers know: Chromium warns on every page about one it does not (it has no "bluetooth").
 PERMISSIONS_POLICY = ("camera=(self), geolocation=(self), microphone=(), payment=(), usb=(), serial=(), "
-                      "bluetooth=(), interest-cohort=()")
+                      "interest-cohort=()")
 
 
 class PrivacyHeaders:

@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the CSRF check, which reads a form first.
+    "zero_gig.nul_input.RefuseNulInPages",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # The chain runs as one synchronous call in the request's thread (zero_gig.handler), whatever each middleware
@@ -191,7 +193,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"  # the pages' SMS-code login (the admin has its own)
 
 # Reference tables (the trade taxonomy, the wage tables' version) kept in each process between requests for up to a
 # minute (zero_gig.kept). Off: read on every request, as a server beside a test process that rewrites them needs.

@@ -45,6 +45,22 @@ def test_a_nul_character_anywhere_in_a_json_body_is_refused_before_any_field_is_
     assert "NUL" in detail and world.employer.gigs.count() == before
 
 
+@pytest.mark.parametrize(("body", "reason"), [
+    ('{"title": "搬家\\ud800", "description": "x"}', "surrogate"),
+    ('{"title": "搬家", "\\udfff": 1}', "surrogate"),
+    ('{"title": "搬家", "category": 1e309}', "too large"),
+    ('{"title": "搬家", "headcount": [-1e400]}', "too large"),
+])
+def test_a_lone_surrogate_or_a_number_beyond_a_float_anywhere_in_a_json_body_is_refused(world, body, reason):
+    """Legal JSON that no field can take: a lone surrogate is no character (saving or echoing it failed to encode),
+    and 1e309 parses to infinity (int() of it overflowed where an id was read)."""
+    employer = world.client("employer")
+    employer.credentials(HTTP_ACCEPT_LANGUAGE="en")
+    before = world.employer.gigs.count()
+    assert reason in parse_error(employer.post("/api/gigs/", body, content_type="application/json"))
+    assert world.employer.gigs.count() == before
+
+
 def api_views():
     def walk(patterns):
         for pattern in patterns:

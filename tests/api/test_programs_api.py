@@ -52,6 +52,17 @@ def test_bad_input_names_the_field(world):
     assert response.status_code == 400 and set(response.json()["fields"]) == {"sessions"}
 
 
+def test_a_patch_giving_sessions_names_each_half_given_session_and_keeps_the_old_ones(world):
+    """A PATCH's sessions replace the course's, so each is given whole even in a partial update."""
+    course = world.course()
+    starts = (world.now + dt.timedelta(days=5)).isoformat()
+    response = world.client("staff").patch(f"/api/courses/{course.pk}/", {"sessions": [{"starts_at": starts}]},
+                                           format="json")
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"sessions.0.ends_at": ["This field is required."]}
+    assert course.sessions.count() == 2
+
+
 def test_staff_register_a_walk_in_and_the_hire_counts_for_the_fair(world):
     fair = world.fair()  # under way; the world's worker registered, the world's gig brought by its employer
     walk_in = QualifiedWorkerFactory(trades=[world.trade])

@@ -169,3 +169,12 @@ def test_the_audit_page_shows_entries_filtered_by_phone_and_refuses_a_worker(log
     assert unknown.status_code == 400 and "Nobody has this number." in unknown.content.decode()
     client.force_login(WorkerFactory().user)
     assert client.get("/staff/audit/").status_code == 403
+
+
+def test_the_audit_page_filters_by_day_alone_with_the_phone_left_empty(log, client):
+    """The phone is optional: left empty (as the form sends it) it filters nothing and is no error."""
+    client.force_login(log["admin"])
+    today = timezone.localdate().isoformat()
+    page = client.get("/staff/audit/", {"phone": "", "center": "", "day": today}, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200 and "Employer verified" in page.content.decode()
+    assert client.get("/staff/audit/", {"day": "9999-12-31"}).status_code == 400

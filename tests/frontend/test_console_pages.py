@@ -153,6 +153,20 @@ def test_scanning_a_card_checks_the_worker_in_and_the_hall_lists_them(client, de
     assert [item["worker"] for item in found.context["found"]] == [desk["worker"]]
 
 
+@pytest.mark.parametrize(("method", "path", "values"), [
+    ("post", "/staff/centers/{c}/hall/check-in/", {"q": "赵\x00"}),  # PostgreSQL refused it in the search (a 500)
+    ("get", "/staff/centers/{c}/hall/", {"q": "赵\x00"}),
+    ("post", "/staff/centers/{c}/hall/check-in/", {"q\x00": "赵"}),
+])
+def test_a_nul_character_in_a_form_or_query_is_refused_before_the_page_reads_it(client, desk, method, path, values):
+    client.force_login(desk["staff"])
+    visits = HallVisit.objects.count()
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    response = getattr(client, method)(path.format(c=desk["center"].pk), values)
+    assert response.status_code == 400 and "Cannot read this request" in response.content.decode()
+    assert HallVisit.objects.count() == visits
+
+
 def test_assigning_on_the_board_takes_a_slot_and_a_refusal_says_why(client, desk):
     client.force_login(desk["staff"])
     c = desk["center"].pk

@@ -177,6 +177,16 @@ def test_confirming_pay_shows_the_amount_and_refuses_a_changed_one(worker_client
     assert assignment.pay_status == PayStatus.CONFIRMED
 
 
+@pytest.mark.parametrize("amount", ["sNaN", "NaN", "Infinity", "-inf", "", "abc"])
+def test_confirming_pay_with_an_amount_that_is_no_amount_asks_to_check_it(worker_client, amount):
+    assignment = done_and_paid()
+    refused = worker_client(assignment).post(f"/me/gigs/{assignment.pk}/pay/confirm/", {"amount_due": amount},
+                                             follow=True)
+    assert "check the amount before confirming" in messages_of(refused)
+    assignment.refresh_from_db()
+    assert assignment.pay_status == PayStatus.RECORDED
+
+
 def test_disputing_pay_with_a_reason_and_an_amount(worker_client):
     assignment = done_and_paid()
     client = worker_client(assignment)

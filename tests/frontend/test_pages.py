@@ -153,6 +153,21 @@ def test_no_gigs_within_5_km_offers_to_widen_to_10(client, worker):
     assert len(client.get(page.context["wider_url"]).context["cards"]) == 1
 
 
+@pytest.mark.parametrize("path", ["/employer/gigs/new/", "/employer/favourites/", "/agreements/1/",
+                                  "/live/gigs/1/", "/employer/gigs/1/pay/"])
+def test_a_page_that_needs_a_login_sends_a_visitor_to_the_text_message_login_not_the_admins(client, path):
+    response = client.get(path)
+    assert (response.status_code, response["Location"]) == (302, f"/login/?next={path}")
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_day_at_the_end_of_the_calendar_is_refused_by_the_filter_not_a_500(client, worker, day):
+    """The day's bounds are computed in the city's time zone, a day either side."""
+    page = client.get("/gigs/", {"day": day})
+    assert page.status_code == 200
+    assert page.context["form"].errors["day"] == ["This day is out of range."]
+
+
 def test_filters_by_trade_pay_unit_minimum_pay_and_day(client, worker):
     cleaner = TradeFactory(code="cleaner", name="保洁员", pay_units=["hour"])
     tomorrow = timezone.localtime() + dt.timedelta(days=1)
@@ -260,6 +275,13 @@ def test_senior_mode_is_kept_in_a_cookie_for_everyone(client):
     assert response["Location"] == "/gigs/"
     assert response.cookies["zg_senior"].value == "1"
     assert '<html lang="en" class="senior">' in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("wanted", ["24:00", "2026-02-30", "home", "https://example.com/", "//example.com/"])
+def test_senior_mode_goes_back_only_to_a_path_of_this_site(client, wanted):
+    """Anything else is not followed: a word without a slash was read as the name of a URL pattern (a 500)."""
+    response = client.post("/display/senior/", {"senior": "on", "next": wanted})
+    assert (response.status_code, response["Location"]) == (302, "/")
 
 
 def test_senior_mode_follows_a_logged_in_person_to_another_phone(client, outbox):

@@ -53,6 +53,18 @@ def course(center, staff, electrician):
                                    sessions=[(first, first + dt.timedelta(hours=3))])
 
 
+def test_the_edit_pages_fill_their_date_inputs_as_a_phone_reads_them_in_chinese_too(client, staff, fair, course):
+    """<input type="date"> shows nothing unless its value is yyyy-mm-dd: Chinese formats dates as 2026/12/09."""
+    client.force_login(staff)
+    fair_day = timezone.localtime(fair.starts_at).date().isoformat()
+    course_day = timezone.localtime(course.sessions.first().starts_at).date().isoformat()
+    for language in ("zh-hans", "en"):
+        page = client.get(f"/staff/programs/fairs/{fair.pk}/edit/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert f'type="date" name="day" value="{fair_day}"' in page, language
+        page = client.get(f"/staff/programs/courses/{course.pk}/edit/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert f'type="date" name="day_1" value="{course_day}"' in page, language
+
+
 def test_anyone_sees_the_fairs_and_a_worker_registers_with_one_tap(client, fair):
     assert "春风行动招聘会" in client.get("/fairs/").content.decode()
     page = client.get(f"/fairs/{fair.pk}/")
