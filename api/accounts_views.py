@@ -43,6 +43,7 @@ from .accounts_serializers import (
     StaffIdentityClaimSerializer,
     WorkerProfileSerializer,
 )
+from .console_serializers import StaffWorkerSerializer
 from .exceptions import error, errors
 from .pagination import ListPage
 from .parsers import SafeJSONParser
@@ -385,14 +386,15 @@ class VerifyWorkerIdentity(AccountsView):
         tags=[TAG], operation_id="worker_verify_identity", request=None,
         summary="Mark a worker real-name verified after seeing their ID card",
         description="Staff of any service center or a city administrator; the worker must have given an ID number.",
-        responses={200: WorkerProfileSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN,
+        responses={200: StaffWorkerSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN,
                    404: errors(404)[404],
                    409: error("`no_id_number`: no ID number given yet.")},
     )
     def post(self, request, pk: int):
+        """Answered with the worker as staff see them: not the worker's own profile, which says where they live."""
         worker = get_object_or_404(WorkerProfile, pk=pk)
-        worker = worker_services.verify_worker_identity(worker, actor=request.user)
-        return Response(WorkerProfileSerializer(worker).data)
+        worker_services.verify_worker_identity(worker, actor=request.user)
+        return Response(StaffWorkerSerializer(worker_selectors.worker_for_staff(worker.pk, viewer=request.user)).data)
 
 
 class EmployerProfileView(AccountsView):

@@ -10,6 +10,7 @@ from zero_gig.ids import MAX_ID
 
 from .exceptions import errors
 from .pagination import ListPage
+from .serializers import DayField
 
 
 class AuditPage(ListPage):
@@ -20,7 +21,7 @@ class AuditQuerySerializer(serializers.Serializer):
     person = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
                                       help_text="A user's id: entries where they acted or that concern them.")
     center = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
-    day = serializers.DateField(required=False, help_text="A day in the city's time zone (YYYY-MM-DD).")
+    day = DayField(required=False, help_text="A day in the city's time zone (YYYY-MM-DD).")
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):

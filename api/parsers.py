@@ -8,10 +8,15 @@
   answering with it, failed with UnicodeEncodeError.
 - A number too large for a float (`1e309`) parses to infinity, which no field or column takes: int() of it raised
   OverflowError where an id or a count was read (DRF refuses the literals NaN and Infinity, not this).
+
+Then every text of the body is NFKC-normalised, names and values, before any field validates it (as the pages'
+forms do, frontend.forms.NfkcCharField): full-width letters and digits, ideographic spaces and the like arrive in
+one spelling. Passwords are left exactly as typed, as the admin's login (Django's) compares them.
 """
 
 import math
 import re
+import unicodedata
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ParseError
@@ -20,21 +25,53 @@ from rest_framework.parsers import JSONParser
 SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _refusal(value) -> str | None:
-    """Why no field could take this parsed JSON (the first reason found), or None."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            return _("Text may not contain the NUL character (\\u0000).")
-        if SURROGATE.search(value):
-            return _("Text may not contain a lone surrogate (\\ud800–\\udfff): it is not a character.")
-        return None
-    if isinstance(value, float):
-        return None if math.isfinite(value) else _("A number is too large.")
-    if isinstance(value, dict):
-        return next(filter(None, (_refusal(part) for item in value.items() for part in item)), None)
-    if isinstance(value, list):
-        return next(filter(None, map(_refusal, value)), None)
+def _refusal(parsed) -> str | None:
+    """Why no field could take this parsed JSON (the first reason found), or None. A walk with a list of its own,
+    not recursion: a body nested a few hundred levels parses, and must not overflow Python's stack here."""
+    waiting = [parsed]
+    while waiting:
+        value = waiting.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return _("Text may not contain the NUL character (\\u0000).")
+            if SURROGATE.search(value):
+                return _("Text may not contain a lone surrogate (\\ud800–\\udfff): it is not a character.")
+        elif isinstance(value, float) and not math.isfinite(value):
+            return _("A number is too large.")
+        elif isinstance(value, dict):
+            waiting.extend(value.keys())
+            waiting.extend(value.values())
+        elif isinstance(value, list):
+            waiting.extend(value)
     return None
+
+
+AS_TYPED = frozenset({"password", "new_password"})
+
+
+def _normalised(parsed):
+    """The body with its texts NFKC-normalised: containers changed in place, walked with a list of their own."""
+    if isinstance(parsed, str):
+        return unicodedata.normalize("NFKC", parsed)
+    waiting = [parsed]
+    while waiting:
+        container = waiting.pop()
+        if isinstance(container, dict):
+            items = list(container.items())
+            container.clear()
+            for key, value in items:
+                keep = key in AS_TYPED
+                key = unicodedata.normalize("NFKC", key)
+                container[key] = value if keep or not isinstance(value, str) else unicodedata.normalize("NFKC", value)
+                if isinstance(value, dict | list):
+                    waiting.append(value)
+        else:
+            for index, value in enumerate(container):
+                if isinstance(value, str):
+                    container[index] = unicodedata.normalize("NFKC", value)
+                elif isinstance(value, dict | list):
+                    waiting.append(value)
+    return parsed
 
 
 class UnreadableBody(ParseError):
@@ -50,4 +87,4 @@ class SafeJSONParser(JSONParser):
         refusal = _refusal(data)
         if refusal:
             raise UnreadableBody(refusal)
-        return data
+        return _normalised(data)

@@ -1,5 +1,6 @@
 """Shapes of the API. Lists never carry phone or ID numbers; contact details appear only where a job is agreed."""
 
+import datetime as dt
 import functools
 from decimal import Decimal
 
@@ -49,6 +50,19 @@ class DateTimeField(serializers.DateTimeField):
             return super().enforce_timezone(value)
         except OverflowError:
             self.fail("overflow")
+
+
+class DayField(serializers.DateField):
+    """A day whose bounds are then computed in the city's time zone, a day either side: the calendar's first and
+    last days are refused (they overflowed, a 500)."""
+
+    default_error_messages = {"out_of_range": _("This day is out of range.")}
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        if not dt.date.min < day < dt.date.max:
+            self.fail("out_of_range")
+        return day
 
 
 class ServiceCenterSerializer(serializers.ModelSerializer):

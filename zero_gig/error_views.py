@@ -1,6 +1,8 @@
 """Error answers outside the views: under /api/ always the API's JSON error body (a client never has to read an
 HTML page), elsewhere Django's pages (the templates in frontend/templates)."""
 
+from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, JsonResponse
 from django.template.response import SimpleTemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -23,8 +25,20 @@ def _json(error: exceptions.APIException) -> JsonResponse:
                         json_dumps_params={"ensure_ascii": False})
 
 
+class TooManyParts(exceptions.ParseError):
+    default_detail = _("Too many fields, query parameters or files in one request: at most %(fields)s fields "
+                       "and %(files)s files.")
+
+
 def bad_request(request, exception):
-    return _json(exceptions.ParseError()) if _api(request) else defaults.bad_request(request, exception)
+    if not _api(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):  # Django's limits on what it parses
+        refusal = TooManyParts()
+        return JsonResponse({"code": refusal.default_code, "detail": str(refusal.default_detail) % {
+            "fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS, "files": settings.DATA_UPLOAD_MAX_NUMBER_FILES}},
+            status=refusal.status_code, json_dumps_params={"ensure_ascii": False})
+    return _json(exceptions.ParseError())
 
 
 def permission_denied(request, exception):

@@ -115,3 +115,16 @@ def test_staff_verify_a_workers_real_name(api, claimant, home):
     response = post(api, f"/api/workers/{claimant.pk}/verify-identity/")
     assert response.status_code == 200, response.content
     assert response.json()["real_name_status"] == "verified"
+
+
+def test_verifying_a_real_name_answers_with_the_worker_as_staff_see_them_not_where_they_live(api, claimant, home):
+    """Any center's staff may verify (and verify again): the answer was the worker's own profile, home point and
+    all, for the asking."""
+    api.force_authenticate(claimant.user)
+    post(api, "/api/me/worker-profile/id-number/", {"id_number": NUMBER})
+    api.force_authenticate(CenterStaffFactory().user)  # staff of another center
+    for _ in range(2):
+        body = post(api, f"/api/workers/{claimant.pk}/verify-identity/").json()
+        assert body["id"] == claimant.pk and body["real_name_status"] == "verified"
+        assert not {"latitude", "longitude", "home", "current_latitude"} & set(body)
+        assert str(claimant.latitude) not in str(body) and str(claimant.longitude) not in str(body)

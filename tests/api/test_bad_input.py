@@ -1,6 +1,8 @@
 """Bad input answers 400 with the field and the rule, never 500, and changes nothing."""
 
+import base64
 import datetime as dt
+from urllib.parse import urlencode
 
 import pytest
 from django.utils import timezone
@@ -104,3 +106,31 @@ def test_a_bad_check_in_body_is_a_400(employer_client):
     assert response.status_code == 400 and "6 digits" in field_errors(response)["code"][0]
     response = worker_client.post(f"/api/assignments/{assignment.pk}/check-in/", {}, format="json")
     assert response.status_code == 400 and "latitude" in field_errors(response)
+
+
+def cursor(position: str) -> str:
+    """A cursor made as DRF makes them (base64 of its query string), holding a position the list never gave."""
+    return base64.b64encode(urlencode({"p": position}).encode()).decode()
+
+
+@pytest.mark.parametrize("position", ["abc", "", "1e309", "a\x00b", "9" * 30, "true"])
+def test_a_forged_cursor_position_is_refused_by_field_on_a_public_list(position):
+    ServiceCenterFactory()
+    response = APIClient(HTTP_ACCEPT_LANGUAGE="en").get("/api/centers/", {"cursor": cursor(position)})
+    assert response.status_code == 400
+    assert field_errors(response) == {"cursor": ["This cursor is not one the list gave out."]}
+
+
+@pytest.mark.parametrize("position", ["2024-02-30 08:00:00+00:00", "soon", "10000-01-01 00:00:00+00:00"])
+def test_a_forged_cursor_on_a_list_ordered_by_time_is_refused_by_field(world, position):
+    response = world.client("employer").get("/api/gigs/", {"cursor": cursor(position)})
+    assert response.status_code == 400 and set(field_errors(response)) == {"cursor"}
+
+
+def test_a_cursor_the_list_gave_out_still_turns_the_page():
+    for _ in range(3):
+        ServiceCenterFactory()
+    client = APIClient()
+    first = client.get("/api/centers/", {"limit": 2}).json()
+    second = client.get(first["next"]).json()
+    assert len(first["results"]) == 2 and len(second["results"]) == 1
