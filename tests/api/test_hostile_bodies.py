@@ -151,4 +151,5 @@ def test_the_parser_normalises_names_and_nested_texts_but_keeps_passwords_as_typ
     body = json.dumps({"ｔｉｔｌｅ": "装卸　工", "trades": [{"note": "①"}, "２"], "password": "ｐａｓｓ",
                        "new_password": "ｎｅｗ"}).encode()
     parsed = SafeJSONParser().parse(io.BytesIO(body), "application/json", {})
-    assert parsed == {"title": "装卸 工", "trades": [{"note": "1"}, "2"], "password": "ｐａｓｓ", "new_password": "ｎｅｗ"}
+    assert parsed == {"title": "装卸 工", "trades": [{"note": "1"}, "2"],
+                      "password": "ｐａｓｓ", "new_password": "ｎｅｗ"}
