@@ -93,3 +93,4 @@ class AutoSchema(openapi.AutoSchema):
             if parameter["schema"].get("pattern") == PATH_ID:
                 parameter["schema"] = {"type": "integer"}
         return parameters
+

@@ -1,5 +1,4 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from . import (
@@ -16,6 +15,7 @@ from . import (
     views,
     wage_views,
 )
+from .docs_views import DocsView, SchemaView
 
 router = SimpleRouter()
 router.register("gigs", views.GigViewSet, basename="gig")
@@ -25,8 +25,8 @@ router.register("courses", program_views.CourseViewSet, basename="course")
 router.register("complaints", complaint_views.ComplaintViewSet, basename="complaint")
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(url_name="schema"), name="api-docs"),
     path("centers/", views.CenterList.as_view(), name="center-list"),
     path("centers/geojson/", center_views.CenterGeoJSON.as_view(), name="center-geojson"),
     path("trades/", views.TradeList.as_view(), name="trade-list"),

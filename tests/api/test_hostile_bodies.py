@@ -153,3 +153,16 @@ def test_the_parser_normalises_names_and_nested_texts_but_keeps_passwords_as_typ
     parsed = SafeJSONParser().parse(io.BytesIO(body), "application/json", {})
     assert parsed == {"title": "装卸 工", "trades": [{"note": "1"}, "2"],
                       "password": "ｐａｓｓ", "new_password": "ｎｅｗ"}
+
+
+@pytest.mark.parametrize(("method", "path", "status"), [
+    ("post", "/api/schema/", 405), ("get", "/api/schema/?format=html", 404), ("post", "/api/docs/", 405)])
+def test_the_schema_and_the_docs_refuse_in_json_too(client, method, path, status):
+    response = getattr(client, method)(path)
+    assert response.status_code == status and response["Content-Type"] == "application/json"
+    assert "code" in response.json()
+
+
+def test_the_schema_and_the_docs_still_answer_as_themselves(client):
+    assert client.get("/api/schema/")["Content-Type"].startswith("application/vnd.oai.openapi")
+    assert client.get("/api/docs/")["Content-Type"].startswith("text/html")
