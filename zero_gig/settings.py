@@ -324,6 +324,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "filters": {"refusals_in_one_line": {"()": "zero_gig.log_filters.RefusalsInOneLine"}},
+    "loggers": {"django.request": {"filters": ["refusals_in_one_line"]}},
 }
 
 # --- Gig market rules (defaults; override any key with a JSON object in GIG_RULES) ----------
