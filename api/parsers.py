@@ -53,6 +53,8 @@ def _normalised(parsed):
     """The body with its texts NFKC-normalised: containers changed in place, walked with a list of their own."""
     if isinstance(parsed, str):
         return unicodedata.normalize("NFKC", parsed)
+    if not isinstance(parsed, dict | list):
+        return parsed  # a number, true, false or null: the fields say what they make of it
     waiting = [parsed]
     while waiting:
         container = waiting.pop()

@@ -147,6 +147,12 @@ def test_every_text_of_a_json_body_is_nfkc_normalised_before_the_fields_read_it(
     assert world.worker.display_name == response.json()["display_name"] == "ABC123 师傅"
 
 
+@pytest.mark.parametrize("body", ["5", "null", "true", "1.5", '"ＡＢＣ"', "[]"])
+def test_a_body_that_is_a_bare_value_is_refused_by_the_view_not_a_500(world, body):
+    response = world.client("employer").post("/api/gigs/", body, content_type="application/json")
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+
+
 def test_the_parser_normalises_names_and_nested_texts_but_keeps_passwords_as_typed():
     body = json.dumps({"ｔｉｔｌｅ": "装卸　工", "trades": [{"note": "①"}, "２"], "password": "ｐａｓｓ",
                        "new_password": "ｎｅｗ"}).encode()
