@@ -18,6 +18,9 @@ class Period(models.TextChoices):
 
 
 KINDS = tuple(Period.values)
+# The days figures are kept for and asked about: a fact dated outside (a fair typed for year 9999) counts nowhere,
+# and a period at the calendar's end has no day after it to end on.
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 
 
 def start_of(kind: str, day: dt.date) -> dt.date:

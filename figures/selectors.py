@@ -22,12 +22,11 @@ from centers.models import ServiceCenter
 from centers.selectors import console_center, consoled_centers
 
 from .models import DirtyDay, Figure
-from .periods import Period, label, next_start, start_of, starts_between
+from .periods import EARLIEST, LATEST, Period, label, next_start, start_of, starts_between
 
 CITY = "city"
 MAX_PAGE_PERIODS = 400  # a page (or an API answer) shows at most this many periods; the CSV any number
 MAX_YEARS = 20
-EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 
 
 def may_see_figures(viewer) -> bool:

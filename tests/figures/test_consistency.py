@@ -150,3 +150,13 @@ def test_a_day_marked_again_keeps_one_row_and_moves_its_mark_on(db):
     services.mark_dirty([day])
     assert DirtyDay.objects.count() == 2
     assert DirtyDay.objects.get(day=day).marked_at > first
+
+
+def test_a_day_at_the_calendars_end_is_not_marked_and_a_stray_mark_does_not_stop_the_refresh(db):
+    """A fair typed for 9999-12-31 marked its days; the refresh then failed on every run (the period after the
+    calendar's last day), and with it every later figure. Figures are kept for 2000-2099 only."""
+    services.mark_dirty([dt.date(9999, 12, 31), dt.date(1, 1, 1), dt.date(2026, 11, 30)])
+    assert list(DirtyDay.objects.values_list("day", flat=True)) == [dt.date(2026, 11, 30)]
+    DirtyDay.objects.create(day=dt.date(9999, 12, 31), marked_at=DirtyDay.objects.get().marked_at)  # from before
+    assert services.refresh() == 2
+    assert not DirtyDay.objects.exists()
