@@ -23,61 +23,44 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
 SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _refusal(parsed) -> str | None:
-    """Why no field could take this parsed JSON (the first reason found), or None. A walk with a list of its own,
-    not recursion: a body nested a few hundred levels parses, and must not overflow Python's stack here."""
-    waiting = [parsed]
-    while waiting:
-        value = waiting.pop()
-        if isinstance(value, str):
-            if "\x00" in value:
-                return _("Text may not contain the NUL character (\\u0000).")
-            if SURROGATE.search(value):
-                return _("Text may not contain a lone surrogate (\\ud800–\\udfff): it is not a character.")
-        elif isinstance(value, float) and not math.isfinite(value):
-            return _("A number is too large.")
-        elif isinstance(value, dict):
-            waiting.extend(value.keys())
-            waiting.extend(value.values())
-        elif isinstance(value, list):
-            waiting.extend(value)
-    return None
-
-
 AS_TYPED = frozenset({"password", "new_password"})
 
 
-def _normalised(parsed):
-    """The body with its texts NFKC-normalised: containers changed in place, walked with a list of their own."""
-    if isinstance(parsed, str):
-        return unicodedata.normalize("NFKC", parsed)
-    if not isinstance(parsed, dict | list):
-        return parsed  # a number, true, false or null: the fields say what they make of it
-    waiting = [parsed]
+class UnreadableBody(ParseError):
+    """A body refused for a reason of ours: its text is kept (DRF's own parse errors quote Python's decoder)."""
+
+
+def _text(value: str, as_typed: bool = False) -> str:
+    if "\x00" in value:
+        raise UnreadableBody(_("Text may not contain the NUL character (\\u0000)."))
+    if SURROGATE.search(value):
+        raise UnreadableBody(_("Text may not contain a lone surrogate (\\ud800–\\udfff): it is not a character."))
+    return value if as_typed else unicodedata.normalize("NFKC", value)
+
+
+def _cleaned(parsed):
+    """The body with its texts NFKC-normalised (containers changed in place), or UnreadableBody for the first
+    thing no field could take. One walk with a list of its own, not recursion: a body nested a few hundred levels
+    parses, and must not overflow Python's stack here."""
+    holder = [parsed]  # so that a bare value is walked as an item like any other
+    waiting = [holder]
     while waiting:
         container = waiting.pop()
         if isinstance(container, dict):
             items = list(container.items())
             container.clear()
-            for key, value in items:
-                keep = key in AS_TYPED
-                key = unicodedata.normalize("NFKC", key)
-                container[key] = value if keep or not isinstance(value, str) else unicodedata.normalize("NFKC", value)
-                if isinstance(value, dict | list):
-                    waiting.append(value)
+            entries = [(_text(key), value, key in AS_TYPED) for key, value in items]
         else:
-            for index, value in enumerate(container):
-                if isinstance(value, str):
-                    container[index] = unicodedata.normalize("NFKC", value)
-                elif isinstance(value, dict | list):
-                    waiting.append(value)
-    return parsed
-
-
-class UnreadableBody(ParseError):
-    """A body refused for a reason of ours: its text is kept (DRF's own parse errors quote Python's decoder)."""
+            entries = [(index, value, False) for index, value in enumerate(container)]
+        for place, value, as_typed in entries:
+            if isinstance(value, str):
+                value = _text(value, as_typed)
+            elif isinstance(value, float) and not math.isfinite(value):
+                raise UnreadableBody(_("A number is too large."))
+            elif isinstance(value, dict | list):
+                waiting.append(value)
+            container[place] = value
+    return holder[0]
 
 
 class SafeJSONParser(JSONParser):
@@ -86,7 +69,4 @@ class SafeJSONParser(JSONParser):
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise UnreadableBody(_("The JSON is nested too deeply.")) from None
-        refusal = _refusal(data)
-        if refusal:
-            raise UnreadableBody(refusal)
-        return _normalised(data)
+        return _cleaned(data)

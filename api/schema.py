@@ -93,4 +93,3 @@ class AutoSchema(openapi.AutoSchema):
             if parameter["schema"].get("pattern") == PATH_ID:
                 parameter["schema"] = {"type": "integer"}
         return parameters
-

@@ -16,37 +16,34 @@ class ServiceUnavailable(exceptions.APIException):
     default_detail = _("The service is briefly unavailable. Nothing was lost: try again in a minute.")
 
 
-def _api(request) -> bool:
+def is_api(request) -> bool:
     return request.path.startswith("/api/")
 
 
 def _json(error: exceptions.APIException) -> JsonResponse:
-    return JsonResponse({"code": error.default_code, "detail": str(error.default_detail)}, status=error.status_code,
+    return JsonResponse({"code": error.default_code, "detail": str(error.detail)}, status=error.status_code,
                         json_dumps_params={"ensure_ascii": False})
 
 
-class TooManyParts(exceptions.ParseError):
-    default_detail = _("Too many fields, query parameters or files in one request: at most %(fields)s fields "
-                       "and %(files)s files.")
+TOO_MANY_PARTS = _("Too many fields, query parameters or files in one request: at most %(fields)s fields and "
+                   "%(files)s files.")
 
 
 def bad_request(request, exception):
-    if not _api(request):
+    if not is_api(request):
         return defaults.bad_request(request, exception)
     if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):  # Django's limits on what it parses
-        refusal = TooManyParts()
-        return JsonResponse({"code": refusal.default_code, "detail": str(refusal.default_detail) % {
-            "fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS, "files": settings.DATA_UPLOAD_MAX_NUMBER_FILES}},
-            status=refusal.status_code, json_dumps_params={"ensure_ascii": False})
+        return _json(exceptions.ParseError(TOO_MANY_PARTS % {
+            "fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS, "files": settings.DATA_UPLOAD_MAX_NUMBER_FILES}))
     return _json(exceptions.ParseError())
 
 
 def permission_denied(request, exception):
-    return _json(exceptions.PermissionDenied()) if _api(request) else defaults.permission_denied(request, exception)
+    return _json(exceptions.PermissionDenied()) if is_api(request) else defaults.permission_denied(request, exception)
 
 
 def page_not_found(request, exception):
-    return _json(exceptions.NotFound()) if _api(request) else defaults.page_not_found(request, exception)
+    return _json(exceptions.NotFound()) if is_api(request) else defaults.page_not_found(request, exception)
 
 
 def preview_not_found(request):
@@ -54,12 +51,12 @@ def preview_not_found(request):
 
 
 def server_error(request):
-    return _json(exceptions.APIException()) if _api(request) else defaults.server_error(request)
+    return _json(exceptions.APIException()) if is_api(request) else defaults.server_error(request)
 
 
 def service_unavailable(request):
     """The database (or another service the answer needs) is out: 503, JSON under /api/, a page elsewhere."""
-    if _api(request):
+    if is_api(request):
         return _json(ServiceUnavailable())
     response = SimpleTemplateResponse("503.html", status=503)
     return response.render()

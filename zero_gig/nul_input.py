@@ -7,6 +7,8 @@ rather than one at each read. The API refuses NUL by field (DRF's CharField) and
 
 from django.core.exceptions import BadRequest
 
+from .error_views import is_api
+
 
 def _has_nul(values) -> bool:
     return any("\x00" in key or any("\x00" in value for value in listed) for key, listed in values.lists())
@@ -17,7 +19,7 @@ class RefuseNulInPages:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith("/api/") and (
+        if not is_api(request) and (
                 _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST))):
             raise BadRequest("a NUL character in the request's input")  # answered by error_views.bad_request
         return self.get_response(request)
