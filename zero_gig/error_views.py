@@ -16,8 +16,12 @@ class ServiceUnavailable(exceptions.APIException):
     default_detail = _("The service is briefly unavailable. Nothing was lost: try again in a minute.")
 
 
+def is_api_path(path: str) -> bool:
+    return path.startswith("/api/")
+
+
 def is_api(request) -> bool:
-    return request.path.startswith("/api/")
+    return is_api_path(request.path)
 
 
 def _json(error: exceptions.APIException) -> JsonResponse:

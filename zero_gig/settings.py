@@ -92,7 +92,8 @@ MIDDLEWARE = [
     "zero_gig.unavailable.DatabaseUnavailable",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    # Django's, but a missing slash keeps the method and body (308) and answers in JSON under /api/.
+    "zero_gig.slash.SlashKeepingCommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

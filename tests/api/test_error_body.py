@@ -57,3 +57,26 @@ def test_a_wrong_method_and_a_wrong_media_type_have_the_body_too(world):
     refusal(client.delete(f"/api/gigs/{world.gig.pk}/"), 405, "method_not_allowed")
     refusal(client.post("/api/auth/login/", "phone=1", content_type="application/x-www-form-urlencoded"),
             415, "unsupported_media_type")
+
+
+def test_an_address_without_its_slash_is_sent_on_keeping_the_method_and_the_body(world):
+    """A client posting to /api/gigs/1/cancel (no slash) is sent on with 308, which repeats the POST with its
+    body; a 301 would have turned it into a GET and the cancel would be lost."""
+    client = world.client("employer")
+    path = f"/api/gigs/{world.gig.pk}/cancel"
+    moved = refusal(client.post(path, {"reason": "下雨停工"}, format="json"), 308, "moved")
+    assert moved["detail"].endswith(path + "/")
+    followed = client.post(path, {"reason": "下雨停工"}, format="json", follow=True)
+    assert followed.redirect_chain == [(path + "/", 308)] and followed.status_code == 200
+    world.gig.refresh_from_db()
+    assert world.gig.status == "cancelled"
+
+
+def test_a_get_without_the_slash_is_answered_in_json_too(world):
+    response = APIClient().get("/api/gigs/nearby", {"latitude": 35.08, "longitude": 109.07})
+    refusal(response, 308, "moved")
+    assert response["Location"] == "/api/gigs/nearby/?latitude=35.08&longitude=109.07"
+
+
+def test_an_address_that_is_wrong_with_the_slash_too_is_still_not_found(world):
+    refusal(APIClient().post("/api/no-such-thing", {}, format="json"), 404, "not_found")

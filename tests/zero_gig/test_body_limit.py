@@ -11,14 +11,14 @@ from zero_gig.asgi import application
 MB = 1024 * 1024
 
 
-def http_scope(headers):
+def http_scope(headers, path):
     return {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-            "scheme": "http", "path": "/api/auth/login/", "raw_path": b"/api/auth/login/", "query_string": b"",
+            "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
             "root_path": "", "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"), *headers],
             "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
 
 
-async def post(headers, chunks):
+async def post(headers, chunks, path="/api/auth/login/"):
     pulled, sent = 0, []
 
     async def receive():
@@ -33,15 +33,17 @@ async def post(headers, chunks):
     async def send(message):
         sent.append(message)
 
-    await application(http_scope(headers), receive, send)
+    await application(http_scope(headers, path), receive, send)
     return pulled, sent
 
 
-def answer(sent) -> tuple[int, dict]:
+def answer(sent, content_type=b"application/json") -> tuple[int, dict | str]:
     starts = [m for m in sent if m["type"] == "http.response.start"]
     assert len(starts) == 1, sent  # one answer, ours: Django does not answer a request it never got
+    headers = {name.lower(): value for name, value in starts[0]["headers"]}
+    assert headers[b"content-type"] == content_type
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return starts[0]["status"], json.loads(body)
+    return starts[0]["status"], json.loads(body) if content_type == b"application/json" else body.decode()
 
 
 @pytest.fixture
@@ -72,3 +74,11 @@ async def test_a_body_within_the_limit_reaches_the_view(limit_3_mb):
 async def test_a_content_length_that_is_not_a_number_is_refused():
     _pulled, sent = await post([(b"content-length", "１２".encode())], chunks=1)
     assert answer(sent)[0] == 413
+
+
+async def test_a_page_s_form_too_large_gets_a_page_saying_so_in_both_languages(limit_3_mb):
+    """A worker posting a big photo of evidence from the complaint form reads a page, not a JSON text."""
+    pulled, sent = await post([(b"content-length", str(20 * MB).encode())], chunks=20, path="/complaints/new/")
+    status, page = answer(sent, content_type=b"text/html; charset=utf-8")
+    assert status == 413 and pulled == 0
+    assert "超过 3.0 MB" in page and "larger than 3.0 MB" in page and "<h1>" in page
