@@ -1,6 +1,5 @@
 """Shapes of the API. Lists never carry phone or ID numbers; contact details appear only where a job is agreed."""
 
-import datetime as dt
 import functools
 from decimal import Decimal
 
@@ -11,6 +10,7 @@ from rest_framework import serializers
 
 from accounts.models import Role
 from centers.models import ServiceCenter
+from figures.periods import validate_day
 from jobs.models import (
     MAX_PIECES,
     Assignment,
@@ -53,16 +53,10 @@ class DateTimeField(serializers.DateTimeField):
 
 
 class DayField(serializers.DateField):
-    """A day whose bounds are then computed in the city's time zone, a day either side: the calendar's first and
-    last days are refused (they overflowed, a 500)."""
+    """A day one the market keeps (figures.periods.validate_day): its bounds, computed in the city's time zone a
+    day either side, overflowed on the calendar's first and last days (a 500)."""
 
-    default_error_messages = {"out_of_range": _("This day is out of range.")}
-
-    def to_internal_value(self, value):
-        day = super().to_internal_value(value)
-        if not dt.date.min < day < dt.date.max:
-            self.fail("out_of_range")
-        return day
+    default_validators = [validate_day]
 
 
 class ServiceCenterSerializer(serializers.ModelSerializer):

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext, pgettext_lazy
 
 
 class Period(models.TextChoices):
@@ -21,6 +22,14 @@ KINDS = tuple(Period.values)
 # The days figures are kept for and asked about: a fact dated outside (a fair typed for year 9999) counts nowhere,
 # and a period at the calendar's end has no day after it to end on.
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+
+
+def validate_day(day: dt.date) -> None:
+    """A day asked about (the figures' range, the audit log's day, a fair's day in a form): one the market keeps.
+    Also keeps the day's bounds, computed in the city's time zone a day either side, inside the calendar."""
+    if not EARLIEST <= day <= LATEST:
+        raise ValidationError(gettext("Give a date between %(first)s and %(last)s.") % {
+            "first": EARLIEST, "last": LATEST}, code="out_of_range")
 
 
 def start_of(kind: str, day: dt.date) -> dt.date:

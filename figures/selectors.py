@@ -22,7 +22,7 @@ from centers.models import ServiceCenter
 from centers.selectors import console_center, consoled_centers
 
 from .models import DirtyDay, Figure
-from .periods import EARLIEST, LATEST, Period, label, next_start, start_of, starts_between
+from .periods import Period, label, next_start, start_of, starts_between, validate_day
 
 CITY = "city"
 MAX_PAGE_PERIODS = 400  # a page (or an API answer) shows at most this many periods; the CSV any number
@@ -108,8 +108,11 @@ def parse_range(kind, first, last, today: dt.date | None = None) -> tuple[str, d
             days[name] = None
         if days[name] is None:
             errors[name] = [_("Give a date as YYYY-MM-DD.")]
-        elif not EARLIEST <= days[name] <= LATEST:
-            errors[name] = [_("Give a date between %(first)s and %(last)s.") % {"first": EARLIEST, "last": LATEST}]
+            continue
+        try:
+            validate_day(days[name])
+        except ValidationError as error:
+            errors[name] = error.messages
     if errors:
         raise ValidationError(errors)
     last = days.get("to") or today

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from accounts.phones import normalize_phone
+from figures.periods import validate_day
 from jobs.models import Employer, PayUnit
 
 from .labels import trade_name
@@ -67,15 +68,10 @@ class PhoneField(NfkcCharField):
 
 class DayField(forms.DateField):
     """A day picked in the phone's date input: written as it reads (yyyy-mm-dd, whatever the language, or the
-    input shows nothing), and never the first or last day of the calendar, since a day's bounds are computed in
-    the city's time zone a day either side."""
+    input shows nothing), and one the market keeps (figures.periods.validate_day)."""
 
     widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-    def validate(self, value):
-        super().validate(value)
-        if value and not dt.date.min < value < dt.date.max:
-            raise forms.ValidationError(_("This day is out of range."), code="out_of_range")
+    default_validators = [validate_day]
 
 
 class CodeField(NfkcCharField):

@@ -15,6 +15,10 @@ DEFAULTS = {
     # A gig lasts at most this many days, and is posted at most this many days before its start.
     "MAX_GIG_DAYS": 31,
     "MAX_DAYS_AHEAD": 365,
+    # A job fair lasts at most this many days and a training session this many hours; a fair or a session is
+    # dated at most MAX_DAYS_AHEAD days from today, before or after (a course held last month may be entered).
+    "MAX_FAIR_DAYS": 14,
+    "MAX_SESSION_HOURS": 12,
     # The most a gig may pay per unit, in yuan: far above any real gig in the city (a day's pay in the demo
     # ranges is 150–450 yuan), low enough to catch a slip of the keyboard.
     "MAX_PAY_PER_UNIT": {"hour": 500, "day": 3000, "piece": 500, "job": 50000},

@@ -18,6 +18,7 @@ from accounts.models import Role
 from audit.services import record_action, snapshot
 from centers.models import ServiceCenter
 from centers.selectors import may_manage_center
+from jobs import rules
 from jobs.exceptions import Conflict
 from jobs.models import Category, Employer, Gig
 from workers.models import WorkerProfile, WorkerTrade
@@ -75,9 +76,27 @@ def _full(capacity: int) -> Conflict:
     return Conflict(_("No places left: all %(capacity)d places are taken.") % {"capacity": capacity}, code="full")
 
 
-def _change(event, actor, fields: tuple[str, ...], changes: dict, *, signed_up) -> dict:
+def _check_dates(starts_at: dt.datetime, ends_at: dt.datetime, *, field: str, longest: dt.timedelta,
+                 too_long: str) -> None:
+    """A fair or a session lies within MAX_DAYS_AHEAD days of today and lasts at most `longest`: a year typed
+    as 9999 or 1900 is a slip of the keyboard, and an event there would count in no figures."""
+    ahead = rules.rule("MAX_DAYS_AHEAD")
+    if abs(starts_at - timezone.now()) > dt.timedelta(days=ahead):
+        raise ValidationError({field: _("A fair or a training session is dated at most %(days)s days from today.")
+                               % {"days": ahead}})
+    if ends_at - starts_at > longest:
+        raise ValidationError({field: too_long})
+
+
+def _check_fair_dates(fair: JobFair) -> None:
+    days = rules.rule("MAX_FAIR_DAYS")
+    _check_dates(fair.starts_at, fair.ends_at, field="starts_at", longest=dt.timedelta(days=days),
+                 too_long=_("A job fair lasts at most %(days)s days.") % {"days": days})
+
+
+def _change(event, actor, fields: tuple[str, ...], changes: dict, *, signed_up, check=None) -> dict:
     """Apply staff's changes to a locked fair or course and save it; its fields as they were before. The
-    capacity cannot drop below the places already taken."""
+    capacity cannot drop below the places already taken; `check` is run on the changed event before it is."""
     check_manager(actor, event.center_id)
     unknown = set(changes) - set(fields)
     if unknown:
@@ -86,6 +105,8 @@ def _change(event, actor, fields: tuple[str, ...], changes: dict, *, signed_up) 
     for name, value in changes.items():
         setattr(event, name, value)
     event.full_clean()
+    if check:
+        check(event)
     taken = signed_up.count()
     if event.capacity < taken:
         raise ValidationError({"capacity": _("%(count)d workers have signed up already: the capacity cannot be "
@@ -103,6 +124,7 @@ def create_fair(*, actor, center: ServiceCenter, title: str, place: str, starts_
     fair = JobFair(center=center, title=title, place=place, starts_at=starts_at, ends_at=ends_at,
                    capacity=capacity, description=description, created_by=actor)
     fair.full_clean()
+    _check_fair_dates(fair)
     fair.save()
     record_action(actor, "fair_created", fair, center=center, after=snapshot(fair, *FAIR_FIELDS))
     return fair
@@ -111,7 +133,9 @@ def create_fair(*, actor, center: ServiceCenter, title: str, place: str, starts_
 @atomic_with_retry
 def update_fair(fair: JobFair, *, actor, **changes) -> JobFair:
     fair = locked(JobFair.objects.all(), fair.pk)
-    before = _change(fair, actor, FAIR_FIELDS, changes, signed_up=fair.registrations)
+    moved = any(name in changes and changes[name] != getattr(fair, name) for name in ("starts_at", "ends_at"))
+    before = _change(fair, actor, FAIR_FIELDS, changes, signed_up=fair.registrations,
+                     check=_check_fair_dates if moved else None)
     record_action(actor, "fair_updated", fair, center=fair.center, before=before,
                   after=snapshot(fair, *FAIR_FIELDS))
     return fair
@@ -260,9 +284,12 @@ def cancel_fair_registration(fair: JobFair, *, actor, worker: WorkerProfile | No
 def _check_sessions(sessions: list[tuple[dt.datetime, dt.datetime]]) -> None:
     if not sessions:
         raise ValidationError({"sessions": _("A course needs at least one session.")})
+    hours = rules.rule("MAX_SESSION_HOURS")
     for starts_at, ends_at in sessions:
         if ends_at <= starts_at:
             raise ValidationError({"sessions": _("A session must end after it starts.")})
+        _check_dates(starts_at, ends_at, field="sessions", longest=dt.timedelta(hours=hours),
+                     too_long=_("A training session lasts at most %(hours)s hours.") % {"hours": hours})
 
 
 @atomic_with_retry

@@ -50,6 +50,9 @@ def test_bad_input_names_the_field(world):
     response = staff.post("/api/courses/", {"center": world.center.pk, "trade": world.trade.pk, "title": "x",
                                             "place": "y", "capacity": 3, "sessions": []}, format="json")
     assert response.status_code == 400 and set(response.json()["fields"]) == {"sessions"}
+    response = staff.post("/api/fairs/", {**body, "capacity": 5, "starts_at": "9999-12-31T09:00:00+08:00",
+                                          "ends_at": "9999-12-31T12:00:00+08:00"}, format="json")
+    assert response.status_code == 400 and set(response.json()["fields"]) == {"starts_at"}
 
 
 def test_a_patch_giving_sessions_names_each_half_given_session_and_keeps_the_old_ones(world):

@@ -104,6 +104,19 @@ def test_completing_twice_changes_nothing(make_course, staff):
     assert AuditEntry.objects.filter(action="course_completed").count() == 1
 
 
+def test_a_session_is_dated_near_today_and_lasts_at_most_a_long_working_day(make_course, staff, now):
+    course = make_course()
+    day = now + dt.timedelta(days=5)
+    for sessions, rule in (([(day, day + dt.timedelta(hours=13))], "A training session lasts at most 12 hours."),
+                           ([(day, day + dt.timedelta(hours=2)), (day.replace(year=9999), day.replace(year=9999)
+                                                                  + dt.timedelta(hours=2))],
+                            "A fair or a training session is dated at most 365 days from today.")):
+        with pytest.raises(ValidationError) as error:
+            services.update_course(course, actor=staff, sessions=sessions)
+        assert error.value.message_dict == {"sessions": [rule]}
+    assert course.sessions.count() == 2  # the refused sessions replaced nothing
+
+
 def test_a_course_verifies_a_trade_not_a_group(staff, center):
     group = TradeFactory().parent
     with pytest.raises(ValidationError) as error:

@@ -10,7 +10,7 @@ from audit.models import AuditEntry
 from jobs import services as job_services
 from jobs.exceptions import Conflict
 from programs import selectors, services
-from programs.models import Channel, FairRegistration
+from programs.models import Channel, FairRegistration, JobFair
 from tests.factories import (
     CityAdminFactory,
     EmployerFactory,
@@ -47,6 +47,34 @@ def test_a_fair_must_end_after_it_starts(staff, center, now):
         services.create_fair(actor=staff, center=center, title="招聘会", place="大厅", starts_at=now,
                              ends_at=now - dt.timedelta(hours=1), capacity=10)
     assert "ends_at" in error.value.message_dict
+
+
+def test_a_fair_typed_for_a_far_year_or_weeks_long_is_refused_by_the_rule(make_fair):
+    """9999 for 2026 in the year box: refused, naming the rule, instead of a fair no figure counts."""
+    with pytest.raises(ValidationError) as error:
+        make_fair(starts_in=dt.timedelta(days=366))
+    assert error.value.message_dict == {"starts_at": ["A fair or a training session is dated at most 365 days "
+                                                      "from today."]}
+    with pytest.raises(ValidationError) as error:
+        make_fair(starts_in=-dt.timedelta(days=366))
+    assert "starts_at" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        make_fair(hours=15 * 24)
+    assert error.value.message_dict == {"starts_at": ["A job fair lasts at most 14 days."]}
+    assert make_fair(starts_in=dt.timedelta(days=364), hours=14 * 24).pk
+
+
+def test_a_past_fair_can_still_be_edited_but_not_moved_to_a_far_year(make_fair, staff, now):
+    fair = make_fair()
+    JobFair.objects.filter(pk=fair.pk).update(starts_at=now - dt.timedelta(days=800),
+                                              ends_at=now - dt.timedelta(days=800, hours=-4))
+    fair.refresh_from_db()
+    services.update_fair(fair, actor=staff, title="去年的招聘会", starts_at=fair.starts_at, ends_at=fair.ends_at)
+    with pytest.raises(ValidationError):
+        services.update_fair(fair, actor=staff, starts_at=now.replace(year=9999),
+                             ends_at=now.replace(year=9999) + dt.timedelta(hours=2))
+    fair.refresh_from_db()
+    assert fair.title == "去年的招聘会" and fair.starts_at < now
 
 
 def test_a_full_fair_refuses_the_next_registration_with_the_reason(make_fair, staff):
