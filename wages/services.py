@@ -21,10 +21,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from figures.periods import validate_day
 from jobs.models import Category, Gig, GigStatus, PayUnit
 
 from .models import CITY_WIDE, MarketRate, WageGuide, WageTablesVersion
@@ -118,6 +120,11 @@ def _check_row(line: int, raw: dict, trades: dict[str, Category]) -> tuple[dict 
         effective = dt.date.fromisoformat(cells["effective_from"])
     except ValueError:
         bad("effective_from", _("%(value)r is not a date like 2024-01-01.") % {"value": cells["effective_from"]})
+    else:
+        try:
+            validate_day(effective)  # 9999-01-01 for 2025: a line that would never come into force
+        except ValidationError as error:
+            bad("effective_from", error.messages[0])
     if not cells["source"]:
         bad("source", _("say who published these figures."))
     elif len(cells["source"]) > WageGuide._meta.get_field("source").max_length:

@@ -82,6 +82,13 @@ def test_digits_of_other_scripts_are_not_amounts(trades):
     assert [error.column for error in report.errors] == ["low"]
 
 
+def test_a_line_dated_in_a_year_the_market_never_reaches_is_refused(trades):
+    report = import_wage_guide([HEADER, "labourer,day,全市,150,175,200,9999-01-01,局,no\n",
+                                "labourer,hour,全市,20,25,30,1999-12-31,局,no\n"])
+    assert [(error.line, error.column) for error in report.errors] == [(2, "effective_from"), (3, "effective_from")]
+    assert "2000-01-01" in report.errors[0].message and not WageGuide.objects.exists()
+
+
 def test_the_demo_guide_loads_marked_as_demo(db):
     from jobs.services import sync_taxonomy
 
