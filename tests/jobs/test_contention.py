@@ -60,10 +60,13 @@ def server():
         [sys.executable, "-m", "uvicorn", "zero_gig.asgi:application", "--port", str(port), "--lifespan", "off",
          "--workers", str(SERVER_PROCESSES), "--log-level", "warning"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        # As in production: with DEBUG on, the error page of a 500 reads every queryset in sight.
+        # As in production: with DEBUG on, the error page of a 500 reads every queryset in sight. A small pool
+        # makes requests queue for connections; the wait for one is long (30 s, production's 5 s fails fast with
+        # a 503) because this storm is about locks and slots, and on a host loaded by other jobs a cancel once
+        # waited past 5 s.
         env={**os.environ, "DEBUG": "0", "SECRET_KEY": "storm-" * 10, "ALLOWED_HOSTS": "127.0.0.1",
              "SECURE_SSL_REDIRECT": "0", "DATABASE_URL": database_url(), "DB_POOL_SIZE": "4",
-             "SMS_BACKEND": "accounts.sms.ConsoleBackend"})
+             "DB_POOL_TIMEOUT": "30", "SMS_BACKEND": "accounts.sms.ConsoleBackend"})
     base = f"http://127.0.0.1:{port}"
 
     def ready() -> str:
