@@ -88,19 +88,13 @@ def cells_for(lat: float, lng: float) -> dict[int, str]:
 
 # geopy's WGS-84 geodesic and the geographiclib solver it measures with (geopy.distance.geodesic.measure calls
 # this same `Inverse` for the distance alone). Called directly: geopy's parsing of every pair into its own Point
-# objects was 40 % of each distance, and the feed measures twenty to a page.
+# objects was 40 % of each distance.
 _SOLVER = Geodesic(ELLIPSOIDS["WGS-84"][0], ELLIPSOIDS["WGS-84"][2])  # (major axis in km, minor, flattening)
 
 
 def distance_km(a: Point, b: Point) -> float:
     """Exact (ellipsoidal) distance in kilometres: geopy's `geodesic(a, b).km` to the last bit."""
     return _SOLVER.Inverse(a.lat, a.lng, b.lat, b.lng, Geodesic.DISTANCE)["s12"]
-
-
-def distances_km(origin: Point, points: list[Point]) -> list[float]:
-    """Exact distances from one point to each of several."""
-    inverse, lat, lng = _SOLVER.Inverse, origin.lat, origin.lng
-    return [inverse(lat, lng, p.lat, p.lng, Geodesic.DISTANCE)["s12"] for p in points]
 
 
 def covering_cells(center: Point, radius_km: float) -> tuple[int, tuple[str, ...]]:
