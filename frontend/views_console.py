@@ -268,14 +268,17 @@ def hall(request, center):
 def hall_check_in(request, center):
     """Check a worker in: by id (a button of the look-up), or by what the scanner typed (one match checks in)."""
     worker_id = parse_id(request.POST.get("worker"))
+    lookup = LookupForm(request.POST)
+    query = lookup.cleaned_data["q"] if not worker_id and lookup.is_valid() else ""
     if worker_id:
         worker = worker_for_staff(worker_id, viewer=request.user)
         matches = [worker] if worker else []
     else:
-        matches = find_workers(request.POST.get("q", ""), viewer=request.user)
+        matches = find_workers(query, viewer=request.user)
     if len(matches) != 1:
-        query = request.POST.get("q", "")
-        if not matches:
+        if lookup.errors.get("q") and not worker_id:  # e.g. a scanner that kept typing: said, not echoed back
+            messages.error(request, lookup.errors["q"][0])
+        elif not matches:
             messages.error(request, _("No worker matches “%(q)s”.") % {"q": query})
         return redirect(f"{reverse('console_hall', args=[center.pk])}?{urlencode({'q': query})}")
     worker = matches[0]

@@ -153,6 +153,20 @@ def test_scanning_a_card_checks_the_worker_in_and_the_hall_lists_them(client, de
     assert [item["worker"] for item in found.context["found"]] == [desk["worker"]]
 
 
+def test_a_scanner_that_keeps_typing_is_told_the_limit_and_the_hall_still_opens(client, desk):
+    """16,000 characters in the check-in box were echoed into the next address, which no server reads (a 400)."""
+    client.force_login(desk["staff"])
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    c = desk["center"].pk
+    response = client.post(f"/staff/centers/{c}/hall/check-in/", {"q": "赵" * 16000}, follow=True)
+    assert response.status_code == 200 and response.redirect_chain == [(f"/staff/centers/{c}/hall/?q=", 302)]
+    said = [str(message) for message in response.context["messages"]]
+    assert said == ["Ensure this value has at most 64 characters (it has 16000)."]
+    fullwidth = client.post(f"/staff/centers/{c}/hall/check-in/", {"q": "ｚｅｒｏｇｉｇ:ｗｏｒｋｅｒ:"
+                                                                        + desk["worker"].number})
+    assert fullwidth.status_code == 302 and fullwidth["Location"].endswith(f"/staff/centers/{c}/hall/")
+
+
 @pytest.mark.parametrize(("method", "path", "values"), [
     ("post", "/staff/centers/{c}/hall/check-in/", {"q": "赵\x00"}),  # PostgreSQL refused it in the search (a 500)
     ("get", "/staff/centers/{c}/hall/", {"q": "赵\x00"}),
