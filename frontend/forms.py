@@ -74,6 +74,12 @@ class DayField(forms.DateField):
     default_validators = [validate_day]
 
 
+class ReasonForm(forms.Form):
+    """The optional reason an employer gives for cancelling a gig, read as all typed text."""
+
+    reason = NfkcCharField(label=_("Why (the workers are told)"), max_length=200, required=False)
+
+
 class CodeField(NfkcCharField):
     def __init__(self, **kwargs):
         super().__init__(label=_("Code from the text message"), max_length=6, min_length=6, required=False,

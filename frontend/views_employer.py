@@ -38,6 +38,7 @@ from wages.selectors import below_guide_warning, fair_pay_of, guide_hint
 from zero_gig.ids import parse_id
 
 from . import labels, reads
+from .forms import ReasonForm
 from .forms_employer import GigPostForm
 from .views import _add_errors
 
@@ -218,15 +219,19 @@ def cancel(request, pk: int):
     """GET shows what cancelling costs; the confirm form POSTs."""
     gig = _my_gig(request, pk)
     if request.method == "POST":
+        reason = ReasonForm(request.POST)
         try:
-            job_services.cancel_gig(gig, actor=request.user, reason=request.POST.get("reason", "").strip()[:200])
+            if not reason.is_valid():
+                raise ValidationError(reason.errors["reason"])
+            job_services.cancel_gig(gig, actor=request.user, reason=reason.cleaned_data["reason"])
         except (Conflict, PermissionDenied, ValidationError) as refusal:
             _say_refusal(request, refusal)
         else:
             messages.success(request, _("The gig is cancelled; the workers on it are told."))
         return redirect("employer_gig", pk=pk)
     return render(request, "frontend/employer/cancel.html", {
-        "gig": gig, "trade": labels.trade_name(gig.category), "cost": _cancel_cost(gig, timezone.now())})
+        "gig": gig, "trade": labels.trade_name(gig.category), "cost": _cancel_cost(gig, timezone.now()),
+        "form": ReasonForm()})
 
 
 # --- On the day: the site code and who has checked in ----------------------------------------------

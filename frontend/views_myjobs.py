@@ -284,8 +284,8 @@ def rate_employer(request, pk: int):
 @require_POST
 @signed_in
 def cancel(request, pk: int):
-    return _act(request, pk, None, None, lambda a, data: job_services.cancel_assignment(
-        a, actor=request.user, reason=(request.POST.get("reason") or "")[:200]), _("You cancelled this gig."))
+    return _act(request, pk, None, None, lambda a, data: job_services.cancel_assignment(a, actor=request.user),
+                _("You cancelled this gig."))  # the page asks no reason (the API takes one)
 
 
 # --- Inbox -------------------------------------------------------------------------------------------

@@ -158,6 +158,20 @@ def test_cancelling_close_to_the_start_shows_the_show_up_pay_owed_before_confirm
     assert gig.status == GigStatus.CANCELLED
 
 
+def test_the_reason_for_cancelling_is_read_as_typed_text_and_a_too_long_one_cancels_nothing(client, employer,
+                                                                                          trade):
+    gig = GigFactory(employer=employer, category=trade)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    refused = client.post(f"/employer/gigs/{gig.pk}/cancel/", {"reason": "雨" * 201}, follow=True)
+    assert [str(m) for m in refused.context["messages"]] == [
+        "Ensure this value has at most 200 characters (it has 201)."]
+    gig.refresh_from_db()
+    assert gig.status == GigStatus.OPEN
+    client.post(f"/employer/gigs/{gig.pk}/cancel/", {"reason": "  ＡＢＣ工地停工１２３  "})
+    gig.refresh_from_db()
+    assert (gig.status, gig.cancel_reason) == (GigStatus.CANCELLED, "ABC工地停工123")
+
+
 def test_the_site_code_page_shows_the_current_code_and_its_qr(client, employer):
     gig = GigFactory(employer=employer)
     page = client.get(f"/employer/gigs/{gig.pk}/code/")
