@@ -24,10 +24,14 @@ KINDS = tuple(Period.values)
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 
 
+def is_kept(day: dt.date) -> bool:
+    return EARLIEST <= day <= LATEST
+
+
 def validate_day(day: dt.date) -> None:
     """A day asked about (the figures' range, the audit log's day, a fair's day in a form): one the market keeps.
     Also keeps the day's bounds, computed in the city's time zone a day either side, inside the calendar."""
-    if not EARLIEST <= day <= LATEST:
+    if not is_kept(day):
         raise ValidationError(gettext("Give a date between %(first)s and %(last)s.") % {
             "first": EARLIEST, "last": LATEST}, code="out_of_range")
 

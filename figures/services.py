@@ -63,7 +63,7 @@ from jobs.models import SLOT_HOLDING, Assignment, Gig, GigStatus
 from programs.models import Enrolment
 
 from .models import DirtyDay, Figure
-from .periods import EARLIEST, KINDS, LATEST, next_start, start_of, starts_between
+from .periods import KINDS, is_kept, next_start, start_of, starts_between
 
 log = logging.getLogger(__name__)
 
@@ -235,7 +235,7 @@ def refresh_days(days: Iterable[dt.date], now: dt.datetime | None = None) -> int
     """Recompute the day, week, month and quarter around each of `days`, for every center and the city."""
     now = now or timezone.now()
     written = 0
-    days = {day for day in days if EARLIEST <= day <= LATEST}  # a stray mark beyond them ended every refresh
+    days = set(filter(is_kept, days))  # a stray mark beyond the kept days ended every refresh
     for first, last, periods in _spans(_periods_around(days)):
         written += _write(aggregate(collect(first, last), periods), periods, now)
     return written
@@ -262,7 +262,7 @@ def mark_dirty(days: Iterable[dt.date | None]) -> None:
     many accepts of a busy hour, all marking today, queue briefly on its row and never lock two days in opposite
     orders. A failure here loses no figure (the periodic refresh of recent quarters recomputes them), so it is
     logged rather than failing a request whose change has already committed."""
-    days = sorted({day for day in days if day is not None and EARLIEST <= day <= LATEST})
+    days = sorted({day for day in days if day is not None and is_kept(day)})
     if not days:
         return
     now = timezone.now()

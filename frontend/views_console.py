@@ -269,15 +269,18 @@ def hall_check_in(request, center):
     """Check a worker in: by id (a button of the look-up), or by what the scanner typed (one match checks in)."""
     worker_id = parse_id(request.POST.get("worker"))
     lookup = LookupForm(request.POST)
-    query = lookup.cleaned_data["q"] if not worker_id and lookup.is_valid() else ""
+    refusal, query = None, ""
     if worker_id:
         worker = worker_for_staff(worker_id, viewer=request.user)
         matches = [worker] if worker else []
-    else:
+    elif lookup.is_valid():
+        query = lookup.cleaned_data["q"]
         matches = find_workers(query, viewer=request.user)
+    else:  # e.g. a scanner that kept typing: the rule is said, what was typed is not echoed back
+        refusal, matches = lookup.errors["q"][0], []
     if len(matches) != 1:
-        if lookup.errors.get("q") and not worker_id:  # e.g. a scanner that kept typing: said, not echoed back
-            messages.error(request, lookup.errors["q"][0])
+        if refusal:
+            messages.error(request, refusal)
         elif not matches:
             messages.error(request, _("No worker matches “%(q)s”.") % {"q": query})
         return redirect(f"{reverse('console_hall', args=[center.pk])}?{urlencode({'q': query})}")

@@ -18,11 +18,12 @@ from .error_views import is_api
 
 class SlashKeepingCommonMiddleware(CommonMiddleware):
     def process_response(self, request, response):
-        keeps_django_redirect = request.method in ("GET", "HEAD") and not is_api(request)
+        api = is_api(request)
+        keeps_django_redirect = request.method in ("GET", "HEAD") and not api
         if response.status_code != 404 or keeps_django_redirect or not self.should_redirect_with_slash(request):
             return super().process_response(request, response)
         location = escape_leading_slashes(request.get_full_path(force_append_slash=True))
-        if not is_api(request):
+        if not api:
             return HttpResponsePermanentRedirect(location, preserve_request=True)
         body = {"code": "moved", "detail": gettext("This address ends with a slash: %(location)s") % {
             "location": location}}
