@@ -86,3 +86,20 @@ def test_the_catalog_has_every_message_of_the_sources(chinese, tmp_path):
                    env={**os.environ, "DEBUG": "1"}, check=True, capture_output=True, timeout=300)
     extracted = polib.pofile(str(tmp_path / "zero_gig" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
     assert {entry.msgid for entry in extracted} - {entry.msgid for entry in chinese} == set()
+
+
+
+def test_a_text_of_the_wrong_length_is_refused_in_plain_chinese():
+    """Django's own Chinese for its length limits says “该变量” (this variable) to the person typing: ours wins."""
+    from django import forms
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    field = forms.CharField(min_length=2, max_length=3)
+    with translation.override("zh-hans"):
+        with pytest.raises(ValidationError) as too_short:
+            field.clean("长")
+        with pytest.raises(ValidationError) as too_long:
+            field.clean("太长太长")
+        assert too_short.value.messages == ["请至少输入 2 个字（现在是 1 个）。"]
+        assert too_long.value.messages == ["最多只能输入 3 个字（现在是 4 个）。"]
